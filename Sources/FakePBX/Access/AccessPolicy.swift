@@ -1,0 +1,30 @@
+import Synchronization
+
+/// The access rules the fake API enforces: the whitelist (replaceable at run time), the API user, the
+/// auth profile, and which proxies may set `X-Forwarded-For`.
+public final class AccessPolicy: Sendable {
+    public let credentials: Credentials
+    public let profile: AuthProfile
+    public let addressResolver: ClientAddressResolver
+    private let whitelistState: Mutex<Whitelist>
+
+    public init(whitelist: Whitelist, credentials: Credentials, profile: AuthProfile, trustedProxies: [CIDRBlock]) {
+        self.whitelistState = Mutex(whitelist)
+        self.credentials = credentials
+        self.profile = profile
+        self.addressResolver = ClientAddressResolver(trustedProxies: trustedProxies)
+    }
+
+    /// The whitelist in force now.
+    public var whitelist: Whitelist { whitelistState.withLock { $0 } }
+
+    /// Replaces the whitelist; takes effect for the next request, as the real Whitelist Manager does.
+    public func replaceWhitelist(_ whitelist: Whitelist) {
+        whitelistState.withLock { $0 = whitelist }
+    }
+
+    /// Whether `address` is whitelisted.
+    public func allows(_ address: IPAddress) -> Bool {
+        whitelistState.withLock { $0.allows(address) }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Re-reads the whitelist file when its content changes, so edits take effect without a restart.
+///
+/// A bad edit is logged once and the previous whitelist stays in force, as a running PBX would keep
+/// its last good configuration.
+struct WhitelistFileWatcher: Service {
+    let path: String
+    let policy: AccessPolicy
+    let initialContent: Data
+    let logger: Logger
+    var interval: Duration = .milliseconds(200)
+
+    func run() async throws {
+        var lastSeen = initialContent
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+            guard let data = FileManager.default.contents(atPath: path), data != lastSeen else { continue }
+            lastSeen = data
+            do {
+                let whitelist = try Whitelist(parsing: String(decoding: data, as: UTF8.self), source: path)
+                policy.replaceWhitelist(whitelist)
+                logger.notice(
+                    "whitelist reloaded",
+                    metadata: ["file": "\(path)", "entries": "\(whitelist.entries.count)"]
+                )
+            } catch {
+                logger.error(
+                    "whitelist edit rejected; previous whitelist stays in force",
+                    metadata: ["error": "\(error)"]
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+public import Logging
+
+/// Everything `fakepbx serve` can be told.
+public struct FakePBXConfiguration: Sendable {
+    /// fakepbx's own version, printed at start-up.
+    public static let toolVersion = "0.1.0"
+
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port; the bound port is reported to `onListening` and written to `portFile`.
+    public var port: Int = 8080
+    public var portFile: String?
+    /// A `chkcon_whitelist.conf`-style file; `nil` allows 127.0.0.1 and ::1 only.
+    public var whitelistFile: String?
+    public var credentials: Credentials = .documentationDefaults
+    /// A dataset file replacing the embedded one.
+    public var dataFile: String?
+    public var pbxVersion: PBXVersion = .default
+    public var authProfile: AuthProfile = .multi
+    /// Peers whose `X-Forwarded-For` header is believed.
+    public var trustedProxies: [CIDRBlock] = []
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+}
+
+/// Where the server ended up listening.
+public struct ListeningInfo: Sendable, Hashable {
+    public var host: String
+    public var port: Int
+
+    /// `http://127.0.0.1:8080`, with IPv6 hosts in brackets.
+    public var url: String {
+        host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+    }
+}

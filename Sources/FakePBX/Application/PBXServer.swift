@@ -1,0 +1,23 @@
+public import Logging
+
+/// Everything a request handler can reach: the tenant model, the access policy, the clock and the
+/// emulated PBX's identity.
+public final class PBXServer: Sendable {
+    public let store: TenantStore
+    public let policy: AccessPolicy
+    public let clock: PBXClock
+    public let pbxVersion: PBXVersion
+    public let startEpoch: Double
+    public let logger: Logger
+    let catalog: EndpointCatalog
+
+    public init(store: TenantStore, policy: AccessPolicy, clock: PBXClock, pbxVersion: PBXVersion, logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+        self.pbxVersion = pbxVersion
+        self.startEpoch = clock.now
+        self.logger = logger
+        self.catalog = EndpointCatalog.standard
+    }
+}

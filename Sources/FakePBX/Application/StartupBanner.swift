@@ -1,0 +1,31 @@
+/// The lines `fakepbx serve` prints once listening. The first is stable for scripts to parse:
+/// `fakepbx 0.1.0 listening on http://127.0.0.1:8080 (FusionPBX 5.4.9, auth: multi)`.
+///
+/// Secrets are printed only while they are the public documentation defaults; values the user set are
+/// masked, so a CI log never shows them.
+public enum StartupBanner {
+    public static func lines(_ configuration: FakePBXConfiguration, listening: ListeningInfo, whitelist: Whitelist) -> [String] {
+        var lines = [
+            "fakepbx \(FakePBXConfiguration.toolVersion) listening on \(listening.url) (FusionPBX \(configuration.pbxVersion), auth: \(configuration.authProfile))"
+        ]
+        let credentials = configuration.credentials
+        let defaults = Credentials.documentationDefaults
+        func show(_ value: String?, default defaultValue: String?, flag: String) -> String {
+            guard let value else { return "(none)" }
+            return value == defaultValue ? value : "******** (set by \(flag))"
+        }
+        switch configuration.authProfile {
+        case .whitelistOnly:
+            lines.append("  credentials: not required (auth: whitelist-only)")
+        case .password, .multi:
+            lines.append("  username: \(credentials.username)")
+            lines.append("  password: \(show(credentials.password, default: defaults.password, flag: "--password"))")
+            if configuration.authProfile == .multi {
+                lines.append("  api key:  \(show(credentials.apiKey, default: defaults.apiKey, flag: "--api-key"))")
+            }
+        }
+        let source = configuration.whitelistFile.map { " (from \($0))" } ?? ""
+        lines.append("  whitelist: \(whitelist.entries.map(\.description).joined(separator: ", "))\(source)")
+        return lines
+    }
+}

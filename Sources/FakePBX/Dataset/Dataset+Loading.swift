@@ -1,0 +1,117 @@
+import Foundation
+
+extension Dataset {
+    /// Reads, decodes and validates a dataset file.
+    /// - Throws: ``FakePBXError`` when the file cannot be read; ``DatasetError`` listing every bad field.
+    public static func load(contentsOf path: String) throws -> Dataset {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FakePBXError(.fileAccess, "cannot read the dataset file (check the path and permissions)", at: path)
+        }
+        return try decode(data, source: path)
+    }
+
+    /// Decodes and validates dataset JSON; `source` names it in errors.
+    public static func decode(_ data: Data, source: String) throws -> Dataset {
+        let root: Any
+        do {
+            root = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw DatasetError(
+                file: source,
+                problems: [.init(pointer: "", message: "not valid JSON: \(detail)")]
+            )
+        }
+        var problems = unknownFieldProblems(in: root)
+        if !problems.isEmpty { throw DatasetError(file: source, problems: problems) }
+        let dataset: Dataset
+        do {
+            dataset = try JSONDecoder().decode(Dataset.self, from: data)
+        } catch let error as DecodingError {
+            throw DatasetError(file: source, problems: [problem(for: error)])
+        }
+        problems = dataset.validationProblems()
+        if !problems.isEmpty { throw DatasetError(file: source, problems: problems) }
+        return dataset
+    }
+
+    /// The dataset as pretty-printed JSON with sorted keys (stable in diffs), the format `--data` reads.
+    public func encodedJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    private static func unknownFieldProblems(in root: Any) -> [DatasetError.Problem] {
+        guard let object = root as? [String: Any] else {
+            return [.init(pointer: "", message: "a dataset is a JSON object with \"format\": \"\(formatName)\"")]
+        }
+        var problems: [DatasetError.Problem] = []
+        let topLevel = Set(CodingKeys.allCases.map(\.stringValue))
+        for key in object.keys.sorted() where !topLevel.contains(key) {
+            problems.append(unknown(key, at: "", expected: topLevel))
+        }
+        for (table, fields) in recordFields.sorted(by: { $0.key < $1.key }) {
+            guard let rows = object[table] as? [Any] else { continue }
+            for (index, row) in rows.enumerated() {
+                guard let row = row as? [String: Any] else { continue }
+                let pointer = "/\(table)/\(index)"
+                for key in row.keys.sorted() where !fields.contains(key) {
+                    problems.append(unknown(key, at: pointer, expected: fields))
+                }
+                if table == "access_controls", let nodes = row["nodes"] as? [Any] {
+                    for (nodeIndex, node) in nodes.enumerated() {
+                        for key in (node as? [String: Any])?.keys.sorted() ?? [] where !AccessControl.Node.fieldNames.contains(key) {
+                            problems.append(unknown(key, at: "\(pointer)/nodes/\(nodeIndex)", expected: AccessControl.Node.fieldNames))
+                        }
+                    }
+                }
+            }
+        }
+        return problems
+    }
+
+    private static func unknown(_ key: String, at pointer: String, expected: Set<String>) -> DatasetError.Problem {
+        .init(
+            pointer: "\(pointer)/\(JSONPointer.escape(key))",
+            message: "unknown field '\(key)'; expected one of: \(expected.sorted().joined(separator: ", "))"
+        )
+    }
+
+    private static func problem(for error: DecodingError) -> DatasetError.Problem {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .init(
+                pointer: JSONPointer.from(context.codingPath + [key]),
+                message: "required field '\(key.stringValue)' is missing"
+            )
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return .init(pointer: JSONPointer.from(context.codingPath), message: "expected \(describe(type))")
+        case .dataCorrupted(let context):
+            return .init(pointer: JSONPointer.from(context.codingPath), message: context.debugDescription)
+        @unknown default:
+            return .init(pointer: "", message: "\(error)")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "a value of type \(type)"
+        }
+    }
+}
+
+/// JSON pointers (RFC 6901) for error locations.
+enum JSONPointer {
+    static func escape(_ token: String) -> String {
+        token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    static func from(_ path: [any CodingKey]) -> String {
+        path.map { "/" + ($0.intValue.map(String.init) ?? escape($0.stringValue)) }.joined()
+    }
+}

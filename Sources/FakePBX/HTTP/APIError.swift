@@ -1,0 +1,66 @@
+public import HTTPTypes
+
+/// An error answer of the API: an HTTP status plus the documented error name and a detail.
+///
+/// Rendered as ictVoIP's error envelope, `{"status":"error","message":"NAME: DETAIL","timestamp":...}`,
+/// or, on `chkcon.php`, as `{"success":0,"message":...}`.
+public struct APIError: Error, Sendable, Hashable {
+    public var status: HTTPResponse.Status
+    /// The documented error name: `Authentication Failed`, `Missing Parameters`, `Invalid Request`, ...
+    public var name: String
+    public var detail: String
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, _ name: String, _ detail: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.name = name
+        self.detail = detail
+        self.headers = headers
+    }
+
+    /// The `message` field of the envelope.
+    public var message: String { detail.isEmpty ? name : "\(name): \(detail)" }
+
+    /// The exact documented denial text for callers outside the whitelist.
+    public static let whitelistDenialMessage = "API Access Denied: Only whitelisted IPs may access this endpoint."
+
+    static var whitelistDenied: APIError {
+        APIError(.forbidden, "API Access Denied", "Only whitelisted IPs may access this endpoint.")
+    }
+
+    static func authenticationFailed(_ detail: String) -> APIError {
+        APIError(.unauthorized, "Authentication Failed", detail, headers: [.wwwAuthenticate: "Basic realm=\"FusionPBX\""])
+    }
+
+    static func missingParameters(_ names: [String]) -> APIError {
+        APIError(.badRequest, "Missing Parameters", names.joined(separator: ", "))
+    }
+
+    static func invalidRequest(_ detail: String) -> APIError {
+        APIError(.badRequest, "Invalid Request", detail)
+    }
+
+    static func endpointNotFound(_ path: String) -> APIError {
+        APIError(.notFound, "Endpoint not found", path)
+    }
+
+    static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> APIError {
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        return APIError(
+            .methodNotAllowed, "Invalid Request", "method \(method.rawValue) is not allowed here; use \(list)",
+            headers: [.allow: list]
+        )
+    }
+
+    static var payloadTooLarge: APIError {
+        APIError(.contentTooLarge, "Invalid Request", "request body is larger than 1 MiB")
+    }
+
+    init(_ error: ModelError) {
+        switch error.kind {
+        case .notFound: self.init(.notFound, "Not Found", error.message)
+        case .conflict: self.init(.conflict, "Conflict", error.message)
+        case .invalid: self.init(.badRequest, "Invalid Request", error.message)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+public import HTTPTypes
+import Foundation
+
+/// A request after the access checks: its parameters (query string and body, credentials removed)
+/// and where it came from.
+public struct APIRequest: Sendable {
+    public var method: HTTPRequest.Method
+    public var path: String
+    /// Parameters by name; the body's value wins over the query string's.
+    public var fields: [String: String]
+    public var clientAddress: IPAddress
+
+    public init(method: HTTPRequest.Method, path: String, fields: [String: String], clientAddress: IPAddress) {
+        self.method = method
+        self.path = path
+        self.fields = fields
+        self.clientAddress = clientAddress
+    }
+
+    /// The trimmed value of the first of `names` that is present and not blank.
+    public func string(_ names: String...) -> String? {
+        string(names)
+    }
+
+    func string(_ names: [String]) -> String? {
+        for name in names {
+            if let value = fields[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { return value }
+        }
+        return nil
+    }
+
+    /// The values of required parameters, in order. Each entry lists accepted aliases, canonical name first.
+    /// - Throws: `Missing Parameters` naming every missing one.
+    func require(_ names: [[String]]) throws(APIError) -> [String] {
+        var values: [String] = []
+        var missing: [String] = []
+        for aliases in names {
+            if let value = string(aliases) { values.append(value) } else { missing.append(aliases[0]) }
+        }
+        if !missing.isEmpty { throw .missingParameters(missing) }
+        return values
+    }
+
+    func require(_ names: String...) throws(APIError) -> [String] {
+        try require(names.map { [$0] })
+    }
+
+    /// A boolean parameter: `true/false`, `1/0`, `yes/no`, `on/off`; `nil` when absent.
+    func bool(_ names: String...) throws(APIError) -> Bool? {
+        guard let value = string(names) else { return nil }
+        switch value.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw .invalidRequest("\(names[0]) '\(value)' is not valid: expected true or false")
+        }
+    }
+
+    /// An integer parameter within `range`; `nil` when absent.
+    func int(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
+        guard let value = string(name) else { return nil }
+        guard let number = Int(value), range.contains(number) else {
+            throw .invalidRequest("\(name) '\(value)' is not valid: expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// The `action` parameter of the action-based endpoints, checked against `allowed`.
+    func action(_ allowed: [String]) throws(APIError) -> String {
+        let action = try require([["action"]])[0].lowercased()
+        guard allowed.contains(action) else {
+            throw .invalidRequest("unknown action '\(action)'; expected one of: \(allowed.joined(separator: ", "))")
+        }
+        return action
+    }
+}

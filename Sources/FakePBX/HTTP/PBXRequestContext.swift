@@ -1,0 +1,20 @@
+public import Hummingbird
+public import NIOCore
+
+/// The request context: Hummingbird's core storage plus the connected peer and its channel (the
+/// channel is what connection-level faults act on).
+public struct PBXRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The TCP peer; `nil` for in-process test requests.
+    public let remoteAddress: SocketAddress?
+    public let channel: (any Channel)?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+        self.channel = source.channel
+    }
+
+    /// fakepbx reads bodies itself, with the 1 MiB limit and its own error envelope.
+    public var maxUploadSize: Int { EndpointCatalog.maxBodySize }
+}

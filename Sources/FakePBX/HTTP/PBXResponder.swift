@@ -1,0 +1,133 @@
+public import Hummingbird
+import HTTPTypes
+import JSONSchema
+import Logging
+import NIOCore
+
+/// Answers every request of the fake PBX.
+///
+/// The checks run in a fixed order: unknown path (404), whitelist (403), method (405), body size (413)
+/// and syntax (400), credentials (401), parameters (400), then the endpoint's handler. Paths are matched
+/// exactly, with a dictionary lookup, because the real scripts live at fixed paths.
+public struct PBXResponder: HTTPResponder {
+    public typealias Context = PBXRequestContext
+    let server: PBXServer
+
+    public init(server: PBXServer) { self.server = server }
+
+    public func respond(to request: Request, context: PBXRequestContext) async throws -> Response {
+        let path = request.uri.path
+        guard let endpoint = server.catalog.endpoint(for: path) else {
+            return render(.endpointNotFound(path), envelope: .standard, method: request.method)
+        }
+        do {
+            return try await process(request, endpoint: endpoint, context: context)
+        } catch let error as APIError {
+            return render(error, envelope: endpoint.envelope, method: request.method)
+        } catch let error as ModelError {
+            return render(APIError(error), envelope: endpoint.envelope, method: request.method)
+        } catch {
+            server.logger.error("handler failed", metadata: ["path": "\(path)", "error": "\(error)"])
+            let failure = APIError(.internalServerError, "Server Error", "internal error; see the fakepbx log")
+            return render(failure, envelope: endpoint.envelope, method: request.method)
+        }
+    }
+
+    private func process(_ request: Request, endpoint: Endpoint, context: PBXRequestContext) async throws -> Response {
+        let policy = server.policy
+        let peer = context.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
+        let client = policy.addressResolver.clientAddress(
+            peer: peer,
+            forwardedFor: request.headers[values: .xForwardedFor]
+        )
+        guard policy.allows(client) else {
+            server.logger.notice("request from non-whitelisted address denied", metadata: ["client": "\(client)", "path": "\(endpoint.path)"])
+            throw APIError.whitelistDenied
+        }
+
+        let allowed = endpoint.methods.contains(.get) ? endpoint.methods + [.head] : endpoint.methods
+        guard allowed.contains(request.method) else {
+            throw APIError.methodNotAllowed(request.method, allowed: endpoint.methods)
+        }
+
+        var fields = try FormBody.decodeURLEncoded(request.uri.query ?? "", what: "query string")
+        let body = try await readBody(request)
+        for (name, value) in try FormBody.decode(body, contentType: request.headers[.contentType]) {
+            fields[name] = value
+        }
+
+        if endpoint.credentialProfiles.contains(policy.profile) {
+            let presented = PresentedCredentials(fields: fields, headers: request.headers)
+            switch policy.credentials.check(presented, profile: policy.profile) {
+            case .accepted:
+                break
+            case .missing:
+                throw APIError.authenticationFailed("Missing credentials; send username and password, or an API key")
+            case .rejected:
+                server.logger.notice(
+                    "authentication failed",
+                    metadata: ["client": "\(client)", "user": "\(presented.username ?? "-")", "path": "\(endpoint.path)"]
+                )
+                throw APIError.authenticationFailed("Invalid credentials")
+            }
+        }
+        for name in PresentedCredentials.fieldNames { fields[name] = nil }
+
+        let apiRequest = APIRequest(method: request.method, path: endpoint.path, fields: fields, clientAddress: client)
+        let answer = try endpoint.handler(apiRequest, server)
+        server.logger.debug(
+            "request answered",
+            metadata: ["client": "\(client)", "path": "\(endpoint.path)", "status": "\(answer.status.code)"]
+        )
+        return makeResponse(
+            status: answer.status, contentType: answer.contentType, body: answer.body, headers: answer.headers,
+            method: request.method
+        )
+    }
+
+    private func readBody(_ request: Request) async throws(APIError) -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > EndpointCatalog.maxBodySize {
+            throw .payloadTooLarge
+        }
+        var request = request
+        do {
+            let buffer = try await request.collectBody(upTo: EndpointCatalog.maxBodySize)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw .payloadTooLarge
+        }
+    }
+
+    func render(_ error: APIError, envelope: Endpoint.Envelope, method: HTTPRequest.Method) -> Response {
+        let document: JSONValue
+        switch envelope {
+        case .chkcon:
+            document = ["success": 0, "message": .string(error.message)]
+        case .standard:
+            document = [
+                "status": "error", "message": .string(error.message),
+                "timestamp": .string(Timestamp.iso8601(server.clock.epochSeconds)),
+            ]
+        }
+        return makeResponse(
+            status: error.status, contentType: "application/json", body: document.serializedBytes(),
+            headers: error.headers, method: method
+        )
+    }
+
+    private func makeResponse(
+        status: HTTPResponse.Status, contentType: String, body: [UInt8], headers: HTTPFields, method: HTTPRequest.Method
+    ) -> Response {
+        var fields = headers
+        fields[.contentType] = contentType
+        if method == .head {
+            fields[.contentLength] = String(body.count)
+            return Response(status: status, headers: fields, body: ResponseBody())
+        }
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+}

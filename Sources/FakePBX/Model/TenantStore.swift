@@ -1,0 +1,27 @@
+import Synchronization
+
+/// The live tenant model, shared by every request. Reads and writes are serialised by a mutex; each
+/// write either completes or changes nothing.
+public final class TenantStore: Sendable {
+    private let state: Mutex<Dataset>
+
+    public init(_ dataset: Dataset) { self.state = Mutex(dataset) }
+
+    /// A copy of the whole model.
+    public var snapshot: Dataset { state.withLock { $0 } }
+
+    /// Runs `body` with read access.
+    public func read<T: Sendable>(_ body: (borrowing Dataset) throws -> T) throws -> T {
+        try state.withLock { dataset throws -> T in try body(dataset) }
+    }
+
+    /// Runs `body` on a copy and stores the copy only if `body` succeeds, so a failed write changes nothing.
+    public func write<T: Sendable>(_ body: (inout Dataset) throws -> T) throws -> T {
+        try state.withLock { dataset throws -> T in
+            var copy = dataset
+            let result = try body(&copy)
+            dataset = copy
+            return result
+        }
+    }
+}

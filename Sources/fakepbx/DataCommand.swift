@@ -1,0 +1,65 @@
+import ArgumentParser
+import FakePBX
+import Foundation
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Work with tenant datasets.",
+        subcommands: [Export.self, Check.self]
+    )
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a dataset as JSON: the embedded default, or --data FILE after validation.",
+            discussion: "Edit the output and pass it to 'fakepbx serve --data FILE'."
+        )
+
+        @Option(help: "Dataset file to export instead of the embedded one.") var data: String?
+        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
+
+        func run() throws {
+            let json: Data
+            do {
+                let dataset = try data.map(Dataset.load(contentsOf:)) ?? .defaultDataset(now: PBXClock.system.epochSeconds)
+                json = try dataset.encodedJSON() + Data("\n".utf8)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+            guard let output else {
+                FileHandle.standardOutput.write(json)
+                return
+            }
+            do {
+                try json.write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                printError("\(output): cannot write the dataset: \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a dataset file; prints every bad field with its JSON pointer (exit 0 valid, 2 invalid)."
+        )
+
+        @Argument(help: "Dataset file.") var file: String
+
+        func run() throws {
+            do {
+                let dataset = try Dataset.load(contentsOf: file)
+                print("\(file): valid (\(dataset.domains.count) domains, \(dataset.extensions.count) extensions, \(dataset.cdrs.count) CDRs)")
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
+    }
+}
+
+/// Writes `error: MESSAGE` to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+}

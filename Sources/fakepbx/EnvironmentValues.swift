@@ -1,0 +1,27 @@
+import ArgumentParser
+import FakePBX
+import Foundation
+
+/// `FAKEPBX_*` environment variables mirror the flags; a flag given on the command line wins.
+struct EnvironmentValues {
+    var values: [String: String]
+
+    init(_ values: [String: String] = ProcessInfo.processInfo.environment) { self.values = values }
+
+    /// The flag's value, else the environment variable's, else `nil`.
+    func resolve(_ flag: String?, _ variable: String) -> String? {
+        if let flag { return flag }
+        guard let value = values[variable], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// Parses a value with `parse`, naming both the flag and the variable when it is bad.
+    func parse<T>(_ flag: String?, _ variable: String, option: String, expected: String, _ parse: (String) -> T?) throws -> T? {
+        guard let text = resolve(flag, variable) else { return nil }
+        guard let value = parse(text) else {
+            let origin = flag != nil ? option : "\(variable) (environment)"
+            throw ValidationError("\(origin): '\(text)' is not valid; expected \(expected)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import FakePBX
+import Foundation
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the fake FusionPBX.",
+        discussion: """
+            Every option can also be set with an environment variable: FAKEPBX_ and the option name in \
+            capitals with underscores (FAKEPBX_PORT, FAKEPBX_API_KEY, FAKEPBX_TRUST_FORWARDED_FOR as a \
+            comma-separated list). An option on the command line wins over its variable.
+            """
+    )
+
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on; 0 picks a free port (default 8080).") var port: String?
+    @Option(help: "Write the bound port to this file once listening.") var portFile: String?
+    @Option(help: "Whitelist file in chkcon_whitelist.conf format (default: 127.0.0.1 and ::1). Re-read on change.")
+    var whitelist: String?
+    @Option(help: "API username (default admin).") var username: String?
+    @Option(help: "API password (default your-password).") var password: String?
+    @Option(help: "API key / access hash (default fakepbx-demo-api-key-0123456789abcdef).") var apiKey: String?
+    @Option(help: "Tenant dataset file replacing the embedded one (see 'fakepbx data export').") var data: String?
+    @Option(help: "FusionPBX version to report (default 5.4.9; 5.5+ renders flags as JSON booleans).")
+    var pbxVersion: String?
+    @Option(help: "whitelist-only | password | multi (default multi).") var authProfile: String?
+    @Option(parsing: .upToNextOption, help: "Proxies (CIDR) whose X-Forwarded-For is trusted.")
+    var trustForwardedFor: [String] = []
+    @Option(help: "trace | debug | info | notice | warning | error | critical (default info).") var logLevel: String?
+
+    func run() async throws {
+        let configuration = try makeConfiguration(EnvironmentValues())
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        let logger = Logger(label: "fakepbx")
+        do {
+            try await serve(configuration: configuration, logger: logger) { listening, whitelist in
+                let text = StartupBanner.lines(configuration, listening: listening, whitelist: whitelist)
+                    .joined(separator: "\n") + "\n"
+                // Written unbuffered, so a script reading a pipe sees the line at once.
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        } catch let error as FakePBXError {
+            printError("\(error)")
+            throw ExitCode(2)
+        } catch let error as DatasetError {
+            printError("\(error)")
+            throw ExitCode(2)
+        } catch {
+            printError("fakepbx stopped: \(error) (is \(configuration.host):\(configuration.port) free?)")
+            throw ExitCode.failure
+        }
+    }
+
+    func makeConfiguration(_ env: EnvironmentValues) throws -> FakePBXConfiguration {
+        var configuration = FakePBXConfiguration()
+        configuration.host = env.resolve(host, "FAKEPBX_HOST") ?? configuration.host
+        configuration.port = try env.parse(port, "FAKEPBX_PORT", option: "--port", expected: "a port from 0 to 65535") {
+            Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
+        } ?? configuration.port
+        configuration.portFile = env.resolve(portFile, "FAKEPBX_PORT_FILE")
+        configuration.whitelistFile = env.resolve(whitelist, "FAKEPBX_WHITELIST")
+        configuration.dataFile = env.resolve(data, "FAKEPBX_DATA")
+        configuration.credentials.username = env.resolve(username, "FAKEPBX_USERNAME") ?? configuration.credentials.username
+        configuration.credentials.password = env.resolve(password, "FAKEPBX_PASSWORD") ?? configuration.credentials.password
+        configuration.credentials.apiKey = env.resolve(apiKey, "FAKEPBX_API_KEY") ?? configuration.credentials.apiKey
+        configuration.pbxVersion = try env.parse(
+            pbxVersion, "FAKEPBX_PBX_VERSION", option: "--pbx-version", expected: "a version such as 5.4.9", PBXVersion.init
+        ) ?? configuration.pbxVersion
+        configuration.authProfile = try env.parse(
+            authProfile, "FAKEPBX_AUTH_PROFILE", option: "--auth-profile", expected: "whitelist-only, password or multi",
+            AuthProfile.init(rawValue:)
+        ) ?? configuration.authProfile
+        let proxies = trustForwardedFor.isEmpty
+            ? (env.resolve(nil, "FAKEPBX_TRUST_FORWARDED_FOR").map { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) } ?? [])
+            : trustForwardedFor
+        configuration.trustedProxies = try proxies.map { text in
+            guard let block = CIDRBlock(text) else {
+                throw ValidationError("--trust-forwarded-for: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
+            }
+            return block
+        }
+        configuration.logLevel = try env.parse(
+            logLevel, "FAKEPBX_LOG_LEVEL", option: "--log-level", expected: "trace, debug, info, notice, warning, error or critical",
+            Logger.Level.init(rawValue:)
+        ) ?? configuration.logLevel
+        return configuration
+    }
+}

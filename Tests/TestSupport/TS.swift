@@ -1,0 +1,2 @@
+import FakePBX
+public enum TS {}
