@@ -49,7 +49,11 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["FakePBX"],
+            dependencies: [
+                "FakePBX",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -1,2 +1,0 @@
-import FakePBX
-public enum TS {}

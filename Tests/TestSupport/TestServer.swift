@@ -1,0 +1,74 @@
+import FakePBX
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// A fake PBX running on a free loopback port for the duration of a test.
+public struct TestServer: Sendable {
+    public let port: Int
+    public let configuration: FakePBXConfiguration
+
+    /// POSTs form fields with the default credentials (unless `credentials` is false).
+    public func post(_ path: String, _ fields: [String: String] = [:], credentials: Bool = true, from source: String? = nil) async throws -> HTTPResult {
+        try await RawHTTPClient.post(port: port, path: path, fields, credentials: credentials, from: source)
+    }
+
+    /// POSTs and returns the JSON object of the answer.
+    public func json(_ path: String, _ fields: [String: String] = [:]) async throws -> [String: Any] {
+        try await post(path, fields).json()
+    }
+}
+
+/// A logger that drops everything, for tests.
+public let quietLogger = Logger(label: "fakepbx-test") { _ in SwiftLogNoOpLogHandler() }
+
+/// A fixed instant for tests that need known CDR dates: 2026-11-23 12:00:00 UTC.
+public let fixedNow: Double = 1_795_435_200
+
+/// Runs `body` against a real fakepbx listening on 127.0.0.1 and a free port, then shuts it down.
+public func withFakePBX<T: Sendable>(
+    _ configure: (inout FakePBXConfiguration) -> Void = { _ in },
+    clock: PBXClock = PBXClock { fixedNow },
+    _ body: (TestServer) async throws -> T
+) async throws -> T {
+    var configuration = FakePBXConfiguration()
+    configuration.port = 0
+    configure(&configuration)
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    let application = try buildApplication(configuration: configuration, logger: quietLogger, clock: clock) { info, _ in
+        continuation.yield(info.port)
+    }
+    let group = ServiceGroup(configuration: .init(services: [application], logger: quietLogger))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw RawHTTPClient.Failure("server did not start") }
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(TestServer(port: port, configuration: configuration)))
+        } catch {
+            result = .failure(error)
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return try result.get()
+    }
+}
+
+/// A scratch directory removed when `body` returns.
+public func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("fakepbx-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try await body(url)
+}
+
+/// The project's `../shared` folder, or a failure that says it is missing.
+public func sharedFolder(_ relative: String, file: String = #filePath) throws -> URL {
+    let root = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let url = root.deletingLastPathComponent().appendingPathComponent("shared").appendingPathComponent(relative)
+    guard FileManager.default.fileExists(atPath: url.path) else {
+        throw RawHTTPClient.Failure("\(url.path) is missing: these tests read the shared reference material from ../shared next to the project")
+    }
+    return url
+}
