@@ -53,7 +53,8 @@ struct CDRWeek {
             callerDestination = destination
             extensionNumber = did.flatMap { $0.data.split(separator: " ").first.map(String.init) } ?? ext.number
         default:
-            let callee = tenant.extensions.randomElement(using: &g)!
+            let others = tenant.extensions.filter { $0.number != ext.number }
+            let callee = others.randomElement(using: &g) ?? ext
             destination = callee.number
             callerDestination = callee.number
         }

@@ -40,13 +40,13 @@ extension Domain: ManagedResource {
     static func delete(at index: Int, from dataset: inout Dataset) throws {
         let name = dataset.domains[index].name
         let dependents = [
-            ("extensions", dataset.extensions.filter { $0.domainName == name }.count),
-            ("gateways", dataset.gateways.filter { $0.domainName == name }.count),
-            ("destinations", dataset.destinations.filter { $0.domainName == name }.count),
-            ("outbound routes", dataset.outboundRoutes.filter { $0.domainName == name }.count),
+            ("extension", dataset.extensions.filter { $0.domainName == name }.count),
+            ("gateway", dataset.gateways.filter { $0.domainName == name }.count),
+            ("destination", dataset.destinations.filter { $0.domainName == name }.count),
+            ("outbound route", dataset.outboundRoutes.filter { $0.domainName == name }.count),
         ].filter { $0.1 > 0 }
         if !dependents.isEmpty {
-            let list = dependents.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+            let list = dependents.map { "\($0.1) \($0.0)\($0.1 == 1 ? "" : "s")" }.joined(separator: ", ")
             throw ModelError(.conflict, "domain '\(name)' still has \(list); delete or move them first")
         }
         dataset.domains.remove(at: index)

@@ -1,0 +1,126 @@
+import FakePBX
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import TestSupport
+import Testing
+
+/// CDR export, check and data retrieval over the default dataset at a fixed date (2026-11-23).
+@Suite("CDR endpoints")
+struct CDREndpointTests {
+    static let export = "/app/xml_cdr/export_cdr.php"
+    static let week = ["date_start": "2026-11-16", "date_end": "2026-11-22"]
+
+    @Test func jsonExportHasTheDocumentedSummaryAndTheRecords() async throws {
+        try await withFakePBX { server in
+            let answer = try await server.json(Self.export, Self.week)
+            #expect(answer["status"] as? String == "success")
+            #expect(answer["message"] as? String == "CDR export completed")
+            #expect(answer["date_range"] as? String == "2026-11-16 to 2026-11-22")
+            #expect(answer["export_format"] as? String == "JSON")
+            let records = try #require(answer["records"] as? [[String: Any]])
+            #expect(answer["total_records"] as? Int == records.count)
+            #expect(records.count > 300, "a week of calls for four active tenants")
+            #expect(Set(records.compactMap { $0["domain_name"] as? String }).count == 4, "the suspended tenant has no calls")
+            for record in records {
+                let billsec = try #require(record["billsec"] as? Int)
+                let answer = try #require(record["answer_epoch"] as? Int)
+                let start = try #require(record["start_epoch"] as? Int)
+                let end = try #require(record["end_epoch"] as? Int)
+                #expect((billsec > 0) == (answer > 0))
+                #expect((record["status"] as? String == "answered") == (billsec > 0))
+                #expect(end >= start && (answer == 0 || (answer >= start && end >= answer)))
+                #expect(record["duration"] as? Int == billsec)
+                #expect(["inbound", "outbound", "local"].contains(record["direction"] as? String ?? ""))
+            }
+        }
+    }
+
+    @Test func dateRangeIsInclusiveInTheDomainTimeZone() async throws {
+        try await withFakePBX { server in
+            let day = try await server.json(Self.export, ["date_start": "2026-11-20", "date_end": "2026-11-20", "domain_name": "harbour.pbx.example.com.au"])
+            let records = try #require(day["records"] as? [[String: Any]])
+            #expect(!records.isEmpty)
+            let sydney = TimeZone(identifier: "Australia/Sydney")!
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = sydney
+            for record in records {
+                let start = Date(timeIntervalSince1970: Double(record["start_epoch"] as? Int ?? 0))
+                let parts = calendar.dateComponents([.year, .month, .day, .hour], from: start)
+                #expect(parts.day == 20 && parts.month == 11, "Sydney local day of every record is the 20th")
+                #expect((8..<18).contains(parts.hour ?? -1), "business hours in the tenant's own time zone")
+            }
+            let whole = try await server.json(Self.export, Self.week.merging(["domain_name": "harbour.pbx.example.com.au"]) { $1 })
+            let total = try #require(whole["total_records"] as? Int)
+            var sum = 0
+            for day in 16...22 {
+                let one = try await server.json(Self.export, ["date_start": "2026-11-\(day)", "date_end": "2026-11-\(day)", "domain_name": "harbour.pbx.example.com.au"])
+                sum += one["total_records"] as? Int ?? 0
+            }
+            #expect(sum == total, "single days partition the week: no record lost or counted twice at day edges")
+        }
+    }
+
+    @Test func csvAndXMLFormats() async throws {
+        try await withFakePBX { server in
+            let csv = try await server.post(Self.export, Self.week.merging(["format": "CSV", "domain_name": "thames.pbx.example.co.uk"]) { $1 })
+            #expect(csv.status == 200)
+            #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
+            #expect(csv.header("Content-Disposition")?.hasPrefix("attachment; filename=cdr_thames.pbx.example.co.uk_20261123_120000.csv") == true)
+            let lines = csv.text.split(separator: "\n")
+            #expect(lines.first?.hasPrefix(#""domain_uuid","sip_call_id","extension","extension_name","start_stamp""#) == true)
+            #expect(lines.count - 1 == Int(csv.header("X-Total-Records") ?? ""))
+            #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("\"") && $0.hasSuffix("\"") })
+
+            let xml = try await server.post(Self.export, Self.week.merging(["format": "xml"]) { $1 })
+            #expect(xml.header("Content-Type") == "application/xml; charset=utf-8")
+            let parser = XMLParser(data: Data(xml.body))
+            #expect(parser.parse(), "export XML must be well-formed")
+            #expect(xml.text.contains("<hangup_cause_q850>"))
+        }
+    }
+
+    @Test func badDatesAndFormats() async throws {
+        try await withFakePBX { server in
+            let missing = try await server.post(Self.export, ["date_start": "2026-11-16"])
+            #expect(try missing.json()["message"] as? String == "Missing Parameters: date_end")
+            let badDate = try await server.post(Self.export, ["date_start": "2026-02-30", "date_end": "2026-03-01"])
+            #expect(badDate.status == 400)
+            #expect(try badDate.json()["message"] as? String == "Invalid Request: date_start '2026-02-30' is not valid: expected a date YYYY-MM-DD (or YYYY-MM-DD HH:MM)")
+            let reversed = try await server.post(Self.export, ["date_start": "2026-11-20", "date_end": "2026-11-19"])
+            #expect(try reversed.json()["message"] as? String == "Invalid Request: date_end '2026-11-19' is before date_start '2026-11-20'")
+            let format = try await server.post(Self.export, Self.week.merging(["format": "PDF"]) { $1 })
+            #expect(try format.json()["message"] as? String == "Invalid Request: format 'PDF' is not valid: expected JSON, CSV or XML")
+        }
+    }
+
+    @Test func checkAndPagedRetrieval() async throws {
+        try await withFakePBX { server in
+            let check = try await server.json("/app/xml_cdr/check_cdrs.php", Self.week)
+            #expect(check["cdrs_available"] as? Bool == true)
+            let total = try #require(check["total_records"] as? Int)
+            let perDomain = (check["domains"] as? [[String: Any]] ?? []).compactMap { $0["total_records"] as? Int }
+            #expect(perDomain.reduce(0, +) == total)
+
+            let empty = try await server.json("/app/xml_cdr/check_cdrs.php", ["date_start": "2020-01-01", "date_end": "2020-01-31"])
+            #expect(empty["cdrs_available"] as? Bool == false)
+
+            var seen = Set<String>()
+            var page = 1
+            while true {
+                let answer = try await server.json("/app/xml_cdr/get_cdr_data.php", Self.week.merging(["per_page": "100", "page": "\(page)"]) { $1 })
+                let rows = answer["records"] as? [[String: Any]] ?? []
+                if rows.isEmpty { break }
+                seen.formUnion(rows.compactMap { $0["xml_cdr_uuid"] as? String })
+                page += 1
+            }
+            #expect(seen.count == total, "paging returns every record exactly once")
+
+            let filtered = try await server.json("/app/xml_cdr/get_cdr_data.php", Self.week.merging(["direction": "inbound", "extension": "1001", "domain_name": "yourdomain.com"]) { $1 })
+            let rows = filtered["records"] as? [[String: Any]] ?? []
+            #expect(!rows.isEmpty)
+            #expect(rows.allSatisfy { $0["direction"] as? String == "inbound" && $0["extension"] as? String == "1001" })
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import FakePBX
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("Datasets")
+struct DatasetTests {
+    let dataset = Dataset.defaultDataset(now: Int(fixedNow))
+
+    @Test func defaultDatasetLooksLikeASmallProvider() throws {
+        #expect(Set(dataset.domains.map(\.numberingPlan)) == [.nanp, .au, .uk])
+        #expect(dataset.domains.contains { !$0.enabled }, "one tenant is suspended")
+        for domain in dataset.domains where domain.enabled {
+            #expect(dataset.extensions.contains { $0.domainName == domain.name })
+            #expect(dataset.gateways.contains { $0.domainName == domain.name }, "\(domain.name) has a carrier gateway")
+            #expect(dataset.destinations.contains { $0.domainName == domain.name }, "\(domain.name) has inbound DIDs")
+            #expect(dataset.outboundRoutes.contains { $0.domainName == domain.name })
+            #expect(dataset.cdrs.contains { $0.domainName == domain.name })
+        }
+        let au = dataset.outboundRoutes.filter { $0.domainName == "harbour.pbx.example.com.au" }
+        let special = try #require(au.first { $0.name == "AU-13-1300-1800" })
+        for number in ["1300555123", "1800555123", "131313"] {
+            #expect(try Regex(special.expression).wholeMatch(in: number) != nil, "\(number) routes as a special number")
+        }
+        #expect(dataset.registrations.allSatisfy { !$0.agent.isEmpty && $0.contact.contains("sip:") })
+        #expect((dataset.domains.map(\.uuid) + dataset.extensions.map(\.uuid) + dataset.cdrs.map(\.uuid)).allSatisfy(UUIDv4.isValid))
+        let days = Set(dataset.cdrs.map { $0.startEpoch / 86_400 })
+        #expect(days.count >= 7, "a week of CDRs")
+        #expect(dataset.cdrs.allSatisfy { $0.startEpoch < Int(fixedNow) })
+    }
+
+    @Test func defaultDatasetIsTheSameForTheSameDay() {
+        // A minute later is still the same day in every tenant's time zone.
+        let same = Dataset.defaultDataset(now: Int(fixedNow)) == Dataset.defaultDataset(now: Int(fixedNow) + 60)
+        #expect(same, "the default dataset must be deterministic for a given day")
+        let nextDay = Dataset.defaultDataset(now: Int(fixedNow) + 86_400)
+        #expect(nextDay.cdrs != dataset.cdrs, "the CDR week moves with the date")
+    }
+
+    @Test func exportRoundTripsThroughTheLoader() throws {
+        let json = try dataset.encodedJSON()
+        let reloaded = try Dataset.decode(json, source: "export.json")
+        let same = reloaded == dataset
+        #expect(same, "export then load must give back the same dataset")
+    }
+
+    @Test func minimalDatasetGetsFusionPBXDefaults() throws {
+        let json = """
+            {"format": "fakepbx-dataset/1",
+             "domains": [{"domain_name": "t1.example.com"}],
+             "extensions": [{"domain_name": "t1.example.com", "extension": "100"}]}
+            """
+        let loaded = try Dataset.decode(Data(json.utf8), source: "min.json")
+        let ext = try #require(loaded.extensions.first)
+        #expect(ext.password.count == 20)
+        #expect(ext.callTimeout == 30 && ext.limitMax == 5 && ext.enabled)
+        #expect(UUIDv4.isValid(ext.uuid))
+        let again = try Dataset.decode(Data(json.utf8), source: "min.json")
+        #expect(again.extensions.first?.uuid == ext.uuid, "derived UUIDs are stable across loads")
+    }
+
+    @Test(arguments: [
+        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com", "timezone": "UTC"}]}"#,
+         "bad.json#/domains/0/timezone: unknown field 'timezone'; expected one of: domain_description, domain_enabled, domain_name, domain_uuid, numbering_plan, time_zone"),
+        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_enabled": true}]}"#,
+         "bad.json#/domains/0/domain_name: required field 'domain_name' is missing"),
+        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com", "domain_enabled": "yes"}]}"#,
+         "bad.json#/domains/0/domain_enabled: expected true or false"),
+        (#"{"format": "fakepbx-dataset/1", "extensions": [{"domain_name": "t1.example.com", "extension": "100"}]}"#,
+         "bad.json#/extensions/0/domain_name: no domain named 't1.example.com'; add it to /domains or correct the name"),
+        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com", "time_zone": "Mars/Olympus"}]}"#,
+         "bad.json#/domains/0/time_zone: expected an IANA time zone such as America/Toronto or Australia/Sydney"),
+        (#"{"format": "fakepbx-dataset/9"}"#,
+         #"bad.json#/format: unsupported format 'fakepbx-dataset/9'; this fakepbx reads "fakepbx-dataset/1""#),
+        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com"}], "gateways": [{"gateway": "gw", "proxy": "sip.example.com"}], "outbound_routes": [{"domain_name": "t1.example.com", "dialplan_name": "x", "dialplan_expression": "^(\\d+$", "gateway_uuid": "550e8400-e29b-41d4-a716-446655440000"}]}"#,
+         "bad.json#/outbound_routes/0/gateway_uuid: no gateway with UUID 550e8400-e29b-41d4-a716-446655440000; use a gateway_uuid from /gateways"),
+    ])
+    func badDatasetsNameTheField(_ json: String, _ expected: String) {
+        #expect {
+            try Dataset.decode(Data(json.utf8), source: "bad.json")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains(expected) && text.hasPrefix("dataset bad.json was refused:")
+        }
+    }
+
+    @Test func invalidJSONIsReported() {
+        #expect {
+            try Dataset.decode(Data("{\"format\": ".utf8), source: "broken.json")
+        } throws: { error in
+            "\(error)".contains("broken.json#: not valid JSON")
+        }
+    }
+
+    @Test func servesADatasetFile() async throws {
+        try await withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("tenants.json")
+            let json = """
+                {"format": "fakepbx-dataset/1",
+                 "domains": [{"domain_name": "solo.example.com"}],
+                 "extensions": [{"domain_name": "solo.example.com", "extension": "100"}, {"domain_name": "solo.example.com", "extension": "101"}],
+                 "registrations": [{"domain_name": "solo.example.com", "extension": "101", "network_ip": "203.0.113.7", "network_port": 5070, "agent": "Zoiper v2.10"}]}
+                """
+            try json.write(to: file, atomically: true, encoding: .utf8)
+            try await withFakePBX({ $0.dataFile = file.path }) { server in
+                let status = try await server.json("/app/status/index.php")
+                #expect(status["total_extensions"] as? Int == 2)
+                #expect(status["registered_extensions"] as? Int == 1)
+                #expect(status["active_calls"] as? Int == 0)
+                let registration = try await server.json("/app/registrations/check_registration.php", ["extension": "101", "tenant_domain": "solo.example.com"])
+                #expect(registration["register_port"] as? String == "5070")
+                #expect(registration["register_useragent"] as? String == "Zoiper v2.10")
+            }
+        }
+    }
+}
