@@ -1,0 +1,106 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// End-to-end tests of the built `fakepbx` binary, as a CI script would use it.
+@Suite("fakepbx serve")
+struct ServeCommandTests {
+    @Test func printsAParsableLineWritesThePortFileAndStopsOnSIGTERM() async throws {
+        try await withTemporaryDirectory { dir in
+            let portFile = dir.appendingPathComponent("port").path
+            let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--port-file", portFile])
+            let lines = try await server.waitForLines(5)
+            let match = try #require(lines[0].wholeMatch(of: #/fakepbx 0\.1\.0 listening on http:\/\/127\.0\.0\.1:(\d+) \(FusionPBX 5\.4\.9, auth: multi\)/#), "banner was: \(lines[0])")
+            let port = try #require(Int(match.1))
+            #expect(lines[1...3] == ["  username: admin", "  password: your-password", "  api key:  fakepbx-demo-api-key-0123456789abcdef"])
+            #expect(lines[4] == "  whitelist: 127.0.0.1, ::1")
+            let written = try String(contentsOfFile: portFile, encoding: .utf8)
+            #expect(written == "\(port)\n")
+
+            let status = try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:])
+            #expect(status.status == 200)
+            #expect(try status.json()["version"] as? String == "5.4.9")
+
+            server.signal(SIGTERM)
+            let elapsed = try await server.waitForExit(timeout: .seconds(2))
+            #expect(elapsed != nil, "fakepbx must stop within 2 seconds of SIGTERM")
+            #expect(server.exitStatus == 0)
+        }
+    }
+
+    @Test func stopsOnSIGINT() async throws {
+        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"])
+        _ = try await server.waitForLines(1)
+        server.signal(SIGINT)
+        #expect(try await server.waitForExit(timeout: .seconds(2)) != nil, "fakepbx must stop within 2 seconds of SIGINT")
+    }
+
+    @Test func environmentVariablesMirrorTheFlagsAndSecretsAreMasked() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["FAKEPBX_PORT"] = "0"
+        environment["FAKEPBX_AUTH_PROFILE"] = "password"
+        environment["FAKEPBX_USERNAME"] = "whmcs"
+        environment["FAKEPBX_PASSWORD"] = "Sup3r-Secret"
+        environment["FAKEPBX_PBX_VERSION"] = "5.5.2"
+        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve"], environment: environment)
+        let lines = try await server.waitForLines(4)
+        #expect(lines[0].hasSuffix("(FusionPBX 5.5.2, auth: password)"))
+        #expect(lines[1] == "  username: whmcs")
+        #expect(lines[2] == "  password: ******** (set by --password)")
+        #expect(!lines.joined().contains("Sup3r-Secret"), "a password the user set is never printed")
+        let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
+        let ok = try await RawHTTPClient.post(port: port, path: "/app/status/index.php", ["username": "whmcs", "password": "Sup3r-Secret"])
+        #expect(ok.status == 200)
+        #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:]).status == 401)
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit(timeout: .seconds(5))
+        #expect(!server.standardError.contains("Sup3r-Secret"), "secrets never reach the log")
+    }
+
+    @Test func flagWinsOverEnvironment() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["FAKEPBX_AUTH_PROFILE"] = "password"
+        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--auth-profile", "whitelist-only"], environment: environment)
+        let lines = try await server.waitForLines(2)
+        #expect(lines[0].hasSuffix("auth: whitelist-only)"))
+        #expect(lines[1] == "  credentials: not required (auth: whitelist-only)")
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit(timeout: .seconds(5))
+    }
+
+    @Test func badWhitelistStopsStartUpWithFileAndLine() async throws {
+        try await withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("chkcon_whitelist.conf")
+            try "# ok\n127.0.0.1\n192.168.1.0/24\n10.1.2.3.4\n".write(to: file, atomically: true, encoding: .utf8)
+            let result = try await runProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--whitelist", file.path])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("\(file.path):4: '10.1.2.3.4' is not an IP address or CIDR"))
+            #expect(result.stdout.isEmpty, "nothing is announced when start-up fails")
+        }
+    }
+
+    @Test(arguments: [
+        (["serve", "--port", "70000"], [String: String](), "--port: '70000' is not valid; expected a port from 0 to 65535"),
+        (["serve"], ["FAKEPBX_PORT": "http"], "FAKEPBX_PORT (environment): 'http' is not valid; expected a port from 0 to 65535"),
+        (["serve", "--auth-profile", "oauth"], [:], "--auth-profile: 'oauth' is not valid; expected whitelist-only, password or multi"),
+        (["serve", "--trust-forwarded-for", "10.0.0.0/8", "proxy.local"], [:], "--trust-forwarded-for: 'proxy.local' is not an IP address or CIDR block"),
+        (["serve", "--pbx-version", "five"], [:], "--pbx-version: 'five' is not valid; expected a version such as 5.4.9"),
+    ])
+    func badOptionsAreUsageErrors(_ arguments: [String], _ variables: [String: String], _ message: String) async throws {
+        let environment = ProcessInfo.processInfo.environment.merging(variables) { $1 }
+        let result = try await runProcess(try fakepbxExecutable(), arguments, environment: environment)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "stderr was: \(result.stderr)")
+    }
+
+    @Test func portInUseIsReported() async throws {
+        let first = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"])
+        let lines = try await first.waitForLines(1)
+        let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
+        let second = try await runProcess(try fakepbxExecutable(), ["serve", "--port", "\(port)"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("is 127.0.0.1:\(port) free?"))
+        first.signal(SIGTERM)
+        _ = try await first.waitForExit(timeout: .seconds(5))
+    }
+}
