@@ -11,15 +11,7 @@ public final class LaunchedProcess: Sendable {
     private let errorText: Mutex<String>
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let (process, out, err) = makeProcess(executable, arguments, environment: environment)
         self.process = process
         self.lines = Mutex([])
         self.errorText = Mutex("")

@@ -9,17 +9,9 @@ public struct ProcessResult: Sendable {
 
 /// Runs a program to completion without blocking the concurrency pool.
 public func runProcess(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60)
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil
 ) async throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    let (process, out, err) = makeProcess(executable, arguments, environment: environment)
     return try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             do {
@@ -39,4 +31,18 @@ public func runProcess(
         }
         thread.start()
     }
+}
+
+/// A process with piped standard output and error and no standard input.
+func makeProcess(_ executable: String, _ arguments: [String], environment: [String: String]?) -> (Process, Pipe, Pipe) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    return (process, out, err)
 }

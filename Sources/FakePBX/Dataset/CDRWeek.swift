@@ -78,8 +78,10 @@ struct CDRWeek {
         return record
     }
 
+    /// Replaces each `#` in `pattern` with a random digit.
     private func fill(_ pattern: String, using g: inout SeededGenerator) -> String {
-        pattern.replacingOccurrences(of: "{d}", with: "#").map { $0 == "#" ? String(Int.random(in: 0...9, using: &g)) : String($0) }.joined()
+        let bytes = pattern.utf8.map { $0 == UInt8(ascii: "#") ? UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &g) : $0 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The a-leg hangup cause mix (fusionpbx-data §8).

@@ -32,7 +32,7 @@ struct DefaultTenant {
     var gateway: Gateway?
     var destinations: [Destination]
     var routes: [OutboundRoute]
-    /// Numbers this tenant's users typically dial, by kind; `{d}` is a random digit.
+    /// Numbers this tenant's users typically dial, by kind; `#` is a random digit.
     var dialPatterns: [String]
     var callerPatterns: [String]
     var callsPerDay: Int
@@ -109,8 +109,8 @@ enum DefaultTenants {
         gateway: ("carrier_ca", "sip.carrier-ca.example:5060", "5192229000"),
         dids: [("5192229000", "1001"), ("5192229001", "1002")],
         routes: nanpRoutes,
-        dial: ["1519{d}{d}{d}{d}{d}{d}{d}", "1416{d}{d}{d}{d}{d}{d}{d}", "1800{d}{d}{d}{d}{d}{d}{d}", "01144{d}{d}{d}{d}{d}{d}{d}{d}{d}{d}"],
-        callers: ["1519{d}{d}{d}{d}{d}{d}{d}", "1905{d}{d}{d}{d}{d}{d}{d}", "226{d}{d}{d}{d}{d}{d}{d}"],
+        dial: ["1519#######", "1416#######", "1800#######", "01144##########"],
+        callers: ["1519#######", "1905#######", "226#######"],
         callsPerDay: 14
     )
 
@@ -126,8 +126,8 @@ enum DefaultTenants {
         gateway: ("carrier_us", "sip.carrier-us.example", "3125550142"),
         dids: [("13125550142", "100"), ("13125550143", "101"), ("18005550199", "100")],
         routes: nanpRoutes,
-        dial: ["1312{d}{d}{d}{d}{d}{d}{d}", "773{d}{d}{d}{d}{d}{d}{d}", "1888{d}{d}{d}{d}{d}{d}{d}", "011525{d}{d}{d}{d}{d}{d}{d}{d}"],
-        callers: ["1312{d}{d}{d}{d}{d}{d}{d}", "1847{d}{d}{d}{d}{d}{d}{d}", "630{d}{d}{d}{d}{d}{d}{d}"],
+        dial: ["1312#######", "773#######", "1888#######", "011525########"],
+        callers: ["1312#######", "1847#######", "630#######"],
         callsPerDay: 22
     )
 
@@ -148,8 +148,8 @@ enum DefaultTenants {
             (name: "AU-international", expression: #"^0011(\d{6,15})$"#, prefix: ""),
             (name: "AU-emergency", expression: #"^(000|112)$"#, prefix: ""),
         ],
-        dial: ["02{d}{d}{d}{d}{d}{d}{d}{d}", "04{d}{d}{d}{d}{d}{d}{d}{d}", "1300{d}{d}{d}{d}{d}{d}", "1800{d}{d}{d}{d}{d}{d}", "13{d}{d}{d}{d}", "001164{d}{d}{d}{d}{d}{d}{d}{d}{d}"],
-        callers: ["612{d}{d}{d}{d}{d}{d}{d}{d}", "614{d}{d}{d}{d}{d}{d}{d}{d}", "02{d}{d}{d}{d}{d}{d}{d}{d}"],
+        dial: ["02########", "04########", "1300######", "1800######", "13####", "001164#########"],
+        callers: ["612########", "614########", "02########"],
         callsPerDay: 18
     )
 
@@ -166,8 +166,8 @@ enum DefaultTenants {
             (name: "UK-international", expression: #"^00(\d{6,15})$"#, prefix: ""),
             (name: "UK-emergency", expression: #"^(999|112)$"#, prefix: ""),
         ],
-        dial: ["020{d}{d}{d}{d}{d}{d}{d}{d}", "07{d}{d}{d}{d}{d}{d}{d}{d}{d}", "0161{d}{d}{d}{d}{d}{d}{d}", "00353{d}{d}{d}{d}{d}{d}{d}{d}{d}"],
-        callers: ["4420{d}{d}{d}{d}{d}{d}{d}{d}", "447{d}{d}{d}{d}{d}{d}{d}{d}{d}", "4411{d}{d}{d}{d}{d}{d}{d}{d}"],
+        dial: ["020########", "07#########", "0161#######", "00353#########"],
+        callers: ["4420########", "447#########", "4411########"],
         callsPerDay: 12
     )
 

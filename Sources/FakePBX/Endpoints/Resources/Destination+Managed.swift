@@ -50,7 +50,7 @@ extension Destination: ManagedResource {
     }
 
     static func list(_ request: APIRequest, in dataset: Dataset) throws -> [Destination] {
-        let domain = try request.domainName.map { dataset.domains[try dataset.domainIndex(named: $0)].name }
+        let domain = try dataset.domainNamed(by: request)
         return dataset.destinations.filter { domain == nil || $0.domainName == domain }
     }
 

@@ -55,7 +55,7 @@ extension Extension: ManagedResource {
     }
 
     static func list(_ request: APIRequest, in dataset: Dataset) throws -> [Extension] {
-        let domain = try request.domainName.map { dataset.domains[try dataset.domainIndex(named: $0)].name }
+        let domain = try dataset.domainNamed(by: request)
         let enabled = try request.bool("enabled")
         return dataset.extensions.filter { ext in
             (domain == nil || ext.domainName == domain) && (enabled == nil || ext.enabled == enabled)

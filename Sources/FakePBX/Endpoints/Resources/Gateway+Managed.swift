@@ -17,7 +17,7 @@ extension Gateway: ManagedResource {
 
     static func make(_ request: APIRequest, in dataset: Dataset) throws -> Gateway {
         let values = try request.require([["gateway", "gateway_name"], ["proxy"]])
-        let domain = try request.domainName.map { dataset.domains[try dataset.domainIndex(named: $0)].name }
+        let domain = try dataset.domainNamed(by: request)
         if let problem = ModelError.invalid("gateway", FieldRules.gatewayName(values[0]), value: values[0]) { throw problem }
         var gateway = Gateway(uuid: UUIDv4.random(), domainName: domain, name: values[0], username: "", password: "", proxy: values[1])
         try gateway.apply(request)
@@ -61,7 +61,7 @@ extension Gateway: ManagedResource {
     }
 
     static func list(_ request: APIRequest, in dataset: Dataset) throws -> [Gateway] {
-        let domain = try request.domainName.map { dataset.domains[try dataset.domainIndex(named: $0)].name }
+        let domain = try dataset.domainNamed(by: request)
         return dataset.gateways.filter { domain == nil || $0.domainName == domain }
     }
 
@@ -100,7 +100,7 @@ extension Endpoint {
     ) { request, server in
         let name = try request.require([["gateway_name"]])[0]
         let gateway = try server.store.write { dataset in
-            let domain = try request.domainName.map { dataset.domains[try dataset.domainIndex(named: $0)].name }
+            let domain = try dataset.domainNamed(by: request)
             if let index = dataset.gateways.firstIndex(where: { $0.name == name && $0.domainName == domain }) {
                 var gateway = dataset.gateways[index]
                 try request.assign("gateway_domain", to: &gateway.proxy, rule: FieldRules.host)

@@ -57,7 +57,7 @@ extension OutboundRoute: ManagedResource {
     }
 
     static func list(_ request: APIRequest, in dataset: Dataset) throws -> [OutboundRoute] {
-        let domain = try request.domainName.map { dataset.domains[try dataset.domainIndex(named: $0)].name }
+        let domain = try dataset.domainNamed(by: request)
         return dataset.outboundRoutes.filter { domain == nil || $0.domainName == domain }
     }
 

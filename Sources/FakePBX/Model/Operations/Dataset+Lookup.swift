@@ -59,3 +59,12 @@ extension Dataset {
         return registrations.filter { enabledExtensions.contains("\($0.extensionNumber)@\($0.domainName)") }
     }
 }
+
+extension Dataset {
+    /// The domain a request names with `domain_name` (or an alias), as stored; `nil` when it names none.
+    /// - Throws: ``ModelError`` `notFound` when the named domain does not exist.
+    func domainNamed(by request: APIRequest) throws -> String? {
+        guard let name = request.domainName else { return nil }
+        return domains[try domainIndex(named: name)].name
+    }
+}
