@@ -20,12 +20,17 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     }
 
     public var count: Int { members.count }
+
+    /// Appends a member without checking for an existing key (the parser has already done so).
+    mutating func append(key: String, value: JSONValue) {
+        members.append(Member(key: key, value: value))
+    }
     public var keys: [String] { members.map(\.key) }
 
     public subscript(key: String) -> JSONValue? {
-        get { members.first { $0.key == key }?.value }
+        get { members.first { $0.key.utf8.elementsEqual(key.utf8) }?.value }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            if let index = members.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append(Member(key: key, value: newValue))

@@ -1,0 +1,67 @@
+/// One compiled keyword of a schema node. Subschemas are indices into the validator's node arena.
+struct Keyword: Sendable {
+    enum Kind: Sendable {
+        case ref(Int)
+        case dynamicRef(target: Int, anchor: String?)
+        case allOf([Int]), anyOf([Int]), oneOf([Int]), not(Int)
+        case conditional(if: Int, then: Int?, else: Int?)
+        case dependentSchemas([(String, Int)])
+        case prefixItems([Int])
+        case items(Int, prefixCount: Int)
+        case contains(Int, min: Int, max: Int?)
+        case properties([String: Int])
+        case patternProperties([(PatternRegex, Int)])
+        case additionalProperties(Int, properties: Set<String>, patterns: [PatternRegex])
+        case propertyNames(Int)
+        case unevaluatedItems(Int)
+        case unevaluatedProperties(Int)
+        case type([String])
+        case enumeration([JSONValue])
+        case constant(JSONValue)
+        case multipleOf(JSONNumber)
+        case maximum(JSONNumber), exclusiveMaximum(JSONNumber), minimum(JSONNumber), exclusiveMinimum(JSONNumber)
+        case maxLength(Int), minLength(Int)
+        case pattern(PatternRegex)
+        case maxItems(Int), minItems(Int), uniqueItems
+        case maxProperties(Int), minProperties(Int)
+        case required([String])
+        case dependentRequired([(String, [String])])
+        case format(String, assert: Bool)
+    }
+
+    /// The keyword's name as written in the schema (`properties`, `$ref`, ...).
+    let name: String
+    let kind: Kind
+}
+
+/// A compiled ECMA-262-style pattern. Swift `Regex` values are immutable once built; matching does not
+/// mutate them, so sharing one across threads is safe.
+struct PatternRegex: @unchecked Sendable {
+    let source: String
+    let regex: Regex<AnyRegexOutput>
+
+    init(_ source: String) throws {
+        self.source = source
+        self.regex = try Regex(source)
+    }
+
+    func matches(_ text: String) -> Bool {
+        (try? regex.firstMatch(in: text)) != nil
+    }
+}
+
+/// A node of the compiled schema: a boolean schema or an object schema's keywords.
+struct SchemaNode: Sendable {
+    var boolean: Bool?
+    var keywords: [Keyword]
+    /// `URI#/pointer` of this subschema, for `absoluteKeywordLocation`.
+    var absoluteLocation: String
+    /// The schema resource the node belongs to (dynamic scope).
+    var resource: Int
+}
+
+/// A schema resource (a document root or a subschema with `$id`): its URI and dynamic anchors.
+struct SchemaResource: Sendable {
+    var uri: String
+    var dynamicAnchors: [String: Int]
+}

@@ -1,0 +1,24 @@
+/// Schema documents by URI, used to resolve `$ref`, `$dynamicRef` and `$schema`. Nothing is fetched
+/// from the network: documents are added explicitly (or from folders, see `addFolder`).
+public struct SchemaRegistry: Sendable {
+    private(set) var documents: [String: JSONValue] = [:]
+
+    /// A registry holding the draft 2020-12 meta-schemas.
+    public init() {
+        for (uri, text) in MetaSchemas.draft202012 {
+            // The embedded meta-schemas are generated from valid JSON.
+            documents[uri] = try! JSONParser.parse(text)
+        }
+    }
+
+    /// Adds `document` under `uri` (absolute; a fragment is ignored). Its embedded `$id`s are found
+    /// when it is compiled.
+    public mutating func add(_ document: JSONValue, uri: String) {
+        documents[URIReference(uri).withoutFragment.description] = document
+    }
+
+    func document(at uri: String) -> JSONValue? { documents[uri] }
+
+    /// The URIs of every document in the registry.
+    public var uris: [String] { documents.keys.sorted() }
+}

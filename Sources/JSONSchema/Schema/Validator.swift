@@ -1,0 +1,39 @@
+/// A compiled JSON Schema (draft 2020-12), ready to validate instances.
+///
+/// Compilation resolves every reference, checks every keyword and builds regular expressions once; the
+/// validator is immutable and `Sendable`, and validating never looks at the schema JSON again.
+public struct Validator: Sendable {
+    let nodes: [SchemaNode]
+    let resources: [SchemaResource]
+    let root: Int
+
+    /// The URI a schema without `$id` is given.
+    public static let defaultURI = "urn:fakepbx:schema"
+
+    /// Compiles `schema`.
+    /// - Parameters:
+    ///   - schema: The schema document.
+    ///   - uri: Where the schema was retrieved from; its base URI unless it declares `$id`.
+    ///   - registry: Documents that references may name (the 2020-12 meta-schemas are always there).
+    ///   - formatAssertion: Make `format` an assertion (by default it is only an annotation).
+    /// - Throws: ``SchemaError`` with the JSON pointer of the first problem.
+    public init(
+        schema: JSONValue, uri: String = Validator.defaultURI, registry: SchemaRegistry = SchemaRegistry(),
+        formatAssertion: Bool = false
+    ) throws(SchemaError) {
+        let compiler = SchemaCompiler(registry: registry, formatAssertion: formatAssertion)
+        self.root = try compiler.compile(schema, uri: uri)
+        self.nodes = compiler.nodes
+        self.resources = compiler.resources
+    }
+
+    /// Validates `instance`, collecting every failed assertion.
+    public func validate(_ instance: JSONValue) -> ValidationResult {
+        let evaluator = Evaluator(validator: self)
+        let outcome = evaluator.evaluate(root, instance, instancePath: "", keywordPath: "")
+        return ValidationResult(isValid: outcome.valid, errors: outcome.errors)
+    }
+
+    /// Whether `instance` is valid (stops at nothing; use ``validate(_:)`` for the errors).
+    public func isValid(_ instance: JSONValue) -> Bool { validate(instance).isValid }
+}
