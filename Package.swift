@@ -42,6 +42,7 @@ let package = Package(
             name: "fakepbx",
             dependencies: [
                 "FakePBX",
+                "JSONSchema",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

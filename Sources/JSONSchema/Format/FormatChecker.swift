@@ -93,19 +93,21 @@ enum FormatChecker {
             timePart = body[body.index(after: t)...]
             guard timePart?.isEmpty == false else { return false }
         }
+        // RFC 3339 appendix A: units appear in order and without gaps (Y then M then D; H then M then S).
         func units(_ part: Substring, _ order: [Character]) -> Bool {
-            var remaining = order[...]
+            var seen: [Int] = []
             var number = ""
             for c in part {
-                if c.isNumber {
+                if c.isASCII && c.isNumber {
                     number.append(c)
                     continue
                 }
-                guard !number.isEmpty, let index = remaining.firstIndex(of: c) else { return false }
-                remaining = remaining[(index + 1)...]
+                guard !number.isEmpty, let index = order.firstIndex(of: c) else { return false }
+                seen.append(index)
                 number = ""
             }
-            return number.isEmpty
+            guard number.isEmpty, let first = seen.first else { return number.isEmpty }
+            return seen == Array(first..<(first + seen.count))
         }
         body = datePart
         guard units(body, ["Y", "M", "D"]) else { return false }
@@ -128,7 +130,7 @@ enum FormatChecker {
     }
 
     static func hostname(_ text: String, international: Bool) -> Bool {
-        let name = text.hasSuffix(".") ? String(text.dropLast()) : text
+        let name = text
         guard !name.isEmpty, name.utf8.count <= 253 else { return false }
         return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
             guard !label.isEmpty, label.utf8.count <= 63, label.first != "-", label.last != "-" else { return false }
@@ -179,16 +181,24 @@ enum FormatChecker {
             }
             i += 1
         }
+        // Square brackets belong only around an IP literal host.
+        if (reference.path + (reference.query ?? "") + (reference.fragment ?? "")).contains(where: { $0 == "[" || $0 == "]" }) {
+            return false
+        }
         if let authority = reference.authority {
-            let host = authority.split(separator: "@").last.map(String.init) ?? ""
+            let parts = authority.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count <= 2 else { return false }
+            if parts.count == 2, parts[0].contains(where: { $0 == "[" || $0 == "]" }) { return false }
+            let host = String(parts[parts.count - 1])
             if host.hasPrefix("[") {
                 guard let close = host.firstIndex(of: "]") else { return false }
                 let inside = String(host[host.index(after: host.startIndex)..<close])
-                if !inside.hasPrefix("v") && !ipv6(inside) { return false }
+                if !inside.lowercased().hasPrefix("v") && !ipv6(inside) { return false }
             } else if host.contains("[") || host.contains("]") {
                 return false
             }
-            if let colon = host.lastIndex(of: ":"), !host.hasPrefix("[") {
+            if !host.hasPrefix("["), let colon = host.firstIndex(of: ":") {
+                // Outside brackets a host has at most one colon, before the port.
                 let port = host[host.index(after: colon)...]
                 if !port.allSatisfy({ $0.isASCII && $0.isNumber }) { return false }
             }

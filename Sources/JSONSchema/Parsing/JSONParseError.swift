@@ -4,5 +4,11 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
     public var line: Int
     public var column: Int
 
+    public init(message: String, line: Int, column: Int) {
+        self.message = message
+        self.line = line
+        self.column = column
+    }
+
     public var description: String { "line \(line), column \(column): \(message)" }
 }

@@ -92,9 +92,11 @@ final class Evaluator {
     ) {
         let here = keywordPath + "/" + keyword.name
         let absolute = node.absoluteLocation + "/" + keyword.name
-        func fail(_ message: String) {
+        func fail(_ message: String, at location: String? = nil) {
             outcome.valid = false
-            outcome.errors.append(ValidationError(instanceLocation: instancePath, keywordLocation: here, absoluteKeywordLocation: absolute, message: message))
+            outcome.errors.append(
+                ValidationError(instanceLocation: location ?? instancePath, keywordLocation: here, absoluteKeywordLocation: absolute, message: message)
+            )
         }
         func sub(_ id: Int, _ suffix: String = "", value: JSONValue? = nil, at path: String? = nil) -> Outcome {
             evaluate(id, value ?? instance, instancePath: path ?? instancePath, keywordPath: here + suffix)
@@ -197,9 +199,10 @@ final class Evaluator {
         case .additionalProperties(let id, let known, let patterns):
             guard case .object(let object) = instance else { return }
             for member in object where !known.contains(member.key) && !patterns.contains(where: { $0.matches(member.key) }) {
-                let result = sub(id, value: member.value, at: "\(instancePath)/\(JSONPointer.escape(member.key))")
+                let path = "\(instancePath)/\(JSONPointer.escape(member.key))"
+                let result = sub(id, value: member.value, at: path)
                 if nodes[id].boolean == false {
-                    if !result.valid { fail("property \"\(member.key)\" is not allowed (additionalProperties is false)") }
+                    if !result.valid { fail("property \"\(member.key)\" is not allowed (additionalProperties is false)", at: path) }
                 } else {
                     outcome.include(result, inPlace: false)
                 }
@@ -220,7 +223,7 @@ final class Evaluator {
             for i in items.indices where !evaluated.isItemEvaluated(i) {
                 let result = sub(id, value: items[i], at: "\(instancePath)/\(i)")
                 if nodes[id].boolean == false {
-                    if !result.valid { fail("item \(i) is not allowed (unevaluatedItems is false)") }
+                    if !result.valid { fail("item \(i) is not allowed (unevaluatedItems is false)", at: "\(instancePath)/\(i)") }
                 } else {
                     outcome.include(result, inPlace: false)
                 }
@@ -230,9 +233,10 @@ final class Evaluator {
             guard case .object(let object) = instance else { return }
             let evaluated = outcome.annotations.properties
             for member in object where !evaluated.contains(member.key) {
-                let result = sub(id, value: member.value, at: "\(instancePath)/\(JSONPointer.escape(member.key))")
+                let path = "\(instancePath)/\(JSONPointer.escape(member.key))"
+                let result = sub(id, value: member.value, at: path)
                 if nodes[id].boolean == false {
-                    if !result.valid { fail("property \"\(member.key)\" is not allowed (unevaluatedProperties is false)") }
+                    if !result.valid { fail("property \"\(member.key)\" is not allowed (unevaluatedProperties is false)", at: path) }
                 } else {
                     outcome.include(result, inPlace: false)
                 }

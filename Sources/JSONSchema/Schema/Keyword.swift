@@ -34,7 +34,7 @@ struct Keyword: Sendable {
     let kind: Kind
 }
 
-/// A compiled ECMA-262-style pattern. Swift `Regex` values are immutable once built; matching does not
+/// A compiled ECMA-262 pattern. Swift `Regex` values are immutable once built; matching does not
 /// mutate them, so sharing one across threads is safe.
 struct PatternRegex: @unchecked Sendable {
     let source: String
@@ -42,7 +42,12 @@ struct PatternRegex: @unchecked Sendable {
 
     init(_ source: String) throws {
         self.source = source
-        self.regex = try Regex(source)
+        // ECMA-262 semantics: \d and \w are ASCII-only, and matching is by code point, not by
+        // grapheme cluster.
+        self.regex = try Regex(ECMAPattern.translate(source))
+            .asciiOnlyDigits()
+            .asciiOnlyWordCharacters()
+            .matchingSemantics(.unicodeScalar)
     }
 
     func matches(_ text: String) -> Bool {

@@ -1,0 +1,84 @@
+import JSONSchema
+import Testing
+
+@Suite("Validator")
+struct ValidatorTests {
+    func errors(_ schema: String, _ instance: String, formatAssertion: Bool = false) throws -> [ValidationError] {
+        try Validator(schema: JSONParser.parse(schema), formatAssertion: formatAssertion).validate(JSONParser.parse(instance)).errors
+    }
+
+    @Test(arguments: [
+        (#"{"type": "integer"}"#, #""5""#, "", "expected integer, got string \"5\""),
+        (#"{"required": ["username", "password"]}"#, "{}", "", #"required properties "username", "password" missing"#),
+        (#"{"properties": {"billsec": {"minimum": 0}}}"#, #"{"billsec": -1}"#, "/billsec", "-1 is less than the minimum 0"),
+        (#"{"enum": ["JSON", "CSV", "XML"]}"#, #""PDF""#, "", #""PDF" is not one of ["JSON","CSV","XML"]"#),
+        (#"{"maxLength": 3}"#, #""abcd""#, "", "string is 4 characters long; at most 3 allowed"),
+        (#"{"pattern": "^\\d+$"}"#, #""12a""#, "", #""12a" does not match the pattern ^\d+$"#),
+        (#"{"additionalProperties": false, "properties": {"a": true}}"#, #"{"a": 1, "b": 2}"#, "/b", #"property "b" is not allowed (additionalProperties is false)"#),
+        (#"{"multipleOf": 0.01}"#, "19.995", "", "19.995 is not a multiple of 0.01"),
+        (#"{"oneOf": [{"type": "integer"}, {"minimum": 0}]}"#, "5", "", "matches 2 oneOf alternatives (0, 1); exactly one must match"),
+        (#"{"format": "date"}"#, #""2024-02-30""#, "", #""2024-02-30" is not a valid date"#),
+    ])
+    func messagesSayWhatIsWrongAndWhere(_ schema: String, _ instance: String, _ location: String, _ message: String) throws {
+        let found = try errors(schema, instance, formatAssertion: true)
+        #expect(found.contains { $0.instanceLocation == location && $0.message == message }, "got \(found)")
+    }
+
+    @Test func errorsCarryKeywordAndAbsoluteLocationsThroughRefs() throws {
+        let schema = ##"""
+            {"$id": "https://example.com/cdr.json",
+             "properties": {"records": {"items": {"$ref": "#/$defs/record"}}},
+             "$defs": {"record": {"properties": {"billsec": {"type": "integer"}}}}}
+            """##
+        let found = try errors(schema, #"{"records": [{"billsec": 1}, {"billsec": "9"}]}"#)
+        let error = try #require(found.first)
+        #expect(found.count == 1)
+        #expect(error.instanceLocation == "/records/1/billsec")
+        #expect(error.keywordLocation == "/properties/records/items/$ref/properties/billsec/type")
+        #expect(error.absoluteKeywordLocation == "https://example.com/cdr.json#/$defs/record/properties/billsec/type")
+    }
+
+    @Test func formatIsAnAnnotationUnlessAsked() throws {
+        #expect(try errors(#"{"format": "ipv4"}"#, #""999.1.1.1""#).isEmpty)
+        #expect(try errors(#"{"format": "ipv4"}"#, #""999.1.1.1""#, formatAssertion: true).count == 1)
+    }
+
+    @Test(arguments: [
+        (##"{"$ref": "#/$defs/missing"}"##, SchemaError.Code.unresolvableReference, "urn:fakepbx:schema#/$ref"),
+        (#"{"properties": {"a": {"pattern": "(["}}}"#, .invalidRegex, "urn:fakepbx:schema#/properties/a/pattern"),
+        (#"{"minLength": "3"}"#, .invalidKeyword, "urn:fakepbx:schema#/minLength"),
+        (#"{"type": "text"}"#, .invalidKeyword, "urn:fakepbx:schema#/type"),
+        (#"{"$schema": "https://example.com/unknown-meta"}"#, .unknownMetaSchema, "urn:fakepbx:schema#/$schema"),
+        (#"{"items": 5}"#, .invalidKeyword, "urn:fakepbx:schema#/items"),
+    ])
+    func badSchemasFailCompilationWithThePointer(_ schema: String, _ code: SchemaError.Code, _ location: String) {
+        #expect {
+            try Validator(schema: JSONParser.parse(schema))
+        } throws: { error in
+            guard let error = error as? SchemaError else { return false }
+            return error.code == code && error.location == location
+        }
+    }
+
+    @Test func recursionWithoutProgressIsAnErrorNotAHang() throws {
+        let found = try errors(##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##, "1")
+        #expect(found.contains { $0.message.contains("infinite recursion") })
+    }
+
+    @Test func basicOutputShape() throws {
+        let result = try Validator(schema: JSONParser.parse(#"{"type": "string"}"#)).validate(.int(1))
+        let output = result.basicOutput
+        #expect(output["valid"] == .bool(false))
+        let first = try #require(output["errors"]?.arrayValue?.first)
+        #expect(first.objectValue?.keys == ["instanceLocation", "keywordLocation", "absoluteKeywordLocation", "error"])
+    }
+
+    @Test func validatorIsSendableAndReusableAcrossTasks() async throws {
+        let validator = try Validator(schema: JSONParser.parse(#"{"type": "object", "required": ["a"]}"#))
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<50 { group.addTask { validator.isValid(i.isMultiple(of: 2) ? ["a": 1] : ["b": 1]) } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 25)
+    }
+}
