@@ -48,6 +48,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "SchemaBenchmark",
+            dependencies: ["JSONSchema"],
+            path: "scripts/bench/SchemaBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: [

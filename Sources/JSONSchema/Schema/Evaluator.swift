@@ -34,72 +34,129 @@ struct Outcome {
     }
 }
 
-/// Evaluates one instance against a validator; holds the dynamic scope for `$dynamicRef`.
-final class Evaluator {
-    private struct Visit: Hashable {
-        var node: Int
-        var instance: String
+/// Evaluates one instance against a validator; holds the dynamic scope for `$dynamicRef`. A struct, so
+/// exclusive access to its stacks is checked at compile time rather than on every access.
+///
+/// Paths are kept as token stacks and turned into JSON pointers only when an error is reported, so a
+/// valid instance costs no string building.
+struct Evaluator {
+    private enum InstanceToken {
+        case key(String)
+        case index(Int)
+    }
+
+    /// A keyword-path step: a keyword name (`"properties"`) or a member name or index under it.
+    private enum KeywordToken {
+        case keyword(String)
+        case key(String)
+        case index(Int)
     }
 
     private let nodes: [SchemaNode]
     private let resources: [SchemaResource]
+    private let collectsAnnotations: Bool
     private var scope: [Int] = []
-    private var active: Set<Visit> = []
+    private var instanceTokens: [InstanceToken] = []
+    private var keywordTokens: [KeywordToken] = []
+    /// Nodes being evaluated at each instance depth; a node met again at the same location, without
+    /// descending into the instance, is an infinite recursion.
+    private var inPlace: [[Int]] = [[]]
 
     init(validator: Validator) {
         self.nodes = validator.nodes
         self.resources = validator.resources
+        self.collectsAnnotations = validator.usesUnevaluated
     }
 
-    func evaluate(_ id: Int, _ instance: JSONValue, instancePath: String, keywordPath: String) -> Outcome {
+    var instancePath: String {
+        instanceTokens.map { token -> String in
+            switch token {
+            case .key(let key): "/" + JSONPointer.escape(key)
+            case .index(let index): "/\(index)"
+            }
+        }.joined()
+    }
+
+    var keywordPath: String {
+        keywordTokens.map { token -> String in
+            switch token {
+            case .keyword(let name): "/" + name
+            case .key(let key): "/" + JSONPointer.escape(key)
+            case .index(let index): "/\(index)"
+            }
+        }.joined()
+    }
+
+    private func error(_ message: String, absolute: String, extraKeyword: String? = nil, at child: InstanceToken? = nil) -> ValidationError {
+        var location = instancePath
+        if let child {
+            switch child {
+            case .key(let key): location += "/" + JSONPointer.escape(key)
+            case .index(let index): location += "/\(index)"
+            }
+        }
+        return ValidationError(
+            instanceLocation: location, keywordLocation: keywordPath + (extraKeyword.map { "/" + $0 } ?? ""),
+            absoluteKeywordLocation: absolute, message: message
+        )
+    }
+
+    mutating func evaluate(_ id: Int, _ instance: JSONValue) -> Outcome {
         let node = nodes[id]
         if let boolean = node.boolean {
             if boolean { return Outcome() }
-            return failure("no value is allowed here (the schema is false)", instancePath, keywordPath, node.absoluteLocation)
+            return Outcome(valid: false, errors: [error("no value is allowed here (the schema is false)", absolute: node.absoluteLocation)])
         }
-        let visit = Visit(node: id, instance: instancePath)
-        guard active.insert(visit).inserted else {
-            return failure(
-                "the schema refers to itself without consuming any of the instance (infinite recursion)",
-                instancePath, keywordPath, node.absoluteLocation
-            )
+        let depth = inPlace.count - 1
+        if inPlace[depth].contains(id) {
+            let message = "the schema refers to itself without consuming any of the instance (infinite recursion)"
+            return Outcome(valid: false, errors: [error(message, absolute: node.absoluteLocation)])
         }
+        inPlace[depth].append(id)
         let entersResource = scope.last != node.resource
         if entersResource { scope.append(node.resource) }
         defer {
-            active.remove(visit)
+            inPlace[depth].removeLast()
             if entersResource { scope.removeLast() }
         }
         var outcome = Outcome()
         for keyword in node.keywords {
-            apply(keyword, to: instance, node: node, instancePath: instancePath, keywordPath: keywordPath, outcome: &outcome)
+            apply(keyword, to: instance, node: node, outcome: &outcome)
         }
         if !outcome.valid { outcome.annotations = Annotations() }
         return outcome
     }
 
-    private func failure(_ message: String, _ instancePath: String, _ keywordPath: String, _ absolute: String) -> Outcome {
-        Outcome(
-            valid: false,
-            errors: [ValidationError(instanceLocation: instancePath, keywordLocation: keywordPath, absoluteKeywordLocation: absolute, message: message)]
-        )
+    /// Evaluates `id` with `keyword` (and `suffix` tokens) appended to the keyword path, on `value` at
+    /// the child location `child`, or on the same instance when `child` is nil.
+    private mutating func evaluate(
+        _ id: Int, keyword: String, suffix: KeywordToken? = nil, _ instance: JSONValue, child: InstanceToken? = nil
+    ) -> Outcome {
+        keywordTokens.append(.keyword(keyword))
+        if let suffix { keywordTokens.append(suffix) }
+        if let child {
+            instanceTokens.append(child)
+            inPlace.append([])
+        }
+        defer {
+            keywordTokens.removeLast(suffix == nil ? 1 : 2)
+            if child != nil {
+                instanceTokens.removeLast()
+                inPlace.removeLast()
+            }
+        }
+        return evaluate(id, instance)
     }
 
     // swiftlint:disable:next function_body_length cyclomatic_complexity
-    private func apply(
-        _ keyword: Keyword, to instance: JSONValue, node: SchemaNode, instancePath: String, keywordPath: String,
-        outcome: inout Outcome
-    ) {
-        let here = keywordPath + "/" + keyword.name
-        let absolute = node.absoluteLocation + "/" + keyword.name
-        func fail(_ message: String, at location: String? = nil) {
+    private mutating func apply(_ keyword: Keyword, to instance: JSONValue, node: SchemaNode, outcome: inout Outcome) {
+        let name = keyword.name
+        func fail(_ message: String, at child: InstanceToken? = nil) {
             outcome.valid = false
-            outcome.errors.append(
-                ValidationError(instanceLocation: location ?? instancePath, keywordLocation: here, absoluteKeywordLocation: absolute, message: message)
-            )
+            outcome.errors.append(error(message, absolute: node.absoluteLocation + "/" + name, extraKeyword: name, at: child))
         }
-        func sub(_ id: Int, _ suffix: String = "", value: JSONValue? = nil, at path: String? = nil) -> Outcome {
-            evaluate(id, value ?? instance, instancePath: path ?? instancePath, keywordPath: here + suffix)
+        func sub(_ id: Int, _ suffix: KeywordToken? = nil, value: JSONValue? = nil, at child: InstanceToken? = nil) -> Outcome {
+            evaluate(id, keyword: name, suffix: suffix, value ?? instance, child: child)
         }
 
         switch keyword.kind {
@@ -117,9 +174,9 @@ final class Evaluator {
             }
             outcome.include(sub(resolved))
         case .allOf(let list):
-            for (i, id) in list.enumerated() { outcome.include(sub(id, "/\(i)")) }
+            for (i, id) in list.enumerated() { outcome.include(sub(id, .index(i))) }
         case .anyOf(let list):
-            let results = list.enumerated().map { sub($1, "/\($0)") }
+            let results = list.enumerated().map { sub($1, .index($0)) }
             let passing = results.filter(\.valid)
             if passing.isEmpty {
                 fail("matches none of the \(list.count) anyOf alternatives")
@@ -128,7 +185,7 @@ final class Evaluator {
                 for result in passing { outcome.annotations.merge(result.annotations) }
             }
         case .oneOf(let list):
-            let results = list.enumerated().map { sub($1, "/\($0)") }
+            let results = list.enumerated().map { sub($1, .index($0)) }
             let passing = results.enumerated().filter { $1.valid }
             if passing.count == 1 {
                 outcome.annotations.merge(passing[0].element.annotations)
@@ -141,36 +198,36 @@ final class Evaluator {
         case .not(let id):
             if sub(id).valid { fail("must not match the schema in \"not\"") }
         case .conditional(let condition, let then, let otherwise):
-            let test = evaluate(condition, instance, instancePath: instancePath, keywordPath: keywordPath + "/if")
+            let test = evaluate(condition, keyword: "if", instance)
             if test.valid {
                 outcome.annotations.merge(test.annotations)
                 if let then {
-                    outcome.include(evaluate(then, instance, instancePath: instancePath, keywordPath: keywordPath + "/then"))
+                    outcome.include(evaluate(then, keyword: "then", instance))
                 }
             } else if let otherwise {
-                outcome.include(evaluate(otherwise, instance, instancePath: instancePath, keywordPath: keywordPath + "/else"))
+                outcome.include(evaluate(otherwise, keyword: "else", instance))
             }
         case .dependentSchemas(let map):
             guard case .object(let object) = instance else { return }
             for (name, id) in map where object[name] != nil {
-                outcome.include(sub(id, "/" + JSONPointer.escape(name)))
+                outcome.include(sub(id, .key(name)))
             }
         case .prefixItems(let list):
             guard case .array(let items) = instance else { return }
             for (i, id) in list.enumerated() where i < items.count {
-                outcome.include(sub(id, "/\(i)", value: items[i], at: "\(instancePath)/\(i)"), inPlace: false)
+                outcome.include(sub(id, .index(i), value: items[i], at: .index(i)), inPlace: false)
             }
             outcome.annotations.itemPrefix = max(outcome.annotations.itemPrefix, min(items.count, list.count))
         case .items(let id, let prefixCount):
             guard case .array(let items) = instance else { return }
             for i in items.indices where i >= prefixCount {
-                outcome.include(sub(id, value: items[i], at: "\(instancePath)/\(i)"), inPlace: false)
+                outcome.include(sub(id, value: items[i], at: .index(i)), inPlace: false)
             }
             outcome.annotations.allItems = true
         case .contains(let id, let minimum, let maximum):
             guard case .array(let items) = instance else { return }
             var matched: Set<Int> = []
-            for (i, item) in items.enumerated() where sub(id, value: item, at: "\(instancePath)/\(i)").valid {
+            for (i, item) in items.enumerated() where sub(id, value: item, at: .index(i)).valid {
                 matched.insert(i)
             }
             if matched.count < minimum {
@@ -183,35 +240,32 @@ final class Evaluator {
             guard case .object(let object) = instance else { return }
             for member in object {
                 guard let id = map[member.key] else { continue }
-                let token = JSONPointer.escape(member.key)
-                outcome.include(sub(id, "/" + token, value: member.value, at: "\(instancePath)/\(token)"), inPlace: false)
-                outcome.annotations.properties.insert(member.key)
+                outcome.include(sub(id, .key(member.key), value: member.value, at: .key(member.key)), inPlace: false)
+                if collectsAnnotations { outcome.annotations.properties.insert(member.key) }
             }
         case .patternProperties(let patterns):
             guard case .object(let object) = instance else { return }
             for member in object {
-                let token = JSONPointer.escape(member.key)
                 for (pattern, id) in patterns where pattern.matches(member.key) {
-                    outcome.include(sub(id, "/" + JSONPointer.escape(pattern.source), value: member.value, at: "\(instancePath)/\(token)"), inPlace: false)
-                    outcome.annotations.properties.insert(member.key)
+                    outcome.include(sub(id, .key(pattern.source), value: member.value, at: .key(member.key)), inPlace: false)
+                    if collectsAnnotations { outcome.annotations.properties.insert(member.key) }
                 }
             }
         case .additionalProperties(let id, let known, let patterns):
             guard case .object(let object) = instance else { return }
             for member in object where !known.contains(member.key) && !patterns.contains(where: { $0.matches(member.key) }) {
-                let path = "\(instancePath)/\(JSONPointer.escape(member.key))"
-                let result = sub(id, value: member.value, at: path)
+                let result = sub(id, value: member.value, at: .key(member.key))
                 if nodes[id].boolean == false {
-                    if !result.valid { fail("property \"\(member.key)\" is not allowed (additionalProperties is false)", at: path) }
+                    if !result.valid { fail("property \"\(member.key)\" is not allowed (additionalProperties is false)", at: .key(member.key)) }
                 } else {
                     outcome.include(result, inPlace: false)
                 }
-                outcome.annotations.properties.insert(member.key)
+                if collectsAnnotations { outcome.annotations.properties.insert(member.key) }
             }
         case .propertyNames(let id):
             guard case .object(let object) = instance else { return }
             for member in object {
-                let result = sub(id, value: .string(member.key), at: "\(instancePath)/\(JSONPointer.escape(member.key))")
+                let result = sub(id, value: .string(member.key), at: .key(member.key))
                 if !result.valid {
                     fail("property name \"\(member.key)\" does not match propertyNames")
                     outcome.errors += result.errors
@@ -221,9 +275,9 @@ final class Evaluator {
             guard case .array(let items) = instance else { return }
             let evaluated = outcome.annotations
             for i in items.indices where !evaluated.isItemEvaluated(i) {
-                let result = sub(id, value: items[i], at: "\(instancePath)/\(i)")
+                let result = sub(id, value: items[i], at: .index(i))
                 if nodes[id].boolean == false {
-                    if !result.valid { fail("item \(i) is not allowed (unevaluatedItems is false)", at: "\(instancePath)/\(i)") }
+                    if !result.valid { fail("item \(i) is not allowed (unevaluatedItems is false)", at: .index(i)) }
                 } else {
                     outcome.include(result, inPlace: false)
                 }
@@ -233,10 +287,9 @@ final class Evaluator {
             guard case .object(let object) = instance else { return }
             let evaluated = outcome.annotations.properties
             for member in object where !evaluated.contains(member.key) {
-                let path = "\(instancePath)/\(JSONPointer.escape(member.key))"
-                let result = sub(id, value: member.value, at: path)
+                let result = sub(id, value: member.value, at: .key(member.key))
                 if nodes[id].boolean == false {
-                    if !result.valid { fail("property \"\(member.key)\" is not allowed (unevaluatedProperties is false)", at: path) }
+                    if !result.valid { fail("property \"\(member.key)\" is not allowed (unevaluatedProperties is false)", at: .key(member.key)) }
                 } else {
                     outcome.include(result, inPlace: false)
                 }
@@ -292,7 +345,7 @@ final class Evaluator {
             if case .object(let o) = instance, o.count < limit { fail("object has \(o.count) properties; at least \(limit) required") }
         case .required(let names):
             guard case .object(let object) = instance else { return }
-            let missing = names.filter { object[$0] == nil }
+            let missing = names.filter { !object.contains($0) }
             if !missing.isEmpty {
                 fail("required \(missing.count == 1 ? "property" : "properties") \(missing.map { "\"\($0)\"" }.joined(separator: ", ")) missing")
             }

@@ -6,6 +6,8 @@ public struct Validator: Sendable {
     let nodes: [SchemaNode]
     let resources: [SchemaResource]
     let root: Int
+    /// Whether any node uses `unevaluatedItems`/`unevaluatedProperties` (only then are annotations collected).
+    let usesUnevaluated: Bool
 
     /// The URI a schema without `$id` is given.
     public static let defaultURI = "urn:fakepbx:schema"
@@ -25,12 +27,20 @@ public struct Validator: Sendable {
         self.root = try compiler.compile(schema, uri: uri)
         self.nodes = compiler.nodes
         self.resources = compiler.resources
+        self.usesUnevaluated = compiler.nodes.contains { node in
+            node.keywords.contains { keyword in
+                switch keyword.kind {
+                case .unevaluatedItems, .unevaluatedProperties: true
+                default: false
+                }
+            }
+        }
     }
 
     /// Validates `instance`, collecting every failed assertion.
     public func validate(_ instance: JSONValue) -> ValidationResult {
-        let evaluator = Evaluator(validator: self)
-        let outcome = evaluator.evaluate(root, instance, instancePath: "", keywordPath: "")
+        var evaluator = Evaluator(validator: self)
+        let outcome = evaluator.evaluate(root, instance)
         return ValidationResult(isValid: outcome.valid, errors: outcome.errors)
     }
 

@@ -1,7 +1,9 @@
 /// RFC 6901 JSON pointers.
 public enum JSONPointer {
     public static func escape(_ token: String) -> String {
-        token.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
+        // Almost no key needs escaping; check the bytes before doing any string work.
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
+        return token.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
     }
 
     public static func unescape(_ token: some StringProtocol) -> String {

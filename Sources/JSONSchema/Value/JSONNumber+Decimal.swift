@@ -44,13 +44,17 @@ extension JSONNumber {
     }
 
     /// Whether the value is a whole number (`1.0` and `1e2` are).
-    public var isInteger: Bool { decimal.exponent >= 0 }
+    public var isInteger: Bool { exactInt != nil || decimal.exponent >= 0 }
 
     /// Exact numeric equality.
-    public func isNumericallyEqual(to other: JSONNumber) -> Bool { decimal == other.decimal }
+    public func isNumericallyEqual(to other: JSONNumber) -> Bool {
+        if let a = exactInt, let b = other.exactInt { return a == b }
+        return decimal == other.decimal
+    }
 
     /// Exact ordering: negative, zero or positive as `self` is less than, equal to or greater than `other`.
     public func compare(to other: JSONNumber) -> Int {
+        if let x = exactInt, let y = other.exactInt { return x < y ? -1 : (x > y ? 1 : 0) }
         let a = decimal
         let b = other.decimal
         if a == b { return 0 }
@@ -70,6 +74,7 @@ extension JSONNumber {
 
     /// Whether `self` divided by `divisor` is a whole number, computed exactly. `divisor` must be > 0.
     public func isMultiple(of divisor: JSONNumber) -> Bool {
+        if let x = exactInt, let m = divisor.exactInt, m > 0 { return x % m == 0 }
         let x = decimal
         let m = divisor.decimal
         if x.isZero { return true }

@@ -2,33 +2,44 @@
 public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The number as it appears in a JSON document.
     public let literal: String
+    /// The value when the literal is a plain integer that fits in `Int` (the common case), so
+    /// comparisons need not parse the literal again.
+    let exactInt: Int?
 
     /// Creates a number from JSON number text. Returns `nil` when `literal` is not valid JSON number syntax.
     public init?(literal: String) {
         guard JSONNumber.isValidLiteral(literal.utf8) else { return nil }
         self.literal = literal
+        self.exactInt = Int(literal)
     }
 
     /// Creates a number from an integer.
     public init(_ value: Int) {
         self.literal = String(value)
+        self.exactInt = value
     }
+
+    public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool { lhs.literal == rhs.literal }
+    public func hash(into hasher: inout Hasher) { hasher.combine(literal) }
 
     /// Creates a number from a double. Non-finite values have no JSON form and are written as `0`.
     public init(_ value: Double) {
+        let text: String
         if !value.isFinite {
-            self.literal = "0"
+            text = "0"
         } else if value == value.rounded(), abs(value) < 1e15 {
-            self.literal = String(Int(value))
+            text = String(Int(value))
         } else {
-            self.literal = "\(value)"
+            text = "\(value)"
         }
+        self.literal = text
+        self.exactInt = Int(text)
     }
 
     public var description: String { literal }
 
     /// The value as an `Int` when the literal is an integer that fits.
-    public var intValue: Int? { Int(literal) }
+    public var intValue: Int? { exactInt ?? Int(literal) }
 
     /// The value as a `Double` (nearest representable).
     public var doubleValue: Double { Double(literal) ?? .nan }

@@ -11,6 +11,9 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     }
 
     public private(set) var members: [Member]
+    /// Positions by key, kept for objects large enough that a linear search costs more than hashing.
+    private var positions: [String: Int]? = nil
+    private static let indexThreshold = 12
 
     public init() { self.members = [] }
 
@@ -24,18 +27,45 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// Appends a member without checking for an existing key (the parser has already done so).
     mutating func append(key: String, value: JSONValue) {
         members.append(Member(key: key, value: value))
+        if positions != nil {
+            if positions![key] == nil { positions![key] = members.count - 1 }
+        } else if members.count == JSONObject.indexThreshold {
+            reindex()
+        }
     }
     public var keys: [String] { members.map(\.key) }
 
     public subscript(key: String) -> JSONValue? {
-        get { members.first { $0.key.utf8.elementsEqual(key.utf8) }?.value }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let index = members.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
-                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+            if let index = position(of: key) {
+                if let newValue {
+                    members[index].value = newValue
+                } else {
+                    members.remove(at: index)
+                    positions = nil
+                    reindex()
+                }
             } else if let newValue {
-                members.append(Member(key: key, value: newValue))
+                append(key: key, value: newValue)
             }
         }
+    }
+
+    /// Whether the object has a member named `key`.
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
+
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return members.firstIndex { $0.key.utf8.elementsEqual(key.utf8) }
+    }
+
+    private mutating func reindex() {
+        guard members.count >= JSONObject.indexThreshold else { return }
+        var table: [String: Int] = [:]
+        table.reserveCapacity(members.count)
+        for (i, member) in members.enumerated() where table[member.key] == nil { table[member.key] = i }
+        positions = table
     }
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
