@@ -55,6 +55,8 @@ struct Evaluator {
     private let nodes: [SchemaNode]
     private let resources: [SchemaResource]
     private let collectsAnnotations: Bool
+    /// False for a yes/no answer: no paths or messages are built and evaluation stops at the first failure.
+    private let collectsErrors: Bool
     private var scope: [Int] = []
     private var instanceTokens: [InstanceToken] = []
     private var keywordTokens: [KeywordToken] = []
@@ -62,10 +64,11 @@ struct Evaluator {
     /// descending into the instance, is an infinite recursion.
     private var inPlace: [[Int]] = [[]]
 
-    init(validator: Validator) {
+    init(validator: Validator, collectsErrors: Bool) {
         self.nodes = validator.nodes
         self.resources = validator.resources
         self.collectsAnnotations = validator.usesUnevaluated
+        self.collectsErrors = collectsErrors
     }
 
     var instancePath: String {
@@ -87,7 +90,7 @@ struct Evaluator {
         }.joined()
     }
 
-    private func error(_ message: String, absolute: String, extraKeyword: String? = nil, at child: InstanceToken? = nil) -> ValidationError {
+    private func error(_ message: @autoclosure () -> String, absolute: @autoclosure () -> String, extraKeyword: String? = nil, at child: InstanceToken? = nil) -> ValidationError {
         var location = instancePath
         if let child {
             switch child {
@@ -97,18 +100,19 @@ struct Evaluator {
         }
         return ValidationError(
             instanceLocation: location, keywordLocation: keywordPath + (extraKeyword.map { "/" + $0 } ?? ""),
-            absoluteKeywordLocation: absolute, message: message
+            absoluteKeywordLocation: absolute(), message: message()
         )
     }
 
     mutating func evaluate(_ id: Int, _ instance: JSONValue) -> Outcome {
         let node = nodes[id]
         if let boolean = node.boolean {
-            if boolean { return Outcome() }
+            if boolean || !collectsErrors { return Outcome(valid: boolean) }
             return Outcome(valid: false, errors: [error("no value is allowed here (the schema is false)", absolute: node.absoluteLocation)])
         }
         let depth = inPlace.count - 1
         if inPlace[depth].contains(id) {
+            guard collectsErrors else { return Outcome(valid: false) }
             let message = "the schema refers to itself without consuming any of the instance (infinite recursion)"
             return Outcome(valid: false, errors: [error(message, absolute: node.absoluteLocation)])
         }
@@ -122,6 +126,7 @@ struct Evaluator {
         var outcome = Outcome()
         for keyword in node.keywords {
             apply(keyword, to: instance, node: node, outcome: &outcome)
+            if !outcome.valid && !collectsErrors { break }
         }
         if !outcome.valid { outcome.annotations = Annotations() }
         return outcome
@@ -132,18 +137,18 @@ struct Evaluator {
     private mutating func evaluate(
         _ id: Int, keyword: String, suffix: KeywordToken? = nil, _ instance: JSONValue, child: InstanceToken? = nil
     ) -> Outcome {
-        keywordTokens.append(.keyword(keyword))
-        if let suffix { keywordTokens.append(suffix) }
-        if let child {
-            instanceTokens.append(child)
-            inPlace.append([])
+        if collectsErrors {
+            keywordTokens.append(.keyword(keyword))
+            if let suffix { keywordTokens.append(suffix) }
+            if let child { instanceTokens.append(child) }
         }
+        if child != nil { inPlace.append([]) }
         defer {
-            keywordTokens.removeLast(suffix == nil ? 1 : 2)
-            if child != nil {
-                instanceTokens.removeLast()
-                inPlace.removeLast()
+            if collectsErrors {
+                keywordTokens.removeLast(suffix == nil ? 1 : 2)
+                if child != nil { instanceTokens.removeLast() }
             }
+            if child != nil { inPlace.removeLast() }
         }
         return evaluate(id, instance)
     }
@@ -151,9 +156,11 @@ struct Evaluator {
     // swiftlint:disable:next function_body_length cyclomatic_complexity
     private mutating func apply(_ keyword: Keyword, to instance: JSONValue, node: SchemaNode, outcome: inout Outcome) {
         let name = keyword.name
-        func fail(_ message: String, at child: InstanceToken? = nil) {
+        func fail(_ message: @autoclosure () -> String, at child: InstanceToken? = nil) {
             outcome.valid = false
-            outcome.errors.append(error(message, absolute: node.absoluteLocation + "/" + name, extraKeyword: name, at: child))
+            if collectsErrors {
+                outcome.errors.append(error(message(), absolute: node.absoluteLocation + "/" + name, extraKeyword: name, at: child))
+            }
         }
         func sub(_ id: Int, _ suffix: KeywordToken? = nil, value: JSONValue? = nil, at child: InstanceToken? = nil) -> Outcome {
             evaluate(id, keyword: name, suffix: suffix, value ?? instance, child: child)
@@ -222,6 +229,7 @@ struct Evaluator {
             guard case .array(let items) = instance else { return }
             for i in items.indices where i >= prefixCount {
                 outcome.include(sub(id, value: items[i], at: .index(i)), inPlace: false)
+                if !outcome.valid && !collectsErrors { return }
             }
             outcome.annotations.allItems = true
         case .contains(let id, let minimum, let maximum):
@@ -238,10 +246,21 @@ struct Evaluator {
             outcome.annotations.items.formUnion(matched)
         case .properties(let map):
             guard case .object(let object) = instance else { return }
-            for member in object {
-                guard let id = map[member.key] else { continue }
-                outcome.include(sub(id, .key(member.key), value: member.value, at: .key(member.key)), inPlace: false)
-                if collectsAnnotations { outcome.annotations.properties.insert(member.key) }
+            // Walk whichever side is smaller: the schema's names or the instance's members.
+            if map.count < object.count {
+                for (key, id) in map {
+                    guard let value = object[key] else { continue }
+                    outcome.include(sub(id, .key(key), value: value, at: .key(key)), inPlace: false)
+                    if collectsAnnotations { outcome.annotations.properties.insert(key) }
+                    if !outcome.valid && !collectsErrors { return }
+                }
+            } else {
+                for member in object {
+                    guard let id = map[member.key] else { continue }
+                    outcome.include(sub(id, .key(member.key), value: member.value, at: .key(member.key)), inPlace: false)
+                    if collectsAnnotations { outcome.annotations.properties.insert(member.key) }
+                    if !outcome.valid && !collectsErrors { return }
+                }
             }
         case .patternProperties(let patterns):
             guard case .object(let object) = instance else { return }

@@ -38,20 +38,24 @@ struct Keyword: Sendable {
 /// mutate them, so sharing one across threads is safe.
 struct PatternRegex: @unchecked Sendable {
     let source: String
-    let regex: Regex<AnyRegexOutput>
+    /// The fast matcher, for patterns within its subset.
+    let simple: SimplePattern?
+    let regex: Regex<AnyRegexOutput>?
 
     init(_ source: String) throws {
         self.source = source
+        self.simple = SimplePattern.parse(source)
         // ECMA-262 semantics: \d and \w are ASCII-only, and matching is by code point, not by
         // grapheme cluster.
-        self.regex = try Regex(ECMAPattern.translate(source))
+        self.regex = simple != nil ? nil : try Regex(ECMAPattern.translate(source))
             .asciiOnlyDigits()
             .asciiOnlyWordCharacters()
             .matchingSemantics(.unicodeScalar)
     }
 
     func matches(_ text: String) -> Bool {
-        (try? regex.firstMatch(in: text)) != nil
+        if let simple { return simple.matches(text) }
+        return (try? regex?.firstMatch(in: text)) != nil
     }
 }
 

@@ -74,8 +74,11 @@ public struct TestSuiteRunner: Sendable {
                     switch validator {
                     case .success(let validator):
                         let result = validator.validate(test["data"] ?? .null)
-                        ok = result.isValid == expected
+                        // The fast yes/no path must always agree with the full evaluation.
+                        let fast = validator.isValid(test["data"] ?? .null)
+                        ok = result.isValid == expected && fast == expected
                         detail = result.isValid ? "it passed" : "errors: " + result.errors.prefix(3).map(\.description).joined(separator: "; ")
+                        if fast != result.isValid { detail += " (isValid answered \(fast))" }
                     case .failure(let error):
                         detail = "the schema did not compile: \(error)"
                     }

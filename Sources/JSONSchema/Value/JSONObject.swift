@@ -57,7 +57,10 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 
     private func position(of key: String) -> Int? {
         if let positions { return positions[key] }
-        return members.firstIndex { $0.key.utf8.elementsEqual(key.utf8) }
+        // Equal UTF-8 length first (cheap, and keeps differently normalised keys apart), then String's
+        // own comparison, which is a memcmp for the ASCII keys JSON documents almost always have.
+        let length = key.utf8.count
+        return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
     }
 
     private mutating func reindex() {
