@@ -286,7 +286,7 @@ struct Evaluator {
             for member in object {
                 let result = sub(id, value: .string(member.key), at: .key(member.key))
                 if !result.valid {
-                    fail("property name \"\(member.key)\" does not match propertyNames")
+                    fail("property name \"\(member.key)\" does not match propertyNames", at: .key(member.key))
                     outcome.errors += result.errors
                 }
             }
