@@ -60,9 +60,10 @@ struct Evaluator {
     private var scope: [Int] = []
     private var instanceTokens: [InstanceToken] = []
     private var keywordTokens: [KeywordToken] = []
-    /// Nodes being evaluated at each instance depth; a node met again at the same location, without
-    /// descending into the instance, is an infinite recursion.
-    private var inPlace: [[Int]] = [[]]
+    /// Nodes being evaluated, with the instance depth each was entered at; a node met again at the same
+    /// depth, without descending into the instance, is an infinite recursion.
+    private var active: [(node: Int, depth: Int)] = []
+    private var depth = 0
 
     init(validator: Validator, collectsErrors: Bool) {
         self.nodes = validator.nodes
@@ -110,17 +111,20 @@ struct Evaluator {
             if boolean || !collectsErrors { return Outcome(valid: boolean) }
             return Outcome(valid: false, errors: [error("no value is allowed here (the schema is false)", absolute: node.absoluteLocation)])
         }
-        let depth = inPlace.count - 1
-        if inPlace[depth].contains(id) {
-            guard collectsErrors else { return Outcome(valid: false) }
-            let message = "the schema refers to itself without consuming any of the instance (infinite recursion)"
-            return Outcome(valid: false, errors: [error(message, absolute: node.absoluteLocation)])
+        var index = active.count - 1
+        while index >= 0 && active[index].depth == depth {
+            if active[index].node == id {
+                guard collectsErrors else { return Outcome(valid: false) }
+                let message = "the schema refers to itself without consuming any of the instance (infinite recursion)"
+                return Outcome(valid: false, errors: [error(message, absolute: node.absoluteLocation)])
+            }
+            index -= 1
         }
-        inPlace[depth].append(id)
+        active.append((id, depth))
         let entersResource = scope.last != node.resource
         if entersResource { scope.append(node.resource) }
         defer {
-            inPlace[depth].removeLast()
+            active.removeLast()
             if entersResource { scope.removeLast() }
         }
         var outcome = Outcome()
@@ -142,13 +146,13 @@ struct Evaluator {
             if let suffix { keywordTokens.append(suffix) }
             if let child { instanceTokens.append(child) }
         }
-        if child != nil { inPlace.append([]) }
+        if child != nil { depth += 1 }
         defer {
             if collectsErrors {
                 keywordTokens.removeLast(suffix == nil ? 1 : 2)
                 if child != nil { instanceTokens.removeLast() }
             }
-            if child != nil { inPlace.removeLast() }
+            if child != nil { depth -= 1 }
         }
         return evaluate(id, instance)
     }
