@@ -38,6 +38,16 @@ protocol ManagedResource: Sendable {
 extension ManagedResource {
     var creationExtras: JSONObject { [:] }
 
+    /// The index of the record with primary key `uuid` (any case).
+    /// - Throws: ``ModelError`` `notFound` naming the key field.
+    static func index(ofUUID uuid: String, in dataset: Dataset) throws -> Int {
+        let key = uuid.lowercased()
+        guard let index = dataset[keyPath: table].firstIndex(where: { $0.uuid == key }) else {
+            throw ModelError(.notFound, "no \(title.lowercased()) with \(uuidField) \(uuid)")
+        }
+        return index
+    }
+
     static func delete(at index: Int, from dataset: inout Dataset) throws {
         dataset[keyPath: table].remove(at: index)
     }

@@ -8,12 +8,7 @@ extension Destination: ManagedResource {
     static var table: WritableKeyPath<Dataset, [Self]> { \.destinations }
 
     static func locate(_ request: APIRequest, in dataset: Dataset) throws -> Int {
-        if let uuid = request.string("destination_uuid")?.lowercased() {
-            guard let index = dataset.destinations.firstIndex(where: { $0.uuid == uuid }) else {
-                throw ModelError(.notFound, "no destination with destination_uuid \(uuid)")
-            }
-            return index
-        }
+        if let uuid = request.string(uuidField) { return try index(ofUUID: uuid, in: dataset) }
         let number = try request.require([["destination_number"]])[0]
         guard let index = dataset.destinations.firstIndex(where: { $0.number == number }) else {
             throw ModelError(.notFound, "no destination for number \(number)")

@@ -11,12 +11,7 @@ extension OutboundRoute: ManagedResource {
     static let appUUID = "8c914ec3-9fc0-8ab5-4cda-6c9288bdc9a3"
 
     static func locate(_ request: APIRequest, in dataset: Dataset) throws -> Int {
-        if let uuid = request.string("dialplan_uuid")?.lowercased() {
-            guard let index = dataset.outboundRoutes.firstIndex(where: { $0.uuid == uuid }) else {
-                throw ModelError(.notFound, "no outbound route with dialplan_uuid \(uuid)")
-            }
-            return index
-        }
+        if let uuid = request.string(uuidField) { return try index(ofUUID: uuid, in: dataset) }
         let values = try request.require([["dialplan_name"], APIRequest.domainAliases])
         let domain = values[1].lowercased()
         guard let index = dataset.outboundRoutes.firstIndex(where: { $0.name == values[0] && $0.domainName == domain }) else {
