@@ -16,20 +16,20 @@ struct Annotations {
     func isItemEvaluated(_ index: Int) -> Bool { allItems || index < itemPrefix || items.contains(index) }
 }
 
+/// The result of evaluating one subschema. Errors go to the evaluator's single list (see
+/// ``Evaluator/errors``), so a valid subschema costs no error bookkeeping.
 struct Outcome {
     var valid = true
-    var errors: [ValidationError] = []
     var annotations = Annotations()
 
-    /// Takes in a subschema's result: its failure (with errors) or, for subschemas applied to the same
-    /// instance location (`inPlace`), its annotations. Annotations about a child's own members never
-    /// describe the parent's.
+    /// Takes in a subschema's result: its failure or, for subschemas applied to the same instance
+    /// location (`inPlace`), its annotations. Annotations about a child's own members never describe
+    /// the parent's.
     mutating func include(_ sub: Outcome, inPlace: Bool = true) {
         if sub.valid {
             if inPlace { annotations.merge(sub.annotations) }
         } else {
             valid = false
-            errors += sub.errors
         }
     }
 }
@@ -58,6 +58,9 @@ struct Evaluator {
     /// False for a yes/no answer: no paths or messages are built and evaluation stops at the first failure.
     private let collectsErrors: Bool
     private var scope: [Int] = []
+    /// Every error reported so far, in order. Keywords that discard their subschemas' failures (`anyOf`
+    /// with a passing branch, `not`, `if`, `contains`) cut the list back to where it stood.
+    private(set) var errors: [ValidationError] = []
     private var instanceTokens: [InstanceToken] = []
     private var keywordTokens: [KeywordToken] = []
     /// Nodes being evaluated, with the instance depth each was entered at; a node met again at the same
@@ -108,15 +111,19 @@ struct Evaluator {
     mutating func evaluate(_ id: Int, _ instance: JSONValue) -> Outcome {
         let node = nodes[id]
         if let boolean = node.boolean {
-            if boolean || !collectsErrors { return Outcome(valid: boolean) }
-            return Outcome(valid: false, errors: [error("no value is allowed here (the schema is false)", absolute: node.absoluteLocation)])
+            if !boolean && collectsErrors {
+                errors.append(error("no value is allowed here (the schema is false)", absolute: node.absoluteLocation))
+            }
+            return Outcome(valid: boolean)
         }
         var index = active.count - 1
         while index >= 0 && active[index].depth == depth {
             if active[index].node == id {
-                guard collectsErrors else { return Outcome(valid: false) }
-                let message = "the schema refers to itself without consuming any of the instance (infinite recursion)"
-                return Outcome(valid: false, errors: [error(message, absolute: node.absoluteLocation)])
+                if collectsErrors {
+                    let message = "the schema refers to itself without consuming any of the instance (infinite recursion)"
+                    errors.append(error(message, absolute: node.absoluteLocation))
+                }
+                return Outcome(valid: false)
             }
             index -= 1
         }
@@ -128,8 +135,8 @@ struct Evaluator {
             if entersResource { scope.removeLast() }
         }
         var outcome = Outcome()
-        for keyword in node.keywords {
-            apply(keyword, to: instance, node: node, outcome: &outcome)
+        for index in node.keywords.indices {
+            apply(node.keywords[index], to: instance, node: node, outcome: &outcome)
             if !outcome.valid && !collectsErrors { break }
         }
         if !outcome.valid { outcome.annotations = Annotations() }
@@ -163,7 +170,7 @@ struct Evaluator {
         func fail(_ message: @autoclosure () -> String, at child: InstanceToken? = nil) {
             outcome.valid = false
             if collectsErrors {
-                outcome.errors.append(error(message(), absolute: node.absoluteLocation + "/" + name, extraKeyword: name, at: child))
+                errors.append(error(message(), absolute: node.absoluteLocation + "/" + name, extraKeyword: name, at: child))
             }
         }
         func sub(_ id: Int, _ suffix: KeywordToken? = nil, value: JSONValue? = nil, at child: InstanceToken? = nil) -> Outcome {
@@ -187,29 +194,44 @@ struct Evaluator {
         case .allOf(let list):
             for (i, id) in list.enumerated() { outcome.include(sub(id, .index(i))) }
         case .anyOf(let list):
-            let results = list.enumerated().map { sub($1, .index($0)) }
-            let passing = results.filter(\.valid)
-            if passing.isEmpty {
-                fail("matches none of the \(list.count) anyOf alternatives")
-                outcome.errors += results.flatMap(\.errors)
+            let mark = errors.count
+            var passed = false
+            for (i, id) in list.enumerated() {
+                let result = sub(id, .index(i))
+                if result.valid {
+                    passed = true
+                    outcome.annotations.merge(result.annotations)
+                    // Without annotations to gather, one passing branch settles it.
+                    if !collectsAnnotations { break }
+                }
+            }
+            if passed {
+                errors.removeSubrange(mark...)
             } else {
-                for result in passing { outcome.annotations.merge(result.annotations) }
+                fail("matches none of the \(list.count) anyOf alternatives")
             }
         case .oneOf(let list):
+            let mark = errors.count
             let results = list.enumerated().map { sub($1, .index($0)) }
             let passing = results.enumerated().filter { $1.valid }
             if passing.count == 1 {
+                errors.removeSubrange(mark...)
                 outcome.annotations.merge(passing[0].element.annotations)
             } else if passing.isEmpty {
                 fail("matches none of the \(list.count) oneOf alternatives")
-                outcome.errors += results.flatMap(\.errors)
             } else {
+                errors.removeSubrange(mark...)
                 fail("matches \(passing.count) oneOf alternatives (\(passing.map { String($0.offset) }.joined(separator: ", "))); exactly one must match")
             }
         case .not(let id):
-            if sub(id).valid { fail("must not match the schema in \"not\"") }
+            let mark = errors.count
+            let matched = sub(id).valid
+            errors.removeSubrange(mark...)
+            if matched { fail("must not match the schema in \"not\"") }
         case .conditional(let condition, let then, let otherwise):
+            let mark = errors.count
             let test = evaluate(condition, keyword: "if", instance)
+            errors.removeSubrange(mark...)
             if test.valid {
                 outcome.annotations.merge(test.annotations)
                 if let then {
@@ -239,9 +261,11 @@ struct Evaluator {
         case .contains(let id, let minimum, let maximum):
             guard case .array(let items) = instance else { return }
             var matched: Set<Int> = []
+            let mark = errors.count
             for (i, item) in items.enumerated() where sub(id, value: item, at: .index(i)).valid {
                 matched.insert(i)
             }
+            errors.removeSubrange(mark...)
             if matched.count < minimum {
                 fail(minimum == 1 ? "no item matches the \"contains\" schema" : "only \(matched.count) items match the \"contains\" schema; at least \(minimum) must")
             } else if let maximum, matched.count > maximum {
@@ -277,8 +301,10 @@ struct Evaluator {
         case .additionalProperties(let id, let known, let patterns):
             guard case .object(let object) = instance else { return }
             for member in object where !known.contains(member.key) && !patterns.contains(where: { $0.matches(member.key) }) {
+                let mark = errors.count
                 let result = sub(id, value: member.value, at: .key(member.key))
                 if nodes[id].boolean == false {
+                    errors.removeSubrange(mark...)
                     if !result.valid { fail("property \"\(member.key)\" is not allowed (additionalProperties is false)", at: .key(member.key)) }
                 } else {
                     outcome.include(result, inPlace: false)
@@ -291,15 +317,16 @@ struct Evaluator {
                 let result = sub(id, value: .string(member.key), at: .key(member.key))
                 if !result.valid {
                     fail("property name \"\(member.key)\" does not match propertyNames", at: .key(member.key))
-                    outcome.errors += result.errors
                 }
             }
         case .unevaluatedItems(let id):
             guard case .array(let items) = instance else { return }
             let evaluated = outcome.annotations
             for i in items.indices where !evaluated.isItemEvaluated(i) {
+                let mark = errors.count
                 let result = sub(id, value: items[i], at: .index(i))
                 if nodes[id].boolean == false {
+                    errors.removeSubrange(mark...)
                     if !result.valid { fail("item \(i) is not allowed (unevaluatedItems is false)", at: .index(i)) }
                 } else {
                     outcome.include(result, inPlace: false)
@@ -310,8 +337,10 @@ struct Evaluator {
             guard case .object(let object) = instance else { return }
             let evaluated = outcome.annotations.properties
             for member in object where !evaluated.contains(member.key) {
+                let mark = errors.count
                 let result = sub(id, value: member.value, at: .key(member.key))
                 if nodes[id].boolean == false {
+                    errors.removeSubrange(mark...)
                     if !result.valid { fail("property \"\(member.key)\" is not allowed (unevaluatedProperties is false)", at: .key(member.key)) }
                 } else {
                     outcome.include(result, inPlace: false)

@@ -175,17 +175,35 @@ struct SimplePattern: Sendable {
 
     /// Whether the pattern matches anywhere in `text` (or, when anchored, at its start or end).
     func matches(_ text: String) -> Bool {
+        // ASCII text (the usual case for identifiers, numbers and stamps) is matched on its UTF-8 bytes
+        // in place; anything else on an array of its code points.
+        var text = text
+        let ascii: Bool? = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            return search(ScalarText(count: bytes.count) { Unicode.Scalar(bytes[$0]) })
+        }
+        if let ascii { return ascii }
         let scalars = Array(text.unicodeScalars)
-        if anchoredStart { return match(0, scalars, 0) }
-        for start in 0...scalars.count where match(0, scalars, start) { return true }
+        return search(ScalarText(count: scalars.count) { scalars[$0] })
+    }
+
+    /// Random access to a text's code points, whichever storage holds them.
+    private struct ScalarText {
+        let count: Int
+        let at: (Int) -> Unicode.Scalar
+    }
+
+    private func search(_ text: ScalarText) -> Bool {
+        if anchoredStart { return match(0, text, 0) }
+        for start in 0...text.count where match(0, text, start) { return true }
         return false
     }
 
-    private func match(_ index: Int, _ text: [Unicode.Scalar], _ position: Int) -> Bool {
+    private func match(_ index: Int, _ text: ScalarText, _ position: Int) -> Bool {
         if index == atoms.count { return !anchoredEnd || position == text.count }
         let atom = atoms[index]
         var count = 0
-        while count < atom.max, position + count < text.count, atom.matcher.matches(text[position + count]) { count += 1 }
+        while count < atom.max, position + count < text.count, atom.matcher.matches(text.at(position + count)) { count += 1 }
         if count < atom.min { return false }
         if index == atoms.count - 1 && !anchoredEnd { return true }
         var taken = count

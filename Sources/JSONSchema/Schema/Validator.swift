@@ -41,7 +41,7 @@ public struct Validator: Sendable {
     public func validate(_ instance: JSONValue) -> ValidationResult {
         var evaluator = Evaluator(validator: self, collectsErrors: true)
         let outcome = evaluator.evaluate(root, instance)
-        return ValidationResult(isValid: outcome.valid, errors: outcome.errors)
+        return ValidationResult(isValid: outcome.valid, errors: evaluator.errors)
     }
 
     /// Whether `instance` is valid. Faster than ``validate(_:)``: it builds no error locations or
