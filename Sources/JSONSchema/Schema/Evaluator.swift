@@ -55,6 +55,8 @@ struct Evaluator {
     private let nodes: [SchemaNode]
     private let resources: [SchemaResource]
     private let collectsAnnotations: Bool
+    private let tracksScope: Bool
+    private let guardsRecursion: Bool
     /// False for a yes/no answer: no paths or messages are built and evaluation stops at the first failure.
     private let collectsErrors: Bool
     private var scope: [Int] = []
@@ -72,6 +74,8 @@ struct Evaluator {
         self.nodes = validator.nodes
         self.resources = validator.resources
         self.collectsAnnotations = validator.usesUnevaluated
+        self.tracksScope = validator.usesDynamicRef
+        self.guardsRecursion = validator.mayRecurse
         self.collectsErrors = collectsErrors
     }
 
@@ -116,22 +120,24 @@ struct Evaluator {
             }
             return Outcome(valid: boolean)
         }
-        var index = active.count - 1
-        while index >= 0 && active[index].depth == depth {
-            if active[index].node == id {
-                if collectsErrors {
-                    let message = "the schema refers to itself without consuming any of the instance (infinite recursion)"
-                    errors.append(error(message, absolute: node.absoluteLocation))
+        if guardsRecursion {
+            var index = active.count - 1
+            while index >= 0 && active[index].depth == depth {
+                if active[index].node == id {
+                    if collectsErrors {
+                        let message = "the schema refers to itself without consuming any of the instance (infinite recursion)"
+                        errors.append(error(message, absolute: node.absoluteLocation))
+                    }
+                    return Outcome(valid: false)
                 }
-                return Outcome(valid: false)
+                index -= 1
             }
-            index -= 1
+            active.append((id, depth))
         }
-        active.append((id, depth))
-        let entersResource = scope.last != node.resource
+        let entersResource = tracksScope && scope.last != node.resource
         if entersResource { scope.append(node.resource) }
         defer {
-            active.removeLast()
+            if guardsRecursion { active.removeLast() }
             if entersResource { scope.removeLast() }
         }
         var outcome = Outcome()

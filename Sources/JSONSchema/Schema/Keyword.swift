@@ -32,6 +32,22 @@ struct Keyword: Sendable {
     /// The keyword's name as written in the schema (`properties`, `$ref`, ...).
     let name: String
     let kind: Kind
+
+    /// Every node the keyword may evaluate.
+    var subschemas: [Int] {
+        switch kind {
+        case .ref(let id), .not(let id), .items(let id, _), .contains(let id, _, _), .additionalProperties(let id, _, _),
+            .propertyNames(let id), .unevaluatedItems(let id), .unevaluatedProperties(let id):
+            return [id]
+        case .dynamicRef(let id, _): return [id]
+        case .allOf(let list), .anyOf(let list), .oneOf(let list), .prefixItems(let list): return list
+        case .conditional(let condition, let then, let otherwise): return [condition] + [then, otherwise].compactMap { $0 }
+        case .dependentSchemas(let map): return map.map(\.1)
+        case .properties(let map): return Array(map.values)
+        case .patternProperties(let list): return list.map(\.1)
+        default: return []
+        }
+    }
 }
 
 /// A compiled ECMA-262 pattern. Swift `Regex` values are immutable once built; matching does not

@@ -8,6 +8,10 @@ public struct Validator: Sendable {
     let root: Int
     /// Whether any node uses `unevaluatedItems`/`unevaluatedProperties` (only then are annotations collected).
     let usesUnevaluated: Bool
+    /// Whether any node uses `$dynamicRef` (only then is the dynamic scope tracked).
+    let usesDynamicRef: Bool
+    /// Whether the schema graph has a cycle (only then can evaluation recurse forever, and is guarded).
+    let mayRecurse: Bool
 
     /// The URI a schema without `$id` is given.
     public static let defaultURI = "urn:fakepbx:schema"
@@ -27,14 +31,34 @@ public struct Validator: Sendable {
         self.root = try compiler.compile(schema, uri: uri)
         self.nodes = compiler.nodes
         self.resources = compiler.resources
-        self.usesUnevaluated = compiler.nodes.contains { node in
-            node.keywords.contains { keyword in
-                switch keyword.kind {
-                case .unevaluatedItems, .unevaluatedProperties: true
-                default: false
-                }
+        let kinds = compiler.nodes.flatMap { $0.keywords.map(\.kind) }
+        self.usesUnevaluated = kinds.contains {
+            switch $0 {
+            case .unevaluatedItems, .unevaluatedProperties: true
+            default: false
             }
         }
+        self.usesDynamicRef = kinds.contains {
+            if case .dynamicRef = $0 { return true }
+            return false
+        }
+        self.mayRecurse = usesDynamicRef || Validator.hasCycle(compiler.nodes)
+    }
+
+    /// Whether following subschemas and references from any node can lead back to it.
+    private static func hasCycle(_ nodes: [SchemaNode]) -> Bool {
+        var state = [UInt8](repeating: 0, count: nodes.count)  // 0 new, 1 on the path, 2 done
+        func visit(_ id: Int) -> Bool {
+            if state[id] == 1 { return true }
+            if state[id] == 2 { return false }
+            state[id] = 1
+            for keyword in nodes[id].keywords {
+                for next in keyword.subschemas where visit(next) { return true }
+            }
+            state[id] = 2
+            return false
+        }
+        return nodes.indices.contains { visit($0) }
     }
 
     /// Validates `instance`, collecting every failed assertion.
