@@ -165,6 +165,13 @@ struct AccessLiveTests {
             #expect(badJSON.status == 400)
             #expect((try badJSON.json()["message"] as? String)?.hasPrefix("Invalid Request: malformed JSON body") == true)
 
+            let multipart = try await RawHTTPClient.request(
+                port: port, path: "/app/status/index.php", body: "--x\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nadmin\r\n--x--\r\n",
+                contentType: "multipart/form-data; boundary=x"
+            )
+            #expect(multipart.status == 400)
+            #expect((try multipart.json()["message"] as? String)?.contains("multipart/form-data bodies are not supported") == true)
+
             let jsonBody = try await RawHTTPClient.request(
                 port: port, path: "/app/status/index.php", body: #"{"username":"admin","password":"your-password"}"#,
                 contentType: "application/json"

@@ -60,7 +60,7 @@ struct SimplePattern: Sendable {
             let matcher: Matcher
             switch c {
             case "\\":
-                guard let escaped = escape(&chars, inClass: false) else { return nil }
+                guard let escaped = escape(&chars) else { return nil }
                 matcher = escaped
             case "[":
                 guard let set = characterClass(&chars) else { return nil }
@@ -102,7 +102,7 @@ struct SimplePattern: Sendable {
         return (low, high)
     }
 
-    private static func escape(_ chars: inout ArraySlice<Unicode.Scalar>, inClass: Bool) -> Matcher? {
+    private static func escape(_ chars: inout ArraySlice<Unicode.Scalar>) -> Matcher? {
         guard let e = chars.first else { return nil }
         chars = chars.dropFirst()
         switch e {
@@ -146,7 +146,7 @@ struct SimplePattern: Sendable {
             first = false
             var low: UInt32
             if c == "\\" {
-                guard let escaped = escape(&chars, inClass: true) else { return nil }
+                guard let escaped = escape(&chars) else { return nil }
                 switch escaped {
                 case .scalar(let s): low = s.value
                 case .set(let set, false): ranges += set; continue
@@ -161,7 +161,7 @@ struct SimplePattern: Sendable {
                 chars = chars.dropFirst()
                 var high = h.value
                 if h == "\\" {
-                    guard case .scalar(let s)? = escape(&chars, inClass: true) else { return nil }
+                    guard case .scalar(let s)? = escape(&chars) else { return nil }
                     high = s.value
                 }
                 guard high >= low else { return nil }
