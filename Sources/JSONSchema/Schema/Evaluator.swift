@@ -79,14 +79,14 @@ struct Evaluator {
         self.collectsErrors = collectsErrors
     }
 
-    var instancePath: String {
-        instanceTokens.map { token -> String in
-            switch token {
-            case .key(let key): "/" + JSONPointer.escape(key)
-            case .index(let index): "/\(index)"
-            }
-        }.joined()
+    private static func step(_ token: InstanceToken) -> String {
+        switch token {
+        case .key(let key): "/" + JSONPointer.escape(key)
+        case .index(let index): "/\(index)"
+        }
     }
+
+    var instancePath: String { instanceTokens.map(Evaluator.step).joined() }
 
     var keywordPath: String {
         keywordTokens.map { token -> String in
@@ -99,13 +99,7 @@ struct Evaluator {
     }
 
     private func error(_ message: @autoclosure () -> String, absolute: @autoclosure () -> String, extraKeyword: String? = nil, at child: InstanceToken? = nil) -> ValidationError {
-        var location = instancePath
-        if let child {
-            switch child {
-            case .key(let key): location += "/" + JSONPointer.escape(key)
-            case .index(let index): location += "/\(index)"
-            }
-        }
+        let location = instancePath + (child.map(Evaluator.step) ?? "")
         return ValidationError(
             instanceLocation: location, keywordLocation: keywordPath + (extraKeyword.map { "/" + $0 } ?? ""),
             absoluteKeywordLocation: absolute(), message: message()
