@@ -135,9 +135,12 @@ struct Evaluator {
             if entersResource { scope.removeLast() }
         }
         var outcome = Outcome()
-        for index in node.keywords.indices {
-            apply(node.keywords[index], to: instance, node: node, outcome: &outcome)
-            if !outcome.valid && !collectsErrors { break }
+        // Reading through the buffer hands each keyword over without copying it.
+        node.keywords.withUnsafeBufferPointer { keywords in
+            for index in keywords.indices {
+                apply(keywords[index], to: instance, node: node, outcome: &outcome)
+                if !outcome.valid && !collectsErrors { break }
+            }
         }
         if !outcome.valid { outcome.annotations = Annotations() }
         return outcome
@@ -397,6 +400,7 @@ struct Evaluator {
             if case .object(let o) = instance, o.count < limit { fail("object has \(o.count) properties; at least \(limit) required") }
         case .required(let names):
             guard case .object(let object) = instance else { return }
+            guard names.contains(where: { !object.contains($0) }) else { return }
             let missing = names.filter { !object.contains($0) }
             if !missing.isEmpty {
                 fail("required \(missing.count == 1 ? "property" : "properties") \(missing.map { "\"\($0)\"" }.joined(separator: ", ")) missing")

@@ -1,6 +1,6 @@
 /// One compiled keyword of a schema node. Subschemas are indices into the validator's node arena.
 struct Keyword: Sendable {
-    enum Kind: Sendable {
+    indirect enum Kind: Sendable {
         case ref(Int)
         case dynamicRef(target: Int, anchor: String?)
         case allOf([Int]), anyOf([Int]), oneOf([Int]), not(Int)

@@ -2,7 +2,7 @@
 ///
 /// Objects are ordered so that documents written by fakepbx read in the same field order as the
 /// API documentation; numbers keep their literal text so that no precision is lost on the way through.
-public enum JSONValue: Sendable, Hashable {
+public indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(JSONNumber)
