@@ -4,16 +4,36 @@
 /// ``parse(_:)`` returns `nil` for it.
 struct SimplePattern: Sendable {
     private enum Matcher: Sendable {
-        case scalar(Unicode.Scalar)
+        case scalar(UInt32)
         case any
-        case set(ranges: [ClosedRange<UInt32>], negated: Bool)
+        /// A class: a bitmap for ASCII (tested first) and ranges for the rest.
+        case set(low: UInt64, high: UInt64, ranges: [ClosedRange<UInt32>], negated: Bool)
 
-        func matches(_ c: Unicode.Scalar) -> Bool {
+        static func set(_ ranges: [ClosedRange<UInt32>], negated: Bool) -> Matcher {
+            var low: UInt64 = 0
+            var high: UInt64 = 0
+            for range in ranges where range.lowerBound < 128 {
+                for c in range.lowerBound...min(range.upperBound, 127) {
+                    if c < 64 { low |= 1 << UInt64(c) } else { high |= 1 << UInt64(c - 64) }
+                }
+            }
+            return .set(low: low, high: high, ranges: ranges, negated: negated)
+        }
+
+        @inline(__always)
+        func matches(_ c: UInt32) -> Bool {
             switch self {
             case .scalar(let s): return s == c
-            case .any: return !(c == "\n" || c == "\r" || c == "\u{2028}" || c == "\u{2029}")
-            case .set(let ranges, let negated):
-                let inside = ranges.contains { $0.contains(c.value) }
+            case .any: return !(c == 0x0A || c == 0x0D || c == 0x2028 || c == 0x2029)
+            case .set(let low, let high, let ranges, let negated):
+                let inside: Bool
+                if c < 64 {
+                    inside = low & (1 << UInt64(c)) != 0
+                } else if c < 128 {
+                    inside = high & (1 << UInt64(c - 64)) != 0
+                } else {
+                    inside = ranges.contains { $0.contains(c) }
+                }
                 return inside != negated
             }
         }
@@ -70,7 +90,7 @@ struct SimplePattern: Sendable {
             case "(", ")", "|", "^", "$", "*", "+", "?", "{", "}", "]":
                 return nil
             default:
-                matcher = .scalar(c)
+                matcher = .scalar(c.value)
             }
             var atom = Atom(matcher: matcher, min: 1, max: 1)
             if let q = chars.first {
@@ -106,28 +126,28 @@ struct SimplePattern: Sendable {
         guard let e = chars.first else { return nil }
         chars = chars.dropFirst()
         switch e {
-        case "d": return .set(ranges: digit, negated: false)
-        case "D": return .set(ranges: digit, negated: true)
-        case "w": return .set(ranges: word, negated: false)
-        case "W": return .set(ranges: word, negated: true)
-        case "s": return .set(ranges: space, negated: false)
-        case "S": return .set(ranges: space, negated: true)
-        case "t": return .scalar("\t")
-        case "n": return .scalar("\n")
-        case "r": return .scalar("\r")
-        case "f": return .scalar("\u{0C}")
-        case "v": return .scalar("\u{0B}")
+        case "d": return .set(digit, negated: false)
+        case "D": return .set(digit, negated: true)
+        case "w": return .set(word, negated: false)
+        case "W": return .set(word, negated: true)
+        case "s": return .set(space, negated: false)
+        case "S": return .set(space, negated: true)
+        case "t": return .scalar(0x09)
+        case "n": return .scalar(0x0A)
+        case "r": return .scalar(0x0D)
+        case "f": return .scalar(0x0C)
+        case "v": return .scalar(0x0B)
         case "u", "x":
             let count = e == "u" ? 4 : 2
             guard chars.count >= count, let value = UInt32(String(String.UnicodeScalarView(chars.prefix(count))), radix: 16),
                 let scalar = Unicode.Scalar(value)
             else { return nil }
             chars = chars.dropFirst(count)
-            return .scalar(scalar)
+            return .scalar(scalar.value)
         default:
             // Identity escapes of punctuation; letters and digits mean something else (\b, \1, \p, ...).
             if e.properties.isAlphabetic || ("0"..."9").contains(e) { return nil }
-            return .scalar(e)
+            return .scalar(e.value)
         }
     }
 
@@ -141,15 +161,15 @@ struct SimplePattern: Sendable {
         var first = true
         while let c = chars.first {
             chars = chars.dropFirst()
-            if c == "]" && !first { return .set(ranges: ranges, negated: negated) }
+            if c == "]" && !first { return .set(ranges, negated: negated) }
             if c == "]" || c == "[" { return nil }
             first = false
             var low: UInt32
             if c == "\\" {
                 guard let escaped = escape(&chars) else { return nil }
                 switch escaped {
-                case .scalar(let s): low = s.value
-                case .set(let set, false): ranges += set; continue
+                case .scalar(let s): low = s
+                case .set(_, _, let set, false): ranges += set; continue
                 default: return nil
                 }
             } else {
@@ -162,7 +182,7 @@ struct SimplePattern: Sendable {
                 var high = h.value
                 if h == "\\" {
                     guard case .scalar(let s)? = escape(&chars) else { return nil }
-                    high = s.value
+                    high = s
                 }
                 guard high >= low else { return nil }
                 ranges.append(low...high)
@@ -178,32 +198,25 @@ struct SimplePattern: Sendable {
         // ASCII text (the usual case for identifiers, numbers and stamps) is matched on its UTF-8 bytes
         // in place; anything else on an array of its code points.
         var text = text
-        let ascii: Bool? = text.withUTF8 { bytes in
-            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
-            return search(ScalarText(count: bytes.count) { Unicode.Scalar(bytes[$0]) })
-        }
-        if let ascii { return ascii }
-        let scalars = Array(text.unicodeScalars)
-        return search(ScalarText(count: scalars.count) { scalars[$0] })
+        if let ascii = text.withUTF8({ bytes in bytes.contains { $0 >= 0x80 } ? nil : search(bytes) }) { return ascii }
+        return search(text.unicodeScalars.map(\.value))
     }
 
-    /// Random access to a text's code points, whichever storage holds them.
-    private struct ScalarText {
-        let count: Int
-        let at: (Int) -> Unicode.Scalar
-    }
-
-    private func search(_ text: ScalarText) -> Bool {
-        if anchoredStart { return match(0, text, 0) }
-        for start in 0...text.count where match(0, text, start) { return true }
+    private func search<Text: RandomAccessCollection>(_ text: Text) -> Bool
+    where Text.Index == Int, Text.Element: FixedWidthInteger {
+        if anchoredStart { return match(0, text, text.startIndex) }
+        for start in text.startIndex...text.endIndex where match(0, text, start) { return true }
         return false
     }
 
-    private func match(_ index: Int, _ text: ScalarText, _ position: Int) -> Bool {
-        if index == atoms.count { return !anchoredEnd || position == text.count }
+    private func match<Text: RandomAccessCollection>(_ index: Int, _ text: Text, _ position: Int) -> Bool
+    where Text.Index == Int, Text.Element: FixedWidthInteger {
+        if index == atoms.count { return !anchoredEnd || position == text.endIndex }
         let atom = atoms[index]
         var count = 0
-        while count < atom.max, position + count < text.count, atom.matcher.matches(text.at(position + count)) { count += 1 }
+        while count < atom.max, position + count < text.endIndex, atom.matcher.matches(UInt32(text[position + count])) {
+            count += 1
+        }
         if count < atom.min { return false }
         if index == atoms.count - 1 && !anchoredEnd { return true }
         var taken = count
