@@ -178,6 +178,13 @@ struct AccessLiveTests {
             )
             #expect(jsonBody.status == 200)
 
+            let bodyWins = try await RawHTTPClient.request(
+                port: port, path: "/app/registrations/check_registration.php?extension=9999&tenant_domain=yourdomain.com",
+                body: "username=admin&password=your-password&extension=1001"
+            )
+            #expect(bodyWins.status == 200, "query-string parameters are read, and a body value wins over them")
+            #expect(try bodyWins.json()["registered"] as? String == "yes")
+
             let missingParameters = try await server.post("/app/registrations/check_registration.php")
             #expect(missingParameters.status == 400)
             #expect(try missingParameters.json()["message"] as? String == "Missing Parameters: extension, tenant_domain")

@@ -92,6 +92,15 @@ struct DatasetTests {
         }
     }
 
+    @Test func duplicateKeysAreRefusedWithLineAndColumn() {
+        let json = "{\"format\": \"fakepbx-dataset/1\",\n \"domains\": [],\n \"domains\": [{\"domain_name\": \"a.example.com\"}]}"
+        #expect {
+            try Dataset.decode(Data(json.utf8), source: "dup.json")
+        } throws: { error in
+            "\(error)".contains(#"dup.json#: not valid JSON: line 3, column 2: duplicate key "domains""#)
+        }
+    }
+
     @Test func servesADatasetFile() async throws {
         try await withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("tenants.json")

@@ -154,6 +154,14 @@ struct ProvisioningFlowTests {
             ])
             #expect(badRegex.status == 400)
 
+            let jsonBody = try await RawHTTPClient.request(
+                port: server.port, path: Self.extensions,
+                body: #"{"username": "admin", "password": "your-password", "action": "create", "extension": "1005", "domain_name": "yourdomain.com", "call_timeout": 45.0}"#,
+                contentType: "application/json"
+            )
+            #expect(jsonBody.status == 400, "a JSON number keeps its literal text, so 45.0 is not a whole number of seconds")
+            #expect(try jsonBody.json()["message"] as? String == "Invalid Request: call_timeout '45.0' is not valid: expected a whole number from 1 to 3600")
+
             let badFlag = try await server.post(Self.gateways, ["action": "update", "gateway": "carrier_ca", "domain_name": "yourdomain.com", "register": "maybe"])
             #expect(try badFlag.json()["message"] as? String == "Invalid Request: register 'maybe' is not valid: expected true or false")
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 
 extension Dataset {
     /// Reads, decodes and validates a dataset file.
@@ -12,15 +13,13 @@ extension Dataset {
 
     /// Decodes and validates dataset JSON; `source` names it in errors.
     public static func decode(_ data: Data, source: String) throws -> Dataset {
-        let root: Any
+        // JSONParser, not JSONSerialization: it refuses duplicate keys (which would silently drop a
+        // record) and says where the syntax error is.
+        let root: JSONValue
         do {
-            root = try JSONSerialization.jsonObject(with: data)
+            root = try JSONParser.parse(Array(data))
         } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            throw DatasetError(
-                file: source,
-                problems: [.init(pointer: "", message: "not valid JSON: \(detail)")]
-            )
+            throw DatasetError(file: source, problems: [.init(pointer: "", message: "not valid JSON: \(error)")])
         }
         var problems = unknownFieldProblems(in: root)
         if !problems.isEmpty { throw DatasetError(file: source, problems: problems) }
@@ -42,29 +41,24 @@ extension Dataset {
         return try encoder.encode(self)
     }
 
-    private static func unknownFieldProblems(in root: Any) -> [DatasetError.Problem] {
-        guard let object = root as? [String: Any] else {
+    private static func unknownFieldProblems(in root: JSONValue) -> [DatasetError.Problem] {
+        guard case .object(let object) = root else {
             return [.init(pointer: "", message: "a dataset is a JSON object with \"format\": \"\(formatName)\"")]
         }
         var problems: [DatasetError.Problem] = []
-        let topLevel = Set(CodingKeys.allCases.map(\.stringValue))
-        for key in object.keys.sorted() where !topLevel.contains(key) {
-            problems.append(unknown(key, at: "", expected: topLevel))
+        func check(_ value: JSONValue?, at pointer: String, against fields: Set<String>) {
+            for key in value?.objectValue?.keys ?? [] where !fields.contains(key) {
+                problems.append(unknown(key, at: pointer, expected: fields))
+            }
         }
+        check(root, at: "", against: Set(CodingKeys.allCases.map(\.stringValue)))
         for (table, fields) in recordFields.sorted(by: { $0.key < $1.key }) {
-            guard let rows = object[table] as? [Any] else { continue }
-            for (index, row) in rows.enumerated() {
-                guard let row = row as? [String: Any] else { continue }
+            for (index, row) in (object[table]?.arrayValue ?? []).enumerated() {
                 let pointer = "/\(table)/\(index)"
-                for key in row.keys.sorted() where !fields.contains(key) {
-                    problems.append(unknown(key, at: pointer, expected: fields))
-                }
-                if table == "access_controls", let nodes = row["nodes"] as? [Any] {
-                    for (nodeIndex, node) in nodes.enumerated() {
-                        for key in (node as? [String: Any])?.keys.sorted() ?? [] where !AccessControl.Node.fieldNames.contains(key) {
-                            problems.append(unknown(key, at: "\(pointer)/nodes/\(nodeIndex)", expected: AccessControl.Node.fieldNames))
-                        }
-                    }
+                check(row, at: pointer, against: fields)
+                guard table == "access_controls" else { continue }
+                for (nodeIndex, node) in (row["nodes"]?.arrayValue ?? []).enumerated() {
+                    check(node, at: "\(pointer)/nodes/\(nodeIndex)", against: AccessControl.Node.fieldNames)
                 }
             }
         }
@@ -105,12 +99,8 @@ extension Dataset {
     }
 }
 
-/// JSON pointers (RFC 6901) for error locations.
-enum JSONPointer {
-    static func escape(_ token: String) -> String {
-        token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-    }
-
+extension JSONPointer {
+    /// The JSON pointer of a `Codable` coding path, for dataset errors.
     static func from(_ path: [any CodingKey]) -> String {
         path.map { "/" + ($0.intValue.map(String.init) ?? escape($0.stringValue)) }.joined()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 
 /// Decodes request parameters the way PHP fills `$_POST`: `application/x-www-form-urlencoded` (also the
 /// default without a Content-Type, as curl `-d` sends), plus flat JSON objects for clients that send JSON.
@@ -39,27 +40,26 @@ enum FormBody {
         return plusless.removingPercentEncoding
     }
 
+    /// A flat JSON object of parameters. Numbers keep their literal text (`1.0` stays `1.0`).
     private static func decodeJSON(_ body: [UInt8]) throws(APIError) -> [String: String] {
-        let object: Any
+        let value: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: Data(body))
+            value = try JSONParser.parse(body)
         } catch {
-            throw .invalidRequest("malformed JSON body: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)")")
+            throw .invalidRequest("malformed JSON body: \(error)")
         }
-        guard let dictionary = object as? [String: Any] else {
+        guard case .object(let object) = value else {
             throw .invalidRequest("a JSON body must be an object of parameter names to values")
         }
         var fields: [String: String] = [:]
-        for (key, value) in dictionary {
-            switch value {
-            case is NSNull: continue
-            case let string as String: fields[key] = string
-            case let number as NSNumber:
-                // Booleans arrive as NSNumber with the ObjC type "c".
-                let isBool = String(cString: number.objCType) == "c"
-                fields[key] = isBool ? (number.boolValue ? "true" : "false") : number.stringValue
-            default:
-                throw .invalidRequest("JSON parameter '\(key)' must be a string, number or boolean, not an array or object")
+        for member in object {
+            switch member.value {
+            case .null: continue
+            case .string(let text): fields[member.key] = text
+            case .number(let number): fields[member.key] = number.literal
+            case .bool(let flag): fields[member.key] = flag ? "true" : "false"
+            case .array, .object:
+                throw .invalidRequest("JSON parameter '\(member.key)' must be a string, number or boolean, not an array or object")
             }
         }
         return fields

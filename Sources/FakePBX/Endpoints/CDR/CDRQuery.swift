@@ -49,8 +49,7 @@ struct CDRQuery: Sendable {
     /// The matching records, oldest first.
     func select(from dataset: Dataset) throws(ModelError) -> [CallDetailRecord] {
         if let domainName { _ = try dataset.domainIndex(named: domainName) }
-        var offsets: [String: TimeZone] = [:]
-        for domain in dataset.domains { offsets[domain.name] = TimeZone(identifier: domain.timeZone) ?? .gmt }
+        let offsets = dataset.timeZones
         return dataset.cdrs.filter { cdr in
             if let domainName, cdr.domainName != domainName { return false }
             if let extensionNumber, cdr.extensionNumber != extensionNumber { return false }
@@ -67,5 +66,12 @@ extension Timestamp {
     /// `YYYY-MM-DD HH:MM:SS` at `offset` seconds from UTC.
     static func localDateTime(_ epoch: Int, offset: Int) -> String {
         String(postgres(epoch + offset).dropLast(3))
+    }
+}
+
+extension Dataset {
+    /// Each domain's time zone by domain name, resolved once per request.
+    var timeZones: [String: TimeZone] {
+        Dictionary(domains.map { ($0.name, TimeZone(identifier: $0.timeZone) ?? .gmt) }, uniquingKeysWith: { a, _ in a })
     }
 }

@@ -55,10 +55,8 @@ extension CallDetailRecord {
     ]
 
     /// One CSV row as FusionPBX writes it: every value in double quotes, with no escaping.
-    func csvRow(in dataset: Dataset, json: JSONValue) -> String {
-        let domain = dataset.domains.first { $0.name == domainName }
-        let offset = (domain.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt)
-            .secondsFromGMT(for: Date(timeIntervalSince1970: Double(startEpoch)))
+    func csvRow(in dataset: Dataset, json: JSONValue, zones: [String: TimeZone]) -> String {
+        let offset = (zones[domainName] ?? .gmt).secondsFromGMT(for: Date(timeIntervalSince1970: Double(startEpoch)))
         let local = Timestamp.localDateTime(startEpoch, offset: offset)
         let ext = extensionNumber.flatMap { number in dataset.extensions.first { $0.domainName == domainName && $0.number == number } }
         let derived: [String: String] = [

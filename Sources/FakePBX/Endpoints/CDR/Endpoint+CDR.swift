@@ -16,7 +16,8 @@ extension Endpoint {
         let (records, rows, csvLines) = try server.store.read { dataset in
             let records = try query.select(from: dataset)
             let rows = records.map { $0.json(in: dataset) }
-            let csv = format == "CSV" ? zip(records, rows).map { $0.csvRow(in: dataset, json: $1) } : []
+            let zones = dataset.timeZones
+            let csv = format == "CSV" ? zip(records, rows).map { $0.csvRow(in: dataset, json: $1, zones: zones) } : []
             return (records, rows, csv)
         }
         switch format {
