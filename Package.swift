@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "fakepbx", targets: ["fakepbx"]),
         .library(name: "FakePBX", targets: ["FakePBX"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
+        .library(name: "ContractKit", targets: ["ContractKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -27,9 +29,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ContractKit",
+            dependencies: [
+                "JSONSchema",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedContracts"]
+        ),
+        // Contracts/ is compiled into ContractKit, so the tool works from any folder.
+        .plugin(
+            name: "EmbedContracts",
+            capability: .buildTool(),
+            dependencies: ["EmbedContractsTool"],
+            path: "Plugins/EmbedContracts"
+        ),
+        .executableTarget(
+            name: "EmbedContractsTool",
+            path: "Plugins/EmbedContractsTool",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FakePBX",
             dependencies: [
                 "JSONSchema",
+                "ContractKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -42,6 +69,7 @@ let package = Package(
             name: "fakepbx",
             dependencies: [
                 "FakePBX",
+                "ContractKit",
                 "JSONSchema",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -67,6 +95,11 @@ let package = Package(
         .testTarget(
             name: "JSONSchemaTests",
             dependencies: ["JSONSchema"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ContractKitTests",
+            dependencies: ["ContractKit", "FakePBX", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -15,6 +15,12 @@ struct EnvironmentValues {
         return value
     }
 
+    /// Whether a boolean variable is set to true (`1`, `true`, `yes`, `on`).
+    func flag(_ variable: String) -> Bool {
+        guard let value = values[variable]?.lowercased() else { return false }
+        return ["1", "true", "yes", "on"].contains(value)
+    }
+
     /// Parses a value with `parse`, naming both the flag and the variable when it is bad.
     func parse<T>(_ flag: String?, _ variable: String, option: String, expected: String, _ parse: (String) -> T?) throws -> T? {
         guard let text = resolve(flag, variable) else { return nil }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FakePBX
+import Foundation
 
 @main
 struct FakePBXCommand: AsyncParsableCommand {
@@ -7,7 +8,26 @@ struct FakePBXCommand: AsyncParsableCommand {
         commandName: "fakepbx",
         abstract: "A scriptable fake FusionPBX with the ictVoIP API set, for testing billing clients.",
         version: FakePBXConfiguration.toolVersion,
-        subcommands: [ServeCommand.self, DataCommand.self, SchemaCommand.self],
+        subcommands: [ServeCommand.self, DataCommand.self, SchemaCommand.self, ContractCommand.self],
         defaultSubcommand: ServeCommand.self
     )
+
+    /// As ArgumentParser's, except that `contract` reports usage errors with exit code 2, the code CI
+    /// scripts check for "the check could not run" (the other commands keep EX_USAGE, 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if CommandLine.arguments.dropFirst().first == "contract", exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

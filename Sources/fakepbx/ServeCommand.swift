@@ -1,4 +1,5 @@
 import ArgumentParser
+import ContractKit
 import FakePBX
 import Foundation
 import Logging
@@ -29,6 +30,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Proxies (CIDR) whose X-Forwarded-For is trusted.")
     var trustForwardedFor: [String] = []
     @Option(help: "trace | debug | info | notice | warning | error | critical (default info).") var logLevel: String?
+    @Flag(help: "Check every client request against the request contracts; list violations at GET /__fakepbx/violations.")
+    var verifyClient = false
+    @Flag(help: "With --verify-client: answer a request that breaks its contract with 400 and the violations.")
+    var strict = false
+    @Option(help: "A contracts folder to use instead of the built-in contracts (with --verify-client).") var contracts: String?
 
     func run() async throws {
         let configuration = try makeConfiguration(EnvironmentValues())
@@ -49,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
             printError("\(error)")
             throw ExitCode(2)
         } catch let error as DatasetError {
+            printError("\(error)")
+            throw ExitCode(2)
+        } catch let error as ContractError {
             printError("\(error)")
             throw ExitCode(2)
         } catch {
@@ -89,6 +98,13 @@ struct ServeCommand: AsyncParsableCommand {
             logLevel, "FAKEPBX_LOG_LEVEL", option: "--log-level", expected: "trace, debug, info, notice, warning, error or critical",
             Logger.Level.init(rawValue:)
         ) ?? configuration.logLevel
+        let verify = verifyClient || env.flag("FAKEPBX_VERIFY_CLIENT")
+        let strictMode = strict || env.flag("FAKEPBX_STRICT")
+        if strictMode && !verify {
+            throw ValidationError("--strict only applies with --verify-client; add --verify-client")
+        }
+        configuration.verifyClient = verify ? (strictMode ? .strict : .report) : nil
+        configuration.contractsFolder = env.resolve(contracts, "FAKEPBX_CONTRACTS")
         return configuration
     }
 }

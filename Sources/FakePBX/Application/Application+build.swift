@@ -1,3 +1,4 @@
+import ContractKit
 import Foundation
 public import Hummingbird
 public import Logging
@@ -13,7 +14,8 @@ import UnixSignals
 ///   - clock: The clock every time-based behaviour reads.
 ///   - onListening: Called once the socket is bound, with the real port (useful with port 0).
 /// - Returns: The application; run it with `runService()` or in a `ServiceGroup`.
-/// - Throws: ``FakePBXError`` for an unreadable or invalid whitelist, ``DatasetError`` for a bad dataset.
+/// - Throws: ``FakePBXError`` for an unreadable or invalid whitelist, ``DatasetError`` for a bad dataset,
+///   `ContractError` for a bad contracts folder (with `verifyClient`).
 public func buildApplication(
     configuration: FakePBXConfiguration,
     logger: Logger,
@@ -35,8 +37,12 @@ public func buildApplication(
         whitelist: whitelist, credentials: configuration.credentials, profile: configuration.authProfile,
         trustedProxies: configuration.trustedProxies
     )
+    let verifier = try configuration.verifyClient.map { mode in
+        ClientVerifier(mode: mode, catalog: try ContractCatalog.load(folder: configuration.contractsFolder))
+    }
     let server = PBXServer(
-        store: TenantStore(dataset), policy: policy, clock: clock, pbxVersion: configuration.pbxVersion, logger: logger
+        store: TenantStore(dataset), policy: policy, clock: clock, pbxVersion: configuration.pbxVersion, logger: logger,
+        clientVerifier: verifier
     )
     var services: [any Service] = []
     if let path = configuration.whitelistFile {

@@ -19,6 +19,10 @@ public struct FakePBXConfiguration: Sendable {
     /// Peers whose `X-Forwarded-For` header is believed.
     public var trustedProxies: [CIDRBlock] = []
     public var logLevel: Logger.Level = .info
+    /// Check every client request against the request contracts (`--verify-client [--strict]`).
+    public var verifyClient: ClientVerificationMode?
+    /// A contracts folder replacing the embedded contracts (`--contracts DIR`).
+    public var contractsFolder: String?
 
     public init() {}
 }

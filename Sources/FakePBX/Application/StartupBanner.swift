@@ -26,6 +26,11 @@ public enum StartupBanner {
         }
         let source = configuration.whitelistFile.map { " (from \($0))" } ?? ""
         lines.append("  whitelist: \(whitelist.entries.map(\.description).joined(separator: ", "))\(source)")
+        if let mode = configuration.verifyClient {
+            let contracts = configuration.contractsFolder.map { "contracts from \($0)" } ?? "built-in contracts"
+            let effect = mode == .strict ? "violations answered 400" : "report only"
+            lines.append("  client verification: \(mode) (\(effect), \(contracts)); see \(listening.url)/__fakepbx/violations")
+        }
         return lines
     }
 }

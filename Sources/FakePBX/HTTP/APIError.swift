@@ -1,4 +1,6 @@
 public import HTTPTypes
+public import JSONSchema
+import ContractKit
 
 /// An error answer of the API: an HTTP status plus the documented error name and a detail.
 ///
@@ -10,12 +12,15 @@ public struct APIError: Error, Sendable, Hashable {
     public var name: String
     public var detail: String
     public var headers: HTTPFields
+    /// Members added to the standard envelope (the violations of a strict contract check).
+    public var extra: JSONObject
 
-    public init(_ status: HTTPResponse.Status, _ name: String, _ detail: String, headers: HTTPFields = [:]) {
+    public init(_ status: HTTPResponse.Status, _ name: String, _ detail: String, headers: HTTPFields = [:], extra: JSONObject = [:]) {
         self.status = status
         self.name = name
         self.detail = detail
         self.headers = headers
+        self.extra = extra
     }
 
     /// The `message` field of the envelope.
@@ -54,6 +59,16 @@ public struct APIError: Error, Sendable, Hashable {
 
     static var payloadTooLarge: APIError {
         APIError(.contentTooLarge, "Invalid Request", "request body is larger than 1 MiB")
+    }
+
+    /// The answer of `serve --verify-client --strict` to a request that breaks its contract.
+    static func contractViolated(_ violations: [ContractViolation]) -> APIError {
+        let summary = violations.prefix(3).map(\.description).joined(separator: "; ")
+        let more = violations.count > 3 ? "; and \(violations.count - 3) more" : ""
+        return APIError(
+            .badRequest, "Invalid Request", "the request breaks its contract: \(summary)\(more)",
+            extra: ["violations": .array(violations.map(\.json))]
+        )
     }
 
     init(_ error: ModelError) {

@@ -1,4 +1,5 @@
 public import Hummingbird
+import ContractKit
 import HTTPTypes
 import JSONSchema
 import Logging
@@ -17,7 +18,15 @@ public struct PBXResponder: HTTPResponder {
 
     public func respond(to request: Request, context: PBXRequestContext) async throws -> Response {
         let path = request.uri.path
+        if path.hasPrefix(ControlAPI.prefix) { return ControlAPI(server: server).respond(to: request) }
         guard let endpoint = server.catalog.endpoint(for: path) else {
+            if let verifier = server.clientVerifier {
+                let client = context.remoteAddress.flatMap(IPAddress.init)?.description ?? "unknown"
+                let violations = verifier.verify(exchangeRequest(request, form: [:]), client: client, time: Timestamp.iso8601(server.clock.epochSeconds))
+                if verifier.mode == .strict {
+                    return render(.contractViolated(violations), envelope: .standard, method: request.method)
+                }
+            }
             return render(.endpointNotFound(path), envelope: .standard, method: request.method)
         }
         do {
@@ -47,13 +56,31 @@ public struct PBXResponder: HTTPResponder {
 
         let allowed = endpoint.methods.contains(.get) ? endpoint.methods + [.head] : endpoint.methods
         guard allowed.contains(request.method) else {
+            if let verifier = server.clientVerifier {
+                let violations = verifier.verify(
+                    exchangeRequest(request, form: [:]), client: client.description, time: Timestamp.iso8601(server.clock.epochSeconds)
+                )
+                if verifier.mode == .strict, !violations.isEmpty { throw APIError.contractViolated(violations) }
+            }
             throw APIError.methodNotAllowed(request.method, allowed: endpoint.methods)
         }
 
         var fields = try FormBody.decodeURLEncoded(request.uri.query ?? "", what: "query string")
         let body = try await readBody(request)
-        for (name, value) in try FormBody.decode(body, contentType: request.headers[.contentType]) {
-            fields[name] = value
+        let bodyFields = try FormBody.decode(body, contentType: request.headers[.contentType])
+        for (name, value) in bodyFields { fields[name] = value }
+
+        if let verifier = server.clientVerifier {
+            let violations = verifier.verify(
+                exchangeRequest(request, form: bodyFields), client: client.description, time: Timestamp.iso8601(server.clock.epochSeconds)
+            )
+            if !violations.isEmpty {
+                server.logger.notice(
+                    "request breaks its contract",
+                    metadata: ["client": "\(client)", "path": "\(endpoint.path)", "violations": "\(violations.count)"]
+                )
+                if verifier.mode == .strict { throw APIError.contractViolated(violations) }
+            }
         }
 
         if endpoint.credentialProfiles.contains(policy.profile) {
@@ -85,6 +112,18 @@ public struct PBXResponder: HTTPResponder {
         )
     }
 
+    /// The request as the contracts see it: method, path, query, headers and body fields.
+    private func exchangeRequest(_ request: Request, form: [String: String]) -> ExchangeRequest {
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        return ExchangeRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers, form: form
+        )
+    }
+
     private func readBody(_ request: Request) async throws(APIError) -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > EndpointCatalog.maxBodySize {
             throw .payloadTooLarge
@@ -104,10 +143,12 @@ public struct PBXResponder: HTTPResponder {
         case .chkcon:
             document = ["success": 0, "message": .string(error.message)]
         case .standard:
-            document = [
+            var envelope: JSONObject = [
                 "status": "error", "message": .string(error.message),
                 "timestamp": .string(Timestamp.iso8601(server.clock.epochSeconds)),
             ]
+            for member in error.extra { envelope[member.key] = member.value }
+            document = .object(envelope)
         }
         return makeResponse(
             status: error.status, contentType: "application/json", body: document.serializedBytes(),

@@ -1,0 +1,92 @@
+import Foundation
+import JSONSchema
+
+extension ContractReport {
+    /// The report as JSON (`fakepbx-contract-report/1`), for `--json FILE`.
+    public var json: JSONValue {
+        let counts = summary
+        var root: JSONObject = [
+            "format": "fakepbx-contract-report/1", "title": .string(title), "target": .string(target),
+            "startedAt": .string(startedAt), "durationSeconds": .double((durationSeconds * 1000).rounded() / 1000),
+        ]
+        root["summary"] = [
+            "total": .int(counts.total), "passed": .int(counts.passed), "failed": .int(counts.failed),
+            "skipped": .int(counts.skipped), "errors": .int(counts.errors),
+        ]
+        root["suites"] = .array(suites.map { suite in
+            [
+                "name": .string(suite.name),
+                "checks": .array(suite.checks.map { check in
+                    var object: JSONObject = ["name": .string(check.name)]
+                    if let operation = check.operation { object["operation"] = .string(operation) }
+                    switch check.outcome {
+                    case .passed:
+                        object["outcome"] = "passed"
+                    case .failed(let violations):
+                        object["outcome"] = "failed"
+                        object["violations"] = .array(violations.map(\.json))
+                    case .skipped(let reason):
+                        object["outcome"] = "skipped"
+                        object["reason"] = .string(reason)
+                    case .error(let message):
+                        object["outcome"] = "error"
+                        object["reason"] = .string(message)
+                    }
+                    return .object(object)
+                }),
+            ]
+        })
+        return .object(root)
+    }
+
+    /// How many violations of one check the console shows.
+    static let consoleViolationLimit = 5
+
+    /// The console summary: every failed check with its violations, then the counts.
+    public func consoleSummary() -> String {
+        var lines: [String] = []
+        for suite in suites {
+            for check in suite.checks {
+                switch check.outcome {
+                case .failed(let violations):
+                    lines.append("FAIL \(suite.name): \(check.name)" + (check.operation.map { " [\($0)]" } ?? ""))
+                    for violation in violations.prefix(ContractReport.consoleViolationLimit) {
+                        lines.append(ContractReport.detail(violation).split(separator: "\n").map { "     \($0)" }.joined(separator: "\n"))
+                    }
+                    if violations.count > ContractReport.consoleViolationLimit {
+                        lines.append("     … and \(violations.count - ContractReport.consoleViolationLimit) more (all of them are in --junit and --json)")
+                    }
+                case .error(let message):
+                    lines.append("ERROR \(suite.name): \(check.name): \(message)")
+                default:
+                    break
+                }
+            }
+        }
+        let counts = summary
+        let verdict = exitCode == 0 ? "all contracts hold" : "contracts broken"
+        lines.append(
+            "\(title) \(target): \(counts.total) checks, \(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped, "
+                + "\(counts.errors) errors in \(String(format: "%.2f", durationSeconds)) s: \(verdict)"
+        )
+        return lines.joined(separator: "\n")
+    }
+
+    /// Writes the JUnit and JSON reports, each atomically, where asked.
+    public func write(junit: String?, json jsonPath: String?) throws(ContractError) {
+        if let junit { try ContractReport.writeAtomically(Array(junitXML().utf8), to: junit) }
+        if let jsonPath {
+            var bytes = json.serializedBytes(.pretty)
+            bytes.append(UInt8(ascii: "\n"))
+            try ContractReport.writeAtomically(bytes, to: jsonPath)
+        }
+    }
+
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ContractError) {
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ContractError(.fileAccess, "cannot write the report: \(error.localizedDescription)", at: path)
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import AsyncHTTPClient
+import Foundation
+import JSONSchema
+import NIOCore
+import NIOHTTP1
+
+/// What `fakepbx contract run` is told.
+public struct ContractRunConfiguration: Sendable {
+    /// The server's base URL, e.g. `http://127.0.0.1:8080` or `https://pbx.example.com`.
+    public var target: String
+    public var username: String?
+    public var password: String?
+    public var apiKey: String?
+    /// Skip every case and step that writes (for production-like staging servers).
+    public var readOnly = false
+    /// Values for `{{name}}` in the cases, e.g. a tenant domain to use.
+    public var variables: [String: String] = [:]
+    /// Only the cases with these names; all when empty.
+    public var cases: [String] = []
+    public var timeout: Duration = .seconds(10)
+
+    public init(target: String) { self.target = target }
+
+    var hasCredentials: Bool { username != nil || apiKey != nil }
+}
+
+/// Runs contract cases against a server over HTTP and checks every exchange.
+public struct ContractRunner: Sendable {
+    public let catalog: ContractCatalog
+    public let configuration: ContractRunConfiguration
+    let client: HTTPClient
+
+    public init(catalog: ContractCatalog, configuration: ContractRunConfiguration, client: HTTPClient = .shared) {
+        self.catalog = catalog
+        self.configuration = configuration
+        self.client = client
+    }
+
+    /// Runs the contracts' cases (or those named in the configuration).
+    /// - Throws: ``ContractError`` `unreachable` when the first request gets no answer at all, or
+    ///   `invalidArgument` for a bad target or unknown case name.
+    public func run() async throws(ContractError) -> ContractReport {
+        try await run(try selectedCases())
+    }
+
+    func selectedCases() throws(ContractError) -> [ContractCase] {
+        let all = try ContractCase.all(in: catalog)
+        guard !configuration.cases.isEmpty else { return all }
+        for name in configuration.cases where !all.contains(where: { $0.name == name }) {
+            throw ContractError(
+                .invalidArgument, "no case named '\(name)'; the cases are: \(all.map(\.name).joined(separator: ", "))", at: "--case"
+            )
+        }
+        return all.filter { configuration.cases.contains($0.name) }
+    }
+
+    /// Runs `cases` in order, each with fresh variables.
+    public func run(_ cases: [ContractCase]) async throws(ContractError) -> ContractReport {
+        let base = configuration.target.hasSuffix("/") ? String(configuration.target.dropLast()) : configuration.target
+        guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw ContractError(.invalidArgument, "'\(configuration.target)' is not an http:// or https:// URL", at: "--target")
+        }
+        let started = Date()
+        var report = ContractReport(title: "contract run", target: base, startedAt: ContractReport.timestamp(started))
+        var reachable = false
+        for contractCase in cases {
+            var suite = ContractReport.Suite(name: contractCase.name)
+            if let reason = skipReason(contractCase) {
+                for step in contractCase.steps { suite.checks.append(.init(name: step.name, operation: step.operation, outcome: .skipped(reason))) }
+                report.suites.append(suite)
+                continue
+            }
+            var variables = CaseVariables(configuration.variables, username: configuration.username)
+            for step in contractCase.steps + contractCase.cleanup {
+                suite.checks += try await run(step, base: base, variables: &variables, reachable: &reachable)
+            }
+            report.suites.append(suite)
+        }
+        report.durationSeconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    private func skipReason(_ contractCase: ContractCase) -> String? {
+        if configuration.readOnly && contractCase.writes { return "the case writes, and --read-only is set" }
+        if contractCase.requires.contains("credentials") && !configuration.hasCredentials {
+            return "needs credentials; give --username and --password, or --api-key"
+        }
+        return nil
+    }
+
+    private func run(
+        _ step: ContractCase.Step, base: String, variables: inout CaseVariables, reachable: inout Bool
+    ) async throws(ContractError) -> [ContractReport.Check] {
+        let operation = catalog.operation(id: step.operation)!
+        if configuration.readOnly && operation.writes {
+            return [.init(name: step.name, operation: operation.id, outcome: .skipped("the step writes, and --read-only is set"))]
+        }
+        if step.requires.contains("credentials") && !configuration.hasCredentials {
+            return [.init(name: step.name, operation: operation.id, outcome: .skipped("needs credentials; give --username and --password, or --api-key"))]
+        }
+        var form: [(String, String)] = []
+        for (name, template) in step.form {
+            switch variables.expand(template) {
+            case .success(let value): form.append((name, value))
+            case .failure(let missing):
+                return [.init(
+                    name: step.name, operation: operation.id,
+                    outcome: .skipped("needs {{\(missing.name)}}, which no earlier step captured (give it with --var \(missing.name)=VALUE)")
+                )]
+            }
+        }
+        form += credentials(step.auth)
+        let method = step.method ?? (operation.allows(method: "POST") ? "POST" : operation.methods[0])
+        let request = ExchangeRequest(
+            method: method, path: operation.path,
+            headers: form.isEmpty ? [:] : ["Content-Type": "application/x-www-form-urlencoded"],
+            form: Dictionary(form, uniquingKeysWith: { $1 })
+        )
+
+        let started = ContinuousClock.now
+        let response: ExchangeResponse
+        do {
+            response = try await send(request, body: FormEncoding.encode(form), base: base)
+            reachable = true
+        } catch {
+            if !reachable {
+                throw ContractError(.unreachable, "no answer from the server: \(error); check the URL and that the server is running", at: base)
+            }
+            return [.init(name: step.name, operation: operation.id, outcome: .error("no answer: \(error)"))]
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+
+        var verdict = catalog.check(Exchange(name: step.name, request: request, response: response))
+        // A negative step breaks the request contract on purpose; the check is that it really does.
+        if step.invalid {
+            verdict.request = verdict.request.isEmpty
+                ? [ContractViolation(subject: .request, rule: "invalid", message: "the step is marked invalid, but its request meets the contract; fix the case")]
+                : []
+            if verdict.operation == nil { verdict.operation = operation }
+        }
+        var checks = ContractReport.Check.checks(for: step.name, verdict: verdict, answered: true, durationSeconds: seconds)
+        checks.append(.init(
+            name: "\(step.name) › expectations", operation: operation.id, violations: expectations(step, response, variables: variables)
+        ))
+        variables.capture(step.capture, from: response)
+        return checks
+    }
+
+    private func credentials(_ auth: ContractCase.Step.Auth) -> [(String, String)] {
+        switch auth {
+        case .none:
+            return []
+        case .wrong:
+            return [("username", configuration.username ?? "fakepbx-contract"), ("password", "fakepbx-contract-wrong-password")]
+        case .default:
+            if let username = configuration.username { return [("username", username), ("password", configuration.password ?? "")] }
+            if let key = configuration.apiKey { return [("key", key)] }
+            return []
+        }
+    }
+
+    private func expectations(_ step: ContractCase.Step, _ response: ExchangeResponse, variables: CaseVariables) -> [ContractViolation] {
+        var violations: [ContractViolation] = []
+        let expected = step.expectStatus ?? [200]
+        if !expected.contains(response.status) {
+            violations.append(ContractViolation(
+                subject: .expectation, rule: "expect/status",
+                message: "status \(response.status); the case expects \(expected.map(String.init).joined(separator: " or "))",
+                value: String(response.status)
+            ))
+        }
+        let document: JSONValue? = if case .json(let value) = response.body { value } else { nil }
+        for (pointer, template) in step.expectEquals {
+            var value = template
+            if case .string(let text) = template, case .success(let expanded) = variables.expand(text) { value = .string(expanded) }
+            let actual = document.flatMap { JSONPointer.resolve(pointer, in: $0) }
+            if actual.map({ $0.isJSONEqual(to: value) }) != true {
+                violations.append(ContractViolation(
+                    subject: .expectation, pointer: pointer, rule: "expect/equals",
+                    message: actual == nil ? "missing; the case expects \(value.serialized())" : "the case expects \(value.serialized())",
+                    value: ContractViolation.display(actual, at: pointer)
+                ))
+            }
+        }
+        for (pointer, pattern) in step.expectMatches {
+            let actual = document.flatMap { JSONPointer.resolve(pointer, in: $0) }
+            let matcher = try? Validator(schema: ["type": "string", "pattern": .string(pattern)])
+            if let actual, matcher?.isValid(actual) == true { continue }
+            violations.append(ContractViolation(
+                subject: .expectation, pointer: pointer, rule: "expect/matches",
+                message: actual == nil ? "missing; the case expects a string matching \(pattern)" : "does not match \(pattern)",
+                value: ContractViolation.display(actual, at: pointer)
+            ))
+        }
+        return violations
+    }
+
+    private func send(_ exchange: ExchangeRequest, body: String, base: String) async throws -> ExchangeResponse {
+        var request = HTTPClientRequest(url: base + exchange.path)
+        request.method = HTTPMethod(rawValue: exchange.method)
+        for (name, value) in exchange.headers { request.headers.add(name: name, value: value) }
+        if !body.isEmpty { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .init(configuration.timeout))
+        let bytes = try await response.body.collect(upTo: 256 << 20)
+        var headers: [String: String] = [:]
+        for header in response.headers {
+            let name = header.name.lowercased()
+            headers[name] = headers[name].map { "\($0), \(header.value)" } ?? header.value
+        }
+        return ExchangeResponse(status: Int(response.status.code), headers: headers, bytes: Array(bytes.readableBytesView))
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

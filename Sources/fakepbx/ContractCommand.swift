@@ -1,0 +1,186 @@
+import ArgumentParser
+import ContractKit
+import Foundation
+import JSONSchema
+
+struct ContractCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contract",
+        abstract: "Check a billing client, fakepbx or a real PBX against the API contracts.",
+        discussion: """
+            The contracts (JSON Schemas and a catalog, see Contracts/) are built into fakepbx; --contracts DIR \
+            uses an adapted copy instead. Exit codes: 0 every contract holds, 1 violations, 2 usage error or \
+            target unreachable.
+            """,
+        subcommands: [Run.self, Check.self, OpenAPI.self, List.self]
+    )
+
+    /// Options every contract subcommand shares.
+    struct Common: ParsableArguments {
+        @Option(help: "A contracts folder (catalog.json, schemas/, cases/) to use instead of the built-in one.")
+        var contracts: String?
+
+        func catalog() throws -> ContractCatalog {
+            do {
+                return try ContractCatalog.load(folder: contracts)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    /// Report files every checking subcommand can write.
+    struct Reports: ParsableArguments {
+        @Option(help: "Write a JUnit XML report (GitLab, GitHub, Jenkins) to this file.") var junit: String?
+        @Option(help: "Write a JSON report to this file.") var json: String?
+        @Flag(help: "Print only the summary line, not each failure.") var quiet = false
+
+        /// Prints the console summary, writes the report files and exits with the report's code.
+        func finish(_ report: ContractReport) throws {
+            let summary = report.consoleSummary()
+            print(quiet ? String(summary.split(separator: "\n").last ?? "") : summary)
+            do {
+                try report.write(junit: junit, json: json)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the contract cases against a server and check every answer.",
+            discussion: """
+                Runs Contracts/cases/: every read endpoint, the provisioning flow with clean-up, and negative \
+                calls (missing parameters, bad credentials). Credentials can also come from FAKEPBX_USERNAME, \
+                FAKEPBX_PASSWORD and FAKEPBX_API_KEY, so CI secrets stay off the command line.
+                """
+        )
+
+        @Option(help: "The server's base URL, e.g. http://127.0.0.1:8080 or https://pbx.example.com.") var target: String
+        @Option(help: "API username.") var username: String?
+        @Option(help: "API password.") var password: String?
+        @Option(help: "API key (access hash), sent as the form field 'key' when no username is given.") var apiKey: String?
+        @Flag(help: "Skip every case and step that writes (for production-like staging servers).") var readOnly = false
+        @Option(name: .customLong("var"), help: "A value for {{NAME}} in the cases, as NAME=VALUE (e.g. domain=tenant.example.com).")
+        var variables: [String] = []
+        @Option(name: .customLong("case"), help: "Run only this case (repeatable); see 'fakepbx contract list'.") var cases: [String] = []
+        @Option(help: "Seconds to wait for each answer (default 10).") var timeout: Double = 10
+        @OptionGroup var common: Common
+        @OptionGroup var reports: Reports
+
+        func validate() throws {
+            guard timeout > 0 else { throw ValidationError("--timeout: '\(timeout)' is not valid; expected a number of seconds above 0") }
+            for item in variables where !item.contains("=") {
+                throw ValidationError("--var: '\(item)' is not valid; expected NAME=VALUE")
+            }
+        }
+
+        func run() async throws {
+            let catalog = try common.catalog()
+            let env = ProcessInfo.processInfo.environment
+            var configuration = ContractRunConfiguration(target: target)
+            configuration.username = username ?? env["FAKEPBX_USERNAME"].flatMap { $0.isEmpty ? nil : $0 }
+            configuration.password = password ?? env["FAKEPBX_PASSWORD"]
+            configuration.apiKey = apiKey ?? env["FAKEPBX_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+            configuration.readOnly = readOnly
+            configuration.cases = cases
+            configuration.timeout = .milliseconds(Int(timeout * 1000))
+            for item in variables {
+                let parts = item.split(separator: "=", maxSplits: 1)
+                configuration.variables[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+            }
+            let report: ContractReport
+            do {
+                report = try await ContractRunner(catalog: catalog, configuration: configuration).run()
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+            try reports.finish(report)
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate every request and response of recorded cassettes, offline."
+        )
+
+        @Argument(help: "Cassette files (fakepbx-cassette/1), e.g. Recordings/ictvoip-docs.json.") var cassettes: [String]
+        @OptionGroup var common: Common
+        @OptionGroup var reports: Reports
+
+        func validate() throws {
+            if cassettes.isEmpty { throw ValidationError("give at least one cassette file") }
+        }
+
+        func run() throws {
+            let catalog = try common.catalog()
+            var loaded: [(path: String, cassette: Cassette)] = []
+            for path in cassettes {
+                do {
+                    loaded.append((path, try Cassette.load(contentsOf: path)))
+                } catch {
+                    printError("\(error)")
+                    throw ExitCode(2)
+                }
+            }
+            try reports.finish(catalog.check(cassettes: loaded))
+        }
+    }
+
+    struct OpenAPI: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "openapi",
+            abstract: "Print an OpenAPI 3.1 document built from the contracts (for Prism, Schemathesis, Postman)."
+        )
+
+        @OptionGroup var common: Common
+        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
+
+        func run() throws {
+            let catalog = try common.catalog()
+            var bytes = OpenAPIDocument(catalog: catalog).json.serializedBytes(.pretty)
+            bytes.append(UInt8(ascii: "\n"))
+            guard let output else {
+                FileHandle.standardOutput.write(Data(bytes))
+                return
+            }
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                printError("\(output): cannot write the document: \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the operations and cases of the contracts.")
+
+        @OptionGroup var common: Common
+
+        func run() throws {
+            let catalog = try common.catalog()
+            print("Contracts: \(catalog.files.origin), \(catalog.operations.count) operations")
+            for operation in catalog.operations {
+                let methods = operation.methods.joined(separator: ",")
+                let pad = String(repeating: " ", count: max(1, 34 - operation.id.count))
+                print("  \(operation.id)\(pad)\(methods) \(operation.path)  [\(operation.provenance.rawValue), \(operation.rateLimitClass)]")
+            }
+            do {
+                let cases = try ContractCase.all(in: catalog)
+                print("Cases:")
+                for item in cases {
+                    print("  \(item.name) (\(item.steps.count + item.cleanup.count) steps\(item.writes ? ", writes" : "")): \(item.description)")
+                }
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
+    }
+}
