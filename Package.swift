@@ -99,7 +99,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ContractKitTests",
-            dependencies: ["ContractKit", "FakePBX", "TestSupport"],
+            dependencies: [
+                "ContractKit", "FakePBX", "JSONSchema", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -109,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "fakepbxTests",
-            dependencies: ["fakepbx", "TestSupport"],
+            dependencies: ["fakepbx", "ContractKit", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

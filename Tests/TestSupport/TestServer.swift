@@ -72,3 +72,9 @@ public func sharedFolder(_ relative: String, file: String = #filePath) throws ->
     }
     return url
 }
+
+/// A file of this repository (`Contracts/catalog.json`, `Recordings/ictvoip-docs.json`).
+public func repositoryFile(_ relative: String, file: String = #filePath) -> URL {
+    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(relative)
+}

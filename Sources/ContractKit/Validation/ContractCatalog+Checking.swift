@@ -85,7 +85,7 @@ extension ContractCatalog {
             let expected = byType.keys.sorted().joined(separator: " or ")
             return ([], [ContractViolation(
                 subject: .headers, pointer: "Content-Type", rule: "responses/\(response.status)",
-                message: mediaType == nil ? "the Content-Type header is missing; expected \(expected)" : "Content-Type \(mediaType) is not \(expected)",
+                message: mediaType.map { "Content-Type \($0) is not \(expected)" } ?? "the Content-Type header is missing; expected \(expected)",
                 value: response.headers["content-type"]
             )], [])
         }
