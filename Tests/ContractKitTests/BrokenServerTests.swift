@@ -23,6 +23,9 @@ struct BrokenServerTests {
         router.post("/app/registrations/check_registration.php") { _, _ in
             Self.reply(.ok, "text/html", "<html><title>Login</title><form action=\"/core/authentication/resources/authenticate.php\"></form></html>")
         }
+        router.post("/app/gateways/provision_list.php") { _, _ in
+            Response(status: .found, headers: [.location: "/login.php"])
+        }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -50,7 +53,8 @@ struct BrokenServerTests {
           {"name": "status", "operation": "status", "expect": {"status": 200}},
           {"name": "chkcon", "operation": "chkcon", "method": "GET", "expect": {"status": 200, "equals": {"/success": 1}}},
           {"name": "registration", "operation": "check_registration",
-           "form": {"extension": "1001", "tenant_domain": "yourdomain.com"}, "expect": {"status": 200}}
+           "form": {"extension": "1001", "tenant_domain": "yourdomain.com"}, "expect": {"status": 200}},
+          {"name": "gateways", "operation": "provision_list", "expect": {"status": 200}}
         ]}
         """#
 
@@ -73,6 +77,8 @@ struct BrokenServerTests {
         #expect(violations("chkcon › expectations").first?.rule == "expect/status")
         #expect(violations("registration › headers").first?.message == "Content-Type text/html is not application/json")
         #expect(violations("status › request").isEmpty)
+        // A redirect to a login page is reported, not followed.
+        #expect(violations("gateways › status").first?.message.contains("status 302 is not part of provision_list's contract") == true)
 
         // The JUnit report of the same run carries the pointers, rules and values.
         let xml = report.junitXML()

@@ -55,6 +55,17 @@ struct SelfCheckTests {
         }
     }
 
+    @Test func anAPIKeyAloneIsEnough() async throws {
+        try await withFakePBX({ _ in }, clock: .system) { server in
+            var configuration = ContractRunConfiguration(target: "http://127.0.0.1:\(server.port)")
+            configuration.apiKey = server.configuration.credentials.apiKey
+            configuration.cases = ["read-only"]
+            let report = try await ContractRunner(catalog: try ContractCatalog.embedded(), configuration: configuration).run()
+            #expect(report.exitCode == 0, "\(report.consoleSummary())")
+            #expect(report.summary.passed > 150)
+        }
+    }
+
     @Test func anUnreachableTargetIsAnErrorNotAReport() async throws {
         // Bind a port, then close it, so nothing listens there.
         let port = try await withFakePBX { $0.port }

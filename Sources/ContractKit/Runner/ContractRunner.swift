@@ -3,6 +3,7 @@ import Foundation
 import JSONSchema
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// What `fakepbx contract run` is told.
 public struct ContractRunConfiguration: Sendable {
@@ -18,6 +19,8 @@ public struct ContractRunConfiguration: Sendable {
     /// Only the cases with these names; all when empty.
     public var cases: [String] = []
     public var timeout: Duration = .seconds(10)
+    /// Accept any TLS certificate (self-signed staging servers).
+    public var insecure = false
 
     public init(target: String) { self.target = target }
 
@@ -28,12 +31,10 @@ public struct ContractRunConfiguration: Sendable {
 public struct ContractRunner: Sendable {
     public let catalog: ContractCatalog
     public let configuration: ContractRunConfiguration
-    let client: HTTPClient
 
-    public init(catalog: ContractCatalog, configuration: ContractRunConfiguration, client: HTTPClient = .shared) {
+    public init(catalog: ContractCatalog, configuration: ContractRunConfiguration) {
         self.catalog = catalog
         self.configuration = configuration
-        self.client = client
     }
 
     /// Runs the contracts' cases (or those named in the configuration).
@@ -60,6 +61,24 @@ public struct ContractRunner: Sendable {
         guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw ContractError(.invalidArgument, "'\(configuration.target)' is not an http:// or https:// URL", at: "--target")
         }
+        // Redirects are not followed: a 302 to a login page is what the client must be shown.
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(
+                certificateVerification: configuration.insecure ? .none : .fullVerification, redirectConfiguration: .disallow
+            )
+        )
+        let result: Result<ContractReport, ContractError>
+        do {
+            result = .success(try await run(cases, base: base, client: client))
+        } catch {
+            result = .failure(error)
+        }
+        try? await client.shutdown()
+        return try result.get()
+    }
+
+    private func run(_ cases: [ContractCase], base: String, client: HTTPClient) async throws(ContractError) -> ContractReport {
         let started = Date()
         var report = ContractReport(title: "contract run", target: base, startedAt: ContractReport.timestamp(started))
         var reachable = false
@@ -72,7 +91,7 @@ public struct ContractRunner: Sendable {
             }
             var variables = CaseVariables(configuration.variables, username: configuration.username)
             for step in contractCase.steps + contractCase.cleanup {
-                suite.checks += try await run(step, base: base, variables: &variables, reachable: &reachable)
+                suite.checks += try await run(step, base: base, client: client, variables: &variables, reachable: &reachable)
             }
             report.suites.append(suite)
         }
@@ -89,7 +108,7 @@ public struct ContractRunner: Sendable {
     }
 
     private func run(
-        _ step: ContractCase.Step, base: String, variables: inout CaseVariables, reachable: inout Bool
+        _ step: ContractCase.Step, base: String, client: HTTPClient, variables: inout CaseVariables, reachable: inout Bool
     ) async throws(ContractError) -> [ContractReport.Check] {
         let operation = catalog.operation(id: step.operation)!
         if configuration.readOnly && operation.writes {
@@ -120,7 +139,7 @@ public struct ContractRunner: Sendable {
         let started = ContinuousClock.now
         let response: ExchangeResponse
         do {
-            response = try await send(request, body: FormEncoding.encode(form), base: base)
+            response = try await send(request, body: FormEncoding.encode(form), base: base, client: client)
             reachable = true
         } catch {
             if !reachable {
@@ -196,7 +215,7 @@ public struct ContractRunner: Sendable {
         return violations
     }
 
-    private func send(_ exchange: ExchangeRequest, body: String, base: String) async throws -> ExchangeResponse {
+    private func send(_ exchange: ExchangeRequest, body: String, base: String, client: HTTPClient) async throws -> ExchangeResponse {
         var request = HTTPClientRequest(url: base + exchange.path)
         request.method = HTTPMethod(rawValue: exchange.method)
         for (name, value) in exchange.headers { request.headers.add(name: name, value: value) }
