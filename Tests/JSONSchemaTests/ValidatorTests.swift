@@ -104,3 +104,30 @@ struct ValidatorTests {
         #expect(results.filter { $0 }.count == 25)
     }
 }
+
+@Suite("Compiling many entry points")
+struct CompileAllTests {
+    @Test func sharedDocumentsAreCompiledOnceAndEachEntryValidatesOnItsOwn() throws {
+        var registry = SchemaRegistry()
+        registry.add(
+            try JSONParser.parse(#"{"$defs": {"count": {"type": "integer", "minimum": 0}, "strict": {"properties": {"a": true}, "unevaluatedProperties": false}}}"#),
+            uri: "https://fakepbx.invalid/common.json"
+        )
+        let validators = try Validator.compileAll(
+            [
+                (["$ref": "https://fakepbx.invalid/common.json#/$defs/count"], "https://fakepbx.invalid/entry/0"),
+                (["$ref": "https://fakepbx.invalid/common.json#/$defs/strict"], "https://fakepbx.invalid/entry/1"),
+            ],
+            registry: registry
+        )
+        #expect(validators.count == 2)
+        #expect(validators[0].isValid(3) && !validators[0].isValid(-1) && !validators[0].isValid("3"))
+        #expect(validators[0].validate(-1).errors.first?.absoluteKeywordLocation == "https://fakepbx.invalid/common.json#/$defs/count/minimum")
+        #expect(validators[1].isValid(["a": 1]) && !validators[1].isValid(["a": 1, "b": 2]))
+        #expect(validators[1].validate(["b": 2]).errors.first?.instanceLocation == "/b")
+        // A broken entry names its location.
+        #expect(throws: SchemaError.self) {
+            try Validator.compileAll([(["$ref": "https://fakepbx.invalid/missing.json"], "https://fakepbx.invalid/entry/0")], registry: registry)
+        }
+    }
+}

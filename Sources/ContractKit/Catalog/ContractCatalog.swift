@@ -174,19 +174,23 @@ public struct ContractCatalog: Sendable {
         }
         for byType in defaults.values { for case let ref? in byType.values { refs.insert(ref) } }
 
-        var validators: [String: Validator] = [:]
-        for ref in refs.sorted() {
-            let filePath = String(ref.prefix { $0 != "#" })
+        let sorted = refs.sorted()
+        for ref in sorted {
+            let filePath = rootRef(ref)
             guard files.files[filePath] != nil else {
                 throw ContractError(.invalidContracts, "the catalog names schema '\(ref)', but \(filePath) does not exist", at: files.displayPath("catalog.json"))
             }
-            do {
-                validators[ref] = try Validator(schema: ["$ref": .string(baseURI + ref)], registry: registry, formatAssertion: true)
-            } catch {
-                throw ContractError(.invalidContracts, "schema '\(ref)' does not compile: \(error)", at: files.displayPath(filePath))
-            }
         }
-        return validators
+        // One compilation for every entry point: common.json and friends are compiled once.
+        let entries = sorted.enumerated().map { (schema: JSONValue.object(["$ref": .string(baseURI + $1)]), uri: "\(baseURI)entry/\($0)") }
+        do {
+            let compiled = try Validator.compileAll(entries, registry: registry, formatAssertion: true)
+            return Dictionary(uniqueKeysWithValues: zip(sorted, compiled))
+        } catch {
+            // Name the file the failing keyword lives in.
+            let file = sorted.map(rootRef).first { error.description.contains($0) } ?? "catalog.json"
+            throw ContractError(.invalidContracts, "a schema does not compile: \(error)", at: files.displayPath(file))
+        }
     }
 
     /// The whole schema file a fragment reference points into.

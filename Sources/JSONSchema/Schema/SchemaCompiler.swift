@@ -19,6 +19,7 @@ final class SchemaCompiler {
     private(set) var nodes: [SchemaNode] = []
     private(set) var resources: [SchemaResource] = []
     private var sources: [Source] = []
+    private var compiledCount = 0
     private var index: [String: Int] = [:]
     private var resourceByURI: [String: (resource: Int, json: JSONValue, vocabularies: Vocabularies)] = [:]
 
@@ -28,12 +29,13 @@ final class SchemaCompiler {
     }
 
     /// Compiles `document`, retrieved from `uri`, and everything it references. Returns its root node.
+    /// Calling it again compiles only what the new document adds: referenced documents compiled by an
+    /// earlier call are reused.
     func compile(_ document: JSONValue, uri: String) throws(SchemaError) -> Int {
         let root = try indexDocument(document, uri: URIReference(uri).withoutFragment)
-        var next = 0
-        while next < nodes.count {
-            try compileNode(next)
-            next += 1
+        while compiledCount < nodes.count {
+            try compileNode(compiledCount)
+            compiledCount += 1
         }
         return root
     }
