@@ -38,21 +38,22 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                "ContractsData",
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Contracts/ as a target: the plugin compiles its files into the binary, so the tool works
+        // from any folder, and SwiftPM notices a contract file added or removed.
+        .target(
+            name: "ContractsData",
+            path: "Contracts",
             swiftSettings: swiftSettings,
             plugins: ["EmbedContracts"]
         ),
-        // Contracts/ is compiled into ContractKit, so the tool works from any folder.
         .plugin(
             name: "EmbedContracts",
             capability: .buildTool(),
-            dependencies: ["EmbedContractsTool"],
             path: "Plugins/EmbedContracts"
-        ),
-        .executableTarget(
-            name: "EmbedContractsTool",
-            path: "Plugins/EmbedContractsTool",
-            swiftSettings: swiftSettings
         ),
         .target(
             name: "FakePBX",
@@ -97,6 +98,7 @@ let package = Package(
         .testTarget(
             name: "JSONSchemaTests",
             dependencies: ["JSONSchema"],
+            exclude: ["optional-known-failures.txt"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import ContractsData
 import Foundation
 import JSONSchema
 
@@ -19,9 +20,7 @@ public struct ContractFiles: Sendable {
     /// The contracts compiled into fakepbx.
     public static let embedded: ContractFiles = {
         var files: [String: [UInt8]] = [:]
-        for (path, base64) in EmbeddedContracts.files {
-            files[path] = Data(base64Encoded: base64).map(Array.init) ?? []
-        }
+        for (path, text) in EmbeddedContracts.files { files[path] = Array(text.utf8) }
         return ContractFiles(origin: "embedded", files: files)
     }()
 
