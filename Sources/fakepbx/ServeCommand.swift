@@ -35,6 +35,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "With --verify-client: answer a request that breaks its contract with 400 and the violations.")
     var strict = false
     @Option(help: "A contracts folder to use instead of the built-in contracts (with --verify-client).") var contracts: String?
+    @Option(help: "A rate limit as CLASS=COUNT/SECONDS (classes standard, cdr, gateway; COUNT 0 turns it off). Repeatable. Default: the documented standard=100/60, cdr=10/60, gateway=50/60.")
+    var rateLimit: [String] = []
+    @Option(help: "What rate limits count by: ip, user or key (default ip).") var rateLimitKey: String?
+    @Option(help: "FusionPBX's fail2ban settings: debian (default), ubuntu or off.") var fail2banProfile: String?
+    @Option(help: "A jail as NAME=MAXRETRY/FINDTIME/BANTIME, or NAME=off (jails fusionpbx, nginx-dos). Repeatable.")
+    var jail: [String] = []
+    @Option(help: "What a banned address sees: reset (default; the connection is reset), drop (no answer) or 403.")
+    var banAction: String?
+    @Option(parsing: .upToNextOption, help: "Addresses (CIDR) never banned, as fail2ban's ignoreip.") var ignoreip: [String] = []
+    @Option(help: "Append each failed login to this file as FusionPBX's auth.log line (for a real fail2ban).") var authLog: String?
+    @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/).") var adminToken: String?
 
     func run() async throws {
         let configuration = try makeConfiguration(EnvironmentValues())
@@ -105,6 +116,54 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.verifyClient = verify ? (strictMode ? .strict : .report) : nil
         configuration.contractsFolder = env.resolve(contracts, "FAKEPBX_CONTRACTS")
+        try applyPolicies(env, to: &configuration)
         return configuration
+    }
+
+    /// The policy flags: profile first, then single jails and limits over it.
+    func applyPolicies(_ env: EnvironmentValues, to configuration: inout FakePBXConfiguration) throws {
+        func list(_ flag: [String], _ variable: String) -> [String] {
+            flag.isEmpty ? (env.resolve(nil, variable).map { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) } ?? []) : flag
+        }
+        if let profile = try env.parse(
+            fail2banProfile, "FAKEPBX_FAIL2BAN_PROFILE", option: "--fail2ban-profile", expected: "debian, ubuntu or off",
+            Fail2banProfile.init(rawValue:)
+        ) {
+            configuration.jails = profile.rules
+        }
+        for item in list(jail, "FAKEPBX_JAIL") {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, JailName.all.contains(parts[0]) else {
+                throw ValidationError("--jail: '\(item)' is not valid; expected NAME=MAXRETRY/FINDTIME/BANTIME or NAME=off with NAME one of \(JailName.all.joined(separator: ", ")), e.g. fusionpbx=20/60/3600")
+            }
+            if parts[1] == "off" {
+                configuration.jails[parts[0]] = nil
+            } else if let rule = JailRule(parts[1]) {
+                configuration.jails[parts[0]] = rule
+            } else {
+                throw ValidationError("--jail: '\(item)' is not valid; expected whole numbers above 0 as MAXRETRY/FINDTIME/BANTIME, e.g. fusionpbx=20/60/3600")
+            }
+        }
+        for item in list(rateLimit, "FAKEPBX_RATE_LIMIT") {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let rateClass = RateLimitClass(rawValue: parts[0]), let rule = RateLimitRule(parts[1]) else {
+                throw ValidationError("--rate-limit: '\(item)' is not valid; expected CLASS=COUNT/SECONDS with CLASS standard, cdr or gateway, e.g. standard=100/60 (COUNT 0 turns it off)")
+            }
+            configuration.rateLimits[rateClass] = rule.limit == 0 ? nil : rule
+        }
+        configuration.rateLimitKey = try env.parse(
+            rateLimitKey, "FAKEPBX_RATE_LIMIT_KEY", option: "--rate-limit-key", expected: "ip, user or key", RateLimitKey.init(rawValue:)
+        ) ?? configuration.rateLimitKey
+        configuration.banAction = try env.parse(
+            banAction, "FAKEPBX_BAN_ACTION", option: "--ban-action", expected: "reset, drop or 403", BanAction.init(rawValue:)
+        ) ?? configuration.banAction
+        configuration.ignoreIP = try list(ignoreip, "FAKEPBX_IGNOREIP").map { text in
+            guard let block = CIDRBlock(text) else {
+                throw ValidationError("--ignoreip: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
+            }
+            return block
+        }
+        configuration.authLogFile = env.resolve(authLog, "FAKEPBX_AUTH_LOG")
+        configuration.adminToken = env.resolve(adminToken, "FAKEPBX_ADMIN_TOKEN")
     }
 }

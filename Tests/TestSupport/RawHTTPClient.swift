@@ -33,21 +33,26 @@ public struct HTTPResult: Sendable {
 public enum RawHTTPClient {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
-        public init(_ description: String) { self.description = description }
+        /// The socket error, when a system call failed (`ECONNRESET`, `EAGAIN` for a timeout, ...).
+        public var errno: Int32?
+        public init(_ description: String, errno: Int32? = nil) {
+            self.description = description
+            self.errno = errno
+        }
     }
 
     /// Sends one request with `Connection: close` and reads the whole answer.
     public static func request(
         port: Int, host: String = "127.0.0.1", from source: String? = nil, method: String = "POST",
         path: String, headers: [String: String] = [:], body: String = "",
-        contentType: String? = "application/x-www-form-urlencoded"
+        contentType: String? = "application/x-www-form-urlencoded", timeout: Int = 10
     ) async throws -> HTTPResult {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host.contains(":") ? "[\(host)]" : host):\(port)\r\nConnection: close\r\n"
         var allHeaders = headers
         if let contentType, !body.isEmpty, allHeaders["Content-Type"] == nil { allHeaders["Content-Type"] = contentType }
         if !body.isEmpty || method == "POST" { allHeaders["Content-Length"] = String(body.utf8.count) }
         for (name, value) in allHeaders.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
-        let raw = try await exchange(port: port, host: host, from: source, bytes: Array((head + "\r\n" + body).utf8))
+        let raw = try await exchange(port: port, host: host, from: source, bytes: Array((head + "\r\n" + body).utf8), timeout: timeout)
         return try parse(raw)
     }
 
@@ -72,21 +77,24 @@ public enum RawHTTPClient {
     }
 
     /// Writes `bytes` and reads until the server closes the connection.
-    public static func exchange(port: Int, host: String = "127.0.0.1", from source: String? = nil, bytes: [UInt8]) async throws -> [UInt8] {
+    /// Receiving waits at most `timeout` seconds; a timeout is a ``Failure`` with errno `EAGAIN`.
+    public static func exchange(
+        port: Int, host: String = "127.0.0.1", from source: String? = nil, bytes: [UInt8], timeout: Int = 10
+    ) async throws -> [UInt8] {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result { try blockingExchange(port: port, host: host, source: source, bytes: bytes) })
+                continuation.resume(with: Result { try blockingExchange(port: port, host: host, source: source, bytes: bytes, timeout: timeout) })
             }
             thread.start()
         }
     }
 
-    private static func blockingExchange(port: Int, host: String, source: String?, bytes: [UInt8]) throws -> [UInt8] {
+    private static func blockingExchange(port: Int, host: String, source: String?, bytes: [UInt8], timeout seconds: Int) throws -> [UInt8] {
         let isV6 = host.contains(":")
         let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         if let source {
             var local = try socketAddress(source, port: 0, v6: isV6)
@@ -99,7 +107,7 @@ public enum RawHTTPClient {
         let connected = remote.withUnsafeMutableBytes { raw in
             connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
         }
-        guard connected == 0 else { throw Failure("connect to \(host):\(port) failed: errno \(errno)") }
+        guard connected == 0 else { throw Failure("connect to \(host):\(port) failed: errno \(errno)", errno: errno) }
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -116,7 +124,7 @@ public enum RawHTTPClient {
                 break
             } else {
                 if errno == ECONNRESET && !received.isEmpty { break }
-                throw Failure("recv failed: errno \(errno) after \(received.count) bytes")
+                throw Failure("recv failed: errno \(errno) after \(received.count) bytes", errno: errno)
             }
         }
         return received

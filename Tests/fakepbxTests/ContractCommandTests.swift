@@ -117,7 +117,7 @@ struct ContractCommandTests {
 
         let serve = try LaunchedProcess(binary, ["serve", "--port", "0", "--verify-client", "--strict"])
         defer { serve.signal(SIGTERM) }
-        let lines = try await serve.waitForLines(6)
-        #expect(lines[5].hasPrefix("  client verification: strict (violations answered 400, built-in contracts); see http://127.0.0.1:"))
+        let lines = try await serve.waitForLines(7)
+        #expect(lines[6].hasPrefix("  client verification: strict (violations answered 400, built-in contracts); see http://127.0.0.1:"))
     }
 }

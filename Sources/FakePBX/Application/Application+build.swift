@@ -40,9 +40,11 @@ public func buildApplication(
     let verifier = try configuration.verifyClient.map { mode in
         ClientVerifier(mode: mode, catalog: try ContractCatalog.load(folder: configuration.contractsFolder))
     }
+    let virtualClock = VirtualClock(base: clock)
+    let policies = try SecurityPolicies(configuration)
     let server = PBXServer(
-        store: TenantStore(dataset), policy: policy, clock: clock, pbxVersion: configuration.pbxVersion, logger: logger,
-        clientVerifier: verifier
+        store: TenantStore(dataset), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
+        policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken
     )
     var services: [any Service] = []
     if let path = configuration.whitelistFile {
@@ -52,6 +54,7 @@ public func buildApplication(
     let portFile = configuration.portFile
     return Application(
         responder: PBXResponder(server: server),
+        server: .http1(additionalChannelHandlers: [BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock)]),
         configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
         services: services,
         onServerRunning: { channel in

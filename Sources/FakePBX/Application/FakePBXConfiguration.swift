@@ -24,6 +24,23 @@ public struct FakePBXConfiguration: Sendable {
     /// A contracts folder replacing the embedded contracts (`--contracts DIR`).
     public var contractsFolder: String?
 
+    // Security policies: on by default, as on a real server.
+
+    /// Fixed-window limits per class (`--rate-limit CLASS=COUNT/SECONDS`); the documented ones by default.
+    public var rateLimits: [RateLimitClass: RateLimitRule] = RateLimitRule.documented
+    /// What rate limits count by (`--rate-limit-key ip|user|key`).
+    public var rateLimitKey: RateLimitKey = .ip
+    /// fail2ban jails by name (`--jail`, `--fail2ban-profile`); FusionPBX's Debian settings by default.
+    public var jails: [String: JailRule] = Fail2banProfile.debian.rules
+    /// What a banned address sees (`--ban-action`).
+    public var banAction: BanAction = .reset
+    /// Addresses never banned (`--ignoreip`).
+    public var ignoreIP: [CIDRBlock] = []
+    /// Failed logins are appended here as FusionPBX's syslog lines (`--auth-log`).
+    public var authLogFile: String?
+    /// When set, the control API (`/__fakepbx/`) requires `Authorization: Bearer TOKEN`.
+    public var adminToken: String?
+
     public init() {}
 }
 

@@ -6,20 +6,28 @@ public final class PBXServer: Sendable {
     public let store: TenantStore
     public let policy: AccessPolicy
     public let clock: PBXClock
+    /// The controllable clock behind `clock` (freeze, advance, set).
+    public let virtualClock: VirtualClock
+    public let policies: SecurityPolicies
     public let pbxVersion: PBXVersion
     public let startEpoch: Double
     public let logger: Logger
     /// Checks the client's requests against the contracts (`serve --verify-client`); `nil` when off.
     public let clientVerifier: ClientVerifier?
+    /// The token the control API requires, when set.
+    let adminToken: String?
     let catalog: EndpointCatalog
 
     public init(
-        store: TenantStore, policy: AccessPolicy, clock: PBXClock, pbxVersion: PBXVersion, logger: Logger,
-        clientVerifier: ClientVerifier? = nil
+        store: TenantStore, policy: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
+        policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, adminToken: String? = nil
     ) {
         self.store = store
         self.policy = policy
-        self.clock = clock
+        self.virtualClock = clock
+        self.clock = clock.clock
+        self.policies = policies
+        self.adminToken = adminToken
         self.pbxVersion = pbxVersion
         self.startEpoch = clock.now
         self.logger = logger

@@ -26,11 +26,22 @@ public enum StartupBanner {
         }
         let source = configuration.whitelistFile.map { " (from \($0))" } ?? ""
         lines.append("  whitelist: \(whitelist.entries.map(\.description).joined(separator: ", "))\(source)")
+        lines.append("  policies: \(policySummary(configuration))")
         if let mode = configuration.verifyClient {
             let contracts = configuration.contractsFolder.map { "contracts from \($0)" } ?? "built-in contracts"
             let effect = mode == .strict ? "violations answered 400" : "report only"
             lines.append("  client verification: \(mode) (\(effect), \(contracts)); see \(listening.url)/__fakepbx/violations")
         }
         return lines
+    }
+
+    /// `rate limits standard 100/60s, cdr 10/60s, gateway 50/60s; jails fusionpbx 20/60/3600, nginx-dos 800/60/86400; bans: reset`.
+    static func policySummary(_ configuration: FakePBXConfiguration) -> String {
+        let limits = RateLimitClass.allCases.map { "\($0) \(configuration.rateLimits[$0].map(\.description) ?? "off")" }
+        let jails = configuration.jails.keys.sorted().map { "\($0) \(configuration.jails[$0]!)" }
+        var text = "rate limits \(limits.joined(separator: ", ")) per \(configuration.rateLimitKey)"
+        text += "; jails \(jails.isEmpty ? "off" : jails.joined(separator: ", ")); bans: \(configuration.banAction)"
+        if !configuration.ignoreIP.isEmpty { text += "; ignoreip \(configuration.ignoreIP.map(\.description).joined(separator: ", "))" }
+        return text
     }
 }

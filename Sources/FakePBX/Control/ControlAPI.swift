@@ -1,19 +1,170 @@
+import Foundation
 import Hummingbird
 import HTTPTypes
 import JSONSchema
+import NIOCore
 
 /// fakepbx's own routes under `/__fakepbx/`: never subject to the PBX's policies, never part of the
-/// emulated API.
+/// emulated API. With `--admin-token`, every route needs `Authorization: Bearer TOKEN`.
+///
+/// Bodies are JSON objects; a value can also be given as a query parameter (`?seconds=3600`).
 struct ControlAPI: Sendable {
     static let prefix = "/__fakepbx/"
+    static let routes = [
+        "GET /__fakepbx/health",
+        "GET /__fakepbx/clock", "POST /__fakepbx/clock/freeze", "POST /__fakepbx/clock/resume",
+        "POST /__fakepbx/clock/advance {seconds}", "POST /__fakepbx/clock/set {time | epoch}", "POST /__fakepbx/clock/reset",
+        "GET /__fakepbx/jails", "GET /__fakepbx/bans", "POST /__fakepbx/bans {address, jail, seconds}",
+        "DELETE /__fakepbx/bans/ADDRESS", "DELETE /__fakepbx/bans",
+        "GET /__fakepbx/ratelimits", "DELETE /__fakepbx/ratelimits",
+        "GET /__fakepbx/whitelist", "PUT /__fakepbx/whitelist {entries} or chkcon_whitelist.conf text", "POST /__fakepbx/whitelist {entry}",
+        "GET /__fakepbx/state", "PUT /__fakepbx/state (a dataset)",
+        "GET /__fakepbx/violations", "DELETE /__fakepbx/violations",
+        "POST /__fakepbx/reset",
+    ]
+
+    /// A control request that cannot be carried out: the status and what to do.
+    struct Failure: Error {
+        var status: HTTPResponse.Status
+        var message: String
+    }
+
     let server: PBXServer
 
-    func respond(to request: Request) -> Response {
+    func respond(to request: Request) async -> Response {
+        if let token = server.adminToken {
+            let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            guard let presented, constantTimeEquals(presented, token) else {
+                return json(.unauthorized, ["error": "the control API needs Authorization: Bearer TOKEN (the --admin-token value)"])
+            }
+        }
         let route = String(request.uri.path.dropFirst(ControlAPI.prefix.count))
-        switch (request.method, route) {
-        case (.get, "health"), (.head, "health"):
+        do {
+            return try await dispatch(request, route: route)
+        } catch let failure as Failure {
+            return json(failure.status, ["error": .string(failure.message)])
+        } catch {
+            return json(.badRequest, ["error": .string("\(error)")])
+        }
+    }
+
+    private func dispatch(_ request: Request, route: String) async throws -> Response {
+        let parts = route.split(separator: "/", maxSplits: 1).map(String.init)
+        let now = server.clock.now
+        switch (request.method, parts.first ?? "", parts.count > 1 ? parts[1] : nil) {
+        case (.get, "health", nil), (.head, "health", nil):
             return json(.ok, ["status": "ok", "pbx_version": .string(server.pbxVersion.text)])
-        case (.get, "violations"):
+
+        case (.get, "clock", nil):
+            return json(.ok, clockJSON())
+        case (.post, "clock", let action?):
+            let body = try await document(request)
+            switch action {
+            case "freeze": server.virtualClock.freeze()
+            case "resume": server.virtualClock.resume()
+            case "reset": server.virtualClock.reset()
+            case "advance":
+                guard let seconds = number(body, request, "seconds") else {
+                    throw Failure(status: .badRequest, message: "give the seconds to advance, e.g. {\"seconds\": 3600}")
+                }
+                server.virtualClock.advance(by: seconds)
+            case "set":
+                if let epoch = number(body, request, "epoch") {
+                    server.virtualClock.set(to: epoch)
+                } else if let text = string(body, request, "time"), let epoch = Timestamp.parseISO8601(text) {
+                    server.virtualClock.set(to: epoch)
+                } else {
+                    throw Failure(status: .badRequest, message: "give {\"time\": \"2026-11-23T12:00:00Z\"} or {\"epoch\": 1795435200}")
+                }
+            default:
+                throw notFound(request)
+            }
+            return json(.ok, clockJSON())
+
+        case (.get, "jails", nil):
+            let jails = server.policies.jails
+            let failures = jails.failures(now: now)
+            let list: [JSONValue] = jails.rules.keys.sorted().map { name in
+                let rule = jails.rules[name]!
+                let counted: [JSONValue] = (failures[name] ?? [:]).sorted { $0.key.description < $1.key.description }.map {
+                    ["address": .string($0.key.description), "failures": .int($0.value)]
+                }
+                return [
+                    "name": .string(name), "maxretry": .int(rule.maxRetry), "findtime": .int(rule.findTime), "bantime": .int(rule.banTime),
+                    "failures": .array(counted),
+                ]
+            }
+            return json(.ok, [
+                "jails": .array(list), "ban_action": .string(server.policies.banAction.rawValue),
+                "ignoreip": .array(jails.ignoreIP.map { .string($0.description) }), "bans": bansJSON(now: now),
+            ])
+        case (.get, "bans", nil):
+            return json(.ok, ["bans": bansJSON(now: now)])
+        case (.post, "bans", nil):
+            let body = try await document(request)
+            guard let text = string(body, request, "address"), let address = IPAddress(text) else {
+                throw Failure(status: .badRequest, message: "give the address to ban, e.g. {\"address\": \"203.0.113.5\", \"jail\": \"fusionpbx\", \"seconds\": 3600}")
+            }
+            let jail = string(body, request, "jail") ?? JailName.fusionpbx
+            let ban = server.policies.jails.ban(address, jail: jail, seconds: number(body, request, "seconds"), now: now)
+            return json(.ok, ["ban": banJSON(ban)])
+        case (.delete, "bans", nil):
+            for ban in server.policies.jails.bans(now: now) { server.policies.jails.unban(ban.address) }
+            return json(.ok, ["status": "every ban lifted"])
+        case (.delete, "bans", let text?):
+            guard let address = IPAddress(text.removingPercentEncoding ?? text) else {
+                throw Failure(status: .badRequest, message: "'\(text)' is not an IP address")
+            }
+            let lifted = server.policies.jails.unban(address)
+            return json(lifted ? .ok : .notFound, ["address": .string(address.description), "unbanned": .bool(lifted)])
+
+        case (.get, "ratelimits", nil):
+            let limiter = server.policies.rateLimiter
+            var rules = JSONObject()
+            for rateClass in RateLimitClass.allCases {
+                let rule = limiter.currentRules[rateClass]
+                rules[rateClass.rawValue] = rule.map { ["limit": .int($0.limit), "window": .int($0.window)] } ?? .null
+            }
+            let counters: [JSONValue] = limiter.counters(now: now).map {
+                ["class": .string($0.rateClass.rawValue), "key": .string($0.key), "count": .int($0.count), "limit": .int($0.limit), "reset": .int($0.reset)]
+            }
+            return json(.ok, ["key": .string(limiter.keyedBy.rawValue), "rules": .object(rules), "counters": .array(counters)])
+        case (.delete, "ratelimits", nil):
+            server.policies.rateLimiter.reset()
+            return json(.ok, ["status": "counters reset"])
+
+        case (.get, "whitelist", nil):
+            return json(.ok, whitelistJSON())
+        case (.put, "whitelist", nil):
+            let bytes = try await body(request)
+            let whitelist: Whitelist
+            if request.headers[.contentType]?.hasPrefix("application/json") == true {
+                let entries = (try JSONParser.parse(bytes))["entries"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                whitelist = try Whitelist(parsing: entries.joined(separator: "\n"), source: "PUT /__fakepbx/whitelist")
+            } else {
+                whitelist = try Whitelist(parsing: String(decoding: bytes, as: UTF8.self), source: "PUT /__fakepbx/whitelist")
+            }
+            server.policy.replaceWhitelist(whitelist)
+            return json(.ok, whitelistJSON())
+        case (.post, "whitelist", nil):
+            let body = try await document(request)
+            guard let entry = string(body, request, "entry"), let block = CIDRBlock(entry) else {
+                throw Failure(status: .badRequest, message: "give an IP address or CIDR block, e.g. {\"entry\": \"203.0.113.0/24\"}")
+            }
+            var whitelist = server.policy.whitelist
+            if !whitelist.entries.contains(block) { whitelist.entries.append(block) }
+            server.policy.replaceWhitelist(whitelist)
+            return json(.ok, whitelistJSON())
+
+        case (.get, "state", nil):
+            let data = try server.store.snapshot.encodedJSON()
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        case (.put, "state", nil):
+            let dataset = try Dataset.decode(Data(try await body(request, limit: 256 << 20)), source: "PUT /__fakepbx/state")
+            try server.store.write { $0 = dataset }
+            return json(.ok, ["status": "state replaced", "domains": .int(dataset.domains.count), "cdrs": .int(dataset.cdrs.count)])
+
+        case (.get, "violations", nil):
             guard let verifier = server.clientVerifier else {
                 return json(.ok, [
                     "enabled": false, "count": 0, "violations": [],
@@ -25,16 +176,75 @@ struct ControlAPI: Sendable {
                 "enabled": true, "mode": .string(verifier.mode.rawValue), "count": .int(entries.count), "dropped": .int(dropped),
                 "violations": .array(entries.map(\.json)),
             ])
-        case (.delete, "violations"):
+        case (.delete, "violations", nil):
             server.clientVerifier?.clear()
             return json(.ok, ["status": "cleared"])
-        case (_, "health"), (_, "violations"):
-            return json(.methodNotAllowed, ["error": .string("method \(request.method.rawValue) is not allowed on \(request.uri.path)")])
+
+        case (.post, "reset", nil):
+            server.policies.rateLimiter.reset()
+            server.policies.jails.reset()
+            server.clientVerifier?.clear()
+            server.virtualClock.reset()
+            return json(.ok, ["status": "counters, bans, violations and the clock reset"])
+
         default:
-            return json(.notFound, [
-                "error": .string("no control route \(request.uri.path)"), "routes": ["GET /__fakepbx/health", "GET /__fakepbx/violations", "DELETE /__fakepbx/violations"],
-            ])
+            throw notFound(request)
         }
+    }
+
+    private func notFound(_ request: Request) -> Failure {
+        Failure(status: .notFound, message: "no control route \(request.method.rawValue) \(request.uri.path); routes: \(ControlAPI.routes.joined(separator: "; "))")
+    }
+
+    private func clockJSON() -> JSONValue {
+        let now = server.clock.now
+        return ["now": .string(Timestamp.iso8601(Int(now))), "epoch": .double((now * 1000).rounded() / 1000), "frozen": .bool(server.virtualClock.isFrozen)]
+    }
+
+    private func banJSON(_ ban: Jails.Ban) -> JSONValue {
+        [
+            "address": .string(ban.address.description), "jail": .string(ban.jail),
+            "since": .string(Timestamp.iso8601(Int(ban.since))), "until": .string(Timestamp.iso8601(Int(ban.until))),
+        ]
+    }
+
+    private func bansJSON(now: Double) -> JSONValue { .array(server.policies.jails.bans(now: now).map(banJSON)) }
+
+    private func whitelistJSON() -> JSONValue {
+        ["entries": .array(server.policy.whitelist.entries.map { .string($0.description) })]
+    }
+
+    private func body(_ request: Request, limit: Int = 1 << 20) async throws -> [UInt8] {
+        var request = request
+        let buffer = try await request.collectBody(upTo: limit)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// The JSON object body, or an empty object when there is none.
+    private func document(_ request: Request) async throws -> JSONValue {
+        let bytes = try await body(request)
+        guard !bytes.isEmpty else { return [:] }
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw Failure(status: .badRequest, message: "the body is not valid JSON: \(error)")
+        }
+    }
+
+    private func queryValue(_ request: Request, _ name: String) -> String? {
+        (request.uri.query ?? "").split(separator: "&").lazy.compactMap { pair -> String? in
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            return kv.first == Substring(name) ? String(kv.count > 1 ? kv[1] : "").removingPercentEncoding : nil
+        }.first
+    }
+
+    private func string(_ body: JSONValue, _ request: Request, _ name: String) -> String? {
+        body[name]?.stringValue ?? queryValue(request, name)
+    }
+
+    private func number(_ body: JSONValue, _ request: Request, _ name: String) -> Double? {
+        if case .number(let n)? = body[name] { return n.doubleValue }
+        return (body[name]?.stringValue ?? queryValue(request, name)).flatMap(Double.init)
     }
 
     private func json(_ status: HTTPResponse.Status, _ body: JSONValue) -> Response {

@@ -71,6 +71,24 @@ public struct APIError: Error, Sendable, Hashable {
         )
     }
 
+    /// Over the rate limit: 429, `Retry-After`, and the documented `Rate Limited` error name.
+    static func rateLimited(_ rateClass: RateLimitClass, decision: RateLimiter.Decision, now: Double) -> APIError {
+        let wait = max(1, decision.reset - Int(now.rounded(.down)))
+        return APIError(
+            .tooManyRequests, "Rate Limited",
+            "too many requests: \(decision.limit) per window for \(rateClass) endpoints; retry after \(wait) seconds",
+            headers: [.retryAfter: String(wait)]
+        )
+    }
+
+    /// A banned address, with `--ban-action 403`.
+    static func banned(_ ban: Jails.Ban) -> APIError {
+        APIError(
+            .forbidden, "API Access Denied",
+            "\(ban.address) is banned by the \(ban.jail) jail until \(Timestamp.iso8601(Int(ban.until)))"
+        )
+    }
+
     init(_ error: ModelError) {
         switch error.kind {
         case .notFound: self.init(.notFound, "Not Found", error.message)

@@ -7,9 +7,13 @@ import NIOCore
 
 /// Answers every request of the fake PBX.
 ///
-/// The checks run in a fixed order: unknown path (404), whitelist (403), method (405), body size (413)
-/// and syntax (400), credentials (401), parameters (400), then the endpoint's handler. Paths are matched
-/// exactly, with a dictionary lookup, because the real scripts live at fixed paths.
+/// The checks run in a fixed order: the control API (`/__fakepbx/`, no PBX policy applies), the
+/// `nginx-dos` jail (every request counts), a ban (with `--ban-action 403`; the other actions refuse
+/// the connection before any request, see ``BanGuard``), unknown path (404), whitelist (403), method
+/// (405), body size (413) and syntax (400), rate limit (429), the client's contract
+/// (`--verify-client`), credentials (401, counted by the `fusionpbx` jail), parameters (400), then
+/// the endpoint's handler. Paths are matched exactly, with a dictionary lookup, because the real
+/// scripts live at fixed paths.
 public struct PBXResponder: HTTPResponder {
     public typealias Context = PBXRequestContext
     let server: PBXServer
@@ -18,37 +22,56 @@ public struct PBXResponder: HTTPResponder {
 
     public func respond(to request: Request, context: PBXRequestContext) async throws -> Response {
         let path = request.uri.path
-        if path.hasPrefix(ControlAPI.prefix) { return ControlAPI(server: server).respond(to: request) }
-        guard let endpoint = server.catalog.endpoint(for: path) else {
+        if path.hasPrefix(ControlAPI.prefix) { return await ControlAPI(server: server).respond(to: request) }
+
+        let peer = context.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
+        let client = server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: request.headers[values: .xForwardedFor])
+        let jails = server.policies.jails
+        let now = server.clock.now
+        let endpoint = server.catalog.endpoint(for: path)
+        if server.policies.banAction == .forbidden, let ban = jails.ban(for: client, now: now) {
+            return render(.banned(ban), envelope: endpoint?.envelope ?? .standard, method: request.method)
+        }
+        // The request that fills the jail is still answered; the ban applies from the next one.
+        if let ban = jails.record(JailName.nginxDOS, address: client, now: now) { logBan(ban) }
+
+        guard let endpoint else {
             if let verifier = server.clientVerifier {
-                let client = context.remoteAddress.flatMap(IPAddress.init)?.description ?? "unknown"
-                let violations = verifier.verify(exchangeRequest(request, form: [:]), client: client, time: Timestamp.iso8601(server.clock.epochSeconds))
+                let violations = verifier.verify(exchangeRequest(request, form: [:]), client: client.description, time: Timestamp.iso8601(Int(now)))
                 if verifier.mode == .strict {
                     return render(.contractViolated(violations), envelope: .standard, method: request.method)
                 }
             }
             return render(.endpointNotFound(path), envelope: .standard, method: request.method)
         }
+        var rateHeaders = HTTPFields()
+        var response: Response
         do {
-            return try await process(request, endpoint: endpoint, context: context)
+            response = try await process(request, endpoint: endpoint, client: client, rateHeaders: &rateHeaders)
         } catch let error as APIError {
-            return render(error, envelope: endpoint.envelope, method: request.method)
+            response = render(error, envelope: endpoint.envelope, method: request.method)
         } catch let error as ModelError {
-            return render(APIError(error), envelope: endpoint.envelope, method: request.method)
+            response = render(APIError(error), envelope: endpoint.envelope, method: request.method)
         } catch {
             server.logger.error("handler failed", metadata: ["path": "\(path)", "error": "\(error)"])
             let failure = APIError(.internalServerError, "Server Error", "internal error; see the fakepbx log")
-            return render(failure, envelope: endpoint.envelope, method: request.method)
+            response = render(failure, envelope: endpoint.envelope, method: request.method)
         }
+        response.headers.append(contentsOf: rateHeaders)
+        return response
     }
 
-    private func process(_ request: Request, endpoint: Endpoint, context: PBXRequestContext) async throws -> Response {
-        let policy = server.policy
-        let peer = context.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
-        let client = policy.addressResolver.clientAddress(
-            peer: peer,
-            forwardedFor: request.headers[values: .xForwardedFor]
+    private func logBan(_ ban: Jails.Ban) {
+        server.logger.notice(
+            "address banned",
+            metadata: ["client": "\(ban.address)", "jail": "\(ban.jail)", "until": "\(Timestamp.iso8601(Int(ban.until)))"]
         )
+    }
+
+    private func process(
+        _ request: Request, endpoint: Endpoint, client: IPAddress, rateHeaders: inout HTTPFields
+    ) async throws -> Response {
+        let policy = server.policy
         guard policy.allows(client) else {
             server.logger.notice("request from non-whitelisted address denied", metadata: ["client": "\(client)", "path": "\(endpoint.path)"])
             throw APIError.whitelistDenied
@@ -69,10 +92,27 @@ public struct PBXResponder: HTTPResponder {
         let body = try await readBody(request)
         let bodyFields = try FormBody.decode(body, contentType: request.headers[.contentType])
         for (name, value) in bodyFields { fields[name] = value }
+        let presented = PresentedCredentials(fields: fields, headers: request.headers)
+
+        let now = server.clock.now
+        let limiter = server.policies.rateLimiter
+        let rateKey: String = switch limiter.keyedBy {
+        case .ip: client.description
+        case .user: presented.username.map { "user:\($0)" } ?? client.description
+        case .key: presented.apiKey.map { "key:\($0.hashValue)" } ?? client.description
+        }
+        if let decision = limiter.count(endpoint.rateClass, key: rateKey, now: now) {
+            rateHeaders[.xRateLimitLimit] = String(decision.limit)
+            rateHeaders[.xRateLimitRemaining] = String(decision.remaining)
+            rateHeaders[.xRateLimitReset] = String(decision.reset)
+            guard decision.allowed else {
+                throw APIError.rateLimited(endpoint.rateClass, decision: decision, now: now)
+            }
+        }
 
         if let verifier = server.clientVerifier {
             let violations = verifier.verify(
-                exchangeRequest(request, form: bodyFields), client: client.description, time: Timestamp.iso8601(server.clock.epochSeconds)
+                exchangeRequest(request, form: bodyFields), client: client.description, time: Timestamp.iso8601(Int(now))
             )
             if !violations.isEmpty {
                 server.logger.notice(
@@ -84,7 +124,6 @@ public struct PBXResponder: HTTPResponder {
         }
 
         if endpoint.credentialProfiles.contains(policy.profile) {
-            let presented = PresentedCredentials(fields: fields, headers: request.headers)
             switch policy.credentials.check(presented, profile: policy.profile) {
             case .accepted:
                 break
@@ -95,6 +134,8 @@ public struct PBXResponder: HTTPResponder {
                     "authentication failed",
                     metadata: ["client": "\(client)", "user": "\(presented.username ?? "-")", "path": "\(endpoint.path)"]
                 )
+                server.policies.authLog?.failedLogin(epochSeconds: Int(now), address: client, user: presented.username ?? "")
+                if let ban = server.policies.jails.record(JailName.fusionpbx, address: client, now: now) { logBan(ban) }
                 throw APIError.authenticationFailed("Invalid credentials")
             }
         }
@@ -171,4 +212,7 @@ public struct PBXResponder: HTTPResponder {
 
 extension HTTPField.Name {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let xRateLimitLimit = HTTPField.Name("X-RateLimit-Limit")!
+    static let xRateLimitRemaining = HTTPField.Name("X-RateLimit-Remaining")!
+    static let xRateLimitReset = HTTPField.Name("X-RateLimit-Reset")!
 }

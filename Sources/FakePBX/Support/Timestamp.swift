@@ -75,4 +75,11 @@ enum Timestamp {
         guard day == components(epoch).tm_mday else { return nil }
         return epoch
     }
+
+    /// Seconds since the epoch for a UTC `YYYY-MM-DDTHH:MM:SSZ` (or any form ``parseDay(_:)`` reads).
+    static func parseISO8601(_ text: String) -> Double? {
+        var text = text
+        if text.hasSuffix("Z") { text.removeLast() }
+        return parseDay(text).map(Double.init)
+    }
 }

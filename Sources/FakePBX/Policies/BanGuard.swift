@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import NIOCore
+
+/// Refuses banned addresses at the connection level, as fail2ban's `iptables-allports` action does:
+/// with `reset` the connection is reset as soon as it is accepted (the client sees "connection
+/// reset", not an HTTP answer); with `drop` nothing is ever answered and the client times out. A
+/// connection already open when its address is banned is cut at its next request.
+///
+/// Sits in every connection's pipeline; while no address is banned it costs one atomic load per
+/// connection and per request.
+final class BanGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    private let jails: Jails
+    private let action: BanAction
+    private let clock: PBXClock
+    private var dropping = false
+
+    init(jails: Jails, action: BanAction, clock: PBXClock) {
+        self.jails = jails
+        self.action = action
+        self.clock = clock
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if refuse(context) { return }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if dropping || refuse(context) { return }
+        context.fireChannelRead(data)
+    }
+
+    /// Applies the ban action when the peer is banned; whether it did.
+    private func refuse(_ context: ChannelHandlerContext) -> Bool {
+        guard action != .forbidden,
+            let peer = context.channel.remoteAddress.flatMap(IPAddress.init),
+            jails.ban(for: peer, now: clock.now) != nil
+        else { return false }
+        switch action {
+        case .reset:
+            // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+            if let socket = context.channel as? any SocketOptionProvider {
+                socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in context.close(promise: nil) }
+            } else {
+                context.close(promise: nil)
+            }
+        case .drop:
+            dropping = true
+        case .forbidden:
+            return false
+        }
+        return true
+    }
+}
