@@ -38,7 +38,11 @@ public func withFakePBX<T: Sendable>(
     let application = try buildApplication(configuration: configuration, logger: quietLogger, clock: clock) { info, _ in
         continuation.yield(info.port)
     }
-    let group = ServiceGroup(configuration: .init(services: [application], logger: quietLogger))
+    // The same bounded shutdown as `fakepbx serve`: held or hanging connections cannot stall a test.
+    var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: quietLogger)
+    groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1200)
+    groupConfiguration.maximumCancellationDuration = .milliseconds(500)
+    let group = ServiceGroup(configuration: groupConfiguration)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         var iterator = ports.makeAsyncIterator()

@@ -9,6 +9,8 @@ public final class PBXServer: Sendable {
     /// The controllable clock behind `clock` (freeze, advance, set).
     public let virtualClock: VirtualClock
     public let policies: SecurityPolicies
+    /// Injected faults (control API, scenarios).
+    public let faults = FaultSet()
     public let pbxVersion: PBXVersion
     public let startEpoch: Double
     public let logger: Logger

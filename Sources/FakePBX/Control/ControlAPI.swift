@@ -19,6 +19,7 @@ struct ControlAPI: Sendable {
         "GET /__fakepbx/ratelimits", "DELETE /__fakepbx/ratelimits",
         "GET /__fakepbx/whitelist", "PUT /__fakepbx/whitelist {entries} or chkcon_whitelist.conf text", "POST /__fakepbx/whitelist {entry}",
         "GET /__fakepbx/state", "PUT /__fakepbx/state (a dataset)",
+        "GET /__fakepbx/faults", "POST /__fakepbx/faults {type, ..., match, when} (or a list)", "DELETE /__fakepbx/faults/ID", "DELETE /__fakepbx/faults",
         "GET /__fakepbx/violations", "DELETE /__fakepbx/violations",
         "POST /__fakepbx/reset",
     ]
@@ -180,12 +181,36 @@ struct ControlAPI: Sendable {
             server.clientVerifier?.clear()
             return json(.ok, ["status": "cleared"])
 
+        case (.get, "faults", nil):
+            return json(.ok, faultsJSON())
+        case (.post, "faults", nil):
+            let body = try await document(request)
+            let items: [JSONValue] = body.arrayValue ?? [body]
+            var added: [Fault] = []
+            let existing = server.faults.list.count
+            for (index, item) in items.enumerated() {
+                do {
+                    added.append(try Fault(item, pointer: body.arrayValue == nil ? "" : "/\(index)", now: now, index: existing + index))
+                } catch {
+                    throw Failure(status: .badRequest, message: "\(error)")
+                }
+            }
+            for fault in added { server.faults.add(fault) }
+            return json(.ok, faultsJSON())
+        case (.delete, "faults", nil):
+            server.faults.removeAll()
+            return json(.ok, faultsJSON())
+        case (.delete, "faults", let id?):
+            let removed = server.faults.remove(id: id.removingPercentEncoding ?? id)
+            return json(removed ? .ok : .notFound, removed ? faultsJSON() : ["error": .string("no fault with id '\(id)'")])
+
         case (.post, "reset", nil):
+            server.faults.removeAll()
             server.policies.rateLimiter.reset()
             server.policies.jails.reset()
             server.clientVerifier?.clear()
             server.virtualClock.reset()
-            return json(.ok, ["status": "counters, bans, violations and the clock reset"])
+            return json(.ok, ["status": "faults, counters, bans, violations and the clock reset"])
 
         default:
             throw notFound(request)
@@ -194,6 +219,15 @@ struct ControlAPI: Sendable {
 
     private func notFound(_ request: Request) -> Failure {
         Failure(status: .notFound, message: "no control route \(request.method.rawValue) \(request.uri.path); routes: \(ControlAPI.routes.joined(separator: "; "))")
+    }
+
+    private func faultsJSON() -> JSONValue {
+        ["faults": .array(server.faults.list.map { entry in
+            guard case .object(var object) = entry.fault.json else { return entry.fault.json }
+            object["matched"] = .int(entry.matched)
+            object["fired"] = .int(entry.fired)
+            return .object(object)
+        })]
     }
 
     private func clockJSON() -> JSONValue {

@@ -26,11 +26,19 @@ public struct PBXResponder: HTTPResponder {
 
         let peer = context.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
         let client = server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: request.headers[values: .xForwardedFor])
+        let faults = server.faults.isEmpty
+            ? [] : server.faults.select(path: path, method: request.method.rawValue, client: client, now: server.clock.now)
+        let answer = await answer(request, path: path, client: client)
+        return await finish(answer, faults: faults, method: request.method, path: path, context: context)
+    }
+
+    /// The emulator's answer, policies applied, before any fault.
+    private func answer(_ request: Request, path: String, client: IPAddress) async -> Answer {
         let jails = server.policies.jails
         let now = server.clock.now
         let endpoint = server.catalog.endpoint(for: path)
         if server.policies.banAction == .forbidden, let ban = jails.ban(for: client, now: now) {
-            return render(.banned(ban), envelope: endpoint?.envelope ?? .standard, method: request.method)
+            return render(.banned(ban), envelope: endpoint?.envelope ?? .standard)
         }
         // The request that fills the jail is still answered; the ban applies from the next one.
         if let ban = jails.record(JailName.nginxDOS, address: client, now: now) { logBan(ban) }
@@ -38,27 +46,24 @@ public struct PBXResponder: HTTPResponder {
         guard let endpoint else {
             if let verifier = server.clientVerifier {
                 let violations = verifier.verify(exchangeRequest(request, form: [:]), client: client.description, time: Timestamp.iso8601(Int(now)))
-                if verifier.mode == .strict {
-                    return render(.contractViolated(violations), envelope: .standard, method: request.method)
-                }
+                if verifier.mode == .strict { return render(.contractViolated(violations), envelope: .standard) }
             }
-            return render(.endpointNotFound(path), envelope: .standard, method: request.method)
+            return render(.endpointNotFound(path), envelope: .standard)
         }
         var rateHeaders = HTTPFields()
-        var response: Response
+        var answer: Answer
         do {
-            response = try await process(request, endpoint: endpoint, client: client, rateHeaders: &rateHeaders)
+            answer = try await process(request, endpoint: endpoint, client: client, rateHeaders: &rateHeaders)
         } catch let error as APIError {
-            response = render(error, envelope: endpoint.envelope, method: request.method)
+            answer = render(error, envelope: endpoint.envelope)
         } catch let error as ModelError {
-            response = render(APIError(error), envelope: endpoint.envelope, method: request.method)
+            answer = render(APIError(error), envelope: endpoint.envelope)
         } catch {
             server.logger.error("handler failed", metadata: ["path": "\(path)", "error": "\(error)"])
-            let failure = APIError(.internalServerError, "Server Error", "internal error; see the fakepbx log")
-            response = render(failure, envelope: endpoint.envelope, method: request.method)
+            answer = render(APIError(.internalServerError, "Server Error", "internal error; see the fakepbx log"), envelope: endpoint.envelope)
         }
-        response.headers.append(contentsOf: rateHeaders)
-        return response
+        answer.headers.append(contentsOf: rateHeaders)
+        return answer
     }
 
     private func logBan(_ ban: Jails.Ban) {
@@ -70,7 +75,7 @@ public struct PBXResponder: HTTPResponder {
 
     private func process(
         _ request: Request, endpoint: Endpoint, client: IPAddress, rateHeaders: inout HTTPFields
-    ) async throws -> Response {
+    ) async throws -> Answer {
         let policy = server.policy
         guard policy.allows(client) else {
             server.logger.notice("request from non-whitelisted address denied", metadata: ["client": "\(client)", "path": "\(endpoint.path)"])
@@ -147,10 +152,9 @@ public struct PBXResponder: HTTPResponder {
             "request answered",
             metadata: ["client": "\(client)", "path": "\(endpoint.path)", "status": "\(answer.status.code)"]
         )
-        return makeResponse(
-            status: answer.status, contentType: answer.contentType, body: answer.body, headers: answer.headers,
-            method: request.method
-        )
+        var headers = answer.headers
+        headers[.contentType] = answer.contentType
+        return Answer(status: answer.status, headers: headers, body: answer.body)
     }
 
     /// The request as the contracts see it: method, path, query, headers and body fields.
@@ -178,7 +182,7 @@ public struct PBXResponder: HTTPResponder {
         }
     }
 
-    func render(_ error: APIError, envelope: Endpoint.Envelope, method: HTTPRequest.Method) -> Response {
+    func render(_ error: APIError, envelope: Endpoint.Envelope) -> Answer {
         let document: JSONValue
         switch envelope {
         case .chkcon:
@@ -191,22 +195,27 @@ public struct PBXResponder: HTTPResponder {
             for member in error.extra { envelope[member.key] = member.value }
             document = .object(envelope)
         }
-        return makeResponse(
-            status: error.status, contentType: "application/json", body: document.serializedBytes(),
-            headers: error.headers, method: method
-        )
+        var headers = error.headers
+        headers[.contentType] = "application/json"
+        return Answer(status: error.status, headers: headers, body: document.serializedBytes())
     }
+}
 
-    private func makeResponse(
-        status: HTTPResponse.Status, contentType: String, body: [UInt8], headers: HTTPFields, method: HTTPRequest.Method
-    ) -> Response {
-        var fields = headers
-        fields[.contentType] = contentType
+/// An answer before it is sent: what faults work on.
+struct Answer: Sendable {
+    var status: HTTPResponse.Status
+    /// Headers, Content-Type included.
+    var headers: HTTPFields
+    var body: [UInt8]
+
+    /// The response, with headers only for HEAD.
+    func response(method: HTTPRequest.Method) -> Response {
         if method == .head {
+            var fields = headers
             fields[.contentLength] = String(body.count)
             return Response(status: status, headers: fields, body: ResponseBody())
         }
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

@@ -1,0 +1,185 @@
+import Foundation
+import JSONSchema
+
+/// A fault to inject: what goes wrong, which requests it targets, and when it fires.
+///
+/// Written in scenarios (YAML) and posted to the control API (JSON) in the same shape:
+/// ```yaml
+/// - id: flaky-export
+///   type: status            # see Fault.Kind
+///   status: 503
+///   match: {endpoint: export_cdr, method: POST, client: 10.0.0.0/8}
+///   when: {every: 3}        # or nth, first, probability + seed, after + for, from + until
+/// ```
+public struct Fault: Sendable {
+    /// What the client sees.
+    public enum Kind: Sendable, Hashable {
+        /// The answer is delayed by `milliseconds`, plus up to `jitter` more.
+        case latency(milliseconds: Int, jitter: Int)
+        /// Any status, with the error envelope, or a raw body when given.
+        case status(Int, body: String?)
+        /// The JSON body is cut short and garbled.
+        case malformedJSON
+        /// The body stops after `bytes` while Content-Length announces all of it.
+        case truncate(bytes: Int)
+        /// The connection is closed before any byte of the answer.
+        case emptyReply
+        /// The connection is reset (RST), not closed.
+        case reset
+        /// No answer for `seconds` (at most 60), then the connection is closed.
+        case hang(seconds: Double)
+        /// The answer is sent `bytesPerSecond` at a time.
+        case slowDrip(bytesPerSecond: Int)
+        /// FusionPBX's HTML login page instead of JSON (what a non-whitelisted caller sees on some installs).
+        case loginPage
+        /// A 302 to the login page instead of JSON.
+        case loginRedirect
+        /// The body as usual under another Content-Type.
+        case contentType(String)
+        /// The status and versions answers report another FusionPBX version.
+        case version(String)
+
+        /// Latency stacks with one other fault; every other kind decides the answer alone.
+        var isLatency: Bool { if case .latency = self { true } else { false } }
+    }
+
+    /// Which requests a fault applies to; every given condition must hold.
+    public struct Match: Sendable, Hashable {
+        /// Path patterns, `*` matching any run of characters (`/app/xml_cdr/*`).
+        public var paths: [String] = []
+        public var methods: [String] = []
+        public var clients: [CIDRBlock] = []
+
+        public init(paths: [String] = [], methods: [String] = [], clients: [CIDRBlock] = []) {
+            self.paths = paths
+            self.methods = methods
+            self.clients = clients
+        }
+
+        func matches(path: String, method: String, client: IPAddress) -> Bool {
+            (paths.isEmpty || paths.contains { Fault.glob($0, path) })
+                && (methods.isEmpty || methods.contains(method.uppercased()))
+                && (clients.isEmpty || clients.contains { $0.contains(client) })
+        }
+    }
+
+    /// When a matching request is hit.
+    public enum Trigger: Sendable, Hashable {
+        case always
+        /// Only the nth matching request.
+        case nth(Int)
+        /// The first n matching requests.
+        case first(Int)
+        /// Every kth matching request (k, 2k, ...).
+        case every(Int)
+        /// Each matching request with probability p, from a seeded generator.
+        case probability(Double, seed: UInt64)
+        /// Between two instants of the server's clock (epoch seconds); `until` nil means forever.
+        case window(from: Double, until: Double?)
+    }
+
+    public var id: String
+    public var kind: Kind
+    public var match: Match
+    public var trigger: Trigger
+
+    public init(id: String, kind: Kind, match: Match = Match(), trigger: Trigger = .always) {
+        self.id = id
+        self.kind = kind
+        self.match = match
+        self.trigger = trigger
+    }
+
+    /// Whether `pattern`, with `*` for any run of characters, matches all of `text`.
+    static func glob(_ pattern: String, _ text: String) -> Bool {
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return pattern == text }
+        guard text.hasPrefix(parts[0]), text.hasSuffix(parts[parts.count - 1]) else { return false }
+        var rest = text.dropFirst(parts[0].count)
+        for part in parts.dropFirst().dropLast() where !part.isEmpty {
+            guard let range = rest.range(of: part) else { return false }
+            rest = rest[range.upperBound...]
+        }
+        return rest.count >= parts[parts.count - 1].count
+    }
+
+    static let types = [
+        "latency", "status", "malformed-json", "truncate", "empty-reply", "reset", "hang", "slow-drip", "login-page",
+        "login-redirect", "content-type", "version",
+    ]
+
+    /// Reads a fault document; `now` anchors relative windows (`after`, `for`) and `index` names
+    /// faults without an id.
+    public init(_ document: JSONValue, pointer: String = "", now: Double, index: Int = 0) throws(SpecError) {
+        let reader = SpecReader(document, pointer: pointer)
+        try reader.rejectUnknown(["id", "type", "status", "body", "ms", "jitter", "bytes", "seconds", "rate", "content_type", "version", "match", "when"])
+        let type = try reader.required("type").string()
+        let kind: Kind
+        switch type {
+        case "latency":
+            kind = .latency(milliseconds: try reader.required("ms").int(in: 0...600_000), jitter: try reader.member("jitter")?.int(in: 0...600_000) ?? 0)
+        case "status":
+            kind = .status(try reader.required("status").int(in: 100...599), body: try reader.member("body")?.string())
+        case "malformed-json": kind = .malformedJSON
+        case "truncate": kind = .truncate(bytes: try reader.required("bytes").int(in: 0...Int.max))
+        case "empty-reply": kind = .emptyReply
+        case "reset": kind = .reset
+        case "hang":
+            let seconds = try reader.member("seconds")?.double() ?? 60
+            guard seconds > 0, seconds <= 60 else { throw reader.error("expected seconds from 0 to 60 (a hang is bounded)", at: "seconds") }
+            kind = .hang(seconds: seconds)
+        case "slow-drip": kind = .slowDrip(bytesPerSecond: try reader.required("rate").int(in: 1...100_000_000))
+        case "login-page": kind = .loginPage
+        case "login-redirect": kind = .loginRedirect
+        case "content-type": kind = .contentType(try reader.required("content_type").string())
+        case "version": kind = .version(try reader.required("version").string())
+        default:
+            throw reader.error("unknown fault type '\(type)'; expected one of: \(Fault.types.joined(separator: ", "))", at: "type")
+        }
+
+        var match = Match()
+        if let m = try reader.member("match") {
+            try m.rejectUnknown(["endpoint", "path", "method", "client"])
+            for item in try m.member("endpoint")?.list() ?? [] {
+                let name = try item.string()
+                match.paths.append(name.hasPrefix("/") ? name : "*/\(name.hasSuffix(".php") ? name : name + ".php")")
+            }
+            for item in try m.member("path")?.list() ?? [] { match.paths.append(try item.string()) }
+            for item in try m.member("method")?.list() ?? [] { match.methods.append(try item.string().uppercased()) }
+            for item in try m.member("client")?.list() ?? [] {
+                let text = try item.string()
+                guard let block = CIDRBlock(text) else { throw item.error("'\(text)' is not an IP address or CIDR block such as 10.0.0.0/8") }
+                match.clients.append(block)
+            }
+        }
+
+        var trigger = Trigger.always
+        if let w = try reader.member("when") {
+            try w.rejectUnknown(["nth", "first", "every", "probability", "seed", "after", "for", "from", "until"])
+            let keys = try w.object().keys
+            if let nth = try w.member("nth") {
+                trigger = .nth(try nth.int(in: 1...Int.max))
+            } else if let first = try w.member("first") {
+                trigger = .first(try first.int(in: 1...Int.max))
+            } else if let every = try w.member("every") {
+                trigger = .every(try every.int(in: 1...Int.max))
+            } else if let probability = try w.member("probability") {
+                let p = try probability.double()
+                guard (0...1).contains(p) else { throw probability.error("expected a probability from 0 to 1") }
+                trigger = .probability(p, seed: UInt64(try w.member("seed")?.int(in: 0...Int.max) ?? 1))
+            } else if keys.contains("after") || keys.contains("for") {
+                let start = now + (try w.member("after")?.double() ?? 0)
+                trigger = .window(from: start, until: try w.member("for").map { reader throws(SpecError) in start + (try reader.double()) })
+            } else if keys.contains("from") || keys.contains("until") {
+                func instant(_ key: String) throws(SpecError) -> Double? {
+                    guard let r = try w.member(key) else { return nil }
+                    let text = try r.string()
+                    guard let epoch = Timestamp.parseISO8601(text) else { throw r.error("'\(text)' is not a time such as 2026-11-23T12:00:00Z") }
+                    return epoch
+                }
+                trigger = .window(from: try instant("from") ?? 0, until: try instant("until"))
+            }
+        }
+        self.init(id: try reader.member("id")?.string() ?? "fault-\(index + 1)", kind: kind, match: match, trigger: trigger)
+    }
+}

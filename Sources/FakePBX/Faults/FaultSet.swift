@@ -1,0 +1,110 @@
+import JSONSchema
+import Synchronization
+
+/// The faults in force, with the count of requests each has matched and its seeded generator.
+public final class FaultSet: Sendable {
+    private struct Entry {
+        var fault: Fault
+        var matched = 0
+        var fired = 0
+        var generator: SeededGenerator
+    }
+
+    private let entries = Mutex<[Entry]>([])
+
+    public init(_ faults: [Fault] = []) { for fault in faults { add(fault) } }
+
+    /// Adds a fault, replacing one with the same id.
+    public func add(_ fault: Fault) {
+        let seed: UInt64 = if case .probability(_, let seed) = fault.trigger { seed } else { 0 }
+        entries.withLock { entries in
+            let entry = Entry(fault: fault, generator: SeededGenerator(seed: seed))
+            if let index = entries.firstIndex(where: { $0.fault.id == fault.id }) { entries[index] = entry } else { entries.append(entry) }
+        }
+    }
+
+    @discardableResult
+    public func remove(id: String) -> Bool {
+        entries.withLock { entries in
+            let count = entries.count
+            entries.removeAll { $0.fault.id == id }
+            return entries.count != count
+        }
+    }
+
+    public func removeAll() { entries.withLock { $0 = [] } }
+
+    public var isEmpty: Bool { entries.withLock { $0.isEmpty } }
+
+    /// The faults with how many requests each matched and how often it fired.
+    public var list: [(fault: Fault, matched: Int, fired: Int)] {
+        entries.withLock { $0.map { ($0.fault, $0.matched, $0.fired) } }
+    }
+
+    /// The faults that fire for this request: every latency, plus the first other fault that fires.
+    func select(path: String, method: String, client: IPAddress, now: Double) -> [Fault] {
+        entries.withLock { entries in
+            var chosen: [Fault] = []
+            var decided = false
+            for index in entries.indices where entries[index].fault.match.matches(path: path, method: method, client: client) {
+                entries[index].matched += 1
+                let n = entries[index].matched
+                let fires: Bool
+                switch entries[index].fault.trigger {
+                case .always: fires = true
+                case .nth(let k): fires = n == k
+                case .first(let k): fires = n <= k
+                case .every(let k): fires = n % k == 0
+                case .probability(let p, _):
+                    fires = Double(entries[index].generator.next() >> 11) / Double(1 << 53) < p
+                case .window(let from, let until): fires = now >= from && until.map { now < $0 } ?? true
+                }
+                guard fires else { continue }
+                let isLatency = entries[index].fault.kind.isLatency
+                if !isLatency && decided { continue }
+                entries[index].fired += 1
+                chosen.append(entries[index].fault)
+                if !isLatency { decided = true }
+            }
+            return chosen
+        }
+    }
+}
+
+extension Fault {
+    /// The fault as the control API lists it.
+    var json: JSONValue {
+        var object: JSONObject = ["id": .string(id)]
+        switch kind {
+        case .latency(let ms, let jitter): object["type"] = "latency"; object["ms"] = .int(ms); object["jitter"] = .int(jitter)
+        case .status(let code, let body): object["type"] = "status"; object["status"] = .int(code); if let body { object["body"] = .string(body) }
+        case .malformedJSON: object["type"] = "malformed-json"
+        case .truncate(let bytes): object["type"] = "truncate"; object["bytes"] = .int(bytes)
+        case .emptyReply: object["type"] = "empty-reply"
+        case .reset: object["type"] = "reset"
+        case .hang(let seconds): object["type"] = "hang"; object["seconds"] = .double(seconds)
+        case .slowDrip(let rate): object["type"] = "slow-drip"; object["rate"] = .int(rate)
+        case .loginPage: object["type"] = "login-page"
+        case .loginRedirect: object["type"] = "login-redirect"
+        case .contentType(let type): object["type"] = "content-type"; object["content_type"] = .string(type)
+        case .version(let version): object["type"] = "version"; object["version"] = .string(version)
+        }
+        var match = JSONObject()
+        if !self.match.paths.isEmpty { match["path"] = .array(self.match.paths.map(JSONValue.string)) }
+        if !self.match.methods.isEmpty { match["method"] = .array(self.match.methods.map(JSONValue.string)) }
+        if !self.match.clients.isEmpty { match["client"] = .array(self.match.clients.map { .string($0.description) }) }
+        if match.count > 0 { object["match"] = .object(match) }
+        switch trigger {
+        case .always: break
+        case .nth(let k): object["when"] = ["nth": .int(k)]
+        case .first(let k): object["when"] = ["first": .int(k)]
+        case .every(let k): object["when"] = ["every": .int(k)]
+        case .probability(let p, let seed): object["when"] = ["probability": .double(p), "seed": .int(Int(seed))]
+        case .window(let from, let until):
+            var window: JSONObject = ["from": .string(Timestamp.iso8601(Int(from)))]
+            if let until { window["until"] = .string(Timestamp.iso8601(Int(until))) }
+            object["when"] = .object(window)
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,153 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import Foundation
+import Hummingbird
+import HTTPTypes
+import JSONSchema
+import Logging
+import NIOCore
+
+/// Thrown from a body writer to stop an answer part-way (truncation): Hummingbird then closes the
+/// connection, so the client sees a body shorter than its Content-Length.
+struct FaultCutConnection: Error {}
+
+extension PBXResponder {
+    /// Sends `answer`, bent by the faults that fired: delayed, replaced, corrupted, cut, dripped, or
+    /// not sent at all. A faulted answer carries `X-FakePBX-Fault: ID` when it has headers at all.
+    func finish(_ answer: Answer, faults: [Fault], method: HTTPRequest.Method, path: String, context: PBXRequestContext) async -> Response {
+        guard !faults.isEmpty else { return answer.response(method: method) }
+        for fault in faults {
+            if case .latency(let ms, let jitter) = fault.kind {
+                let extra = jitter > 0 ? Int.random(in: 0...jitter) : 0
+                try? await Task.sleep(for: .milliseconds(ms + extra))
+            }
+        }
+        var answer = answer
+        answer.headers[.fakePBXFault] = faults.map(\.id).joined(separator: ", ")
+        guard let fault = faults.first(where: { !$0.kind.isLatency }) else { return answer.response(method: method) }
+        server.logger.debug("fault injected", metadata: ["fault": "\(fault.id)", "path": "\(path)"])
+
+        switch fault.kind {
+        case .latency:
+            return answer.response(method: method)
+        case .status(let code, let body):
+            let status = HTTPResponse.Status(code: code)
+            if let body {
+                answer = Answer(status: status, headers: [.contentType: "text/plain; charset=utf-8", .fakePBXFault: fault.id], body: Array(body.utf8))
+            } else {
+                let (name, detail) = PBXResponder.faultMessage(code)
+                answer = render(APIError(status, name, detail), envelope: server.catalog.endpoint(for: path)?.envelope ?? .standard)
+                answer.headers[.fakePBXFault] = fault.id
+            }
+            if code == 429 { answer.headers[.retryAfter] = "60" }
+            if code == 302 || code == 301 { answer.headers[.location] = PBXResponder.loginLocation(path) }
+            return answer.response(method: method)
+        case .malformedJSON:
+            // Half the document, then a stray fragment: no JSON parser accepts it.
+            answer.body = Array(answer.body.prefix(max(1, answer.body.count / 2))) + Array(#"",,"}{"#.utf8)
+            return answer.response(method: method)
+        case .truncate(let bytes):
+            let body = answer.body
+            let cut = min(bytes, body.count)
+            return Response(status: answer.status, headers: answer.headers, body: ResponseBody(contentLength: body.count) { writer in
+                if cut > 0 { try await writer.write(ByteBuffer(bytes: body.prefix(cut))) }
+                throw FaultCutConnection()
+            })
+        case .slowDrip(let rate):
+            let body = answer.body
+            let chunk = max(1, rate / 10)
+            return Response(status: answer.status, headers: answer.headers, body: ResponseBody(contentLength: body.count) { writer in
+                var offset = 0
+                while offset < body.count {
+                    let end = min(body.count, offset + chunk)
+                    try await writer.write(ByteBuffer(bytes: body[offset..<end]))
+                    offset = end
+                    if offset < body.count { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                try await writer.finish(nil)
+            })
+        case .emptyReply:
+            context.channel?.close(promise: nil)
+            return answer.response(method: method)
+        case .reset:
+            if let socket = context.channel as? any SocketOptionProvider {
+                try? await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+            }
+            context.channel?.close(promise: nil)
+            return answer.response(method: method)
+        case .hang(let seconds):
+            // Bounded; over as soon as the client gives up, or the server shuts down (the task is cancelled).
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
+                if let channel = context.channel { group.addTask { try? await channel.closeFuture.get() } }
+                await group.next()
+                // Closing completes the close future, so the group can end (a future ignores cancellation).
+                context.channel?.close(promise: nil)
+                group.cancelAll()
+            }
+            return answer.response(method: method)
+        case .loginPage:
+            return Answer(
+                status: .ok, headers: [.contentType: "text/html; charset=UTF-8", .fakePBXFault: fault.id], body: Array(PBXResponder.loginPage.utf8)
+            ).response(method: method)
+        case .loginRedirect:
+            return Answer(
+                status: .found, headers: [.location: PBXResponder.loginLocation(path), .contentType: "text/html; charset=UTF-8", .fakePBXFault: fault.id],
+                body: []
+            ).response(method: method)
+        case .contentType(let type):
+            answer.headers[.contentType] = type
+            return answer.response(method: method)
+        case .version(let version):
+            if case .object(var object)? = try? JSONParser.parse(answer.body) {
+                for key in ["version", "pbx_version"] where object[key] != nil { object[key] = .string(version) }
+                answer.body = JSONValue.object(object).serializedBytes()
+            }
+            return answer.response(method: method)
+        }
+    }
+
+    /// The error name and a realistic detail for an injected status (the troubleshooting page's texts).
+    static func faultMessage(_ code: Int) -> (String, String) {
+        switch code {
+        case 400: ("Invalid Request", "Malformed request data")
+        case 401: ("Authentication Failed", "Invalid credentials")
+        case 403: ("API Access Denied", "Only whitelisted IPs may access this endpoint.")
+        case 404: ("Endpoint not found", "the requested script does not exist")
+        case 429: ("Rate Limited", "Too many requests")
+        case 503: ("Server Error", "FreeSWITCH not responding")
+        default: ("Server Error", "Unable to connect to database")
+        }
+    }
+
+    /// Where FusionPBX sends a caller that is not logged in: `/?path=<the original path>`.
+    static func loginLocation(_ path: String) -> String {
+        "/?path=" + (path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=?/"))) ?? path)
+    }
+
+    /// A page shaped like FusionPBX's login form (core/authentication).
+    static let loginPage = """
+        <!DOCTYPE html>
+        <html>
+        <head><meta charset="utf-8"><title>Login</title></head>
+        <body>
+        <div id="login_form">
+        <form name="login" method="post" action="/core/authentication/resources/authenticate.php">
+        <input type="text" class="txt login" name="username" placeholder="Username">
+        <input type="password" class="txt login" name="password" placeholder="Password">
+        <input type="submit" class="btn" value="Login">
+        </form>
+        </div>
+        </body>
+        </html>
+
+        """
+}
+
+extension HTTPField.Name {
+    /// Names the faults applied to an answer, for whoever reads the traffic.
+    static let fakePBXFault = HTTPField.Name("X-FakePBX-Fault")!
+}

@@ -1,0 +1,167 @@
+import FakePBX
+import Foundation
+import JSONSchema
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Each fault type as a real client over loopback sees it.
+@Suite("Fault injection")
+struct FaultsTests {
+    static let status = "/app/status/index.php"
+
+    static func addFault(_ server: TestServer, _ json: String) async throws {
+        let answer = try await RawHTTPClient.request(
+            port: server.port, method: "POST", path: "/__fakepbx/faults", body: json, contentType: "application/json"
+        )
+        #expect(answer.status == 200, "\(answer.text)")
+    }
+
+    /// The raw bytes of one exchange (no parsing), for faults that break HTTP itself.
+    static func raw(_ server: TestServer, timeout: Int = 10) async throws -> [UInt8] {
+        let body = "username=admin&password=your-password"
+        let request = "POST \(status) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        return try await RawHTTPClient.exchange(port: server.port, bytes: Array(request.utf8), timeout: timeout)
+    }
+
+    @Test func statusFaultsFireOnTheNthFirstAndEveryKthCall() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            try await Self.addFault(server, #"{"id": "third", "type": "status", "status": 503, "match": {"endpoint": "index"}, "when": {"nth": 3}}"#)
+            let statuses = try await (1...4).asyncMap { _ in try await server.post(Self.status).status }
+            #expect(statuses == [200, 200, 503, 200])
+            let failed = try await server.post(Self.status, ["x": "y"])  // a fifth call, fine
+            #expect(failed.status == 200)
+
+            _ = try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/faults")
+            try await Self.addFault(server, #"{"id": "every2", "type": "status", "status": 500, "match": {"path": "/app/status/*"}, "when": {"every": 2}}"#)
+            let everySecond = try await (1...4).asyncMap { _ in try await server.post(Self.status).status }
+            #expect(everySecond == [200, 500, 200, 500])
+            let answer = try await server.post(Self.status)
+            let fault = try await server.post(Self.status)
+            #expect(answer.status == 200 && fault.status == 500)
+            #expect(fault.header("X-FakePBX-Fault") == "every2")
+            #expect((try fault.json()["message"] as? String) == "Server Error: Unable to connect to database")
+
+            _ = try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/faults")
+            try await Self.addFault(server, #"{"type": "status", "status": 502, "body": "<html>Bad Gateway</html>", "when": {"first": 2}}"#)
+            #expect(try await server.post(Self.status).text == "<html>Bad Gateway</html>")
+            #expect(try await server.post(Self.status).status == 502)
+            #expect(try await server.post(Self.status).status == 200)
+
+            let listed = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/faults").json()
+            let entry = try #require((listed["faults"] as? [[String: Any]])?.first)
+            #expect(entry["matched"] as? Int == 3 && entry["fired"] as? Int == 2 && entry["id"] as? String == "fault-1")
+        }
+    }
+
+    @Test func aSeededProbabilityIsRepeatable() async throws {
+        func run() async throws -> [Int] {
+            try await withFakePBX { (server: TestServer) async throws in
+                try await Self.addFault(server, #"{"type": "status", "status": 500, "when": {"probability": 0.5, "seed": 42}}"#)
+                return try await (1...20).asyncMap { _ in try await server.post(Self.status).status }
+            }
+        }
+        let first = try await run()
+        #expect(first == (try await run()))
+        #expect(first.contains(500) && first.contains(200))
+    }
+
+    // Each fault counts the requests it matches from when it is added, so `nth: 1` is the next call.
+    @Test func bodyFaultsAreSeenAsTheRightSymptom() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            try await Self.addFault(server, #"{"id": "m", "type": "malformed-json", "when": {"nth": 1}}"#)
+            let malformed = try await server.post(Self.status)
+            #expect(malformed.status == 200)
+            #expect(throws: (any Error).self) { try JSONParser.parse(malformed.body) }
+
+            // Truncation: the full Content-Length is announced, fewer bytes arrive, the connection closes.
+            try await Self.addFault(server, #"{"id": "t", "type": "truncate", "bytes": 20, "when": {"nth": 1}}"#)
+            let truncated = String(decoding: try await Self.raw(server), as: UTF8.self)
+            let length = try #require(truncated.firstMatch(of: #/content-length: (\d+)/#.ignoresCase()).flatMap { Int($0.1) })
+            let body = truncated.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+            #expect(body.utf8.count == 20 && length > 100, "length \(length), body \(body)")
+
+            try await Self.addFault(server, #"{"id": "c", "type": "content-type", "content_type": "text/html", "when": {"nth": 1}}"#)
+            let typed = try await server.post(Self.status)
+            #expect(typed.header("Content-Type") == "text/html")
+            #expect((try typed.json()["status"] as? String) == "success")
+
+            try await Self.addFault(server, #"{"id": "v", "type": "version", "version": "5.5.1", "when": {"nth": 1}}"#)
+            #expect(try await server.json(Self.status)["version"] as? String == "5.5.1")
+            #expect(try await server.json(Self.status)["version"] as? String == "5.4.9")
+        }
+    }
+
+    @Test func connectionFaultsAreSeenAsTheRightSymptom() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            // Empty reply: the connection closes before any byte.
+            try await Self.addFault(server, #"{"type": "empty-reply", "when": {"nth": 1}}"#)
+            #expect(try await Self.raw(server).isEmpty)
+
+            // Reset: an error at once, not a timeout.
+            try await Self.addFault(server, #"{"type": "reset", "when": {"nth": 1}}"#)
+            let reset = await #expect(throws: RawHTTPClient.Failure.self) { try await Self.raw(server) }
+            #expect(reset?.errno == ECONNRESET, "\(String(describing: reset))")
+
+            // Hang: nothing until the client gives up.
+            try await Self.addFault(server, #"{"type": "hang", "seconds": 30, "when": {"nth": 1}}"#)
+            let hung = await #expect(throws: RawHTTPClient.Failure.self) { try await Self.raw(server, timeout: 1) }
+            #expect(hung?.errno == EAGAIN, "\(String(describing: hung))")
+
+            // Latency stacks with the answer.
+            try await Self.addFault(server, #"{"type": "latency", "ms": 300, "when": {"nth": 1}}"#)
+            let started = ContinuousClock.now
+            #expect(try await server.post(Self.status).status == 200)
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+
+            // Slow drip: the whole body, a little at a time.
+            try await Self.addFault(server, #"{"type": "slow-drip", "rate": 1000, "when": {"nth": 1}}"#)
+            let dripStart = ContinuousClock.now
+            let dripped = try await server.post(Self.status)
+            #expect((try dripped.json()["status"] as? String) == "success")
+            #expect(ContinuousClock.now - dripStart >= .milliseconds(100))
+        }
+    }
+
+    @Test func loginPagesAndRedirectsReplaceTheJSON() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            try await Self.addFault(server, #"{"type": "login-page", "match": {"endpoint": "chkcon", "client": "127.0.0.0/8"}, "when": {"nth": 1}}"#)
+            try await Self.addFault(server, #"{"type": "login-redirect", "match": {"endpoint": "chkcon"}, "when": {"nth": 2}}"#)
+            let page = try await server.post("/app/xml_cdr/chkcon.php")
+            #expect(page.status == 200 && page.header("Content-Type")?.hasPrefix("text/html") == true)
+            #expect(page.text.contains("authenticate.php"))
+            let redirect = try await server.post("/app/xml_cdr/chkcon.php")
+            #expect(redirect.status == 302)
+            #expect(redirect.header("Location") == "/?path=%2Fapp%2Fxml_cdr%2Fchkcon.php")
+            // Other endpoints are untouched.
+            #expect(try await server.post(Self.status).status == 200)
+        }
+    }
+
+    @Test func badFaultsAreRefusedWithThePlace() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            let unknown = try await RawHTTPClient.request(
+                port: server.port, method: "POST", path: "/__fakepbx/faults", body: #"{"type": "explode"}"#, contentType: "application/json"
+            )
+            #expect(unknown.status == 400)
+            #expect(unknown.text.contains("/type: unknown fault type 'explode'; expected one of: latency, status"))
+            let badClient = try await RawHTTPClient.request(
+                port: server.port, method: "POST", path: "/__fakepbx/faults",
+                body: #"[{"type": "reset"}, {"type": "reset", "match": {"client": "10.0.0.300"}}]"#, contentType: "application/json"
+            )
+            #expect(badClient.text.contains("/1/match/client: '10.0.0.300' is not an IP address or CIDR block"))
+            #expect((try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/faults").json()["faults"] as? [Any])?.isEmpty == true)
+        }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
