@@ -46,6 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Addresses (CIDR) never banned, as fail2ban's ignoreip.") var ignoreip: [String] = []
     @Option(help: "Append each failed login to this file as FusionPBX's auth.log line (for a real fail2ban).") var authLog: String?
     @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/).") var adminToken: String?
+    @Option(help: "A YAML scenario (dataset, whitelist, credentials, policies, faults, timeline); repeatable, applied in order, flags win. See scenarios/.")
+    var scenario: [String] = []
 
     func run() async throws {
         let configuration = try makeConfiguration(EnvironmentValues())
@@ -79,13 +81,23 @@ struct ServeCommand: AsyncParsableCommand {
 
     func makeConfiguration(_ env: EnvironmentValues) throws -> FakePBXConfiguration {
         var configuration = FakePBXConfiguration()
+        let scenarioFiles = scenario.isEmpty
+            ? (env.resolve(nil, "FAKEPBX_SCENARIO").map { $0.split(separator: ",").map(String.init) } ?? []) : scenario
+        for file in scenarioFiles {
+            do {
+                configuration.load(try Scenario.load(contentsOf: file))
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
         configuration.host = env.resolve(host, "FAKEPBX_HOST") ?? configuration.host
         configuration.port = try env.parse(port, "FAKEPBX_PORT", option: "--port", expected: "a port from 0 to 65535") {
             Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
         } ?? configuration.port
         configuration.portFile = env.resolve(portFile, "FAKEPBX_PORT_FILE")
         configuration.whitelistFile = env.resolve(whitelist, "FAKEPBX_WHITELIST")
-        configuration.dataFile = env.resolve(data, "FAKEPBX_DATA")
+        configuration.dataFile = env.resolve(data, "FAKEPBX_DATA") ?? configuration.dataFile
         configuration.credentials.username = env.resolve(username, "FAKEPBX_USERNAME") ?? configuration.credentials.username
         configuration.credentials.password = env.resolve(password, "FAKEPBX_PASSWORD") ?? configuration.credentials.password
         configuration.credentials.apiKey = env.resolve(apiKey, "FAKEPBX_API_KEY") ?? configuration.credentials.apiKey
@@ -157,12 +169,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.banAction = try env.parse(
             banAction, "FAKEPBX_BAN_ACTION", option: "--ban-action", expected: "reset, drop or 403", BanAction.init(rawValue:)
         ) ?? configuration.banAction
-        configuration.ignoreIP = try list(ignoreip, "FAKEPBX_IGNOREIP").map { text in
+        let ignored = list(ignoreip, "FAKEPBX_IGNOREIP")
+        if !ignored.isEmpty { configuration.ignoreIP = try ignored.map { text in
             guard let block = CIDRBlock(text) else {
                 throw ValidationError("--ignoreip: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
             }
             return block
-        }
+        } }
         configuration.authLogFile = env.resolve(authLog, "FAKEPBX_AUTH_LOG")
         configuration.adminToken = env.resolve(adminToken, "FAKEPBX_ADMIN_TOKEN")
     }

@@ -22,7 +22,7 @@ public func buildApplication(
     clock: PBXClock = .system,
     onListening: @escaping @Sendable (ListeningInfo, Whitelist) async -> Void = { _, _ in }
 ) throws -> some ApplicationProtocol {
-    var whitelist = Whitelist.localhost
+    var whitelist = configuration.whitelist ?? .localhost
     var whitelistContent = Data()
     if let path = configuration.whitelistFile {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -46,7 +46,7 @@ public func buildApplication(
         store: TenantStore(dataset), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
         policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken
     )
-    var services: [any Service] = []
+    var services: [any Service] = [TimelineTicker(server: server)]
     if let path = configuration.whitelistFile {
         services.append(WhitelistFileWatcher(path: path, policy: policy, initialContent: whitelistContent, logger: logger))
     }
@@ -66,6 +66,7 @@ public func buildApplication(
                     logger.error("cannot write the port file", metadata: ["file": "\(portFile)", "error": "\(error)"])
                 }
             }
+            for scenario in configuration.scenarios { server.timeline.start(scenario, on: server) }
             await onListening(ListeningInfo(host: host, port: port), policy.whitelist)
         },
         logger: logger

@@ -11,6 +11,8 @@ public struct FakePBXConfiguration: Sendable {
     public var portFile: String?
     /// A `chkcon_whitelist.conf`-style file; `nil` allows 127.0.0.1 and ::1 only.
     public var whitelistFile: String?
+    /// A whitelist given directly (a scenario's); the file wins when both are set.
+    public var whitelist: Whitelist?
     public var credentials: Credentials = .documentationDefaults
     /// A dataset file replacing the embedded one.
     public var dataFile: String?
@@ -38,6 +40,9 @@ public struct FakePBXConfiguration: Sendable {
     public var ignoreIP: [CIDRBlock] = []
     /// Failed logins are appended here as FusionPBX's syslog lines (`--auth-log`).
     public var authLogFile: String?
+    /// Scenarios whose faults and timelines start with the server (their start-up settings are
+    /// applied to this configuration by ``Scenario/apply(to:)``).
+    public var scenarios: [Scenario] = []
     /// When set, the control API (`/__fakepbx/`) requires `Authorization: Bearer TOKEN`.
     public var adminToken: String?
 

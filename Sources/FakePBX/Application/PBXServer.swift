@@ -11,6 +11,8 @@ public final class PBXServer: Sendable {
     public let policies: SecurityPolicies
     /// Injected faults (control API, scenarios).
     public let faults = FaultSet()
+    /// Scenario steps still to fire.
+    public let timeline = ScenarioTimeline()
     public let pbxVersion: PBXVersion
     public let startEpoch: Double
     public let logger: Logger

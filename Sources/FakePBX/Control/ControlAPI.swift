@@ -21,6 +21,7 @@ struct ControlAPI: Sendable {
         "GET /__fakepbx/state", "PUT /__fakepbx/state (a dataset)",
         "GET /__fakepbx/faults", "POST /__fakepbx/faults {type, ..., match, when} (or a list)", "DELETE /__fakepbx/faults/ID", "DELETE /__fakepbx/faults",
         "GET /__fakepbx/violations", "DELETE /__fakepbx/violations",
+        "GET /__fakepbx/scenario", "POST /__fakepbx/scenario (YAML)",
         "POST /__fakepbx/reset",
     ]
 
@@ -80,6 +81,7 @@ struct ControlAPI: Sendable {
             default:
                 throw notFound(request)
             }
+            server.timeline.tick(server)
             return json(.ok, clockJSON())
 
         case (.get, "jails", nil):
@@ -204,13 +206,37 @@ struct ControlAPI: Sendable {
             let removed = server.faults.remove(id: id.removingPercentEncoding ?? id)
             return json(removed ? .ok : .notFound, removed ? faultsJSON() : ["error": .string("no fault with id '\(id)'")])
 
+        case (.get, "scenario", nil):
+            return json(.ok, ["steps": server.timeline.json])
+        case (.post, "scenario", nil):
+            let text = String(decoding: try await body(request), as: UTF8.self)
+            let scenario: Scenario
+            do {
+                scenario = try Scenario(text: text, file: "POST /__fakepbx/scenario")
+            } catch {
+                throw Failure(status: .badRequest, message: "\(error)")
+            }
+            let fixed = scenario.startupOnlySettings
+            guard fixed.isEmpty else {
+                throw Failure(status: .badRequest, message: "\(fixed.joined(separator: ", ")) can only be set at start-up (fakepbx serve --scenario FILE); remove them to load this scenario at run time")
+            }
+            if let whitelist = scenario.whitelist { server.policy.replaceWhitelist(whitelist) }
+            for (rateClass, rule) in scenario.rateLimits { server.policies.rateLimiter.setRule(rule, for: rateClass) }
+            if let profile = scenario.fail2banProfile {
+                for jail in JailName.all { server.policies.jails.setRule(profile.rules[jail], for: jail) }
+            }
+            for (jail, rule) in scenario.jails { server.policies.jails.setRule(rule, for: jail) }
+            server.timeline.start(scenario, on: server)
+            return json(.ok, ["status": .string("scenario \(scenario.name) started"), "steps": server.timeline.json, "faults": faultsJSON()["faults"] ?? []])
+
         case (.post, "reset", nil):
+            server.timeline.reset()
             server.faults.removeAll()
             server.policies.rateLimiter.reset()
             server.policies.jails.reset()
             server.clientVerifier?.clear()
             server.virtualClock.reset()
-            return json(.ok, ["status": "faults, counters, bans, violations and the clock reset"])
+            return json(.ok, ["status": "scenario steps, faults, counters, bans, violations and the clock reset"])
 
         default:
             throw notFound(request)

@@ -26,9 +26,11 @@ public struct PBXResponder: HTTPResponder {
 
         let peer = context.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
         let client = server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: request.headers[values: .xForwardedFor])
+        server.timeline.tick(server)
         let faults = server.faults.isEmpty
             ? [] : server.faults.select(path: path, method: request.method.rawValue, client: client, now: server.clock.now)
         let answer = await answer(request, path: path, client: client)
+        server.timeline.observe(path: path, method: request.method.rawValue, client: client, server: server)
         return await finish(answer, faults: faults, method: request.method, path: path, context: context)
     }
 

@@ -1,0 +1,147 @@
+import FakePBX
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Scenarios")
+struct ScenarioTests {
+    static let status = "/app/status/index.php"
+    static let export = "/app/xml_cdr/export_cdr.php"
+
+    static func scenario(_ text: String) throws -> Scenario {
+        try Scenario(text: text, file: "test.yaml")
+    }
+
+    static func control(_ server: TestServer, _ method: String, _ path: String, _ body: String = "", type: String = "application/json") async throws -> HTTPResult {
+        try await RawHTTPClient.request(port: server.port, from: "127.0.0.9", method: method, path: "/__fakepbx/\(path)", body: body, contentType: type)
+    }
+
+    @Test func everyShippedScenarioIsValid() throws {
+        let folder = repositoryFile("scenarios")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files == [
+            "banned-after-password-change.yaml", "flaky-cdr-export.yaml", "gateway-down.yaml", "rate-limited-autobill.yaml",
+            "slow-pbx.yaml", "whitelist-denied.yaml",
+        ])
+        for file in files {
+            let scenario = try Scenario.load(contentsOf: folder.appendingPathComponent(file).path)
+            #expect(!scenario.description.isEmpty, "\(file)")
+        }
+    }
+
+    @Test func lintReportsEveryProblemWithLineAndColumn() throws {
+        let text = """
+            name: broken
+            polices: {}
+            faults:
+              - type: status
+                status: 999
+              - type: explode
+            timeline:
+              - at: 10
+            """
+        let error = #expect(throws: ScenarioError.self) { try Self.scenario(text) }
+        let issues = error?.issues.map(\.description) ?? []
+        #expect(issues.count == 4, "\(issues)")
+        #expect(issues.first?.hasPrefix("2:1: /polices: unknown key 'polices'; expected one of: name, description") == true)
+        #expect(issues.contains("5:13: /faults/0/status: expected a whole number from 100 to 599"))
+        #expect(issues.contains { $0.hasPrefix("6:11: /faults/1/type: unknown fault type 'explode'") })
+        #expect(issues.contains { $0.hasPrefix("8:5: /timeline/0: the step does nothing") })
+        let syntax = #expect(throws: ScenarioError.self) { try Self.scenario("faults: [\n") }
+        #expect(syntax?.issues.first?.description.hasPrefix("2:1: YAML syntax:") == true)
+    }
+
+    @Test func aTimelineRunsInOrderOnTheVirtualClock() async throws {
+        var configuration = FakePBXConfiguration()
+        let scenario = try Self.scenario("""
+            name: ordered
+            timeline:
+              - at: 30
+                fault: {id: second, type: status, status: 502}
+              - at: 10
+                fault: {id: first, type: status, status: 500}
+              - at: 60
+                clear_faults: true
+            """)
+        configuration.load(scenario)
+        try await withFakePBX({ $0 = { var c = configuration; c.port = 0; return c }() }) { (server: TestServer) async throws in
+            #expect(try await server.post(Self.status).status == 200)
+            _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 10}"#)
+            #expect(try await server.post(Self.status).status == 500)
+            _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 20}"#)
+            // Both faults are in force; the first added decides.
+            #expect(try await server.post(Self.status).status == 500)
+            _ = try await Self.control(server, "DELETE", "faults/first")
+            #expect(try await server.post(Self.status).status == 502)
+            _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 30}"#)
+            #expect(try await server.post(Self.status).status == 200)
+            let steps = try await Self.control(server, "GET", "scenario").json()["steps"] as? [[String: Any]]
+            #expect(steps?.allSatisfy { $0["fired"] as? Bool == true } == true)
+        }
+    }
+
+    @Test func afterTheFifthExportTheClientIsBanned() async throws {
+        let text = """
+            name: ban-after-exports
+            policies:
+              rate_limits: {cdr: off}
+            timeline:
+              - after_calls: {count: 5, endpoint: export_cdr}
+                ban: {address: 127.0.0.1, jail: fusionpbx, seconds: 600}
+            """
+        // Loaded at run time through the control API.
+        try await withFakePBX { (server: TestServer) async throws in
+            let loaded = try await Self.control(server, "POST", "scenario", text, type: "application/yaml")
+            #expect(loaded.status == 200, "\(loaded.text)")
+            for call in 1...5 {
+                #expect(try await server.post(Self.export, ["date_start": "2026-11-20", "date_end": "2026-11-20"]).status == 200, "export \(call)")
+            }
+            let refused = await #expect(throws: RawHTTPClient.Failure.self) { try await server.post(Self.status) }
+            #expect(refused?.errno == ECONNRESET)
+            _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 601}"#)
+            #expect(try await server.post(Self.status).status == 200)
+        }
+    }
+
+    @Test func startupSettingsComeFromTheScenarioAndRuntimeLoadsRefuseThem() async throws {
+        var configuration = FakePBXConfiguration()
+        configuration.load(try Scenario.load(contentsOf: repositoryFile("scenarios/banned-after-password-change.yaml").path))
+        #expect(configuration.credentials.password == "the-new-password")
+        configuration.load(try Scenario.load(contentsOf: repositoryFile("scenarios/whitelist-denied.yaml").path))
+        configuration.port = 0
+        try await withFakePBX({ $0 = configuration }) { (server: TestServer) async throws in
+            // whitelist-denied: 127.0.0.1 is not whitelisted until the 60 s step.
+            let denied = try await server.post(Self.status, ["username": "admin", "password": "the-new-password"])
+            #expect(denied.status == 403)
+            _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 60}"#)
+            #expect(try await server.post(Self.status, ["username": "admin", "password": "the-new-password"]).status == 200)
+            // The old password fails.
+            #expect(try await server.post(Self.status).status == 401)
+
+            let refused = try await Self.control(server, "POST", "scenario", "credentials: {password: x}\n", type: "application/yaml")
+            #expect(refused.status == 400)
+            #expect(refused.text.contains("credentials can only be set at start-up"))
+        }
+    }
+
+    @Test func gatewayDownIsReportedDown() async throws {
+        var configuration = FakePBXConfiguration()
+        configuration.load(try Scenario.load(contentsOf: repositoryFile("scenarios/gateway-down.yaml").path))
+        configuration.port = 0
+        try await withFakePBX({ $0 = configuration }) { (server: TestServer) async throws in
+            func state() async throws -> String? {
+                let list = try await server.json("/app/gateways/provision_list.php")["gateways"] as? [[String: Any]]
+                return list?.first { $0["gateway_name"] as? String == "carrier_ca" }?["gateway_status"] as? String
+            }
+            #expect(try await state() == "UP")
+            _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 30}"#)
+            #expect(try await state() == "DOWN")
+            _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 120}"#)
+            #expect(try await state() == "UP")
+        }
+    }
+}
