@@ -13,6 +13,8 @@ public final class PBXServer: Sendable {
     public let faults = FaultSet()
     /// Scenario steps still to fire.
     public let timeline = ScenarioTimeline()
+    /// Recent requests and what applied to them.
+    public let journal = RequestJournal()
     public let pbxVersion: PBXVersion
     public let startEpoch: Double
     public let logger: Logger

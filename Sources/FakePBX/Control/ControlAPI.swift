@@ -21,7 +21,7 @@ struct ControlAPI: Sendable {
         "GET /__fakepbx/state", "PUT /__fakepbx/state (a dataset)",
         "GET /__fakepbx/faults", "POST /__fakepbx/faults {type, ..., match, when} (or a list)", "DELETE /__fakepbx/faults/ID", "DELETE /__fakepbx/faults",
         "GET /__fakepbx/violations", "DELETE /__fakepbx/violations",
-        "GET /__fakepbx/scenario", "POST /__fakepbx/scenario (YAML)",
+        "GET /__fakepbx/scenario", "POST /__fakepbx/scenario (YAML)", "GET /__fakepbx/journal?limit=N", "DELETE /__fakepbx/journal",
         "POST /__fakepbx/reset",
     ]
 
@@ -206,6 +206,14 @@ struct ControlAPI: Sendable {
             let removed = server.faults.remove(id: id.removingPercentEncoding ?? id)
             return json(removed ? .ok : .notFound, removed ? faultsJSON() : ["error": .string("no fault with id '\(id)'")])
 
+        case (.get, "journal", nil):
+            let limit = number([:], request, "limit").map { max(1, Int($0)) } ?? RequestJournal.capacity
+            let entries = server.journal.recent(limit)
+            return json(.ok, ["count": .int(entries.count), "requests": .array(entries.map(\.json))])
+        case (.delete, "journal", nil):
+            server.journal.clear()
+            return json(.ok, ["status": "cleared"])
+
         case (.get, "scenario", nil):
             return json(.ok, ["steps": server.timeline.json])
         case (.post, "scenario", nil):
@@ -230,6 +238,7 @@ struct ControlAPI: Sendable {
             return json(.ok, ["status": .string("scenario \(scenario.name) started"), "steps": server.timeline.json, "faults": faultsJSON()["faults"] ?? []])
 
         case (.post, "reset", nil):
+            server.journal.clear()
             server.timeline.reset()
             server.faults.removeAll()
             server.policies.rateLimiter.reset()

@@ -14,6 +14,8 @@ public struct APIError: Error, Sendable, Hashable {
     public var headers: HTTPFields
     /// Members added to the standard envelope (the violations of a strict contract check).
     public var extra: JSONObject
+    /// The jail this failure filled, for the journal.
+    var banTriggered: String?
 
     public init(_ status: HTTPResponse.Status, _ name: String, _ detail: String, headers: HTTPFields = [:], extra: JSONObject = [:]) {
         self.status = status
@@ -33,8 +35,10 @@ public struct APIError: Error, Sendable, Hashable {
         APIError(.forbidden, "API Access Denied", "Only whitelisted IPs may access this endpoint.")
     }
 
-    static func authenticationFailed(_ detail: String) -> APIError {
-        APIError(.unauthorized, "Authentication Failed", detail, headers: [.wwwAuthenticate: "Basic realm=\"FusionPBX\""])
+    static func authenticationFailed(_ detail: String, banned: Jails.Ban? = nil) -> APIError {
+        var error = APIError(.unauthorized, "Authentication Failed", detail, headers: [.wwwAuthenticate: "Basic realm=\"FusionPBX\""])
+        error.banTriggered = banned?.jail
+        return error
     }
 
     static func missingParameters(_ names: [String]) -> APIError {

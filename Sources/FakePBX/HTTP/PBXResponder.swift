@@ -31,6 +31,10 @@ public struct PBXResponder: HTTPResponder {
             ? [] : server.faults.select(path: path, method: request.method.rawValue, client: client, now: server.clock.now)
         let answer = await answer(request, path: path, client: client)
         server.timeline.observe(path: path, method: request.method.rawValue, client: client, server: server)
+        server.journal.record(RequestJournal.Entry(
+            time: server.clock.now, client: client.description, method: request.method.rawValue, path: path,
+            status: answer.status.code, applied: answer.applied + faults.map { "fault:\($0.id)" }
+        ))
         return await finish(answer, faults: faults, method: request.method, path: path, context: context)
     }
 
@@ -40,10 +44,16 @@ public struct PBXResponder: HTTPResponder {
         let now = server.clock.now
         let endpoint = server.catalog.endpoint(for: path)
         if server.policies.banAction == .forbidden, let ban = jails.ban(for: client, now: now) {
-            return render(.banned(ban), envelope: endpoint?.envelope ?? .standard)
+            var answer = render(.banned(ban), envelope: endpoint?.envelope ?? .standard)
+            answer.applied = ["banned:\(ban.jail)"]
+            return answer
         }
         // The request that fills the jail is still answered; the ban applies from the next one.
-        if let ban = jails.record(JailName.nginxDOS, address: client, now: now) { logBan(ban) }
+        var applied: [String] = []
+        if let ban = jails.record(JailName.nginxDOS, address: client, now: now) {
+            logBan(ban)
+            applied.append("ban:\(ban.jail)")
+        }
 
         guard let endpoint else {
             if let verifier = server.clientVerifier {
@@ -58,6 +68,14 @@ public struct PBXResponder: HTTPResponder {
             answer = try await process(request, endpoint: endpoint, client: client, rateHeaders: &rateHeaders)
         } catch let error as APIError {
             answer = render(error, envelope: endpoint.envelope)
+            switch error.status.code {
+            case 429: applied.append("rate-limit:\(endpoint.rateClass)")
+            case 403: applied.append("whitelist-denied")
+            case 401:
+                applied.append("auth-failed")
+                if let jail = error.banTriggered { applied.append("ban:\(jail)") }
+            default: if error.extra["violations"] != nil { applied.append("contract-violation") }
+            }
         } catch let error as ModelError {
             answer = render(APIError(error), envelope: endpoint.envelope)
         } catch {
@@ -65,6 +83,7 @@ public struct PBXResponder: HTTPResponder {
             answer = render(APIError(.internalServerError, "Server Error", "internal error; see the fakepbx log"), envelope: endpoint.envelope)
         }
         answer.headers.append(contentsOf: rateHeaders)
+        answer.applied += applied
         return answer
     }
 
@@ -142,7 +161,10 @@ public struct PBXResponder: HTTPResponder {
                     metadata: ["client": "\(client)", "user": "\(presented.username ?? "-")", "path": "\(endpoint.path)"]
                 )
                 server.policies.authLog?.failedLogin(epochSeconds: Int(now), address: client, user: presented.username ?? "")
-                if let ban = server.policies.jails.record(JailName.fusionpbx, address: client, now: now) { logBan(ban) }
+                if let ban = server.policies.jails.record(JailName.fusionpbx, address: client, now: now) {
+                    logBan(ban)
+                    throw APIError.authenticationFailed("Invalid credentials", banned: ban)
+                }
                 throw APIError.authenticationFailed("Invalid credentials")
             }
         }
@@ -209,6 +231,8 @@ struct Answer: Sendable {
     /// Headers, Content-Type included.
     var headers: HTTPFields
     var body: [UInt8]
+    /// The policies that decided it, for the journal.
+    var applied: [String] = []
 
     /// The response, with headers only for HEAD.
     func response(method: HTTPRequest.Method) -> Response {
