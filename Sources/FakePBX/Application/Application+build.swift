@@ -54,7 +54,9 @@ public func buildApplication(
     let portFile = configuration.portFile
     return Application(
         responder: PBXResponder(server: server),
-        server: .http1(additionalChannelHandlers: [BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock)]),
+        server: .http1(configuration: .init(additionalChannelHandlers: [
+            BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock)
+        ])),
         configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
         services: services,
         onServerRunning: { channel in

@@ -24,19 +24,29 @@ public final class RequestJournal: Sendable {
 
     /// Older entries are dropped past this many.
     public static let capacity = 500
-    private let entries = Mutex<[Entry]>([])
+    /// A ring: `next` is where the next entry goes once the ring is full.
+    private let ring = Mutex<(entries: [Entry], next: Int)>(([], 0))
 
     public init() {}
 
     func record(_ entry: Entry) {
-        entries.withLock { entries in
-            entries.append(entry)
-            if entries.count > RequestJournal.capacity { entries.removeFirst(entries.count - RequestJournal.capacity) }
+        ring.withLock { ring in
+            if ring.entries.count < RequestJournal.capacity {
+                ring.entries.append(entry)
+            } else {
+                ring.entries[ring.next] = entry
+                ring.next = (ring.next + 1) % RequestJournal.capacity
+            }
         }
     }
 
     /// The last `limit` entries, oldest first.
-    public func recent(_ limit: Int = capacity) -> [Entry] { entries.withLock { Array($0.suffix(limit)) } }
+    public func recent(_ limit: Int = capacity) -> [Entry] {
+        ring.withLock { ring in
+            let ordered = Array(ring.entries[ring.next...] + ring.entries[..<ring.next])
+            return Array(ordered.suffix(limit))
+        }
+    }
 
-    public func clear() { entries.withLock { $0 = [] } }
+    public func clear() { ring.withLock { $0 = ([], 0) } }
 }

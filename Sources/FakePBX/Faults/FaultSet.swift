@@ -11,6 +11,8 @@ public final class FaultSet: Sendable {
     }
 
     private let entries = Mutex<[Entry]>([])
+    /// How many faults are in force, readable without the lock (every request asks).
+    private let count = Atomic<Int>(0)
 
     public init(_ faults: [Fault] = []) { for fault in faults { add(fault) } }
 
@@ -20,21 +22,28 @@ public final class FaultSet: Sendable {
         entries.withLock { entries in
             let entry = Entry(fault: fault, generator: SeededGenerator(seed: seed))
             if let index = entries.firstIndex(where: { $0.fault.id == fault.id }) { entries[index] = entry } else { entries.append(entry) }
+            count.store(entries.count, ordering: .releasing)
         }
     }
 
     @discardableResult
     public func remove(id: String) -> Bool {
         entries.withLock { entries in
-            let count = entries.count
+            let before = entries.count
             entries.removeAll { $0.fault.id == id }
-            return entries.count != count
+            count.store(entries.count, ordering: .releasing)
+            return entries.count != before
         }
     }
 
-    public func removeAll() { entries.withLock { $0 = [] } }
+    public func removeAll() {
+        entries.withLock { entries in
+            entries = []
+            count.store(0, ordering: .releasing)
+        }
+    }
 
-    public var isEmpty: Bool { entries.withLock { $0.isEmpty } }
+    public var isEmpty: Bool { count.load(ordering: .acquiring) == 0 }
 
     /// The faults with how many requests each matched and how often it fired.
     public var list: [(fault: Fault, matched: Int, fired: Int)] {

@@ -122,10 +122,10 @@ public struct PBXResponder: HTTPResponder {
 
         let now = server.clock.now
         let limiter = server.policies.rateLimiter
-        let rateKey: String = switch limiter.keyedBy {
-        case .ip: client.description
-        case .user: presented.username.map { "user:\($0)" } ?? client.description
-        case .key: presented.apiKey.map { "key:\($0.hashValue)" } ?? client.description
+        let rateKey: RateLimiter.Subject = switch limiter.keyedBy {
+        case .ip: .address(client)
+        case .user: presented.username.map { .name("user:\($0)") } ?? .address(client)
+        case .key: presented.apiKey.map { .name("key:\(String($0.hashValue, radix: 16))") } ?? .address(client)
         }
         if let decision = limiter.count(endpoint.rateClass, key: rateKey, now: now) {
             rateHeaders[.xRateLimitLimit] = String(decision.limit)

@@ -45,8 +45,9 @@ final class BanGuard: ChannelInboundHandler, RemovableChannelHandler {
         switch action {
         case .reset:
             // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
-            if let socket = context.channel as? any SocketOptionProvider {
-                socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            if let socket = channel as? any SocketOptionProvider {
+                socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
             } else {
                 context.close(promise: nil)
             }

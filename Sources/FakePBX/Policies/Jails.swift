@@ -11,10 +11,41 @@ public final class Jails: Sendable {
         public var until: Double
     }
 
+    /// Matches per second over the last `findTime` seconds, in a ring: counting and expiring are
+    /// O(1) amortised whatever `maxRetry` is (fail2ban itself works in whole seconds from the logs).
+    struct Window {
+        private var counts: [Int]
+        private var newest: Int
+        private(set) var total = 0
+
+        init(findTime: Int, now: Int) {
+            counts = Array(repeating: 0, count: max(1, findTime))
+            newest = now
+        }
+
+        /// Drops the seconds that have left the window at `now`.
+        mutating func expire(to now: Int) {
+            guard now > newest else { return }
+            let steps = min(now - newest, counts.count)
+            for second in (now - steps + 1)...now {
+                let slot = second % counts.count
+                total -= counts[slot]
+                counts[slot] = 0
+            }
+            newest = now
+        }
+
+        mutating func add(at now: Int) {
+            expire(to: now)
+            counts[now % counts.count] += 1
+            total += 1
+        }
+    }
+
     private struct State {
         var rules: [String: JailRule]
         var ignoreIP: [CIDRBlock]
-        var failures: [String: [IPAddress: [Double]]] = [:]
+        var failures: [String: [IPAddress: Window]] = [:]
         var bans: [IPAddress: Ban] = [:]
     }
 
@@ -38,13 +69,10 @@ public final class Jails: Sendable {
         state.withLock { state in
             guard let rule = state.rules[jail], !state.ignoreIP.contains(where: { $0.contains(address) }) else { return nil }
             if let ban = state.bans[address], ban.until > now { return nil }
-            var times = state.failures[jail, default: [:]][address, default: []]
-            times.removeAll { $0 <= now - Double(rule.findTime) }
-            times.append(now)
-            guard times.count >= rule.maxRetry else {
-                state.failures[jail, default: [:]][address] = times
-                return nil
-            }
+            let second = Int(now.rounded(.down))
+            // Mutated in place: no copy of the window's counts per request.
+            state.failures[jail, default: [:]][address, default: Window(findTime: rule.findTime, now: second)].add(at: second)
+            guard state.failures[jail]![address]!.total >= rule.maxRetry else { return nil }
             state.failures[jail]?[address] = nil
             let ban = Ban(address: address, jail: jail, since: now, until: now + Double(rule.banTime))
             state.bans[address] = ban
@@ -98,10 +126,10 @@ public final class Jails: Sendable {
         state.withLock { state in
             var result: [String: [IPAddress: Int]] = [:]
             for (jail, byAddress) in state.failures {
-                let findTime = Double(state.rules[jail]?.findTime ?? 0)
-                for (address, times) in byAddress {
-                    let recent = times.filter { $0 > now - findTime }.count
-                    if recent > 0 { result[jail, default: [:]][address] = recent }
+                for (address, window) in byAddress {
+                    var current = window
+                    current.expire(to: Int(now.rounded(.down)))
+                    if current.total > 0 { result[jail, default: [:]][address] = current.total }
                 }
             }
             return result

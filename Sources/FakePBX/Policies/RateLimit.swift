@@ -63,9 +63,23 @@ public final class RateLimiter: Sendable {
         public var reset: Int
     }
 
+    /// What a counter counts: a class and a client address, user or key.
+    public enum Subject: Hashable, Sendable, CustomStringConvertible {
+        case address(IPAddress)
+        case name(String)
+
+        public var description: String {
+            switch self {
+            case .address(let address): address.description
+            case .name(let name): name
+            }
+        }
+    }
+
+    private struct Key: Hashable { var rateClass: RateLimitClass; var subject: Subject }
     private struct Window { var start: Int; var count: Int }
     private let rules = Mutex<[RateLimitClass: RateLimitRule]>([:])
-    private let windows = Mutex<[String: Window]>([:])
+    private let windows = Mutex<[Key: Window]>([:])
     public let keyedBy: RateLimitKey
 
     public init(rules: [RateLimitClass: RateLimitRule], keyedBy: RateLimitKey = .ip) {
@@ -78,12 +92,12 @@ public final class RateLimiter: Sendable {
     public func setRule(_ rule: RateLimitRule?, for rateClass: RateLimitClass) { rules.withLock { $0[rateClass] = rule } }
 
     /// Counts a request; `nil` when the class has no limit.
-    public func count(_ rateClass: RateLimitClass, key: String, now: Double) -> Decision? {
+    public func count(_ rateClass: RateLimitClass, key: Subject, now: Double) -> Decision? {
         guard let rule = rules.withLock({ $0[rateClass] }), rule.limit > 0 else { return nil }
         let time = Int(now.rounded(.down))
         let start = time - ((time % rule.window) + rule.window) % rule.window
         return windows.withLock { windows in
-            let id = "\(rateClass.rawValue) \(key)"
+            let id = Key(rateClass: rateClass, subject: key)
             var window = windows[id] ?? Window(start: start, count: 0)
             if window.start != start { window = Window(start: start, count: 0) }
             let allowed = window.count < rule.limit
@@ -98,11 +112,9 @@ public final class RateLimiter: Sendable {
         let rules = currentRules
         return windows.withLock { windows in
             windows.compactMap { id, window -> Counter? in
-                let parts = id.split(separator: " ", maxSplits: 1)
-                guard let rateClass = RateLimitClass(rawValue: String(parts[0])), let rule = rules[rateClass] else { return nil }
-                guard Int(now) < window.start + rule.window else { return nil }
+                guard let rule = rules[id.rateClass], Int(now) < window.start + rule.window else { return nil }
                 return Counter(
-                    rateClass: rateClass, key: String(parts[1]), count: window.count, limit: rule.limit,
+                    rateClass: id.rateClass, key: id.subject.description, count: window.count, limit: rule.limit,
                     windowStart: window.start, reset: window.start + rule.window
                 )
             }.sorted { ($0.rateClass.rawValue, $0.key) < ($1.rateClass.rawValue, $1.key) }
