@@ -132,5 +132,14 @@ struct ContractCatalogTests {
         #expect(check(401, "application/json", #"{"status":"error","message":"Authentication Failed: Invalid credentials","timestamp":"2026-11-23T12:00:00Z"}"#).body.isEmpty)
         #expect(!check(401, "application/json", #"{"status":"failed"}"#).body.isEmpty)
         #expect(check(200, "application/json", "{not json").body.first?.message.contains("not JSON") == true)
+
+        // The documented X-RateLimit-* headers are checked when they are there.
+        let limited = catalog.checkResponse(
+            ExchangeResponse(status: 200, headers: ["Content-Type": "application/json", "X-RateLimit-Limit": "100", "X-RateLimit-Reset": "soon"], bytes: Array(good.utf8)),
+            operation: status
+        )
+        #expect(limited.headers.map(\.pointer) == ["X-RateLimit-Reset"])
+        #expect(limited.headers.first?.rule == "responseHeaders/X-RateLimit-Reset")
+        #expect(limited.headers.first?.value == "soon")
     }
 }

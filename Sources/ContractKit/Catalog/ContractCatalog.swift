@@ -10,12 +10,21 @@ public struct ContractCatalog: Sendable {
     public static let baseURI = "https://fakepbx.invalid/contracts/"
     public static let format = "fakepbx-contracts/1"
 
-    /// A header a request must carry.
+    /// A header rule: the header's value must match `pattern`.
     public struct HeaderRule: Sendable, Hashable {
+        /// When the rule applies.
+        public enum When: String, Sendable, Hashable {
+            /// The header is required.
+            case always
+            /// Required when the request has a body.
+            case body
+            /// Checked only when the header is there.
+            case present
+        }
+
         public let name: String
         public let pattern: String
-        /// Only when the request has a body.
-        public let onlyWithBody: Bool
+        public let when: When
         public let hint: String
     }
 
@@ -26,6 +35,8 @@ public struct ContractCatalog: Sendable {
     /// Statuses an operation may answer with its `default` (error) schema.
     public let errorStatuses: [Int]
     public let requestHeaders: [HeaderRule]
+    /// Rules for the headers of every answer (the documented X-RateLimit-* headers).
+    public let responseHeaders: [HeaderRule]
     /// Documented limits per class: requests per window of seconds.
     public let rateLimits: [String: (limit: Int, seconds: Int)]
     let defaultResponses: [String: [String: String?]]
@@ -59,26 +70,13 @@ public struct ContractCatalog: Sendable {
         description = try root.member("description")?.string() ?? ""
 
         let defaults = try root.member("defaults")
-        try defaults?.rejectUnknown(["methods", "requestHeaders", "responses", "errorStatuses"])
+        try defaults?.rejectUnknown(["methods", "requestHeaders", "responseHeaders", "responses", "errorStatuses"])
         let defaultMethods = try defaults?.member("methods")?.strings() ?? ["POST"]
         errorStatuses = try (defaults?.member("errorStatuses")?.array() ?? []).map { reader throws(ContractError) in try reader.int() }
         defaultResponses = try defaults?.member("responses").map(ContractCatalog.readResponses) ?? [:]
-        var headers: [HeaderRule] = []
         var patterns: [String: Validator] = [:]
-        for (name, rule) in try defaults?.member("requestHeaders")?.members() ?? [] {
-            try rule.rejectUnknown(["pattern", "when", "hint"])
-            let pattern = try rule.required("pattern").string()
-            do {
-                patterns[name.lowercased()] = try Validator(schema: ["type": "string", "pattern": .string(pattern)])
-            } catch {
-                throw rule.error("'\(pattern)' is not a valid regular expression: \(error)", at: "pattern")
-            }
-            headers.append(HeaderRule(
-                name: name, pattern: pattern, onlyWithBody: try rule.member("when")?.string() == "body",
-                hint: try rule.member("hint")?.string() ?? ""
-            ))
-        }
-        requestHeaders = headers
+        requestHeaders = try ContractCatalog.readHeaderRules(defaults?.member("requestHeaders"), into: &patterns)
+        responseHeaders = try ContractCatalog.readHeaderRules(defaults?.member("responseHeaders"), into: &patterns)
         headerPatterns = patterns
 
         var limits: [String: (limit: Int, seconds: Int)] = [:]
@@ -110,6 +108,47 @@ public struct ContractCatalog: Sendable {
         }
         self.byPath = byPath
         validators = try ContractCatalog.compile(operations, defaults: defaultResponses, files: files)
+    }
+
+    private static func readHeaderRules(
+        _ reader: JSONReader?, into patterns: inout [String: Validator]
+    ) throws(ContractError) -> [HeaderRule] {
+        var rules: [HeaderRule] = []
+        for (name, rule) in try reader?.members() ?? [] {
+            try rule.rejectUnknown(["pattern", "when", "hint"])
+            let pattern = try rule.required("pattern").string()
+            do {
+                patterns[pattern] = try Validator(schema: ["type": "string", "pattern": .string(pattern)])
+            } catch {
+                throw rule.error("'\(pattern)' is not a valid regular expression: \(error)", at: "pattern")
+            }
+            let whenText = try rule.member("when")?.string() ?? "always"
+            guard let when = HeaderRule.When(rawValue: whenText) else {
+                throw rule.error("when '\(whenText)' is not valid; expected always, body or present", at: "when")
+            }
+            rules.append(HeaderRule(name: name, pattern: pattern, when: when, hint: try rule.member("hint")?.string() ?? ""))
+        }
+        return rules
+    }
+
+    /// Violations of header rules, for headers by lower-case name.
+    func headerViolations(_ rules: [HeaderRule], headers: [String: String], hasBody: Bool, subject: ContractViolation.Subject) -> [ContractViolation] {
+        var violations: [ContractViolation] = []
+        for rule in rules {
+            let value = headers[rule.name.lowercased()]
+            switch rule.when {
+            case .present where value == nil, .body where !hasBody: continue
+            default: break
+            }
+            if value.map({ headerPatterns[rule.pattern]?.isValid(.string($0)) ?? true }) == true { continue }
+            let hint = rule.hint.isEmpty ? "" : "; \(rule.hint)"
+            violations.append(ContractViolation(
+                subject: subject, pointer: rule.name, rule: "\(subject == .request ? "requestHeaders" : "responseHeaders")/\(rule.name)",
+                message: value == nil ? "the \(rule.name) header is missing\(hint)" : "\(rule.name) does not match \(rule.pattern)\(hint)",
+                value: value
+            ))
+        }
+        return violations
     }
 
     private static func readResponses(_ reader: JSONReader) throws(ContractError) -> [String: [String: String?]] {

@@ -165,7 +165,17 @@ public struct OpenAPIDocument: Sendable {
                 let refs = byType[mediaType]!
                 content[mediaType] = refs.isEmpty ? ["schema": ["type": "string"]] : ["schema": OpenAPIDocument.oneOf(refs)]
             }
-            responses[String(status)] = ["description": .string(OpenAPIDocument.statusText(status)), "content": .object(content)]
+            var headers = JSONObject()
+            for rule in catalog.responseHeaders {
+                headers[rule.name] = [
+                    "description": .string(rule.hint), "required": .bool(rule.when == .always),
+                    "schema": ["type": "string", "pattern": .string(rule.pattern)],
+                ]
+            }
+            var response: JSONObject = ["description": .string(OpenAPIDocument.statusText(status))]
+            if headers.count > 0 { response["headers"] = .object(headers) }
+            response["content"] = .object(content)
+            responses[String(status)] = .object(response)
         }
         object["responses"] = .object(responses)
         return .object(object)

@@ -44,18 +44,7 @@ extension ContractCatalog {
                 message: "method \(request.method) is not allowed for \(request.path); use \(methods.sorted().joined(separator: " or "))"
             ))
         }
-        for rule in requestHeaders where !rule.onlyWithBody || request.hasBody {
-            let value = request.headers[rule.name.lowercased()]
-            if value.map({ headerPatterns[rule.name.lowercased()]?.isValid(.string($0)) ?? true }) != true {
-                violations.append(ContractViolation(
-                    subject: .request, pointer: rule.name, rule: "requestHeaders/\(rule.name)",
-                    message: value == nil
-                        ? "the \(rule.name) header is missing; \(rule.hint)"
-                        : "\(rule.name) does not match \(rule.pattern); \(rule.hint)",
-                    value: value
-                ))
-            }
-        }
+        violations += headerViolations(requestHeaders, headers: request.headers, hasBody: request.hasBody, subject: .request)
         let parameters = request.parameters
         var fields = JSONObject()
         for name in parameters.keys.sorted() { fields[name] = .string(parameters[name]!) }
@@ -89,17 +78,18 @@ extension ContractCatalog {
                 value: response.headers["content-type"]
             )], [])
         }
-        guard let schemaRef, let validator = validator(schemaRef) else { return ([], [], []) }
+        let headers = headerViolations(responseHeaders, headers: response.headers, hasBody: true, subject: .headers)
+        guard let schemaRef, let validator = validator(schemaRef) else { return ([], headers, []) }
         switch response.body {
         case .json(let document):
-            return ([], [], schemaViolations(validator.validate(document), in: document, subject: .body))
+            return ([], headers, schemaViolations(validator.validate(document), in: document, subject: .body))
         case .text(let text):
-            return ([], [], [ContractViolation(
+            return ([], headers, [ContractViolation(
                 subject: .body, rule: schemaRef, message: "the body is not JSON, but \(mediaType) was declared",
                 value: ContractViolation.shorten(text)
             )])
         case .empty:
-            return ([], [], [ContractViolation(subject: .body, rule: schemaRef, message: "the body is empty; expected a JSON document")])
+            return ([], headers, [ContractViolation(subject: .body, rule: schemaRef, message: "the body is empty; expected a JSON document")])
         }
     }
 
