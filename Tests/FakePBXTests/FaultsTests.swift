@@ -126,6 +126,18 @@ struct FaultsTests {
         }
     }
 
+    @Test func aHangingFaultDoesNotDelayShutdownBeyondTwoSeconds() async throws {
+        let ended = try await withFakePBX { (server: TestServer) async throws in
+            try await Self.addFault(server, #"{"type": "hang", "seconds": 60}"#)
+            // A client that waits longer than the shutdown takes, still connected when it starts.
+            let client = Task { try? await Self.raw(server, timeout: 8) }
+            try await Task.sleep(for: .milliseconds(300))
+            _ = client
+            return ContinuousClock.now
+        }
+        #expect(ContinuousClock.now - ended < .seconds(2))
+    }
+
     @Test func loginPagesAndRedirectsReplaceTheJSON() async throws {
         try await withFakePBX { (server: TestServer) async throws in
             try await Self.addFault(server, #"{"type": "login-page", "match": {"endpoint": "chkcon", "client": "127.0.0.0/8"}, "when": {"nth": 1}}"#)
