@@ -46,6 +46,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Addresses (CIDR) never banned, as fail2ban's ignoreip.") var ignoreip: [String] = []
     @Option(help: "Append each failed login to this file as FusionPBX's auth.log line (for a real fail2ban).") var authLog: String?
     @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/).") var adminToken: String?
+    @Option(parsing: .upToNextOption, help: "Answer from these cassettes (recorded exchanges) before the emulator.")
+    var replay: [String] = []
+    @Option(help: "With --replay, when no recorded exchange matches: emulate (default), error (404 with the nearest candidates) or proxy (to --upstream).")
+    var onMiss: String?
+    @Option(help: "With --on-miss proxy: the real server to send misses to.") var upstream: String?
+    @Option(help: "With --on-miss proxy: record the proxied misses (redacted) into this cassette.") var recordMisses: String?
+    @Option(help: "A field ignored when matching recorded requests (repeatable), e.g. a timestamp the client adds.")
+    var volatile: [String] = []
     @Option(help: "A YAML scenario (dataset, whitelist, credentials, policies, faults, timeline); repeatable, applied in order, flags win. See scenarios/.")
     var scenario: [String] = []
 
@@ -129,6 +137,23 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.verifyClient = verify ? (strictMode ? .strict : .report) : nil
         configuration.contractsFolder = env.resolve(contracts, "FAKEPBX_CONTRACTS")
         try applyPolicies(env, to: &configuration)
+        configuration.replayCassettes = replay.isEmpty
+            ? (env.resolve(nil, "FAKEPBX_REPLAY").map { $0.split(separator: ",").map(String.init) } ?? []) : replay
+        configuration.volatileFields = volatile
+        let miss = env.resolve(onMiss, "FAKEPBX_ON_MISS") ?? "emulate"
+        let missUpstream = env.resolve(upstream, "FAKEPBX_UPSTREAM")
+        switch miss {
+        case "emulate": configuration.replayMiss = .emulate
+        case "error": configuration.replayMiss = .error
+        case "proxy":
+            guard let missUpstream else { throw ValidationError("--on-miss proxy needs --upstream URL (the real server to send misses to)") }
+            configuration.replayMiss = .proxy(upstream: missUpstream.hasSuffix("/") ? String(missUpstream.dropLast()) : missUpstream, recordTo: recordMisses)
+        default:
+            throw ValidationError("--on-miss: '\(miss)' is not valid; expected emulate, error or proxy")
+        }
+        if configuration.replayCassettes.isEmpty, onMiss != nil || recordMisses != nil {
+            throw ValidationError("--on-miss and --record-misses apply with --replay CASSETTE")
+        }
         return configuration
     }
 

@@ -82,3 +82,27 @@ public func repositoryFile(_ relative: String, file: String = #filePath) -> URL 
     URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent(relative)
 }
+
+/// Runs `body` with a recording proxy on a free loopback port, then shuts it down.
+public func withRecordingProxy<T: Sendable>(
+    _ configuration: RecordingConfiguration, _ body: (Int) async throws -> T
+) async throws -> T {
+    var configuration = configuration
+    configuration.port = 0
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    let application = try buildRecordingProxy(configuration: configuration, logger: quietLogger) { info in continuation.yield(info.port) }
+    var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: quietLogger)
+    groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1200)
+    groupConfiguration.maximumCancellationDuration = .milliseconds(500)
+    let group = ServiceGroup(configuration: groupConfiguration)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw RawHTTPClient.Failure("proxy did not start") }
+        let result: Result<T, any Error>
+        do { result = .success(try await body(port)) } catch { result = .failure(error) }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return try result.get()
+    }
+}

@@ -40,11 +40,20 @@ public func buildApplication(
     let verifier = try configuration.verifyClient.map { mode in
         ClientVerifier(mode: mode, catalog: try ContractCatalog.load(folder: configuration.contractsFolder))
     }
+    var replay: ReplayStore?
+    if !configuration.replayCassettes.isEmpty {
+        var cassettes: [(path: String, cassette: Cassette)] = []
+        for path in configuration.replayCassettes { cassettes.append((path, try Cassette.load(contentsOf: path))) }
+        if case .proxy(_, let recordTo?) = configuration.replayMiss, FileManager.default.fileExists(atPath: recordTo) {
+            _ = try Cassette.load(contentsOf: recordTo)  // refuse to start on a file that is not a cassette
+        }
+        replay = ReplayStore(cassettes: cassettes, volatile: Set(configuration.volatileFields), missPolicy: configuration.replayMiss)
+    }
     let virtualClock = VirtualClock(base: clock)
     let policies = try SecurityPolicies(configuration)
     let server = PBXServer(
         store: TenantStore(dataset), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
-        policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken
+        policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken, replay: replay
     )
     var services: [any Service] = [TimelineTicker(server: server)]
     if let path = configuration.whitelistFile {

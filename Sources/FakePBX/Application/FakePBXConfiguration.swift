@@ -43,6 +43,12 @@ public struct FakePBXConfiguration: Sendable {
     /// Scenarios whose faults and timelines start with the server (their start-up settings are
     /// applied to this configuration by ``Scenario/apply(to:)``).
     public var scenarios: [Scenario] = []
+    /// Cassettes to answer from (`--replay`).
+    public var replayCassettes: [String] = []
+    /// What a request no cassette answers gets (`--on-miss`).
+    public var replayMiss: ReplayMissPolicy = .emulate
+    /// Fields ignored when matching recorded requests (`--volatile`).
+    public var volatileFields: [String] = []
     /// When set, the control API (`/__fakepbx/`) requires `Authorization: Bearer TOKEN`.
     public var adminToken: String?
 

@@ -15,6 +15,11 @@ public final class PBXServer: Sendable {
     public let timeline = ScenarioTimeline()
     /// Recent requests and what applied to them.
     public let journal = RequestJournal()
+    /// Recorded exchanges to answer from (`--replay`).
+    public let replay: ReplayStore?
+    /// Where replay misses go with `--on-miss proxy`, and where they are recorded.
+    let missForwarder: UpstreamForwarder?
+    let missRecorder: CassetteRecorder?
     public let pbxVersion: PBXVersion
     public let startEpoch: Double
     public let logger: Logger
@@ -26,7 +31,8 @@ public final class PBXServer: Sendable {
 
     public init(
         store: TenantStore, policy: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
-        policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, adminToken: String? = nil
+        policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, adminToken: String? = nil,
+        replay: ReplayStore? = nil
     ) {
         self.store = store
         self.policy = policy
@@ -34,6 +40,14 @@ public final class PBXServer: Sendable {
         self.clock = clock.clock
         self.policies = policies
         self.adminToken = adminToken
+        self.replay = replay
+        if case .proxy(let upstream, let recordTo)? = replay?.missPolicy {
+            missForwarder = UpstreamForwarder(upstream: upstream, client: UpstreamForwarder.makeClient(insecure: false))
+            missRecorder = recordTo.flatMap { try? CassetteRecorder(path: $0, name: "replay-misses", source: "replay misses proxied to \(upstream)") }
+        } else {
+            missForwarder = nil
+            missRecorder = nil
+        }
         self.pbxVersion = pbxVersion
         self.startEpoch = clock.now
         self.logger = logger

@@ -1,3 +1,4 @@
+import ContractKit
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -21,7 +22,7 @@ struct ControlAPI: Sendable {
         "GET /__fakepbx/state", "PUT /__fakepbx/state (a dataset)",
         "GET /__fakepbx/faults", "POST /__fakepbx/faults {type, ..., match, when} (or a list)", "DELETE /__fakepbx/faults/ID", "DELETE /__fakepbx/faults",
         "GET /__fakepbx/violations", "DELETE /__fakepbx/violations",
-        "GET /__fakepbx/scenario", "POST /__fakepbx/scenario (YAML)", "GET /__fakepbx/journal?limit=N", "DELETE /__fakepbx/journal",
+        "GET /__fakepbx/scenario", "POST /__fakepbx/scenario (YAML)", "GET /__fakepbx/replay", "POST /__fakepbx/replay/rewind", "GET /__fakepbx/journal?limit=N", "DELETE /__fakepbx/journal",
         "POST /__fakepbx/reset",
     ]
 
@@ -205,6 +206,24 @@ struct ControlAPI: Sendable {
         case (.delete, "faults", let id?):
             let removed = server.faults.remove(id: id.removingPercentEncoding ?? id)
             return json(removed ? .ok : .notFound, removed ? faultsJSON() : ["error": .string("no fault with id '\(id)'")])
+
+        case (.get, "replay", nil):
+            guard let replay = server.replay else {
+                return json(.ok, ["enabled": false, "hint": "start fakepbx with --replay CASSETTE to answer from recordings"])
+            }
+            let counts = replay.counts
+            return json(.ok, [
+                "enabled": true,
+                "cassettes": .array(replay.cassettes.map { ["path": .string($0.path), "name": .string($0.cassette.name), "exchanges": .int($0.cassette.exchanges.count)] }),
+                "served": .int(counts.served), "missed": .int(counts.missed),
+                "recent": .array(server.journal.recent(100).compactMap { entry -> JSONValue? in
+                    guard let label = entry.applied.first(where: { $0.hasPrefix("replay") }) else { return nil }
+                    return ["time": .string(Timestamp.iso8601(Int(entry.time))), "method": .string(entry.method), "path": .string(entry.path), "served_by": .string(label)]
+                }),
+            ])
+        case (.post, "replay", "rewind"):
+            server.replay?.rewind()
+            return json(.ok, ["status": "every recorded sequence starts again"])
 
         case (.get, "journal", nil):
             let limit = number([:], request, "limit").map { max(1, Int($0)) } ?? RequestJournal.capacity

@@ -1,4 +1,5 @@
 public import Hummingbird
+import Foundation
 import ContractKit
 import HTTPTypes
 import JSONSchema
@@ -56,6 +57,14 @@ public struct PBXResponder: HTTPResponder {
         }
 
         guard let endpoint else {
+            if server.replay != nil {
+                guard server.policy.allows(client) else { return render(.whitelistDenied, envelope: .standard) }
+                var request = request
+                let body = (try? await request.collectBody(upTo: EndpointCatalog.maxBodySize)).map { Array($0.readableBytesView) } ?? []
+                var fields = (try? FormBody.decodeURLEncoded(request.uri.query ?? "", what: "query string")) ?? [:]
+                for (name, value) in (try? FormBody.decode(body, contentType: request.headers[.contentType])) ?? [:] { fields[name] = value }
+                if let replayed = await replayAnswer(request, body: body, fields: fields) { return replayed }
+            }
             if let verifier = server.clientVerifier {
                 let violations = verifier.verify(exchangeRequest(request, form: [:]), client: client.description, time: Timestamp.iso8601(Int(now)))
                 if verifier.mode == .strict { return render(.contractViolated(violations), envelope: .standard) }
@@ -85,6 +94,54 @@ public struct PBXResponder: HTTPResponder {
         answer.headers.append(contentsOf: rateHeaders)
         answer.applied += applied
         return answer
+    }
+
+    /// The recorded answer to this request, or what the miss policy gives; `nil` to let the
+    /// emulator answer.
+    private func replayAnswer(_ request: Request, body: [UInt8], fields: [String: String]) async -> Answer? {
+        guard let replay = server.replay else { return nil }
+        let path = request.uri.path
+        if let entry = replay.answer(method: request.method.rawValue, path: path, fields: fields) {
+            var answer = entry.answer
+            answer.applied.append("replay:\(entry.label)")
+            return answer
+        }
+        switch replay.missPolicy {
+        case .emulate:
+            return nil
+        case .error:
+            let candidates = replay.nearest(method: request.method.rawValue, path: path, fields: fields)
+            let summary = candidates.first.map { "; nearest: \($0.0.label) (\($0.0.exchange.request.method) \($0.0.exchange.request.path)), which differs in \($0.1.joined(separator: "; "))" } ?? "; the cassettes hold no exchanges"
+            var error = APIError(.notFound, "Not Found", "no recorded exchange for \(request.method.rawValue) \(path)\(summary)")
+            error.extra["candidates"] = .array(candidates.map { entry, differences in
+                ["exchange": .string(entry.label), "name": .string(entry.exchange.name), "differences": .array(differences.map(JSONValue.string))]
+            })
+            var answer = render(error, envelope: .standard)
+            answer.applied.append("replay-miss")
+            return answer
+        case .proxy:
+            guard let forwarder = server.missForwarder else { return nil }
+            let started = Date()
+            do {
+                let forwarded = try await forwarder.forward(
+                    method: request.method.rawValue, uri: request.uri.description, headers: request.headers, body: ByteBuffer(bytes: body)
+                )
+                if let recorder = server.missRecorder {
+                    let exchange = UpstreamForwarder.exchange(
+                        method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: request.headers,
+                        body: body, answer: forwarded, started: started
+                    )
+                    _ = try? recorder.append(Redactor().redact(exchange))
+                }
+                var answer = Answer(status: HTTPResponse.Status(code: forwarded.status), headers: forwarded.fields, body: forwarded.bytes)
+                answer.applied.append("replay-miss-proxied")
+                return answer
+            } catch {
+                var answer = render(APIError(.badGateway, "Server Error", "the upstream \(forwarder.upstream) did not answer: \(error)"), envelope: .standard)
+                answer.applied.append("replay-miss-proxy-failed")
+                return answer
+            }
+        }
     }
 
     private func logBan(_ ban: Jails.Ban) {
@@ -169,6 +226,7 @@ public struct PBXResponder: HTTPResponder {
             }
         }
         for name in PresentedCredentials.fieldNames { fields[name] = nil }
+        if server.replay != nil, let replayed = await replayAnswer(request, body: body, fields: fields) { return replayed }
 
         let apiRequest = APIRequest(method: request.method, path: endpoint.path, fields: fields, clientAddress: client)
         let answer = try endpoint.handler(apiRequest, server)

@@ -1,0 +1,212 @@
+import AsyncHTTPClient
+public import ContractKit
+import Foundation
+public import Hummingbird
+import HTTPTypes
+import JSONSchema
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import ServiceLifecycle
+
+/// What `fakepbx record` is told.
+public struct RecordingConfiguration: Sendable {
+    /// The real server, e.g. `https://pbx.example.com`.
+    public var upstream: String
+    /// The cassette to write (continued when it exists).
+    public var output: String
+    public var host = "127.0.0.1"
+    public var port = 8081
+    public var portFile: String?
+    /// Accept any TLS certificate from the upstream (self-signed staging servers).
+    public var insecure = false
+    /// Also replace phone numbers, IP addresses and domains with consistent stand-ins.
+    public var pseudonymize = false
+    /// Fields and headers to keep unredacted.
+    public var keep: [String] = []
+
+    public init(upstream: String, output: String) {
+        self.upstream = upstream
+        self.output = output
+    }
+}
+
+/// Sends requests to a real server and brings its answers back unchanged (redirects not followed).
+struct UpstreamForwarder: Sendable {
+    let upstream: String
+    let client: HTTPClient
+
+    /// Headers that belong to one connection, not to the exchange.
+    static let hopByHop: Set<String> = ["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "content-length", "host"]
+
+    struct Answer {
+        var status: Int
+        var fields: HTTPFields
+        /// By lower-case name, as a cassette keeps them.
+        var headers: [String: String]
+        var bytes: [UInt8]
+    }
+
+    func forward(method: String, uri: String, headers: HTTPFields, body: ByteBuffer) async throws -> Answer {
+        var outbound = HTTPClientRequest(url: upstream + uri)
+        outbound.method = HTTPMethod(rawValue: method)
+        for field in headers where !UpstreamForwarder.hopByHop.contains(field.name.canonicalName) {
+            outbound.headers.add(name: field.name.rawName, value: field.value)
+        }
+        if body.readableBytes > 0 { outbound.body = .bytes(body) }
+        let answer = try await client.execute(outbound, timeout: .seconds(120))
+        let collected = try await answer.body.collect(upTo: 512 << 20)
+        var result = Answer(status: Int(answer.status.code), fields: HTTPFields(), headers: [:], bytes: Array(collected.readableBytesView))
+        for header in answer.headers where !UpstreamForwarder.hopByHop.contains(header.name.lowercased()) {
+            if let name = HTTPField.Name(header.name) { result.fields.append(HTTPField(name: name, value: header.value)) }
+            let lower = header.name.lowercased()
+            result.headers[lower] = result.headers[lower].map { "\($0), \(header.value)" } ?? header.value
+        }
+        return result
+    }
+
+    /// The exchange as a cassette records it.
+    static func exchange(
+        method: String, path: String, query: String, headers: HTTPFields, body: [UInt8], answer: Answer, started: Date
+    ) -> Exchange {
+        var requestHeaders: [String: String] = [:]
+        for field in headers where !hopByHop.contains(field.name.canonicalName) {
+            requestHeaders[field.name.canonicalName] = requestHeaders[field.name.canonicalName].map { "\($0), \(field.value)" } ?? field.value
+        }
+        return Exchange(
+            name: "\(method) \(path)",
+            request: ExchangeRequest(
+                method: method, path: path, query: query, headers: requestHeaders,
+                form: RecordingResponder.formFields(body, contentType: requestHeaders["content-type"])
+            ),
+            response: ExchangeResponse(status: answer.status, headers: answer.headers, bytes: answer.bytes),
+            timing: .init(startedAt: ISO8601DateFormatter().string(from: started), durationMilliseconds: Date().timeIntervalSince(started) * 1000)
+        )
+    }
+
+    static func makeClient(insecure: Bool) -> HTTPClient {
+        HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(certificateVerification: insecure ? .none : .fullVerification, redirectConfiguration: .disallow)
+        )
+    }
+}
+
+/// A reverse proxy: each request goes to the upstream unchanged, its answer comes back unchanged,
+/// and the exchange, redacted, is appended to the cassette as it completes.
+struct RecordingResponder: HTTPResponder {
+    typealias Context = PBXRequestContext
+    let forwarder: UpstreamForwarder
+    let recorder: CassetteRecorder
+    let redactor: Redactor
+    let logger: Logger
+    let onRecorded: @Sendable (Int, Exchange) -> Void
+
+    func respond(to request: Request, context: PBXRequestContext) async throws -> Response {
+        let started = Date()
+        var request = request
+        let body = try await request.collectBody(upTo: 64 << 20)
+        let answer: UpstreamForwarder.Answer
+        do {
+            answer = try await forwarder.forward(method: request.method.rawValue, uri: request.uri.description, headers: request.headers, body: body)
+        } catch {
+            logger.warning("the upstream did not answer", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            let text = "fakepbx record: the upstream \(forwarder.upstream) did not answer: \(error)\n"
+            return Response(status: .badGateway, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        let exchange = UpstreamForwarder.exchange(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: request.headers,
+            body: Array(body.readableBytesView), answer: answer, started: started
+        )
+        do {
+            let count = try recorder.append(redactor.redact(exchange))
+            onRecorded(count, exchange)
+        } catch {
+            logger.error("cannot write the cassette", metadata: ["file": "\(recorder.path)", "error": "\(error)"])
+        }
+        return Response(status: HTTPResponse.Status(code: answer.status), headers: answer.fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bytes)))
+    }
+
+    /// The body's fields: urlencoded, or a flat JSON object; none for other bodies.
+    static func formFields(_ body: [UInt8], contentType: String?) -> [String: String] {
+        guard !body.isEmpty else { return [:] }
+        let type = contentType?.lowercased() ?? "application/x-www-form-urlencoded"
+        if type.hasPrefix("application/json") {
+            guard case .object(let object)? = try? JSONParser.parse(body) else { return [:] }
+            var fields: [String: String] = [:]
+            for member in object {
+                switch member.value {
+                case .string(let text): fields[member.key] = text
+                case .number(let number): fields[member.key] = number.literal
+                case .bool(let flag): fields[member.key] = flag ? "true" : "false"
+                default: fields[member.key] = member.value.serialized()
+                }
+            }
+            return fields
+        }
+        if type.hasPrefix("application/x-www-form-urlencoded") { return FormEncoding.decode(String(decoding: body, as: UTF8.self)) }
+        return [:]
+    }
+}
+
+/// Builds the recording proxy of `fakepbx record`.
+/// - Parameters:
+///   - onListening: called with where the proxy listens.
+///   - onRecorded: called after each exchange is written, with the cassette's count.
+/// - Throws: `ContractError` when the cassette exists but is not one, or the upstream is not a URL.
+public func buildRecordingProxy(
+    configuration: RecordingConfiguration,
+    logger: Logger,
+    onListening: @escaping @Sendable (ListeningInfo) async -> Void = { _ in },
+    onRecorded: @escaping @Sendable (Int, Exchange) -> Void = { _, _ in }
+) throws -> some ApplicationProtocol {
+    let upstream = configuration.upstream.hasSuffix("/") ? String(configuration.upstream.dropLast()) : configuration.upstream
+    guard let url = URL(string: upstream), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+        throw ContractError(.invalidArgument, "'\(configuration.upstream)' is not an http:// or https:// URL", at: "--upstream")
+    }
+    let recorder = try CassetteRecorder(
+        path: configuration.output, name: URL(fileURLWithPath: configuration.output).deletingPathExtension().lastPathComponent,
+        source: "recorded from \(upstream)"
+    )
+    let client = UpstreamForwarder.makeClient(insecure: configuration.insecure)
+    let responder = RecordingResponder(
+        forwarder: UpstreamForwarder(upstream: upstream, client: client), recorder: recorder,
+        redactor: Redactor(pseudonymize: configuration.pseudonymize, keep: Set(configuration.keep)), logger: logger, onRecorded: onRecorded
+    )
+    let host = configuration.host
+    let portFile = configuration.portFile
+    return Application(
+        responder: responder,
+        configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
+        services: [HTTPClientService(client: client)],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            if let portFile { try? Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic) }
+            await onListening(ListeningInfo(host: host, port: port))
+        },
+        logger: logger
+    )
+}
+
+/// Shuts the proxy's HTTP client down with the application.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+    func run() async throws {
+        try? await gracefulShutdown()
+        try? await client.shutdown()
+    }
+}
+
+/// Builds and runs the recording proxy until SIGINT or SIGTERM: what `fakepbx record` does.
+/// - Throws: `ContractError` before listening for a bad cassette or upstream; the server's error when
+///   it cannot listen.
+public func record(
+    configuration: RecordingConfiguration,
+    logger: Logger,
+    onListening: @escaping @Sendable (ListeningInfo) async -> Void,
+    onRecorded: @escaping @Sendable (Int, Exchange) -> Void
+) async throws {
+    let application = try buildRecordingProxy(configuration: configuration, logger: logger, onListening: onListening, onRecorded: onRecorded)
+    try await runUntilSignalled(application, logger: logger)
+}

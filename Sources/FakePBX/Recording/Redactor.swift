@@ -1,0 +1,163 @@
+public import ContractKit
+import Foundation
+import JSONSchema
+import Synchronization
+
+/// Takes secrets out of exchanges before anything reaches disk, replacing each distinct value with
+/// a stable placeholder (`REDACTED-password-1`), so the same secret reads the same everywhere and
+/// replay still matches. With `pseudonymize`, phone numbers, IPv4 addresses and domain names are
+/// replaced too, by consistent, format-preserving stand-ins.
+public final class Redactor: Sendable {
+    /// Field, member and header names whose values are secrets.
+    public static let secretNames: Set<String> = [
+        "password", "key", "api_key", "apikey", "access_hash", "accesshash", "gateway_password", "extension_password",
+        "secret", "token", "api_token", "session", "session_id", "phpsessid", "csrf", "csrf_token", "authorization",
+        "proxy-authorization", "cookie", "set-cookie", "x-api-key",
+    ]
+    /// Members that name a domain, for pseudonymization.
+    static let domainNames: Set<String> = [
+        "domain_name", "tenant_domain", "domain", "gateway_domain", "proxy", "realm", "from_domain", "accountcode",
+        "user_context", "context", "dialplan_context", "destination_context",
+    ]
+    public static let placeholderPrefix = "REDACTED-"
+
+    public let pseudonymize: Bool
+    /// Names the user opted out of redaction (`--keep FIELD`).
+    public let keep: Set<String>
+    private let mappings = Mutex<(secrets: [String: String], counters: [String: Int], stand: [String: String])>(([:], [:], [:]))
+
+    public init(pseudonymize: Bool = false, keep: Set<String> = []) {
+        self.pseudonymize = pseudonymize
+        self.keep = Set(keep.map { $0.lowercased() })
+    }
+
+    public func redact(_ exchange: Exchange) -> Exchange {
+        var exchange = exchange
+        exchange.request.headers = redact(headers: exchange.request.headers)
+        exchange.request.form = redact(fields: exchange.request.form)
+        if !exchange.request.query.isEmpty {
+            let fields = redact(fields: FormEncoding.decode(exchange.request.query))
+            exchange.request.query = FormEncoding.encode(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        }
+        if var response = exchange.response {
+            response.headers = redact(headers: response.headers)
+            switch response.body {
+            case .json(let value): response.body = .json(redact(value, key: nil))
+            case .text(let text): response.body = .text(pseudonymize ? pseudonymizeText(text) : text)
+            case .empty: break
+            }
+            exchange.response = response
+        }
+        return exchange
+    }
+
+    private func isSecret(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return Redactor.secretNames.contains(lower) && !keep.contains(lower)
+    }
+
+    private func redact(headers: [String: String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for (name, value) in headers {
+            result[name] = isSecret(name) ? placeholder(for: value, kind: name.lowercased()) : value
+        }
+        return result
+    }
+
+    private func redact(fields: [String: String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for (name, value) in fields { result[name] = scrub(value, key: name) }
+        return result
+    }
+
+    private func redact(_ value: JSONValue, key: String?) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var copy = JSONObject()
+            for member in object { copy[member.key] = redact(member.value, key: member.key) }
+            return .object(copy)
+        case .array(let items):
+            return .array(items.map { redact($0, key: key) })
+        case .string(let text):
+            return .string(scrub(text, key: key))
+        default:
+            return value
+        }
+    }
+
+    /// A string value named `key`: a secret's placeholder, a pseudonym, or the value.
+    private func scrub(_ text: String, key: String?) -> String {
+        if let key, isSecret(key), !text.isEmpty { return placeholder(for: text, kind: key.lowercased()) }
+        guard pseudonymize, !text.isEmpty, !(key.map { keep.contains($0.lowercased()) } ?? false) else { return text }
+        if let key, Redactor.domainNames.contains(key.lowercased()), !text.hasPrefix(Redactor.placeholderPrefix) {
+            return pseudonymizeText(domainStandIn(text))
+        }
+        return pseudonymizeText(text)
+    }
+
+    private func placeholder(for secret: String, kind: String) -> String {
+        mappings.withLock { state in
+            let id = "\(kind)\u{0}\(secret)"
+            if let known = state.secrets[id] { return known }
+            let number = (state.counters[kind] ?? 0) + 1
+            state.counters[kind] = number
+            let value = "\(Redactor.placeholderPrefix)\(kind)-\(number)"
+            state.secrets[id] = value
+            return value
+        }
+    }
+
+    // MARK: - Pseudonyms
+
+    // Regex values are immutable once built; matching does not mutate them.
+    nonisolated(unsafe) private static let ipv4 = /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/
+    nonisolated(unsafe) private static let phone = /\+?\b\d{7,15}\b/
+
+    /// Phone numbers and IPv4 addresses inside `text`, replaced consistently; known domains too.
+    private func pseudonymizeText(_ text: String) -> String {
+        var result = text.replacing(Redactor.ipv4) { match in standIn(String(match.output), kind: "ip") }
+        result = result.replacing(Redactor.phone) { match in standIn(String(match.output), kind: "phone") }
+        let domains = mappings.withLock { $0.stand.filter { $0.key.hasPrefix("domain\u{0}") } }
+        for (id, replacement) in domains {
+            let original = String(id.dropFirst("domain\u{0}".count))
+            if result.contains(original) { result = result.replacingOccurrences(of: original, with: replacement) }
+        }
+        return result
+    }
+
+    private func domainStandIn(_ domain: String) -> String {
+        // host:port keeps its port; an IP address is handled as an address.
+        let host = domain.split(separator: ":", maxSplits: 1).first.map(String.init) ?? domain
+        guard host.contains("."), host.contains(where: \.isLetter) else { return domain }
+        return standIn(host, kind: "domain") + domain.dropFirst(host.count)
+    }
+
+    /// A consistent stand-in for `value`: same length and shape for numbers, documentation ranges
+    /// for addresses (RFC 5737), `tenant-N.example.net` for domains.
+    private func standIn(_ value: String, kind: String) -> String {
+        if value.hasPrefix(Redactor.placeholderPrefix) { return value }
+        return mappings.withLock { state in
+            let id = "\(kind)\u{0}\(value)"
+            if let known = state.stand[id] { return known }
+            let number = (state.counters["stand-\(kind)"] ?? 0) + 1
+            state.counters["stand-\(kind)"] = number
+            let replacement: String
+            switch kind {
+            case "ip":
+                replacement = "198.51.100.\(number % 254 + 1)"
+            case "phone":
+                // Keep a leading + and the first digit (country or trunk prefix), then a counter.
+                let plus = value.hasPrefix("+") ? "+" : ""
+                let digits = value.filter(\.isNumber)
+                let keepCount = min(1, digits.count)
+                let rest = String(number)
+                let fill = max(0, digits.count - keepCount - rest.count)
+                replacement = plus + digits.prefix(keepCount) + String(repeating: "5", count: fill) + rest.suffix(digits.count - keepCount)
+            default:
+                replacement = "tenant-\(number).example.net"
+            }
+            state.stand[id] = replacement
+            return replacement
+        }
+    }
+}

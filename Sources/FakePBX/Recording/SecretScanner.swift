@@ -1,0 +1,63 @@
+public import ContractKit
+import Foundation
+import JSONSchema
+
+/// Looks for secrets that survived redaction in a cassette: a secret-named field, member or header
+/// whose value is not a placeholder, or a credential pattern in any text.
+public enum SecretScanner {
+    /// A secret found, located by exchange and JSON pointer into the cassette.
+    public struct Finding: Sendable, Hashable, CustomStringConvertible {
+        public var location: String
+        public var message: String
+        public var description: String { "\(location): \(message)" }
+    }
+
+    nonisolated(unsafe) private static let patterns: [(Regex<Substring>, String)] = [
+        (/(?i)(?:password|passwd|api_key|access_hash)=(?!REDACTED-)[^&\s"]+/, "a credential in a query-like string"),
+        (/(?i)\bBasic\s+(?!REDACTED-)[A-Za-z0-9+\/=]{8,}/, "an HTTP Basic credential"),
+        (/(?i)\bBearer\s+(?!REDACTED-)[A-Za-z0-9._~+\/=-]{8,}/, "a bearer token"),
+    ]
+
+    public static func scan(_ cassette: Cassette) -> [Finding] {
+        var findings: [Finding] = []
+        for (index, exchange) in cassette.exchanges.enumerated() {
+            let base = "/exchanges/\(index)"
+            func check(name: String, value: String, at pointer: String) {
+                if Redactor.secretNames.contains(name.lowercased()), !value.isEmpty, !value.hasPrefix(Redactor.placeholderPrefix) {
+                    findings.append(Finding(location: pointer, message: "'\(name)' holds a value that is not redacted"))
+                }
+                for (pattern, what) in patterns where value.contains(pattern) {
+                    findings.append(Finding(location: pointer, message: "\(what) survives in the text"))
+                }
+            }
+            for (name, value) in exchange.request.headers { check(name: name, value: value, at: "\(base)/request/headers/\(JSONPointer.escape(name))") }
+            for (name, value) in exchange.request.form { check(name: name, value: value, at: "\(base)/request/form/\(JSONPointer.escape(name))") }
+            for (name, value) in FormEncoding.decode(exchange.request.query) { check(name: name, value: value, at: "\(base)/request/query") }
+            if let response = exchange.response {
+                for (name, value) in response.headers { check(name: name, value: value, at: "\(base)/response/headers/\(JSONPointer.escape(name))") }
+                switch response.body {
+                case .json(let document):
+                    walk(document, name: "", pointer: "\(base)/response/body", check: check)
+                case .text(let text):
+                    check(name: "", value: text, at: "\(base)/response/text")
+                case .empty:
+                    break
+                }
+            }
+        }
+        return findings
+    }
+
+    private static func walk(_ value: JSONValue, name: String, pointer: String, check: (String, String, String) -> Void) {
+        switch value {
+        case .object(let object):
+            for member in object { walk(member.value, name: member.key, pointer: "\(pointer)/\(JSONPointer.escape(member.key))", check: check) }
+        case .array(let items):
+            for (index, item) in items.enumerated() { walk(item, name: name, pointer: "\(pointer)/\(index)", check: check) }
+        case .string(let text):
+            check(name, text, pointer)
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import ContractKit
+import FakePBX
+import Foundation
+import Logging
+
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record a real PBX through a reverse proxy, secrets redacted, into a cassette.",
+        discussion: """
+            Point the billing client at the proxy instead of the PBX. Every request goes to the upstream, the \
+            answer comes back unchanged, and each exchange is appended to the cassette as it completes, the \
+            file rewritten atomically each time (an existing cassette is continued). Passwords, API keys, \
+            access hashes, Authorization headers, cookies and session tokens become stable placeholders \
+            before anything reaches disk. Stop with Ctrl-C.
+            """
+    )
+
+    @Option(help: "The real server, e.g. https://pbx.example.com.") var upstream: String
+    @Option(help: "The cassette to write, e.g. Recordings/staging.json.") var out: String
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on; 0 picks a free one (default 8081).") var port: Int = 8081
+    @Option(help: "Write the bound port to this file once listening.") var portFile: String?
+    @Flag(help: "Accept any TLS certificate from the upstream (self-signed staging servers).") var insecure = false
+    @Flag(help: "Also replace phone numbers, IP addresses and domains with consistent, format-preserving stand-ins.")
+    var pseudonymize = false
+    @Option(help: "A field or header to keep unredacted (repeatable).") var keep: [String] = []
+    @Option(help: "trace | debug | info | notice | warning | error | critical (default warning).") var logLevel: String = "warning"
+
+    func run() async throws {
+        var configuration = RecordingConfiguration(upstream: upstream, output: out)
+        configuration.host = host
+        configuration.port = port
+        configuration.portFile = portFile
+        configuration.insecure = insecure
+        configuration.pseudonymize = pseudonymize
+        configuration.keep = keep
+        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "fakepbx-record")
+        let target = upstream
+        let output = out
+        do {
+            try await record(
+                configuration: configuration, logger: logger,
+                onListening: { info in
+                    FileHandle.standardOutput.write(Data("fakepbx recording on \(info.url) -> \(target), into \(output)\n".utf8))
+                },
+                onRecorded: { count, exchange in
+                    let status = exchange.response.map { String($0.status) } ?? "-"
+                    FileHandle.standardError.write(Data("recorded \(count) exchanges; last: \(exchange.request.method) \(exchange.request.path) \(status)\n".utf8))
+                }
+            )
+        } catch let error as ContractError {
+            printError("\(error)")
+            throw ExitCode(2)
+        } catch {
+            printError("fakepbx record stopped: \(error) (is \(host):\(port) free?)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct RecordingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recording",
+        abstract: "Work with recorded cassettes.",
+        subcommands: [Scan.self]
+    )
+
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fail when a secret survives in a cassette (exit 0 clean, 1 secrets found, 2 unreadable)."
+        )
+
+        @Argument(help: "Cassette files.") var files: [String]
+
+        func run() throws {
+            var found = false
+            for file in files {
+                let cassette: Cassette
+                do {
+                    cassette = try Cassette.load(contentsOf: file)
+                } catch {
+                    printError("\(error)")
+                    throw ExitCode(2)
+                }
+                let findings = SecretScanner.scan(cassette)
+                if findings.isEmpty {
+                    print("\(file): clean (\(cassette.exchanges.count) exchanges)")
+                } else {
+                    found = true
+                    for finding in findings { print("\(file)#\(finding)") }
+                }
+            }
+            if found { throw ExitCode.failure }
+        }
+    }
+}

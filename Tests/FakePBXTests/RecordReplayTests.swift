@@ -1,0 +1,132 @@
+import ContractKit
+import FakePBX
+import Foundation
+import JSONSchema
+import TestSupport
+import Testing
+
+/// Record through the proxy against a second fakepbx as the upstream, then replay.
+@Suite("Record and replay")
+struct RecordReplayTests {
+    static let calls: [(String, [String: String])] = [
+        ("/app/status/index.php", [:]),
+        ("/app/registrations/check_registration.php", ["extension": "1001", "tenant_domain": "yourdomain.com"]),
+        ("/app/extensions/manage_extension.php", ["action": "create", "extension": "1091", "domain_name": "yourdomain.com"]),
+        ("/app/extensions/manage_extension.php", ["action": "create", "extension": "1091", "domain_name": "yourdomain.com"]),
+        ("/app/xml_cdr/export_cdr.php", ["date_start": "2026-11-20", "date_end": "2026-11-20", "domain_name": "yourdomain.com"]),
+    ]
+
+    @Test func recordedTrafficIsRedactedAndReplaysIdentically() async throws {
+        try await withTemporaryDirectory { dir in
+            let cassette = dir.appendingPathComponent("staging.json").path
+            // Record: the client talks to the proxy; the proxy talks to an upstream fakepbx.
+            let proxied: [HTTPResult] = try await withFakePBX { (upstream: TestServer) async throws in
+                try await withRecordingProxy(RecordingConfiguration(upstream: "http://127.0.0.1:\(upstream.port)", output: cassette)) { port in
+                    var answers: [HTTPResult] = []
+                    for (path, fields) in Self.calls { answers.append(try await RawHTTPClient.post(port: port, path: path, fields)) }
+                    return answers
+                }
+            }
+            #expect(proxied.map(\.status) == [200, 200, 200, 409, 200])
+            let created = try proxied[2].json()
+            let secret = try #require(created["password"] as? String)
+
+            // Nothing secret reached the file.
+            let text = try String(contentsOfFile: cassette, encoding: .utf8)
+            #expect(!text.contains("your-password") && !text.contains(secret))
+            let recorded = try Cassette.load(contentsOf: cassette)
+            #expect(recorded.exchanges.count == 5)
+            #expect(SecretScanner.scan(recorded).isEmpty)
+            #expect(recorded.exchanges[0].request.form["password"] == "REDACTED-password-1")
+            #expect(recorded.exchanges[2].response?.body.jsonValue?["password"]?.stringValue?.hasPrefix("REDACTED-password-") == true)
+
+            // Replay: identical answers, repeated requests in recorded order, then the last repeats.
+            try await withFakePBX({ $0.replayCassettes = [cassette]; $0.replayMiss = .error }) { (server: TestServer) async throws in
+                var replayed: [HTTPResult] = []
+                for (path, fields) in Self.calls { replayed.append(try await server.post(path, fields)) }
+                #expect(replayed.map(\.status) == [200, 200, 200, 409, 200])
+                for index in [0, 1, 3, 4] { #expect(replayed[index].text == proxied[index].text, "exchange \(index + 1)") }
+                #expect(try replayed[2].json()["extension"] as? NSDictionary == created["extension"] as? NSDictionary)
+                #expect(try await server.post(Self.calls[2].0, Self.calls[2].1).status == 409)
+
+                // A miss: 404 naming the nearest recorded exchange and how it differs.
+                let miss = try await server.post(Self.calls[2].0, ["action": "create", "extension": "1092", "domain_name": "yourdomain.com"])
+                #expect(miss.status == 404)
+                #expect(miss.text.contains("extension: recorded '1091', requested '1092'"), "\(miss.text)")
+
+                let listing = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/replay").json()
+                #expect(listing["served"] as? Int == 6 && listing["missed"] as? Int == 1)
+                #expect((listing["recent"] as? [[String: Any]])?.first?["served_by"] as? String == "replay:staging#1")
+            }
+
+            // The emulator answers misses by default.
+            try await withFakePBX({ $0.replayCassettes = [cassette] }) { (server: TestServer) async throws in
+                let emulated = try await server.post(Self.calls[2].0, ["action": "create", "extension": "1093", "domain_name": "yourdomain.com"])
+                #expect(emulated.status == 200)
+            }
+        }
+    }
+
+    @Test func pseudonymizedRecordingsAreConsistent() async throws {
+        try await withTemporaryDirectory { dir in
+            let cassette = dir.appendingPathComponent("p.json").path
+            var configuration = RecordingConfiguration(upstream: "", output: cassette)
+            configuration.pseudonymize = true
+            try await withFakePBX { (upstream: TestServer) async throws in
+                configuration.upstream = "http://127.0.0.1:\(upstream.port)"
+                try await withRecordingProxy(configuration) { port in
+                    _ = try await RawHTTPClient.post(port: port, path: "/app/extensions/manage_extension.php", ["action": "list", "domain_name": "yourdomain.com"])
+                    _ = try await RawHTTPClient.post(port: port, path: "/app/destinations/manage_destinations.php", ["action": "list"])
+                }
+            }
+            let text = try String(contentsOfFile: cassette, encoding: .utf8)
+            #expect(!text.contains("5192229000"), "a phone number survived")
+            #expect(!text.contains("yourdomain.com"), "a domain survived")
+            let recorded = try Cassette.load(contentsOf: cassette)
+            let domain = recorded.exchanges[0].request.form["domain_name"]
+            #expect(domain?.hasSuffix(".example.net") == true)
+            // The same domain gets the same stand-in in the answer.
+            let first = recorded.exchanges[0].response?.body.jsonValue?["extensions"]?.arrayValue?.first
+            #expect(first?["domain_name"]?.stringValue == domain)
+        }
+    }
+
+    @Test func aKillDuringRecordingLeavesAValidCassette() async throws {
+        try await withTemporaryDirectory { dir in
+            let cassette = dir.appendingPathComponent("killed.json").path
+            let portFile = dir.appendingPathComponent("port").path
+            try await withFakePBX { (upstream: TestServer) async throws in
+                let recorder = try LaunchedProcess(try fakepbxExecutable(), [
+                    "record", "--upstream", "http://127.0.0.1:\(upstream.port)", "--out", cassette, "--port", "0", "--port-file", portFile,
+                ])
+                _ = try await recorder.waitForLines(1)
+                let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+                for _ in 1...3 { #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:]).status == 200) }
+                recorder.signal(SIGKILL)
+                _ = try await recorder.waitForExit(timeout: .seconds(5))
+                #expect(recorder.standardError.contains("recorded 3 exchanges; last: POST /app/status/index.php 200"))
+            }
+            let survived = try Cassette.load(contentsOf: cassette)
+            #expect(survived.exchanges.count == 3)
+            let scan = try await runProcess(try fakepbxExecutable(), ["recording", "scan", cassette])
+            #expect(scan.status == 0, "\(scan.stdout)")
+        }
+    }
+
+    @Test func scanFindsSecretsThatSurvive() async throws {
+        let leaky = Cassette(name: "leaky", exchanges: [
+            Exchange(
+                name: "x", request: ExchangeRequest(method: "POST", path: "/app/status/index.php", headers: ["Authorization": "Basic YWRtaW46c2VjcmV0"], form: ["password": "hunter2"]),
+                response: ExchangeResponse(status: 200, body: .json(["note": "call back with password=hunter2"]))
+            ),
+        ])
+        let findings = SecretScanner.scan(leaky).map(\.description)
+        #expect(findings.contains("/exchanges/0/request/form/password: 'password' holds a value that is not redacted"))
+        #expect(findings.contains { $0.hasPrefix("/exchanges/0/request/headers/authorization:") })
+        #expect(findings.contains("/exchanges/0/response/body/note: a credential in a query-like string survives in the text"))
+    }
+}
+
+extension ExchangeResponse.Body {
+    var jsonValue: JSONValue? { if case .json(let value) = self { value } else { nil } }
+}
