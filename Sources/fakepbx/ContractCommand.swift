@@ -12,7 +12,7 @@ struct ContractCommand: AsyncParsableCommand {
             uses an adapted copy instead. Exit codes: 0 every contract holds, 1 violations, 2 usage error or \
             target unreachable.
             """,
-        subcommands: [Run.self, Check.self, OpenAPI.self, List.self]
+        subcommands: [Run.self, Check.self, Diff.self, OpenAPI.self, List.self]
     )
 
     /// Options every contract subcommand shares.
@@ -131,6 +131,34 @@ struct ContractCommand: AsyncParsableCommand {
                 }
             }
             try reports.finish(catalog.check(cassettes: loaded))
+        }
+    }
+
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare two cassettes (before and after an upgrade): operations, fields, types, statuses.",
+            discussion: """
+                Breaking: an operation or field gone, a field retyped, a boolean that became a string (or back),                 a change of statuses. Not breaking (listed as notes): an operation or field added. Exit 1 on any                 breaking difference.
+                """
+        )
+
+        @Argument(help: "The cassette recorded before.") var old: String
+        @Argument(help: "The cassette recorded after.") var new: String
+        @OptionGroup var common: Common
+        @OptionGroup var reports: Reports
+
+        func run() throws {
+            let catalog = try common.catalog()
+            let before: Cassette
+            let after: Cassette
+            do {
+                before = try Cassette.load(contentsOf: old)
+                after = try Cassette.load(contentsOf: new)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+            try reports.finish(CassetteDiff.report(old: (old, before), new: (new, after), catalog: catalog))
         }
     }
 

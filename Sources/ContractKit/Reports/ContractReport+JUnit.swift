@@ -15,9 +15,12 @@ extension ContractReport {
             for check in suite.checks {
                 let classname = "contracts.\(suite.name)" + (check.operation.map { ".\($0)" } ?? "")
                 xml += "    <testcase classname=\"\(escape(classname))\" name=\"\(escape(check.name))\" time=\"\(seconds(check.durationSeconds))\""
+                let notes = check.notes.isEmpty ? "" : "      <system-out>\(escape(check.notes.joined(separator: "\n")))</system-out>\n"
                 switch check.outcome {
-                case .passed:
+                case .passed where notes.isEmpty:
                     xml += "/>\n"
+                case .passed:
+                    xml += ">\n\(notes)    </testcase>\n"
                 case .skipped(let reason):
                     xml += ">\n      <skipped message=\"\(escape(reason))\"/>\n    </testcase>\n"
                 case .error(let message):
@@ -27,7 +30,7 @@ extension ContractReport {
                     let message = violations.count == 1 ? first : "\(violations.count) violations; first: \(first)"
                     xml += ">\n      <failure type=\"contract-violation\" message=\"\(escape(message))\">"
                     xml += escape(violations.map(ContractReport.detail).joined(separator: "\n"))
-                    xml += "</failure>\n    </testcase>\n"
+                    xml += "</failure>\n\(notes)    </testcase>\n"
                 }
             }
             xml += "  </testsuite>\n"

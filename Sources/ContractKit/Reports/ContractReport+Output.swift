@@ -19,6 +19,7 @@ extension ContractReport {
                 "checks": .array(suite.checks.map { check in
                     var object: JSONObject = ["name": .string(check.name)]
                     if let operation = check.operation { object["operation"] = .string(operation) }
+                    if !check.notes.isEmpty { object["notes"] = .array(check.notes.map(JSONValue.string)) }
                     switch check.outcome {
                     case .passed:
                         object["outcome"] = "passed"
@@ -47,6 +48,7 @@ extension ContractReport {
         var lines: [String] = []
         for suite in suites {
             for check in suite.checks {
+                for note in check.notes { lines.append("NOTE \(suite.name): \(note)") }
                 switch check.outcome {
                 case .failed(let violations):
                     lines.append("FAIL \(suite.name): \(check.name)" + (check.operation.map { " [\($0)]" } ?? ""))

@@ -18,6 +18,8 @@ public struct ContractReport: Sendable {
         public var operation: String?
         public var outcome: Outcome
         public var durationSeconds: Double
+        /// Findings that do not fail the check (a field added between versions).
+        public var notes: [String] = []
 
         public init(name: String, operation: String?, outcome: Outcome, durationSeconds: Double = 0) {
             self.name = name

@@ -1,0 +1,67 @@
+import ContractKit
+import Foundation
+import JSONSchema
+import TestSupport
+import Testing
+
+@Suite("contract diff")
+struct CassetteDiffTests {
+    static func exchange(_ path: String, _ status: Int, _ body: String, form: [String: String] = [:]) throws -> Exchange {
+        Exchange(
+            name: path, request: ExchangeRequest(method: "POST", path: path, form: form),
+            response: ExchangeResponse(status: status, headers: ["content-type": "application/json"], body: .json(try JSONParser.parse(body)))
+        )
+    }
+
+    static func pair() throws -> (Cassette, Cassette) {
+        let old = Cassette(name: "before", exchanges: [
+            try exchange("/app/status/index.php", 200, #"{"status":"success","message":"ok","version":"5.4.9","uptime":"1 days, 2 hours","active_calls":5}"#),
+            try exchange("/app/gateways/provision_list.php", 200, #"{"status":"success","message":"ok","gateways":[{"gateway_name":"a","gateway_enabled":true}]}"#),
+            try exchange("/app/xml_cdr/export_cdr.php", 200, #"{"status":"success","message":"ok","total_records":3}"#, form: ["date_start": "2026-01-01", "date_end": "2026-01-02"]),
+            try exchange("/app/xml_cdr/chkcon.php", 200, #"{"success":1,"message":"API Access Granted: Whitelisted IP"}"#),
+        ])
+        let new = Cassette(name: "after", exchanges: [
+            try exchange("/app/status/index.php", 200, #"{"status":"success","message":"ok","version":"5.5.1","load":"0.3","active_calls":"5"}"#),
+            try exchange("/app/gateways/provision_list.php", 200, #"{"status":"success","message":"ok","gateways":[{"gateway_name":"a","gateway_enabled":"true"}]}"#),
+            try exchange("/app/xml_cdr/check_cdrs.php", 200, #"{"status":"success","message":"ok"}"#, form: ["date_start": "2026-01-01", "date_end": "2026-01-02"]),
+            try exchange("/app/xml_cdr/chkcon.php", 403, #"{"success":0,"message":"API Access Denied: Only whitelisted IPs may access this endpoint."}"#),
+        ])
+        return (old, new)
+    }
+
+    @Test func everyPlantedChangeIsReported() throws {
+        let (old, new) = try Self.pair()
+        let changes = CassetteDiff.compare(old: old, new: new, catalog: try ContractCatalog.embedded()).map(\.description)
+        #expect(changes.contains("status /active_calls: type changed from integer to string"))
+        #expect(changes.contains("status /uptime: field removed (was string)"))
+        #expect(changes.contains("status /load: new field (string)"))
+        #expect(changes.contains("provision_list /gateways/*/gateway_enabled: a boolean became a string (boolean → string 'true'/'false')"))
+        #expect(changes.contains("export_cdr: no longer seen"))
+        #expect(changes.contains("check_cdrs: new operation"))
+        #expect(changes.contains("chkcon: statuses changed from 200 to 403"))
+        #expect(changes.count == 7, "\(changes)")
+        // The same traffic twice differs in nothing.
+        #expect(CassetteDiff.compare(old: old, new: old).isEmpty)
+    }
+
+    @Test func theCommandExitsOneOnBreakingChangesWithReports() async throws {
+        let (old, new) = try Self.pair()
+        try await withTemporaryDirectory { dir in
+            let before = dir.appendingPathComponent("before.json").path
+            let after = dir.appendingPathComponent("after.json").path
+            try old.write(to: before)
+            try new.write(to: after)
+            let junit = dir.appendingPathComponent("diff.xml").path
+            let binary = try fakepbxExecutable()
+            let result = try await runProcess(binary, ["contract", "diff", before, after, "--junit", junit])
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("NOTE diff: status /load: new field (string)"))
+            #expect(result.stdout.contains("FAIL diff: provision_list [provision_list]"))
+            let xml = try String(contentsOfFile: junit, encoding: .utf8)
+            #expect(xml.contains("<system-out>status /load: new field (string)</system-out>"))
+            #expect(xml.contains("failures=\"4\""), "\(xml)")
+            let same = try await runProcess(binary, ["contract", "diff", before, before])
+            #expect(same.status == 0)
+        }
+    }
+}
