@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "fakepbxTests",
-            dependencies: ["fakepbx", "ContractKit", "TestSupport"],
+            dependencies: ["fakepbx", "ContractKit", "JSONSchema", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

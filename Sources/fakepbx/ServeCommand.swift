@@ -46,6 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Addresses (CIDR) never banned, as fail2ban's ignoreip.") var ignoreip: [String] = []
     @Option(help: "Append each failed login to this file as FusionPBX's auth.log line (for a real fail2ban).") var authLog: String?
     @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/).") var adminToken: String?
+    @Option(help: "Reproduce a bundle (fakepbx bundle create): its version, frozen clock, state, scenarios and recordings; flags win.")
+    var bundle: String?
     @Option(parsing: .upToNextOption, help: "Answer from these cassettes (recorded exchanges) before the emulator.")
     var replay: [String] = []
     @Option(help: "With --replay, when no recorded exchange matches: emulate (default), error (404 with the nearest candidates) or proxy (to --upstream).")
@@ -89,6 +91,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     func makeConfiguration(_ env: EnvironmentValues) throws -> FakePBXConfiguration {
         var configuration = FakePBXConfiguration()
+        if let path = env.resolve(bundle, "FAKEPBX_BUNDLE") {
+            do {
+                try ReproductionBundle.load(contentsOf: path).apply(to: &configuration, source: path)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(2)
+            }
+        }
         let scenarioFiles = scenario.isEmpty
             ? (env.resolve(nil, "FAKEPBX_SCENARIO").map { $0.split(separator: ",").map(String.init) } ?? []) : scenario
         for file in scenarioFiles {
@@ -151,7 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
         default:
             throw ValidationError("--on-miss: '\(miss)' is not valid; expected emulate, error or proxy")
         }
-        if configuration.replayCassettes.isEmpty, onMiss != nil || recordMisses != nil {
+        if configuration.replayCassettes.isEmpty, configuration.replayLoaded.isEmpty, onMiss != nil || recordMisses != nil {
             throw ValidationError("--on-miss and --record-misses apply with --replay CASSETTE")
         }
         return configuration

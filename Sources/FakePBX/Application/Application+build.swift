@@ -31,7 +31,8 @@ public func buildApplication(
         whitelistContent = data
         whitelist = try Whitelist(parsing: String(decoding: data, as: UTF8.self), source: path)
     }
-    let dataset = try configuration.dataFile.map(Dataset.load(contentsOf:)) ?? .defaultDataset(now: clock.epochSeconds)
+    let startNow = configuration.frozenClock.map { Int($0) } ?? clock.epochSeconds
+    let dataset = try configuration.dataset ?? configuration.dataFile.map(Dataset.load(contentsOf:)) ?? .defaultDataset(now: startNow)
 
     let policy = AccessPolicy(
         whitelist: whitelist, credentials: configuration.credentials, profile: configuration.authProfile,
@@ -41,8 +42,8 @@ public func buildApplication(
         ClientVerifier(mode: mode, catalog: try ContractCatalog.load(folder: configuration.contractsFolder))
     }
     var replay: ReplayStore?
-    if !configuration.replayCassettes.isEmpty {
-        var cassettes: [(path: String, cassette: Cassette)] = []
+    if !configuration.replayCassettes.isEmpty || !configuration.replayLoaded.isEmpty {
+        var cassettes: [(path: String, cassette: Cassette)] = configuration.replayLoaded
         for path in configuration.replayCassettes { cassettes.append((path, try Cassette.load(contentsOf: path))) }
         if case .proxy(_, let recordTo?) = configuration.replayMiss, FileManager.default.fileExists(atPath: recordTo) {
             _ = try Cassette.load(contentsOf: recordTo)  // refuse to start on a file that is not a cassette
@@ -50,6 +51,10 @@ public func buildApplication(
         replay = ReplayStore(cassettes: cassettes, volatile: Set(configuration.volatileFields), missPolicy: configuration.replayMiss)
     }
     let virtualClock = VirtualClock(base: clock)
+    if let frozen = configuration.frozenClock {
+        virtualClock.set(to: frozen)
+        virtualClock.freeze()
+    }
     let policies = try SecurityPolicies(configuration)
     let server = PBXServer(
         store: TenantStore(dataset), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,

@@ -1,4 +1,5 @@
 public import Logging
+public import ContractKit
 
 /// Everything `fakepbx serve` can be told.
 public struct FakePBXConfiguration: Sendable {
@@ -45,6 +46,12 @@ public struct FakePBXConfiguration: Sendable {
     public var scenarios: [Scenario] = []
     /// Cassettes to answer from (`--replay`).
     public var replayCassettes: [String] = []
+    /// Cassettes already loaded (a bundle's), answered from after `replayCassettes`.
+    public var replayLoaded: [(path: String, cassette: Cassette)] = []
+    /// A dataset replacing the embedded one and `dataFile` (a bundle's state).
+    public var dataset: Dataset?
+    /// Start the clock frozen at this instant (epoch seconds; a bundle's clock).
+    public var frozenClock: Double?
     /// What a request no cassette answers gets (`--on-miss`).
     public var replayMiss: ReplayMissPolicy = .emulate
     /// Fields ignored when matching recorded requests (`--volatile`).

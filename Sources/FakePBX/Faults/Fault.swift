@@ -110,7 +110,8 @@ public struct Fault: Sendable {
 
     /// Reads a fault document; `now` anchors relative windows (`after`, `for`) and `index` names
     /// faults without an id.
-    public init(_ document: JSONValue, pointer: String = "", now: Double, index: Int = 0) throws(SpecError) {
+    /// `defaultSeed` seeds a `probability` that names no seed of its own (a bundle's seed).
+    public init(_ document: JSONValue, pointer: String = "", now: Double, index: Int = 0, defaultSeed: UInt64 = 1) throws(SpecError) {
         let reader = SpecReader(document, pointer: pointer)
         try reader.rejectUnknown(["id", "type", "status", "body", "ms", "jitter", "bytes", "seconds", "rate", "content_type", "version", "match", "when"])
         let type = try reader.required("type").string()
@@ -166,7 +167,7 @@ public struct Fault: Sendable {
             } else if let probability = try w.member("probability") {
                 let p = try probability.double()
                 guard (0...1).contains(p) else { throw probability.error("expected a probability from 0 to 1") }
-                trigger = .probability(p, seed: UInt64(try w.member("seed")?.int(in: 0...Int.max) ?? 1))
+                trigger = .probability(p, seed: try w.member("seed").map { reader throws(SpecError) in UInt64(try reader.int(in: 0...Int.max)) } ?? defaultSeed)
             } else if keys.contains("after") || keys.contains("for") {
                 let start = now + (try w.member("after")?.double() ?? 0)
                 trigger = .window(from: start, until: try w.member("for").map { reader throws(SpecError) in start + (try reader.double()) })

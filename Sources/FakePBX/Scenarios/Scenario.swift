@@ -68,6 +68,8 @@ public struct Scenario: Sendable {
     /// Fault documents, read when the scenario starts (relative windows count from then).
     public var faults: [(JSONValue, pointer: String)] = []
     public var timeline: [Step] = []
+    /// The seed of `probability` faults that name none (a bundle sets it).
+    public var defaultSeed: UInt64 = 1
 
     static let keys = ["name", "description", "dataset", "pbx_version", "whitelist", "credentials", "auth_profile", "policies", "faults", "timeline"]
 

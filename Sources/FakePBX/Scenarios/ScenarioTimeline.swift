@@ -25,7 +25,9 @@ public final class ScenarioTimeline: Sendable {
     func start(_ scenario: Scenario, on server: PBXServer) {
         let now = server.clock.now
         for (document, pointer) in scenario.faults {
-            if let fault = try? Fault(document, pointer: pointer, now: now, index: server.faults.list.count) { server.faults.add(fault) }
+            if let fault = try? Fault(document, pointer: pointer, now: now, index: server.faults.list.count, defaultSeed: scenario.defaultSeed) {
+                server.faults.add(fault)
+            }
         }
         pending.withLock { pending in
             for (index, step) in scenario.timeline.enumerated() {
