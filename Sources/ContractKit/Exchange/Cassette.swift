@@ -108,7 +108,8 @@ public struct Cassette: Sendable, Hashable {
         return .object(root)
     }
 
-    static func json(_ exchange: Exchange) -> JSONValue {
+    /// One exchange as the cassette writes it.
+    public static func json(_ exchange: Exchange) -> JSONValue {
         var object: JSONObject = ["name": .string(exchange.name)]
         if let note = exchange.note { object["note"] = .string(note) }
         var request: JSONObject = ["method": .string(exchange.request.method), "path": .string(exchange.request.path)]

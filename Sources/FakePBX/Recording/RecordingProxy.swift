@@ -119,13 +119,22 @@ struct RecordingResponder: HTTPResponder {
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: request.headers,
             body: Array(body.readableBytesView), answer: answer, started: started
         )
-        do {
-            let count = try recorder.append(redactor.redact(exchange))
-            onRecorded(count, exchange)
-        } catch {
-            logger.error("cannot write the cassette", metadata: ["file": "\(recorder.path)", "error": "\(error)"])
-        }
-        return Response(status: HTTPResponse.Status(code: answer.status), headers: answer.fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bytes)))
+        let recorder = self.recorder, redactor = self.redactor, logger = self.logger, onRecorded = self.onRecorded
+        let bytes = answer.bytes
+        // The client has the whole answer before the cassette is written: recording adds no latency.
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: answer.fields,
+            body: ResponseBody(contentLength: bytes.count) { writer in
+                if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+                do {
+                    let count = try recorder.append(redactor.redact(exchange))
+                    onRecorded(count, exchange)
+                } catch {
+                    logger.error("cannot write the cassette", metadata: ["file": "\(recorder.path)", "error": "\(error)"])
+                }
+                try await writer.finish(nil)
+            }
+        )
     }
 
     /// The body's fields: urlencoded, or a flat JSON object; none for other bodies.
