@@ -81,7 +81,7 @@ struct UpstreamForwarder: Sendable {
                 form: RecordingResponder.formFields(body, contentType: requestHeaders["content-type"])
             ),
             response: ExchangeResponse(status: answer.status, headers: answer.headers, bytes: answer.bytes),
-            timing: .init(startedAt: ISO8601DateFormatter().string(from: started), durationMilliseconds: Date().timeIntervalSince(started) * 1000)
+            timing: .init(startedAt: Timestamp.iso8601(Int(started.timeIntervalSince1970)), durationMilliseconds: Date().timeIntervalSince(started) * 1000)
         )
     }
 
@@ -119,22 +119,13 @@ struct RecordingResponder: HTTPResponder {
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: request.headers,
             body: Array(body.readableBytesView), answer: answer, started: started
         )
-        let recorder = self.recorder, redactor = self.redactor, logger = self.logger, onRecorded = self.onRecorded
-        let bytes = answer.bytes
-        // The client has the whole answer before the cassette is written: recording adds no latency.
-        return Response(
-            status: HTTPResponse.Status(code: answer.status), headers: answer.fields,
-            body: ResponseBody(contentLength: bytes.count) { writer in
-                if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
-                do {
-                    let count = try recorder.append(redactor.redact(exchange))
-                    onRecorded(count, exchange)
-                } catch {
-                    logger.error("cannot write the cassette", metadata: ["file": "\(recorder.path)", "error": "\(error)"])
-                }
-                try await writer.finish(nil)
-            }
-        )
+        do {
+            let count = try recorder.append(redactor.redact(exchange))
+            onRecorded(count, exchange)
+        } catch {
+            logger.error("cannot write the cassette", metadata: ["file": "\(recorder.path)", "error": "\(error)"])
+        }
+        return Response(status: HTTPResponse.Status(code: answer.status), headers: answer.fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bytes)))
     }
 
     /// The body's fields: urlencoded, or a flat JSON object; none for other bodies.
