@@ -67,6 +67,27 @@ struct RecordReplayTests {
         }
     }
 
+    @Test func missesCanBeProxiedAndRecorded() async throws {
+        try await withTemporaryDirectory { dir in
+            let cassette = dir.appendingPathComponent("empty.json").path
+            try Cassette(name: "empty").write(to: cassette)
+            let misses = dir.appendingPathComponent("misses.json").path
+            try await withFakePBX { (upstream: TestServer) async throws in
+                try await withFakePBX({
+                    $0.replayCassettes = [cassette]
+                    $0.replayMiss = .proxy(upstream: "http://127.0.0.1:\(upstream.port)", recordTo: misses)
+                    $0.pbxVersion = PBXVersion("5.5.1")!
+                }) { (server: TestServer) async throws in
+                    // The upstream (5.4.9) answers, not this server's emulator (5.5.1).
+                    #expect(try await server.json("/app/status/index.php")["version"] as? String == "5.4.9")
+                }
+            }
+            let recorded = try Cassette.load(contentsOf: misses)
+            #expect(recorded.exchanges.count == 1)
+            #expect(recorded.exchanges[0].request.form["password"] == "REDACTED-password-1")
+        }
+    }
+
     @Test func pseudonymizedRecordingsAreConsistent() async throws {
         try await withTemporaryDirectory { dir in
             let cassette = dir.appendingPathComponent("p.json").path

@@ -38,7 +38,16 @@ public func withFakePBX<T: Sendable>(
     let application = try buildApplication(configuration: configuration, logger: quietLogger, clock: clock) { info, _ in
         continuation.yield(info.port)
     }
-    // The same bounded shutdown as `fakepbx serve`: held or hanging connections cannot stall a test.
+    return try await withRunning(application, ports: ports) { port in
+        try await body(TestServer(port: port, configuration: configuration))
+    }
+}
+
+/// Runs `application` until `body` returns; `body` gets the port it reports on `ports`. The same
+/// bounded shutdown as `fakepbx serve`: held or hanging connections cannot stall a test.
+func withRunning<T: Sendable>(
+    _ application: some Service, ports: AsyncStream<Int>, _ body: (Int) async throws -> T
+) async throws -> T {
     var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: quietLogger)
     groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1200)
     groupConfiguration.maximumCancellationDuration = .milliseconds(500)
@@ -49,7 +58,7 @@ public func withFakePBX<T: Sendable>(
         guard let port = await iterator.next() else { throw RawHTTPClient.Failure("server did not start") }
         let result: Result<T, any Error>
         do {
-            result = .success(try await body(TestServer(port: port, configuration: configuration)))
+            result = .success(try await body(port))
         } catch {
             result = .failure(error)
         }
@@ -91,18 +100,5 @@ public func withRecordingProxy<T: Sendable>(
     configuration.port = 0
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     let application = try buildRecordingProxy(configuration: configuration, logger: quietLogger) { info in continuation.yield(info.port) }
-    var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: quietLogger)
-    groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1200)
-    groupConfiguration.maximumCancellationDuration = .milliseconds(500)
-    let group = ServiceGroup(configuration: groupConfiguration)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw RawHTTPClient.Failure("proxy did not start") }
-        let result: Result<T, any Error>
-        do { result = .success(try await body(port)) } catch { result = .failure(error) }
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-        return try result.get()
-    }
+    return try await withRunning(application, ports: ports, body)
 }

@@ -61,6 +61,8 @@ public func buildApplication(
         policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken, replay: replay
     )
     var services: [any Service] = [TimelineTicker(server: server)]
+    // The client that proxies replay misses is shut down with the server.
+    if let forwarder = server.missForwarder { services.append(HTTPClientService(client: forwarder.client)) }
     if let path = configuration.whitelistFile {
         services.append(WhitelistFileWatcher(path: path, policy: policy, initialContent: whitelistContent, logger: logger))
     }
