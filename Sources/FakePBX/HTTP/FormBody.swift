@@ -1,3 +1,4 @@
+import ContractKit
 import Foundation
 import JSONSchema
 
@@ -25,19 +26,13 @@ enum FormBody {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = percentDecode(parts[0]), let value = percentDecode(parts.count > 1 ? parts[1] : "") else {
+            guard let name = FormEncoding.unescapeStrictly(parts[0]), let value = FormEncoding.unescapeStrictly(parts.count > 1 ? parts[1] : "") else {
                 throw .invalidRequest("malformed \(what): bad percent-encoding in '\(pair.prefix(60))'")
             }
             guard !name.isEmpty else { throw .invalidRequest("malformed \(what): a parameter has no name in '\(pair.prefix(60))'") }
             fields[name] = value
         }
         return fields
-    }
-
-    private static func percentDecode(_ text: Substring) -> String? {
-        let plusless = text.replacingOccurrences(of: "+", with: " ")
-        if !plusless.contains("%") { return plusless }
-        return plusless.removingPercentEncoding
     }
 
     /// A flat JSON object of parameters. Numbers keep their literal text (`1.0` stays `1.0`).

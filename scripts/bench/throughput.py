@@ -1,0 +1,90 @@
+"""fakepbx against nginx on the same JSON; see scripts/bench/throughput."""
+import os, platform, re, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+
+binary, seconds, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+tmp = tempfile.mkdtemp()
+os.chmod(tmp, 0o755)  # nginx's workers may run as another user and must read the document root
+nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+def wait_port(port, deadline=20):
+    end = time.time() + deadline
+    while time.time() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    sys.exit(f"nothing listens on {port}")
+
+# fakepbx: policies on, the standard limit high enough for the load.
+port_file = os.path.join(tmp, "port")
+fake = subprocess.Popen([binary, "serve", "--port", "0", "--port-file", port_file, "--log-level", "error",
+                         "--rate-limit", "standard=1000000000/60", "--jail", "nginx-dos=1000000000/60/86400"],
+                        stdout=subprocess.DEVNULL)
+deadline = time.time() + 20
+while not (os.path.exists(port_file) and open(port_file).read().strip()):
+    if time.time() > deadline or fake.poll() is not None:
+        sys.exit("fakepbx serve did not start")
+    time.sleep(0.01)
+fake_port = int(open(port_file).read())
+request = urllib.request.Request(f"http://127.0.0.1:{fake_port}/app/status/index.php",
+                                 data=b"username=admin&password=your-password", method="POST")
+body = urllib.request.urlopen(request).read()
+
+# nginx: the same bytes as a static file.
+root = os.path.join(tmp, "www")
+os.makedirs(os.path.join(root, "app/status"))
+open(os.path.join(root, "app/status/index.json"), "wb").write(body)
+for folder in [root, os.path.join(root, "app"), os.path.join(root, "app/status")]:
+    os.chmod(folder, 0o755)
+os.chmod(os.path.join(root, "app/status/index.json"), 0o644)
+nginx_port = free_port()
+conf = os.path.join(tmp, "nginx.conf")
+open(conf, "w").write(f"""
+worker_processes auto;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  default_type application/json;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  server {{ listen 127.0.0.1:{nginx_port}; root {root}; }}
+}}
+""")
+server = subprocess.Popen([nginx, "-c", conf, "-p", tmp, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+wait_port(nginx_port)
+
+lua = os.path.join(tmp, "post.lua")
+open(lua, "w").write('wrk.method = "POST"\nwrk.body = "username=admin&password=your-password"\n'
+                     'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n')
+
+def run(url, script=None):
+    command = ["wrk", "-t1", "-c32", f"-d{seconds}s"] + (["-s", script] if script else []) + [url]
+    out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+    if "Non-2xx" in out:
+        sys.exit("some answers were not 200:\n" + out)
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+results = {"fakepbx": [], "nginx": []}
+try:
+    run(f"http://127.0.0.1:{fake_port}/app/status/index.php", lua)  # warm-up
+    for _ in range(rounds):
+        results["nginx"].append(run(f"http://127.0.0.1:{nginx_port}/app/status/index.json"))
+        results["fakepbx"].append(run(f"http://127.0.0.1:{fake_port}/app/status/index.php", lua))
+finally:
+    fake.terminate(); fake.wait()
+    server.terminate(); server.wait()
+
+f, n = statistics.median(results["fakepbx"]), statistics.median(results["nginx"])
+version = subprocess.run([nginx, "-v"], stderr=subprocess.PIPE, text=True).stderr.strip()
+print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; {version}")
+print(f"wrk -t1 -c32, {seconds} s per run, {rounds} rounds; same {len(body)}-byte JSON body")
+print(f"  nginx (static file):              median {n:,.0f} req/s  runs {', '.join(f'{r:,.0f}' for r in results['nginx'])}")
+print(f"  fakepbx (POST, checks, policies): median {f:,.0f} req/s  runs {', '.join(f'{r:,.0f}' for r in results['fakepbx'])}")
+print(f"  ratio {f / n:.2f}; target at least 0.70: {'met' if f / n >= 0.7 else 'NOT met'}")
