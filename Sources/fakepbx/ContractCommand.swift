@@ -173,8 +173,7 @@ struct ContractCommand: AsyncParsableCommand {
 
         func run() throws {
             let catalog = try common.catalog()
-            var bytes = OpenAPIDocument(catalog: catalog).json.serializedBytes(.pretty)
-            bytes.append(UInt8(ascii: "\n"))
+            let bytes = OpenAPIDocument(catalog: catalog).json.fileBytes
             guard let output else {
                 FileHandle.standardOutput.write(Data(bytes))
                 return

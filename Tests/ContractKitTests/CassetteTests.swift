@@ -10,8 +10,7 @@ struct CassetteTests {
         let url = repositoryFile("Recordings/ictvoip-docs.json")
         let cassette = try Cassette.load(contentsOf: url.path)
         #expect(cassette.exchanges.count >= 8)
-        var bytes = cassette.json.serializedBytes(.pretty)
-        bytes.append(UInt8(ascii: "\n"))
+        let bytes = cassette.json.fileBytes
         #expect(String(decoding: bytes, as: UTF8.self) == (try String(contentsOf: url, encoding: .utf8)))
     }
 

@@ -142,10 +142,8 @@ public struct Cassette: Sendable, Hashable {
 
     /// Writes the cassette atomically (a temporary file renamed over the old one), pretty-printed.
     public func write(to path: String) throws(ContractError) {
-        var bytes = json.serializedBytes(.pretty)
-        bytes.append(UInt8(ascii: "\n"))
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try json.writeFile(to: path)
         } catch {
             throw ContractError(.fileAccess, "cannot write the cassette: \(error.localizedDescription)", at: path)
         }

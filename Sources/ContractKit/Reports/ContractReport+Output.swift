@@ -78,9 +78,7 @@ extension ContractReport {
     public func write(junit: String?, json jsonPath: String?) throws(ContractError) {
         if let junit { try ContractReport.writeAtomically(Array(junitXML().utf8), to: junit) }
         if let jsonPath {
-            var bytes = json.serializedBytes(.pretty)
-            bytes.append(UInt8(ascii: "\n"))
-            try ContractReport.writeAtomically(bytes, to: jsonPath)
+            try ContractReport.writeAtomically(json.fileBytes, to: jsonPath)
         }
     }
 

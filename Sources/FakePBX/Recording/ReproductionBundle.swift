@@ -50,10 +50,8 @@ public struct ReproductionBundle: Sendable {
 
     /// Writes the bundle atomically, pretty-printed.
     public func write(to path: String) throws(FakePBXError) {
-        var bytes = json.serializedBytes(.pretty)
-        bytes.append(UInt8(ascii: "\n"))
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try json.writeFile(to: path)
         } catch {
             throw FakePBXError(.fileAccess, "cannot write the bundle: \(error.localizedDescription)", at: path)
         }
