@@ -154,6 +154,58 @@ struct PoliciesTests {
         }
     }
 
+    @Test func stateJailsResetAndPerUserLimitsThroughTheControlAPI() async throws {
+        try await withFakePBX({
+            $0.rateLimits[.standard] = RateLimitRule(limit: 2, window: 60)
+            $0.rateLimitKey = .user
+        }) { (server: TestServer) async throws in
+            // Counted per user: a second user has a window of its own.
+            for _ in 1...2 { #expect(try await server.post(Self.status).status == 200) }
+            #expect(try await server.post(Self.status).status == 429)
+            #expect(try await server.post(Self.status, ["username": "other", "password": "x"]).status == 401)
+            let counters = try await Self.control(server, "GET", "ratelimits").json()
+            #expect(counters["key"] as? String == "user")
+            #expect(Set(((counters["counters"] as? [[String: Any]]) ?? []).compactMap { $0["key"] as? String }) == ["user:admin", "user:other"])
+
+            // The jails list their rules and the failure just counted.
+            let jails = try await Self.control(server, "GET", "jails").json()
+            let fusionpbx = try #require((jails["jails"] as? [[String: Any]])?.first { $0["name"] as? String == "fusionpbx" })
+            #expect(fusionpbx["maxretry"] as? Int == 20 && fusionpbx["bantime"] as? Int == 3600)
+            #expect((fusionpbx["failures"] as? [[String: Any]])?.first?["failures"] as? Int == 1)
+
+            // State out and back in: a domain removed from the export is gone after the import.
+            let exported = try await Self.control(server, "GET", "state")
+            #expect(exported.status == 200)
+            var dataset = try #require(try JSONSerialization.jsonObject(with: Data(exported.body)) as? [String: Any])
+            dataset["domains"] = (dataset["domains"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
+            dataset["extensions"] = (dataset["extensions"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
+            dataset["registrations"] = (dataset["registrations"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
+            dataset["destinations"] = (dataset["destinations"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
+            dataset["outbound_routes"] = (dataset["outbound_routes"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
+            dataset["gateways"] = (dataset["gateways"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
+            dataset["cdrs"] = (dataset["cdrs"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: dataset), as: UTF8.self)
+            let imported = try await Self.control(server, "PUT", "state", body)
+            #expect(imported.status == 200, "\(imported.text)")
+            #expect(try imported.json()["domains"] as? Int == 4)
+            let broken = try await Self.control(server, "PUT", "state", #"{"format": "nope"}"#)
+            #expect(broken.status == 400)
+
+            // Reset: counters, failures and the clock start again; the state stays.
+            _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 5}"#)
+            #expect(try await Self.control(server, "POST", "reset").status == 200)
+            #expect(try await server.post(Self.status).status == 200)
+            let afterJails = try await Self.control(server, "GET", "jails").json()
+            // The bad password is forgotten; nginx-dos has counted only the request since the reset.
+            let jailsAfter = (afterJails["jails"] as? [[String: Any]]) ?? []
+            #expect((jailsAfter.first { $0["name"] as? String == "fusionpbx" }?["failures"] as? [Any])?.isEmpty == true)
+            #expect(((jailsAfter.first { $0["name"] as? String == "nginx-dos" }?["failures"] as? [[String: Any]])?.first?["failures"] as? Int) == 1)
+            #expect(try await Self.control(server, "GET", "journal").json()["count"] as? Int == 1)
+            let domains = try await server.json("/app/domains/manage_domain.php", ["action": "list"])
+            #expect(domains["count"] as? Int == 4)
+        }
+    }
+
     @Test func theControlAPIChangesTheWhitelistBansAndClockAtRunTime() async throws {
         try await withFakePBX({ $0.adminToken = "s3cret" }) { (server: TestServer) async throws in
             #expect(try await Self.control(server, "GET", "clock").status == 401)

@@ -1,19 +1,9 @@
 """Measures the recording proxy's added latency; see scripts/bench/record-proxy."""
-import http.client, os, platform, statistics, subprocess, sys, tempfile, time
+import http.client, os, statistics, sys, tempfile, time
+import benchlib
 
 binary, requests = sys.argv[1], int(sys.argv[2])
 tmp = tempfile.mkdtemp()
-
-def start(arguments, name):
-    port_file = os.path.join(tmp, name)
-    process = subprocess.Popen([binary] + arguments + ["--port", "0", "--port-file", port_file],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 20
-    while not (os.path.exists(port_file) and open(port_file).read().strip()):
-        if time.time() > deadline or process.poll() is not None:
-            sys.exit(f"{name} did not start")
-        time.sleep(0.01)
-    return process, int(open(port_file).read())
 
 def latencies(port):
     connection = http.client.HTTPConnection("127.0.0.1", port)
@@ -33,23 +23,22 @@ def latencies(port):
     connection.close()
     return samples
 
-relaxed = ["--rate-limit", "standard=0/60", "--fail2ban-profile", "off", "--log-level", "error"]
-upstream, upstream_port = start(["serve"] + relaxed, "upstream")
+upstream, upstream_port = benchlib.start(binary, ["serve", "--log-level", "error"] + benchlib.RELAXED, "upstream")
 cassette = os.path.join(tmp, "bench.json")
-proxy, proxy_port = start(["record", "--upstream", f"http://127.0.0.1:{upstream_port}", "--out", cassette], "proxy")
+proxy, proxy_port = benchlib.start(binary, ["record", "--upstream", f"http://127.0.0.1:{upstream_port}", "--out", cassette], "proxy")
 try:
     direct = latencies(upstream_port)
     proxied = latencies(proxy_port)
     direct_again = latencies(upstream_port)
 finally:
-    proxy.terminate(); proxy.wait()
-    upstream.terminate(); upstream.wait()
+    benchlib.stop(proxy)
+    benchlib.stop(upstream)
 
 direct_median = statistics.median(direct + direct_again) * 1000
 proxied_median = statistics.median(proxied) * 1000
 added = proxied_median - direct_median
 size = os.path.getsize(cassette)
-print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
+print(benchlib.machine())
 print(f"{requests} requests each, keep-alive, after 200 warm-up requests; cassette {size / 1e6:.1f} MB at the end")
 print(f"  direct:        median {direct_median:.3f} ms")
 print(f"  through proxy: median {proxied_median:.3f} ms (p90 {statistics.quantiles(proxied, n=10)[-1] * 1000:.3f} ms)")

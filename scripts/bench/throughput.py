@@ -1,5 +1,6 @@
 """fakepbx against nginx on the same JSON; see scripts/bench/throughput."""
-import os, platform, re, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import benchlib
 
 binary, seconds, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 tmp = tempfile.mkdtemp()
@@ -21,16 +22,8 @@ def wait_port(port, deadline=20):
     sys.exit(f"nothing listens on {port}")
 
 # fakepbx: policies on, the standard limit high enough for the load.
-port_file = os.path.join(tmp, "port")
-fake = subprocess.Popen([binary, "serve", "--port", "0", "--port-file", port_file, "--log-level", "error",
-                         "--rate-limit", "standard=1000000000/60", "--jail", "nginx-dos=1000000000/60/86400"],
-                        stdout=subprocess.DEVNULL)
-deadline = time.time() + 20
-while not (os.path.exists(port_file) and open(port_file).read().strip()):
-    if time.time() > deadline or fake.poll() is not None:
-        sys.exit("fakepbx serve did not start")
-    time.sleep(0.01)
-fake_port = int(open(port_file).read())
+fake, fake_port = benchlib.start(binary, ["serve", "--log-level", "error", "--rate-limit", "standard=1000000000/60",
+                                          "--jail", "nginx-dos=1000000000/60/86400"])
 request = urllib.request.Request(f"http://127.0.0.1:{fake_port}/app/status/index.php",
                                  data=b"username=admin&password=your-password", method="POST")
 body = urllib.request.urlopen(request).read()
@@ -60,16 +53,10 @@ http {{
 server = subprocess.Popen([nginx, "-c", conf, "-p", tmp, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
 wait_port(nginx_port)
 
-lua = os.path.join(tmp, "post.lua")
-open(lua, "w").write('wrk.method = "POST"\nwrk.body = "username=admin&password=your-password"\n'
-                     'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n')
+lua = benchlib.post_script()
 
 def run(url, script=None):
-    command = ["wrk", "-t1", "-c32", f"-d{seconds}s"] + (["-s", script] if script else []) + [url]
-    out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
-    if "Non-2xx" in out:
-        sys.exit("some answers were not 200:\n" + out)
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return benchlib.wrk(url, seconds, 32, script)
 
 results = {"fakepbx": [], "nginx": []}
 try:
@@ -78,12 +65,12 @@ try:
         results["nginx"].append(run(f"http://127.0.0.1:{nginx_port}/app/status/index.json"))
         results["fakepbx"].append(run(f"http://127.0.0.1:{fake_port}/app/status/index.php", lua))
 finally:
-    fake.terminate(); fake.wait()
-    server.terminate(); server.wait()
+    benchlib.stop(fake)
+    benchlib.stop(server)
 
 f, n = statistics.median(results["fakepbx"]), statistics.median(results["nginx"])
 version = subprocess.run([nginx, "-v"], stderr=subprocess.PIPE, text=True).stderr.strip()
-print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; {version}")
+print(f"{benchlib.machine()}; {version}")
 print(f"wrk -t1 -c32, {seconds} s per run, {rounds} rounds; same {len(body)}-byte JSON body")
 print(f"  nginx (static file):              median {n:,.0f} req/s  runs {', '.join(f'{r:,.0f}' for r in results['nginx'])}")
 print(f"  fakepbx (POST, checks, policies): median {f:,.0f} req/s  runs {', '.join(f'{r:,.0f}' for r in results['fakepbx'])}")

@@ -22,6 +22,17 @@ public struct Exchange: Sendable, Hashable {
         }
     }
 
+    /// Header values by lower-case name, as exchanges keep them; a repeated header's values are
+    /// joined with ", " (RFC 9110's list form).
+    public static func headerMap(_ fields: some Sequence<(String, String)>) -> [String: String] {
+        var map: [String: String] = [:]
+        for (name, value) in fields {
+            let key = name.lowercased()
+            map[key] = map[key].map { "\($0), \(value)" } ?? value
+        }
+        return map
+    }
+
     public init(name: String, note: String? = nil, request: ExchangeRequest, response: ExchangeResponse?, timing: Timing? = nil) {
         self.name = name
         self.note = note
@@ -47,7 +58,7 @@ public struct ExchangeRequest: Sendable, Hashable {
         self.method = method.uppercased()
         self.path = path
         self.query = query
-        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { "\($0), \($1)" })
+        self.headers = Exchange.headerMap(headers.map { ($0.key, $0.value) })
         self.form = form
     }
 
@@ -78,7 +89,7 @@ public struct ExchangeResponse: Sendable, Hashable {
 
     public init(status: Int, headers: [String: String] = [:], body: Body = .empty) {
         self.status = status
-        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { "\($0), \($1)" })
+        self.headers = Exchange.headerMap(headers.map { ($0.key, $0.value) })
         self.body = body
     }
 

@@ -20,24 +20,16 @@ public enum FormEncoding {
     /// Decodes one name or value strictly: `nil` for a `%` not followed by two hex digits, or bytes
     /// that are not UTF-8. Works on bytes (no Foundation), which matters on the request path.
     public static func unescapeStrictly(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+"):
-                bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next(), let low = iterator.next(), let h = hex(high), let l = hex(low) else { return nil }
-                bytes.append(h << 4 | l)
-            default:
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
+        unescapedBytes(text, strict: true).flatMap { String(validating: $0, as: UTF8.self) }
     }
 
+    /// Decodes one name or value leniently: a stray `%` stays as it is, bad UTF-8 is repaired.
     static func unescape(_ text: Substring) -> String {
+        String(decoding: unescapedBytes(text, strict: false) ?? [], as: UTF8.self)
+    }
+
+    /// `+` as space and `%XX` escapes; a malformed escape is `nil` when `strict`, kept literally otherwise.
+    private static func unescapedBytes(_ text: Substring, strict: Bool) -> [UInt8]? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
@@ -48,6 +40,8 @@ public enum FormEncoding {
             case UInt8(ascii: "%"):
                 if let high = iterator.next(), let low = iterator.next(), let h = hex(high), let l = hex(low) {
                     bytes.append(h << 4 | l)
+                } else if strict {
+                    return nil
                 } else {
                     bytes.append(byte)
                 }
@@ -55,7 +49,7 @@ public enum FormEncoding {
                 bytes.append(byte)
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     static func escape(_ text: String) -> String {

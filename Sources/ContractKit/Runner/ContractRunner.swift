@@ -222,11 +222,7 @@ public struct ContractRunner: Sendable {
         if !body.isEmpty { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await client.execute(request, timeout: .init(configuration.timeout))
         let bytes = try await response.body.collect(upTo: 256 << 20)
-        var headers: [String: String] = [:]
-        for header in response.headers {
-            let name = header.name.lowercased()
-            headers[name] = headers[name].map { "\($0), \(header.value)" } ?? header.value
-        }
+        let headers = Exchange.headerMap(response.headers.map { ($0.name, $0.value) })
         return ExchangeResponse(status: Int(response.status.code), headers: headers, bytes: Array(bytes.readableBytesView))
     }
 }

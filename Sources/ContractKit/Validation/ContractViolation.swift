@@ -46,17 +46,11 @@ public struct ContractViolation: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
-    /// Form fields and headers whose values never appear in a report or log.
-    static let secretNames: Set<String> = [
-        "password", "key", "api_key", "access_hash", "gateway_password", "extension_password", "authorization",
-        "x-api-key", "cookie", "set-cookie",
-    ]
-
     /// `value` as a report shows it: compact JSON, at most 120 characters, or `[redacted]` for a secret.
     static func display(_ value: JSONValue?, at pointer: String) -> String? {
         guard let value else { return nil }
         let last = pointer.split(separator: "/").last.map { JSONPointer.unescape($0).lowercased() } ?? ""
-        if secretNames.contains(last) { return "[redacted]" }
+        if SecretNames.contains(last) { return "[redacted]" }
         return shorten(redacted(value).serialized())
     }
 
@@ -66,7 +60,7 @@ public struct ContractViolation: Sendable, Hashable, CustomStringConvertible {
         case .object(let object):
             var copy = JSONObject()
             for member in object {
-                copy[member.key] = secretNames.contains(member.key.lowercased()) ? "[redacted]" : redacted(member.value)
+                copy[member.key] = SecretNames.contains(member.key) ? "[redacted]" : redacted(member.value)
             }
             return .object(copy)
         case .array(let items):

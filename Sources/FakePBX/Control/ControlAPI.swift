@@ -320,10 +320,7 @@ struct ControlAPI: Sendable {
     }
 
     private func queryValue(_ request: Request, _ name: String) -> String? {
-        (request.uri.query ?? "").split(separator: "&").lazy.compactMap { pair -> String? in
-            let kv = pair.split(separator: "=", maxSplits: 1)
-            return kv.first == Substring(name) ? String(kv.count > 1 ? kv[1] : "").removingPercentEncoding : nil
-        }.first
+        FormEncoding.decode(request.uri.query ?? "")[name]
     }
 
     private func string(_ body: JSONValue, _ request: Request, _ name: String) -> String? {

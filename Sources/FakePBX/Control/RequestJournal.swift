@@ -6,7 +6,8 @@ import Synchronization
 public final class RequestJournal: Sendable {
     public struct Entry: Sendable {
         public var time: Double
-        public var client: String
+        /// Kept as an address and formatted only when the journal is read: recording is per request.
+        public var client: IPAddress
         public var method: String
         public var path: String
         public var status: Int
@@ -16,7 +17,7 @@ public final class RequestJournal: Sendable {
 
         var json: JSONValue {
             [
-                "time": .string(Timestamp.iso8601(Int(time))), "client": .string(client), "method": .string(method),
+                "time": .string(Timestamp.iso8601(Int(time))), "client": .string(client.description), "method": .string(method),
                 "path": .string(path), "status": .int(status), "applied": .array(applied.map(JSONValue.string)),
             ]
         }

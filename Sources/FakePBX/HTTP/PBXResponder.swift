@@ -33,7 +33,7 @@ public struct PBXResponder: HTTPResponder {
         let answer = await answer(request, path: path, client: client)
         server.timeline.observe(path: path, method: request.method.rawValue, client: client, server: server)
         server.journal.record(RequestJournal.Entry(
-            time: server.clock.now, client: client.description, method: request.method.rawValue, path: path,
+            time: server.clock.now, client: client, method: request.method.rawValue, path: path,
             status: answer.status.code, applied: answer.applied + faults.map { "fault:\($0.id)" }
         ))
         return await finish(answer, faults: faults, method: request.method, path: path, context: context)
@@ -241,13 +241,9 @@ public struct PBXResponder: HTTPResponder {
 
     /// The request as the contracts see it: method, path, query, headers and body fields.
     private func exchangeRequest(_ request: Request, form: [String: String]) -> ExchangeRequest {
-        var headers: [String: String] = [:]
-        for field in request.headers {
-            let name = field.name.canonicalName
-            headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
-        }
-        return ExchangeRequest(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers, form: form
+        ExchangeRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+            headers: Exchange.headerMap(request.headers.map { ($0.name.canonicalName, $0.value) }), form: form
         )
     }
 

@@ -33,7 +33,7 @@ public struct RateLimitRule: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What rate limits are counted by.
-public enum RateLimitKey: String, Sendable, Hashable {
+public enum RateLimitKey: String, Sendable, Hashable, CaseIterable {
     /// The client's address (the default, as the documentation implies).
     case ip
     /// The API user (or the address when none is given).

@@ -57,23 +57,22 @@ struct UpstreamForwarder: Sendable {
         if body.readableBytes > 0 { outbound.body = .bytes(body) }
         let answer = try await client.execute(outbound, timeout: .seconds(120))
         let collected = try await answer.body.collect(upTo: 512 << 20)
-        var result = Answer(status: Int(answer.status.code), fields: HTTPFields(), headers: [:], bytes: Array(collected.readableBytesView))
-        for header in answer.headers where !UpstreamForwarder.hopByHop.contains(header.name.lowercased()) {
-            if let name = HTTPField.Name(header.name) { result.fields.append(HTTPField(name: name, value: header.value)) }
-            let lower = header.name.lowercased()
-            result.headers[lower] = result.headers[lower].map { "\($0), \(header.value)" } ?? header.value
-        }
-        return result
+        let kept = answer.headers.filter { !UpstreamForwarder.hopByHop.contains($0.name.lowercased()) }
+        var fields = HTTPFields()
+        for header in kept { if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) } }
+        return Answer(
+            status: Int(answer.status.code), fields: fields, headers: Exchange.headerMap(kept.map { ($0.name, $0.value) }),
+            bytes: Array(collected.readableBytesView)
+        )
     }
 
     /// The exchange as a cassette records it.
     static func exchange(
         method: String, path: String, query: String, headers: HTTPFields, body: [UInt8], answer: Answer, started: Date
     ) -> Exchange {
-        var requestHeaders: [String: String] = [:]
-        for field in headers where !hopByHop.contains(field.name.canonicalName) {
-            requestHeaders[field.name.canonicalName] = requestHeaders[field.name.canonicalName].map { "\($0), \(field.value)" } ?? field.value
-        }
+        let requestHeaders = Exchange.headerMap(
+            headers.filter { !hopByHop.contains($0.name.canonicalName) }.map { ($0.name.canonicalName, $0.value) }
+        )
         return Exchange(
             name: "\(method) \(path)",
             request: ExchangeRequest(

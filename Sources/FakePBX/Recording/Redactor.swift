@@ -5,15 +5,9 @@ import Synchronization
 
 /// Takes secrets out of exchanges before anything reaches disk, replacing each distinct value with
 /// a stable placeholder (`REDACTED-password-1`), so the same secret reads the same everywhere and
-/// replay still matches. With `pseudonymize`, phone numbers, IPv4 addresses and domain names are
+/// replay still matches. Secrets are the values named in `SecretNames`. With `pseudonymize`, phone numbers, IPv4 addresses and domain names are
 /// replaced too, by consistent, format-preserving stand-ins.
 public final class Redactor: Sendable {
-    /// Field, member and header names whose values are secrets.
-    public static let secretNames: Set<String> = [
-        "password", "key", "api_key", "apikey", "access_hash", "accesshash", "gateway_password", "extension_password",
-        "secret", "token", "api_token", "session", "session_id", "phpsessid", "csrf", "csrf_token", "authorization",
-        "proxy-authorization", "cookie", "set-cookie", "x-api-key",
-    ]
     /// Members that name a domain, for pseudonymization.
     static let domainNames: Set<String> = [
         "domain_name", "tenant_domain", "domain", "gateway_domain", "proxy", "realm", "from_domain", "accountcode",
@@ -53,7 +47,7 @@ public final class Redactor: Sendable {
 
     private func isSecret(_ name: String) -> Bool {
         let lower = name.lowercased()
-        return Redactor.secretNames.contains(lower) && !keep.contains(lower)
+        return SecretNames.all.contains(lower) && !keep.contains(lower)
     }
 
     private func redact(headers: [String: String]) -> [String: String] {

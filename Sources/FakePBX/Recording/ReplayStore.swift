@@ -40,9 +40,6 @@ public final class ReplayStore: Sendable {
     private let positions = Mutex<[Key: Int]>([:])
     private let tally = Mutex<(served: Int, missed: Int)>((0, 0))
 
-    /// Fields never used for matching: the credentials.
-    static let ignored: Set<String> = ["username", "password", "key", "api_key", "access_hash"]
-
     public init(cassettes: [(path: String, cassette: Cassette)], volatile: Set<String> = [], missPolicy: ReplayMissPolicy = .emulate) {
         self.cassettes = cassettes
         self.volatile = volatile
@@ -62,7 +59,7 @@ public final class ReplayStore: Sendable {
     }
 
     static func key(_ method: String, _ path: String, _ fields: [String: String], volatile: Set<String>) -> Key {
-        let kept = fields.filter { !ignored.contains($0.key) && !volatile.contains($0.key) }
+        let kept = fields.filter { !PresentedCredentials.fieldNames.contains($0.key) && !volatile.contains($0.key) }
         return Key(method: method.uppercased() == "HEAD" ? "GET" : method.uppercased(), path: path, fields: kept)
     }
 

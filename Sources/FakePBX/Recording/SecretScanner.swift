@@ -23,7 +23,7 @@ public enum SecretScanner {
         for (index, exchange) in cassette.exchanges.enumerated() {
             let base = "/exchanges/\(index)"
             func check(name: String, value: String, at pointer: String) {
-                if Redactor.secretNames.contains(name.lowercased()), !value.isEmpty, !value.hasPrefix(Redactor.placeholderPrefix) {
+                if SecretNames.contains(name), !value.isEmpty, !value.hasPrefix(Redactor.placeholderPrefix) {
                     findings.append(Finding(location: pointer, message: "'\(name)' holds a value that is not redacted"))
                 }
                 for (pattern, what) in patterns where value.contains(pattern) {

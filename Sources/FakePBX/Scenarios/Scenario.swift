@@ -134,10 +134,7 @@ public struct Scenario: Sendable {
             scenario.apiKey = try value.member("api_key")?.string()
         }
         check { () throws(SpecError) in
-            guard let value = try root.member("auth_profile") else { return }
-            let text = try value.string()
-            guard let profile = AuthProfile(rawValue: text) else { throw value.error("'\(text)' is not an auth profile; expected whitelist-only, password or multi") }
-            scenario.authProfile = profile
+            scenario.authProfile = try root.member("auth_profile")?.choice(AuthProfile.self)
         }
         if let policies = try? root.member("policies") {
             check { () throws(SpecError) in
@@ -158,16 +155,10 @@ public struct Scenario: Sendable {
                 }
             }
             check { () throws(SpecError) in
-                guard let value = try policies.member("rate_limit_key") else { return }
-                let text = try value.string()
-                guard let key = RateLimitKey(rawValue: text) else { throw value.error("'\(text)' is not valid; expected ip, user or key") }
-                scenario.rateLimitKey = key
+                scenario.rateLimitKey = try policies.member("rate_limit_key")?.choice(RateLimitKey.self)
             }
             check { () throws(SpecError) in
-                guard let value = try policies.member("fail2ban_profile") else { return }
-                let text = try value.string()
-                guard let profile = Fail2banProfile(rawValue: text) else { throw value.error("'\(text)' is not valid; expected debian, ubuntu or off") }
-                scenario.fail2banProfile = profile
+                scenario.fail2banProfile = try policies.member("fail2ban_profile")?.choice(Fail2banProfile.self)
             }
             check { () throws(SpecError) in
                 guard let value = try policies.member("jails") else { return }
@@ -181,10 +172,7 @@ public struct Scenario: Sendable {
                 }
             }
             check { () throws(SpecError) in
-                guard let value = try policies.member("ban_action") else { return }
-                let text = try value.string()
-                guard let action = BanAction(rawValue: text) else { throw value.error("'\(text)' is not valid; expected reset, drop or 403") }
-                scenario.banAction = action
+                scenario.banAction = try policies.member("ban_action")?.choice(BanAction.self)
             }
             check { () throws(SpecError) in
                 guard let value = try policies.member("ignoreip") else { return }

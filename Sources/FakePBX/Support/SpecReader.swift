@@ -73,6 +73,17 @@ struct SpecReader {
         return int
     }
 
+    /// One of an enumeration's values, by its raw text; the error lists them all.
+    func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type) throws(SpecError) -> T where T.RawValue == String {
+        let text = try string()
+        guard let value = T(rawValue: text) else {
+            let names = T.allCases.map(\.rawValue)
+            let expected = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined()
+            throw error("'\(text)' is not valid; expected \(expected)")
+        }
+        return value
+    }
+
     func bool() throws(SpecError) -> Bool {
         if case .bool(let flag) = value { return flag }
         throw error("expected true or false")
