@@ -67,6 +67,24 @@ struct RecordReplayTests {
         }
     }
 
+    @Test func volatileFieldsAreIgnoredWhenMatching() async throws {
+        try await withTemporaryDirectory { dir in
+            let cassette = dir.appendingPathComponent("v.json").path
+            try Cassette(name: "v", exchanges: [
+                Exchange(
+                    name: "status", request: ExchangeRequest(method: "POST", path: "/app/status/index.php", form: ["nonce": "111"]),
+                    response: ExchangeResponse(status: 200, headers: ["content-type": "application/json"], body: .json(["status": "success", "message": "recorded"]))
+                ),
+            ]).write(to: cassette)
+            try await withFakePBX({ $0.replayCassettes = [cassette]; $0.replayMiss = .error; $0.volatileFields = ["nonce"] }) { (server: TestServer) async throws in
+                #expect(try await server.json("/app/status/index.php", ["nonce": "999"])["message"] as? String == "recorded")
+            }
+            try await withFakePBX({ $0.replayCassettes = [cassette]; $0.replayMiss = .error }) { (server: TestServer) async throws in
+                #expect(try await server.post("/app/status/index.php", ["nonce": "999"]).status == 404)
+            }
+        }
+    }
+
     @Test func missesCanBeProxiedAndRecorded() async throws {
         try await withTemporaryDirectory { dir in
             let cassette = dir.appendingPathComponent("empty.json").path
