@@ -21,7 +21,7 @@ struct DataCommand: ParsableCommand {
         func run() throws {
             let json: Data
             do {
-                let dataset = try data.map(Dataset.load(contentsOf:)) ?? .defaultDataset(now: PBXClock.system.epochSeconds)
+                let dataset = try data.map(Dataset.load(contentsOf:)) ?? .defaultDataset
                 json = try dataset.encodedJSON() + Data("\n".utf8)
             } catch {
                 printError("\(error)")

@@ -49,7 +49,7 @@ struct CDREndpointTests {
                 let start = Date(timeIntervalSince1970: Double(record["start_epoch"] as? Int ?? 0))
                 let parts = calendar.dateComponents([.year, .month, .day, .hour], from: start)
                 #expect(parts.day == 20 && parts.month == 11, "Sydney local day of every record is the 20th")
-                #expect((8..<18).contains(parts.hour ?? -1), "business hours in the tenant's own time zone")
+                #expect((7..<20).contains(parts.hour ?? -1), "business hours in the tenant's own time zone")
             }
             let whole = try await server.json(Self.export, Self.week.merging(["domain_name": "harbour.pbx.example.com.au"]) { $1 })
             let total = try #require(whole["total_records"] as? Int)
@@ -121,6 +121,64 @@ struct CDREndpointTests {
             let rows = filtered["records"] as? [[String: Any]] ?? []
             #expect(!rows.isEmpty)
             #expect(rows.allSatisfy { $0["direction"] as? String == "inbound" && $0["extension"] as? String == "1001" })
+        }
+    }
+}
+
+/// Exports large enough to stream: chunked, without Content-Length, and whole.
+@Suite("CDR export streaming")
+struct CDRStreamingTests {
+    static func heavy(_ configuration: inout FakePBXConfiguration) {
+        var dataset = Dataset.defaultDataset
+        dataset.cdrGeneration?.callsPerDay = 700
+        dataset.cdrGeneration?.domains = [:]
+        configuration.dataset = dataset
+    }
+
+    @Test func aLargeExportStreamsChunkedAndHoldsEveryRecord() async throws {
+        try await withFakePBX(Self.heavy) { (server: TestServer) async throws in
+            let range = ["date_start": "2026-11-19", "date_end": "2026-11-20"]
+            let check = try await server.json("/app/xml_cdr/check_cdrs.php", range)
+            let total = try #require(check["total_records"] as? Int)
+            #expect(total > 4000)
+            let answer = try await RawHTTPClient.request(
+                port: server.port, path: "/app/xml_cdr/export_cdr.php",
+                body: RawHTTPClient.formEncode(range.merging(["username": "admin", "password": "your-password"]) { $1 }), timeout: 60
+            )
+            #expect(answer.status == 200)
+            #expect(answer.header("Content-Length") == nil, "over 1 MB: streamed, not held")
+            #expect(answer.header("Transfer-Encoding") == "chunked")
+            #expect(answer.body.count > 1 << 20)
+            #expect(answer.header("X-Total-Records") == String(total))
+            let document = try answer.json()
+            #expect(document["total_records"] as? Int == total)
+            let records = try #require(document["records"] as? [[String: Any]])
+            #expect(records.count == total, "the announced total is what was sent")
+            #expect(Set(records.compactMap { $0["xml_cdr_uuid"] as? String }).count == total)
+
+            let csv = try await RawHTTPClient.request(
+                port: server.port, path: "/app/xml_cdr/export_cdr.php",
+                body: RawHTTPClient.formEncode(range.merging(["format": "CSV", "leg": "all", "username": "admin", "password": "your-password"]) { $1 }),
+                timeout: 60
+            )
+            let rows = csv.text.split(separator: "\n").count - 1
+            #expect(rows == Int(csv.header("X-Total-Records") ?? ""))
+            #expect(rows > total, "leg=all adds the b-legs")
+        }
+    }
+
+    @Test func legSelectionAndTodaySoFar() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            let today = ["date_start": "2026-11-23", "date_end": "2026-11-23", "domain_name": "harbour.pbx.example.com.au", "leg": "all"]
+            let answer = try await server.json(CDREndpointTests.export, today)
+            let records = try #require(answer["records"] as? [[String: Any]])
+            // 12:00 UTC is 23:00 in Sydney: Monday's calls there have all happened.
+            #expect(records.count > 20, "today so far is part of the history")
+            #expect(records.allSatisfy { ($0["end_epoch"] as? Int ?? .max) <= Int(fixedNow) }, "no call in progress is listed")
+            let legs = Set(records.compactMap { $0["leg"] as? String })
+            #expect(legs == ["a", "b"])
+            let bad = try await server.post(CDREndpointTests.export, CDREndpointTests.week.merging(["leg": "c"]) { $1 })
+            #expect(try bad.json()["message"] as? String == "Invalid Request: leg 'c' is not valid: expected a, b or all")
         }
     }
 }

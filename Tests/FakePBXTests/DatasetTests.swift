@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Datasets")
 struct DatasetTests {
-    let dataset = Dataset.defaultDataset(now: Int(fixedNow))
+    let dataset = Dataset.defaultDataset
 
     @Test func defaultDatasetLooksLikeASmallProvider() throws {
         #expect(Set(dataset.domains.map(\.numberingPlan)) == [.nanp, .au, .uk])
@@ -15,7 +15,7 @@ struct DatasetTests {
             #expect(dataset.gateways.contains { $0.domainName == domain.name }, "\(domain.name) has a carrier gateway")
             #expect(dataset.destinations.contains { $0.domainName == domain.name }, "\(domain.name) has inbound DIDs")
             #expect(dataset.outboundRoutes.contains { $0.domainName == domain.name })
-            #expect(dataset.cdrs.contains { $0.domainName == domain.name })
+            #expect((dataset.cdrGeneration?.volume(of: domain.name) ?? 0) > 0, "\(domain.name) makes calls")
         }
         let au = dataset.outboundRoutes.filter { $0.domainName == "harbour.pbx.example.com.au" }
         let special = try #require(au.first { $0.name == "AU-13-1300-1800" })
@@ -23,18 +23,43 @@ struct DatasetTests {
             #expect(try Regex(special.expression).wholeMatch(in: number) != nil, "\(number) routes as a special number")
         }
         #expect(dataset.registrations.allSatisfy { !$0.agent.isEmpty && $0.contact.contains("sip:") })
-        #expect((dataset.domains.map(\.uuid) + dataset.extensions.map(\.uuid) + dataset.cdrs.map(\.uuid)).allSatisfy(UUIDv4.isValid))
-        let days = Set(dataset.cdrs.map { $0.startEpoch / 86_400 })
-        #expect(days.count >= 7, "a week of CDRs")
-        #expect(dataset.cdrs.allSatisfy { $0.startEpoch < Int(fixedNow) })
+        #expect((dataset.domains.map(\.uuid) + dataset.extensions.map(\.uuid)).allSatisfy(UUIDv4.isValid))
+        #expect(dataset.cdrs.isEmpty, "the call history is generated, not stored")
+        #expect(dataset.cdrGeneration?.days == 7)
     }
 
-    @Test func defaultDatasetIsTheSameForTheSameDay() {
-        // A minute later is still the same day in every tenant's time zone.
-        let same = Dataset.defaultDataset(now: Int(fixedNow)) == Dataset.defaultDataset(now: Int(fixedNow) + 60)
-        #expect(same, "the default dataset must be deterministic for a given day")
-        let nextDay = Dataset.defaultDataset(now: Int(fixedNow) + 86_400)
-        #expect(nextDay.cdrs != dataset.cdrs, "the CDR week moves with the date")
+    @Test func generatedHistoryCoversTheWeekBeforeNowAndEndsByNow() {
+        let generator = CDRGenerator(dataset: dataset, settings: dataset.cdrGeneration!, now: Int(fixedNow))
+        let selection = CDRSelection(dataset: dataset, filter: CDRFilter(endedBy: Int(fixedNow)), generator: generator)
+        let records = Array(selection.records())
+        #expect(records.count == selection.count())
+        #expect(records.allSatisfy { $0.endEpoch <= Int(fixedNow) }, "no call still in progress is listed")
+        #expect(Set(records.map { $0.startEpoch / 86_400 }).count >= 8, "seven days before today, and today so far")
+        #expect(records.allSatisfy { $0.startEpoch > Int(fixedNow) - 9 * 86_400 })
+        #expect(Set(records.map(\.domainName)).count == 4, "every active tenant calls; the suspended one does not")
+        // A minute later the same history, plus any call that ended in that minute.
+        let later = CDRSelection(
+            dataset: dataset, filter: CDRFilter(endedBy: Int(fixedNow) + 60),
+            generator: CDRGenerator(dataset: dataset, settings: dataset.cdrGeneration!, now: Int(fixedNow) + 60)
+        )
+        let laterUUIDs = Set(later.records().map(\.uuid))
+        #expect(records.allSatisfy { laterUUIDs.contains($0.uuid) }, "history does not change as time passes")
+    }
+
+    @Test func badCDRGenerationSettingsAreNamedByPointer() throws {
+        var json = try #require(try JSONSerialization.jsonObject(with: dataset.encodedJSON()) as? [String: Any])
+        json["cdr_generation"] = ["seed": "x", "volume": 1]
+        let unknown = try JSONSerialization.data(withJSONObject: json)
+        #expect { try Dataset.decode(unknown, source: "bad.json") } throws: { "\($0)".contains("bad.json#/cdr_generation/volume: unknown field 'volume'") }
+        json["cdr_generation"] = ["seed": "x", "calls_per_day": -5, "domains": ["nowhere.example": 3], "prefix_quirks": 2]
+        let data = try JSONSerialization.data(withJSONObject: json)
+        #expect {
+            try Dataset.decode(data, source: "bad.json")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("/cdr_generation/calls_per_day") && text.contains("/cdr_generation/domains/nowhere.example")
+                && text.contains("/cdr_generation/prefix_quirks")
+        }
     }
 
     @Test func exportRoundTripsThroughTheLoader() throws {

@@ -144,4 +144,34 @@ struct ScenarioTests {
             #expect(try await state() == "UP")
         }
     }
+
+    @Test func aScenarioSetsTheCallVolumeAndSeed() async throws {
+        let week = ["date_start": "2026-11-16", "date_end": "2026-11-22"]
+        let busy = try Self.scenario("""
+            cdrs:
+              seed: busy-week
+              calls_per_day: 200
+              domains: {yourdomain.com: 0}
+            """)
+        let counts = try await withFakePBX({ $0.load(busy) }) { (server: TestServer) async throws in
+            let check = try await server.json("/app/xml_cdr/check_cdrs.php", week)
+            let domains = check["domains"] as? [[String: Any]] ?? []
+            #expect(!domains.contains { $0["domain_name"] as? String == "yourdomain.com" }, "a tenant set to 0 calls has none")
+            let uuids = try await server.json(Self.export, week.merging(["domain_name": "northwind.pbx.example.com"]) { $1 })["records"] as? [[String: Any]]
+            return (check["total_records"] as? Int ?? 0, uuids?.first?["xml_cdr_uuid"] as? String)
+        }
+        let plain = try await withFakePBX { (server: TestServer) async throws in
+            try await server.json("/app/xml_cdr/check_cdrs.php", week)["total_records"] as? Int ?? 0
+        }
+        #expect(counts.0 > plain * 3, "200 calls a weekday per tenant against the default 12 to 22")
+
+        let bad = #expect(throws: ScenarioError.self) {
+            try Self.scenario("cdrs:\n  calls_per_day: -1\n")
+        }
+        #expect(bad?.issues.map(\.description) == ["2:18: /cdrs/calls_per_day: expected a whole number from 0 to 10000000"])
+        let share = #expect(throws: ScenarioError.self) { try Self.scenario("cdrs: {prefix_quirks: 3}") }
+        #expect(share?.issues.first?.description == "1:23: /cdrs/prefix_quirks: expected a share from 0 to 1")
+        let unknown = #expect(throws: ScenarioError.self) { try Self.scenario("cdrs:\n  volume: 2\n") }
+        #expect(unknown?.issues.first?.description.hasPrefix("2:3: /cdrs/volume: unknown key 'volume'; expected one of: seed, calls_per_day") == true)
+    }
 }

@@ -102,3 +102,11 @@ public func withRecordingProxy<T: Sendable>(
     let application = try buildRecordingProxy(configuration: configuration, logger: quietLogger) { info in continuation.yield(info.port) }
     return try await withRunning(application, ports: ports, body)
 }
+
+/// Runs CPU-heavy `work` on a Dispatch thread: a test that computed for seconds on Swift's cooperative
+/// pool (one thread per core) would starve the servers other tests run, and their shutdowns with them.
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}

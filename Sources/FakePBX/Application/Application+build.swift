@@ -5,6 +5,7 @@ public import Logging
 import NIOCore
 import ServiceLifecycle
 import UnixSignals
+import JSONSchema
 
 /// Builds the fake PBX application from a configuration, loading the whitelist and dataset files.
 ///
@@ -31,8 +32,8 @@ public func buildApplication(
         whitelistContent = data
         whitelist = try Whitelist(parsing: String(decoding: data, as: UTF8.self), source: path)
     }
-    let startNow = configuration.frozenClock.map { Int($0) } ?? clock.epochSeconds
-    let dataset = try configuration.dataset ?? configuration.dataFile.map(Dataset.load(contentsOf:)) ?? .defaultDataset(now: startNow)
+    var dataset = try configuration.dataset ?? configuration.dataFile.map(Dataset.load(contentsOf:)) ?? .defaultDataset
+    if !configuration.cdrGeneration.isEmpty { try dataset.overlayCDRGeneration(configuration.cdrGeneration) }
 
     let policy = AccessPolicy(
         whitelist: whitelist, credentials: configuration.credentials, profile: configuration.authProfile,

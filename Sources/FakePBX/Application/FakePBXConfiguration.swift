@@ -1,3 +1,4 @@
+public import JSONSchema
 public import Logging
 public import ContractKit
 
@@ -50,6 +51,8 @@ public struct FakePBXConfiguration: Sendable {
     public var replayLoaded: [(path: String, cassette: Cassette)] = []
     /// A dataset replacing the embedded one and `dataFile` (a bundle's state).
     public var dataset: Dataset?
+    /// `cdr_generation` settings laid over the dataset's (a scenario's `cdrs:` section).
+    public var cdrGeneration = JSONObject()
     /// Start the clock frozen at this instant (epoch seconds; a bundle's clock).
     public var frozenClock: Double?
     /// What a request no cassette answers gets (`--on-miss`).

@@ -2,11 +2,12 @@ import Foundation
 
 extension Dataset {
     /// The embedded dataset `fakepbx serve` starts with: a small provider with tenants in North American,
-    /// Australian and UK numbering, and CDRs for the seven days before `now`.
+    /// Australian and UK numbering, and a generated call history: the seven days before today and
+    /// today so far, in each tenant's time zone (`cdr_generation`, seed `fakepbx`).
     ///
     /// `yourdomain.com` with extension 1001 registered from 192.168.1.100 is the ictVoIP documentation's
     /// own example, so its curl commands work unchanged.
-    public static func defaultDataset(now: Int) -> Dataset {
+    public static var defaultDataset: Dataset {
         var dataset = Dataset(
             domains: DefaultTenants.all.map(\.domain),
             extensions: DefaultTenants.all.flatMap(\.extensions),
@@ -17,9 +18,11 @@ extension Dataset {
             accessControls: DefaultTenants.accessControls,
             activeCalls: DefaultTenants.activeCalls
         )
-        dataset.cdrs = DefaultTenants.all.filter(\.domain.enabled).flatMap { tenant in
-            CDRWeek(tenant: tenant, endingBefore: now).records()
-        }
+        dataset.cdrGeneration = CDRGeneration(
+            seed: "fakepbx", callsPerDay: 20,
+            domains: Dictionary(uniqueKeysWithValues: DefaultTenants.all.filter(\.domain.enabled).map { ($0.domain.name, $0.callsPerDay) }),
+            days: 7
+        )
         return dataset
     }
 }
@@ -32,9 +35,6 @@ struct DefaultTenant {
     var gateway: Gateway?
     var destinations: [Destination]
     var routes: [OutboundRoute]
-    /// Numbers this tenant's users typically dial, by kind; `#` is a random digit.
-    var dialPatterns: [String]
-    var callerPatterns: [String]
     var callsPerDay: Int
 
     init(
@@ -42,7 +42,7 @@ struct DefaultTenant {
         extensions: [(String, String)], registered: [(ext: String, agent: String, lan: String, wan: String, port: Int)],
         gateway: (name: String, proxy: String, username: String)?, dids: [(String, String)],
         routes: [(name: String, expression: String, prefix: String)],
-        dial: [String], callers: [String], callsPerDay: Int
+        callsPerDay: Int
     ) {
         domain = Domain(uuid: UUIDv4.derived(from: "domain:\(name)"), name: name, enabled: enabled, description: description, timeZone: timeZone, numberingPlan: plan)
         self.extensions = extensions.map { number, caller in
@@ -82,8 +82,6 @@ struct DefaultTenant {
             outbound.order = 300 + index * 10
             return outbound
         }
-        dialPatterns = dial
-        callerPatterns = callers
         self.callsPerDay = callsPerDay
     }
 }
@@ -109,8 +107,6 @@ enum DefaultTenants {
         gateway: ("carrier_ca", "sip.carrier-ca.example:5060", "5192229000"),
         dids: [("5192229000", "1001"), ("5192229001", "1002")],
         routes: nanpRoutes,
-        dial: ["1519#######", "1416#######", "1800#######", "01144##########"],
-        callers: ["1519#######", "1905#######", "226#######"],
         callsPerDay: 14
     )
 
@@ -126,8 +122,6 @@ enum DefaultTenants {
         gateway: ("carrier_us", "sip.carrier-us.example", "3125550142"),
         dids: [("13125550142", "100"), ("13125550143", "101"), ("18005550199", "100")],
         routes: nanpRoutes,
-        dial: ["1312#######", "773#######", "1888#######", "011525########"],
-        callers: ["1312#######", "1847#######", "630#######"],
         callsPerDay: 22
     )
 
@@ -148,8 +142,6 @@ enum DefaultTenants {
             (name: "AU-international", expression: #"^0011(\d{6,15})$"#, prefix: ""),
             (name: "AU-emergency", expression: #"^(000|112)$"#, prefix: ""),
         ],
-        dial: ["02########", "04########", "1300######", "1800######", "13####", "001164#########"],
-        callers: ["612########", "614########", "02########"],
         callsPerDay: 18
     )
 
@@ -166,8 +158,6 @@ enum DefaultTenants {
             (name: "UK-international", expression: #"^00(\d{6,15})$"#, prefix: ""),
             (name: "UK-emergency", expression: #"^(999|112)$"#, prefix: ""),
         ],
-        dial: ["020########", "07#########", "0161#######", "00353#########"],
-        callers: ["4420########", "447#########", "4411########"],
         callsPerDay: 12
     )
 
@@ -175,7 +165,7 @@ enum DefaultTenants {
     static let suspended = DefaultTenant(
         "lapsed.pbx.example.com", description: "Suspended for non-payment", timeZone: "America/New_York", plan: .nanp,
         enabled: false, extensions: [("100", "Main Line")], registered: [], gateway: nil, dids: [],
-        routes: [], dial: [], callers: [], callsPerDay: 0
+        routes: [], callsPerDay: 0
     )
 
     static let accessControls = [

@@ -52,6 +52,7 @@ extension Dataset {
             }
         }
         check(root, at: "", against: Set(CodingKeys.allCases.map(\.stringValue)))
+        check(object["cdr_generation"], at: "/cdr_generation", against: CDRGeneration.fieldNames)
         for (table, fields) in recordFields.sorted(by: { $0.key < $1.key }) {
             for (index, row) in (object[table]?.arrayValue ?? []).enumerated() {
                 let pointer = "/\(table)/\(index)"

@@ -116,6 +116,9 @@ extension Dataset {
                 fail("\(p)/answer_epoch", "answer_epoch must be 0 (unanswered) or between start_epoch and end_epoch")
             }
         }
+        for (pointer, message) in cdrGeneration?.problems(at: "/cdr_generation", domainNames: domainNames) ?? [] {
+            fail(pointer, message)
+        }
         return problems
     }
 }

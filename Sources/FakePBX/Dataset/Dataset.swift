@@ -16,18 +16,22 @@ public struct Dataset: Codable, Sendable, Hashable {
     public var outboundRoutes: [OutboundRoute]
     public var accessControls: [AccessControl]
     public var activeCalls: [ActiveCall]
+    /// Stored CDRs, served as they are.
     public var cdrs: [CallDetailRecord]
+    /// Generated call history, worked out on demand and never stored (see ``CDRGeneration``).
+    public var cdrGeneration: CDRGeneration?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case format, domains, extensions, registrations, gateways, destinations
         case outboundRoutes = "outbound_routes", accessControls = "access_controls"
-        case activeCalls = "active_calls", cdrs
+        case activeCalls = "active_calls", cdrs, cdrGeneration = "cdr_generation"
     }
 
     public init(
         domains: [Domain] = [], extensions: [Extension] = [], registrations: [Registration] = [],
         gateways: [Gateway] = [], destinations: [Destination] = [], outboundRoutes: [OutboundRoute] = [],
-        accessControls: [AccessControl] = [], activeCalls: [ActiveCall] = [], cdrs: [CallDetailRecord] = []
+        accessControls: [AccessControl] = [], activeCalls: [ActiveCall] = [], cdrs: [CallDetailRecord] = [],
+        cdrGeneration: CDRGeneration? = nil
     ) {
         self.format = Dataset.formatName
         self.domains = domains
@@ -39,6 +43,7 @@ public struct Dataset: Codable, Sendable, Hashable {
         self.accessControls = accessControls
         self.activeCalls = activeCalls
         self.cdrs = cdrs
+        self.cdrGeneration = cdrGeneration
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +58,7 @@ public struct Dataset: Codable, Sendable, Hashable {
         self.accessControls = try c.value(.accessControls, or: [])
         self.activeCalls = try c.value(.activeCalls, or: [])
         self.cdrs = try c.value(.cdrs, or: [])
+        self.cdrGeneration = try c.decodeIfPresent(CDRGeneration.self, forKey: .cdrGeneration)
     }
 
     /// The record type of each top-level array, for reporting unknown fields.

@@ -29,6 +29,10 @@ extension PBXResponder {
         answer.headers[.fakePBXFault] = faults.map(\.id).joined(separator: ", ")
         guard let fault = faults.first(where: { !$0.kind.isLatency }) else { return answer.response(method: method) }
         server.logger.debug("fault injected", metadata: ["fault": "\(fault.id)", "path": "\(path)"])
+        switch fault.kind {
+        case .malformedJSON, .truncate, .slowDrip, .version: answer.materialize()
+        default: break
+        }
 
         switch fault.kind {
         case .latency:

@@ -236,7 +236,7 @@ public struct PBXResponder: HTTPResponder {
         )
         var headers = answer.headers
         headers[.contentType] = answer.contentType
-        return Answer(status: answer.status, headers: headers, body: answer.body)
+        return Answer(status: answer.status, headers: headers, body: answer.body, rest: answer.rest)
     }
 
     /// The request as the contracts see it: method, path, query, headers and body fields.
@@ -285,17 +285,45 @@ struct Answer: Sendable {
     /// Headers, Content-Type included.
     var headers: HTTPFields
     var body: [UInt8]
+    /// The rest of a streamed body (see ``EndpointResponse/rest``).
+    var rest: (any BodyProducer)?
     /// The policies that decided it, for the journal.
     var applied: [String] = []
+
+    init(status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8], rest: (any BodyProducer)? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.rest = rest
+    }
+
+    /// Reads a streamed body whole, for the faults that rewrite bodies.
+    mutating func materialize() {
+        guard var producer = rest else { return }
+        while let chunk = producer.nextChunk() { body += chunk }
+        rest = nil
+    }
 
     /// The response, with headers only for HEAD.
     func response(method: HTTPRequest.Method) -> Response {
         if method == .head {
             var fields = headers
-            fields[.contentLength] = String(body.count)
+            if rest == nil { fields[.contentLength] = String(body.count) }
             return Response(status: status, headers: fields, body: ResponseBody())
         }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        guard let rest else {
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        let first = body
+        return Response(status: status, headers: headers, body: ResponseBody { writer in
+            var producer = rest
+            try await writer.write(ByteBuffer(bytes: first))
+            try await producer.stream { chunk in
+                try Task.checkCancellation()
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        })
     }
 }
 

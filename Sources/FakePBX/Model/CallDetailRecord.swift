@@ -109,9 +109,10 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
     public var billsec: Int { answerEpoch > 0 ? max(0, endEpoch - answerEpoch) : 0 }
 
     /// FusionPBX's computed call status.
-    public var status: String { HangupCause.status(cause: hangupCause, billsec: billsec, direction: direction) }
+    public var status: String { HangupCause.status(cause: hangupCause, billsec: billsec, missed: missedCall) }
 
-    public var missedCall: Bool { direction == "inbound" && billsec == 0 && hangupCause == "ORIGINATOR_CANCEL" }
+    /// An inbound a-leg the caller gave up on (b-legs are never missed calls, fusionpbx-data §1.2).
+    public var missedCall: Bool { leg == "a" && direction == "inbound" && billsec == 0 && hangupCause == "ORIGINATOR_CANCEL" }
 
     static let directions: Set<String> = ["inbound", "outbound", "local"]
 }

@@ -12,6 +12,11 @@ public enum HangupCause {
         "PROGRESS_TIMEOUT": 607, "GATEWAY_DOWN": 609,
     ]
 
+    /// The Q.850 code of `cause` (0 for an unknown one); the common cause without a lookup.
+    static func code(_ cause: String) -> Int {
+        cause == "NORMAL_CLEARING" ? 16 : q850[cause] ?? 0
+    }
+
     /// Causes FusionPBX's importer classes as `failed` (app/xml_cdr/resources/classes/xml_cdr.php).
     static let failed: Set<String> = [
         "CALL_REJECTED", "CHAN_NOT_IMPLEMENTED", "DESTINATION_OUT_OF_ORDER", "EXCHANGE_ROUTING_ERROR",
@@ -21,11 +26,11 @@ public enum HangupCause {
     ]
 
     /// FusionPBX's computed `status` for a leg.
-    static func status(cause: String, billsec: Int, direction: String) -> String {
+    static func status(cause: String, billsec: Int, missed: Bool) -> String {
         if billsec > 0 { return "answered" }
         switch cause {
         case "NO_ANSWER": return "no_answer"
-        case "ORIGINATOR_CANCEL": return direction == "inbound" ? "missed" : "cancelled"
+        case "ORIGINATOR_CANCEL": return missed ? "missed" : "cancelled"
         case "USER_BUSY": return "busy"
         default: return failed.contains(cause) ? "failed" : "no_answer"
         }

@@ -71,7 +71,10 @@ public struct Scenario: Sendable {
     /// The seed of `probability` faults that name none (a bundle sets it).
     public var defaultSeed: UInt64 = 1
 
-    static let keys = ["name", "description", "dataset", "pbx_version", "whitelist", "credentials", "auth_profile", "policies", "faults", "timeline"]
+    /// `cdrs:` settings laid over the dataset's `cdr_generation` (volume, seed, shares).
+    public var cdrGeneration = JSONObject()
+
+    static let keys = ["name", "description", "dataset", "pbx_version", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults", "timeline"]
 
     /// Reads and checks a scenario file.
     /// - Throws: ``ScenarioError`` with every problem found, each at its line and column.
@@ -115,6 +118,10 @@ public struct Scenario: Sendable {
                 throw value.error("no dataset file at \(resolved); give a path relative to the scenario file, or an absolute one")
             }
             scenario.dataFile = resolved
+        }
+        check { () throws(SpecError) in
+            guard let value = try root.member("cdrs") else { return }
+            scenario.cdrGeneration = try Scenario.cdrGeneration(value)
         }
         check { () throws(SpecError) in
             guard let value = try root.member("pbx_version") else { return }
@@ -282,9 +289,35 @@ public struct Scenario: Sendable {
         return Step(trigger: trigger, actions: actions)
     }
 
+    /// The `cdrs:` section, each value checked where it is written.
+    static func cdrGeneration(_ value: SpecReader) throws(SpecError) -> JSONObject {
+        try value.rejectUnknown(CDRGeneration.CodingKeys.allCases.map(\.rawValue))
+        var object = JSONObject()
+        if let seed = try value.member("seed") { object["seed"] = .string(try seed.string()) }
+        for key in ["calls_per_day", "days"] {
+            if let number = try value.member(key) { object[key] = .int(try number.int(in: 0...(key == "days" ? 3650 : 10_000_000))) }
+        }
+        for key in ["special_share", "international_share", "prefix_quirks"] {
+            guard let share = try value.member(key) else { continue }
+            let number = try share.double()
+            guard (0...1).contains(number) else { throw share.error("expected a share from 0 to 1") }
+            object[key] = .double(number)
+        }
+        if let domains = try value.member("domains") {
+            var perDomain = JSONObject()
+            for member in try domains.object() {
+                guard let reader = try domains.member(member.key) else { continue }
+                perDomain[member.key] = .int(try reader.int(in: 0...10_000_000))
+            }
+            object["domains"] = .object(perDomain)
+        }
+        return object
+    }
+
     /// Applies what is set at start-up: dataset, version, whitelist, credentials and policies.
     public func apply(to configuration: inout FakePBXConfiguration) {
         if let dataFile { configuration.dataFile = dataFile }
+        for member in cdrGeneration { configuration.cdrGeneration[member.key] = member.value }
         if let pbxVersion { configuration.pbxVersion = pbxVersion }
         if let whitelist { configuration.whitelist = whitelist }
         if let username { configuration.credentials.username = username }
@@ -303,6 +336,7 @@ public struct Scenario: Sendable {
     var startupOnlySettings: [String] {
         var names: [String] = []
         if dataFile != nil { names.append("dataset") }
+        if !cdrGeneration.isEmpty { names.append("cdrs") }
         if pbxVersion != nil { names.append("pbx_version") }
         if username != nil || password != nil || apiKey != nil { names.append("credentials") }
         if authProfile != nil { names.append("auth_profile") }

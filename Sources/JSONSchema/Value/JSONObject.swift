@@ -23,6 +23,7 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     }
 
     public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
 
     /// Appends a member without checking for an existing key (the parser has already done so).
     mutating func append(key: String, value: JSONValue) {

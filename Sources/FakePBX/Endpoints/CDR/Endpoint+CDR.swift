@@ -9,50 +9,20 @@ extension Endpoint {
         "/app/xml_cdr/export_cdr.php", app: .xmlCDR, provenance: .documented
     ) { request, server in
         let query = try CDRQuery(request)
-        let format = (request.string("format") ?? "JSON").uppercased()
-        guard ["JSON", "CSV", "XML"].contains(format) else {
-            throw APIError.invalidRequest("format '\(format)' is not valid: expected JSON, CSV or XML")
+        let name = (request.string("format") ?? "JSON").uppercased()
+        guard let format = CDRExport.Format(rawValue: name) else {
+            throw APIError.invalidRequest("format '\(name)' is not valid: expected JSON, CSV or XML")
         }
-        let (records, rows, csvLines) = try server.store.read { dataset in
-            let records = try query.select(from: dataset)
-            let rows = records.map { $0.json(in: dataset) }
-            let zones = dataset.timeZones
-            let csv = format == "CSV" ? zip(records, rows).map { $0.csvRow(in: dataset, json: $1, zones: zones) } : []
-            return (records, rows, csv)
+        let now = server.clock.epochSeconds
+        let selection = try server.store.read { dataset in try query.selection(in: dataset, now: now) }
+        let total = selection.count()
+        var headers: HTTPFields = [.totalRecords: String(total)]
+        if format == .csv {
+            let file = "cdr_\(query.domainName ?? "all")_\(Timestamp.fileStamp(now)).csv"
+            headers[.contentDisposition] = "attachment; filename=\(file)"
         }
-        switch format {
-        case "CSV":
-            var text = CallDetailRecord.csvColumns.map { "\"\($0)\"" }.joined(separator: ",") + "\n"
-            for line in csvLines { text += line + "\n" }
-            let name = "cdr_\(query.domainName ?? "all")_\(Timestamp.fileStamp(server.clock.epochSeconds)).csv"
-            return EndpointResponse(
-                contentType: "text/csv; charset=utf-8", body: Array(text.utf8),
-                headers: [.contentDisposition: "attachment; filename=\(name)", .totalRecords: String(records.count)]
-            )
-        case "XML":
-            var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            xml += "<cdr_export status=\"success\" total_records=\"\(records.count)\" date_range=\"\(XML.escape(query.dateRange))\">\n"
-            for row in rows {
-                xml += "  <cdr>"
-                for member in row.objectValue ?? [:] {
-                    xml += "<\(member.key)>\(XML.escape(CallDetailRecord.plainText(member.value)))</\(member.key)>"
-                }
-                xml += "</cdr>\n"
-            }
-            xml += "</cdr_export>\n"
-            return EndpointResponse(
-                contentType: "application/xml; charset=utf-8", body: Array(xml.utf8),
-                headers: [.totalRecords: String(records.count)]
-            )
-        default:
-            return .success(
-                "CDR export completed",
-                [
-                    "total_records": .int(records.count), "date_range": .string(query.dateRange),
-                    "export_format": "JSON", "records": .array(rows),
-                ]
-            )
-        }
+        let export = CDRExport(format: format, selection: selection, total: total, dateRange: query.dateRange)
+        return .produced(export, contentType: format.contentType, headers: headers)
     }
 
     /// `check_cdrs.php`: whether CDRs exist for a range, with counts per domain. Inferred.
@@ -60,20 +30,18 @@ extension Endpoint {
         "/app/xml_cdr/check_cdrs.php", app: .xmlCDR, provenance: .inferred
     ) { request, server in
         let query = try CDRQuery(request)
-        let records = try server.store.read { dataset in try query.select(from: dataset) }
-        var perDomain: [String: Int] = [:]
-        for record in records { perDomain[record.domainName, default: 0] += 1 }
-        let domains = perDomain.sorted { $0.key < $1.key }.map { entry -> JSONValue in
+        let now = server.clock.epochSeconds
+        let summary = try server.store.read { dataset in try query.selection(in: dataset, now: now) }.summary()
+        let domains = summary.perDomain.sorted { $0.key < $1.key }.map { entry -> JSONValue in
             ["domain_name": .string(entry.key), "total_records": .int(entry.value)]
         }
         return .success(
             "CDR check completed",
             [
-                "cdrs_available": .bool(!records.isEmpty), "total_records": .int(records.count),
-                "answered_records": .int(records.filter { $0.billsec > 0 }.count),
-                "date_range": .string(query.dateRange),
-                "first_record": .string(records.first.map { Timestamp.iso8601($0.startEpoch) } ?? ""),
-                "last_record": .string(records.last.map { Timestamp.iso8601($0.startEpoch) } ?? ""),
+                "cdrs_available": .bool(summary.total > 0), "total_records": .int(summary.total),
+                "answered_records": .int(summary.answered), "date_range": .string(query.dateRange),
+                "first_record": .string(summary.first.map(Timestamp.iso8601) ?? ""),
+                "last_record": .string(summary.last.map(Timestamp.iso8601) ?? ""),
                 "domains": .array(domains),
             ]
         )
@@ -86,17 +54,15 @@ extension Endpoint {
         let query = try CDRQuery(request)
         let page = try request.int("page", in: 1...1_000_000) ?? 1
         let perPage = try request.int("per_page", in: 1...1000) ?? 100
-        let (total, rows) = try server.store.read { dataset in
-            let records = try query.select(from: dataset)
-            let slice = records.dropFirst((page - 1) * perPage).prefix(perPage)
-            return (records.count, slice.map { $0.json(in: dataset) })
-        }
+        let now = server.clock.epochSeconds
+        let selection = try server.store.read { dataset in try query.selection(in: dataset, now: now) }
+        let (total, records) = selection.page(offset: (page - 1) * perPage, limit: perPage)
         return .success(
             "CDR data retrieved successfully",
             [
                 "total_records": .int(total), "page": .int(page), "per_page": .int(perPage),
                 "total_pages": .int((total + perPage - 1) / perPage), "date_range": .string(query.dateRange),
-                "records": .array(rows),
+                "records": .array(records.map { $0.json(context: selection.context) }),
             ]
         )
     }
@@ -112,23 +78,5 @@ extension Timestamp {
     static func fileStamp(_ epoch: Int) -> String {
         postgres(epoch).dropLast(3).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
             .replacingOccurrences(of: " ", with: "_")
-    }
-}
-
-enum XML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }

@@ -52,6 +52,7 @@ extension Domain: ManagedResource {
         dataset.domains.remove(at: index)
         // Like FusionPBX's domain delete, the tenant's history goes with it.
         dataset.cdrs.removeAll { $0.domainName == name }
+        dataset.cdrGeneration?.domains[name] = nil
         dataset.activeCalls.removeAll { $0.domainName == name }
     }
 

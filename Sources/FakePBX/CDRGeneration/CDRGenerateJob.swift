@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import Foundation
+
+/// One `fakepbx cdr generate` run: which tenants, which days, how many calls, which format.
+public struct CDRGenerateJob: Sendable {
+    public var dataset: Dataset
+    public var settings: CDRGeneration
+    /// First and last day, `YYYY-MM-DD`, inclusive, in each domain's own time zone.
+    public var from: String
+    public var to: String
+    /// Exactly this many calls over the days; `nil` for the dataset's calls per day.
+    public var count: Int?
+    public var domain: String?
+    public var legs: LegSelection
+    public var format: CDRExport.Format
+
+    public init(
+        dataset: Dataset, settings: CDRGeneration, from: String, to: String, count: Int? = nil, domain: String? = nil,
+        legs: LegSelection = .a, format: CDRExport.Format = .json
+    ) {
+        self.dataset = dataset
+        self.settings = settings
+        self.from = from
+        self.to = to
+        self.count = count
+        self.domain = domain
+        self.legs = legs
+        self.format = format
+    }
+
+    /// The export and its record count; a bad option is named in the error.
+    public func export() throws(FakePBXError) -> (export: CDRExport, total: Int) {
+        var days: [Int] = []
+        for (flag, text) in [("--from", from), ("--to", to)] {
+            guard text.count == 10, let epoch = Timestamp.parseDay(text) else {
+                throw FakePBXError(.invalidConfiguration, "'\(text)' is not a date; expected YYYY-MM-DD", at: flag)
+            }
+            days.append(epoch / 86_400)
+        }
+        guard days[0] <= days[1] else {
+            throw FakePBXError(.invalidConfiguration, "--to \(to) is before --from \(from)", at: "--to")
+        }
+        if let count, count < 0 {
+            throw FakePBXError(.invalidConfiguration, "the count must be 0 or more, not \(count)", at: "--count")
+        }
+        if let domain, !dataset.domains.contains(where: { $0.name == domain }) {
+            let names = dataset.domains.map(\.name).joined(separator: ", ")
+            throw FakePBXError(.invalidConfiguration, "no domain '\(domain)' in the dataset; it has: \(names)", at: "--domain")
+        }
+        let problems = settings.problems(at: "", domainNames: Set(dataset.domains.map(\.name)))
+        if let (pointer, message) = problems.first {
+            throw FakePBXError(.invalidConfiguration, message, at: "--" + pointer.dropFirst().replacingOccurrences(of: "_", with: "-"))
+        }
+        var filtered = dataset
+        filtered.cdrs = []
+        let generator = CDRGenerator(dataset: filtered, settings: settings, from: days[0], to: days[1], count: count, domain: domain)
+        let filter = CDRFilter(legs: legs)
+        let selection = CDRSelection(dataset: filtered, domain: domain, filter: filter, generator: generator)
+        let total = selection.count()
+        return (CDRExport(format: format, selection: selection, total: total, dateRange: "\(from) to \(to)"), total)
+    }
+
+    /// Writes `export` to `path` (a temporary file renamed into place, so a reader never sees half a
+    /// file) or to standard output when `path` is nil, calling `progress` with the records written.
+    public static func write(_ export: inout CDRExport, to path: String?, progress: (Int) -> Void) throws(FakePBXError) {
+        let temporary = path.map { target -> String in
+            let url = URL(fileURLWithPath: target)
+            return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+        }
+        let descriptor: Int32 = temporary.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? STDOUT_FILENO
+        guard descriptor >= 0 else {
+            throw FakePBXError(.fileAccess, "cannot create the output file: \(String(cString: strerror(errno)))", at: path)
+        }
+        func fail(_ what: String) -> FakePBXError {
+            let reason = String(cString: strerror(errno))
+            if let temporary {
+                close(descriptor)
+                unlink(temporary)
+            }
+            return FakePBXError(.fileAccess, "\(what): \(reason)", at: path ?? "standard output")
+        }
+        while let chunk = export.nextChunk() {
+            var offset = 0
+            while offset < chunk.count {
+                let written = chunk[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw fail("cannot write the CDRs")
+                }
+                offset += written
+            }
+            progress(export.written)
+        }
+        guard let temporary, let path else { return }
+        guard fsync(descriptor) == 0 else { throw fail("cannot flush the CDRs to disk") }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            let error = FakePBXError(.fileAccess, "cannot move the finished file into place: \(String(cString: strerror(errno)))", at: path)
+            unlink(temporary)
+            throw error
+        }
+    }
+}

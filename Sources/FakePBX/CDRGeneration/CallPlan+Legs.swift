@@ -1,0 +1,203 @@
+extension CallPlan {
+    /// The second stage: the call's legs as FusionPBX stores them, a-leg first; only those in
+    /// `wanted` (leg indexes) when given. Unwanted legs still draw their numbers, so a leg is the
+    /// same whichever others are asked for.
+    ///
+    /// The a-leg's `bridge_uuid` names the b-leg that answered; every b-leg's `originating_leg_uuid`
+    /// names the a-leg. Ring-group b-legs that lost to the one that answered end with `LOSE_RACE`.
+    func legs(profile: TenantProfile, settings: CDRGeneration, wanted: [Int]? = nil) -> [CallDetailRecord] {
+        var g = generator
+        let plan = profile.plan
+        let caller = profile.lines[line]
+        var callerName = caller.name
+        var callerNumber = caller.number
+        var destination: String
+        var bDestination: String
+        var aAddress = caller.address
+        switch direction {
+        case .outbound:
+            (destination, bDestination) = dialledNumber(plan: plan, profile: profile, settings: settings, using: &g)
+        case .inbound:
+            let international = Int.random(in: 0..<100, using: &g) < 5
+            let mobile = Int.random(in: 0..<100, using: &g) < 40
+            let nsn = international ? plan.foreignNumber(using: &g) : plan.subscriber(mobile: mobile, areaCodes: profile.areaCodes, using: &g)
+            let quirk = Double.random(in: 0..<1, using: &g) < settings.prefixQuirks
+            callerNumber = international ? nsn : plan.delivered(nsn, international: profile.carrierSendsCountryCode != quirk)
+            callerName = Self.callerNames[Int.random(in: 0..<Self.callerNames.count, using: &g)]
+            let did = profile.dids[did]
+            destination = Double.random(in: 0..<1, using: &g) < settings.prefixQuirks ? "+" + plan.countryCode + did.nsn : did.number
+            bDestination = ""
+            aAddress = profile.carrierAddress
+        case .local:
+            destination = ""
+            bDestination = ""
+        }
+
+        let aUUID = CDRUUID.make(using: &g)
+        let pdd = direction == .outbound ? Int.random(in: 300...3000, using: &g)
+            : direction == .inbound ? Int.random(in: 60...600, using: &g) : Int.random(in: 20...200, using: &g)
+        let carrierCodec = plan == .nanp ? "PCMU" : "PCMA"
+        let codecRoll = Int.random(in: 0..<100, using: &g)
+        let phoneCodec = codecRoll < 45 ? "G722" : codecRoll < 50 ? "opus" : carrierCodec
+        let mos = Self.mos(using: &g)
+        let answer = answered ? start + ring : 0
+        let firstDisposition = Bool.random(using: &g)
+
+        var legs: [CallDetailRecord] = []
+        legs.reserveCapacity(legCount)
+        var a = CallDetailRecord(
+            uuid: aUUID, domainName: profile.domainName, extensionNumber: caller.number, direction: direction.name,
+            callerIDName: callerName, callerIDNumber: callerNumber, callerDestination: destination,
+            destinationNumber: destination, startEpoch: start, answerEpoch: answer, endEpoch: end, hangupCause: cause
+        )
+        if direction == .local {
+            let callee = profile.lines[bLines.first ?? line]
+            a.destinationNumber = callee.number
+            a.callerDestination = callee.number
+        }
+        a.sipHangupDisposition = Self.disposition(cause: cause, answered: answered, aLeg: true, first: firstDisposition)
+        a.readCodec = direction == .inbound ? carrierCodec : phoneCodec
+        a.writeCodec = a.readCodec
+        a.pddMilliseconds = pdd
+        a.mos = answered ? mos : nil
+        a.networkAddress = aAddress
+        a.sipCallID = CDRUUID.callID(using: &g, host: aAddress)
+        a.gatewayUUID = direction == .outbound ? profile.gatewayUUID : nil
+        legs.append(a)
+
+        for (index, bLine) in bLines.enumerated() {
+            let won = index == winner
+            let target = profile.lines[bLine]
+            let delay = min(ring, Int.random(in: 0...1, using: &g))
+            if let wanted, !wanted.contains(index + 1) {
+                // The same draws as a built leg: a UUID (kept when it is the bridged one), PDD, Call-ID.
+                let uuid = CDRUUID.make(using: &g, text: won)
+                _ = Int.random(in: 0...50, using: &g)
+                _ = g.next()
+                if won, let uuid { legs[0].bridgeUUID = uuid }
+                continue
+            }
+            var b = CallDetailRecord(
+                uuid: CDRUUID.make(using: &g), domainName: profile.domainName, extensionNumber: target.number,
+                direction: direction.name, callerIDName: callerName, callerIDNumber: callerNumber,
+                callerDestination: legs[0].callerDestination, destinationNumber: target.number,
+                startEpoch: start + delay, answerEpoch: won ? answer : 0, endEpoch: won ? end : start + ring,
+                hangupCause: answered && !won ? "LOSE_RACE" : cause
+            )
+            b.leg = "b"
+            b.originatingLegUUID = aUUID
+            b.sipHangupDisposition = answered && !won ? "send_cancel"
+                : Self.disposition(cause: cause, answered: answered, aLeg: false, first: firstDisposition)
+            b.pddMilliseconds = max(20, pdd - Int.random(in: 0...50, using: &g))
+            b.mos = won ? mos : nil
+            switch direction {
+            case .outbound:
+                b.callerIDNumber = profile.presentedNumber
+                b.destinationNumber = bDestination
+                b.readCodec = carrierCodec
+                b.networkAddress = profile.carrierAddress
+                b.gatewayUUID = profile.gatewayUUID
+            case .inbound, .local:
+                b.readCodec = phoneCodec
+                b.networkAddress = target.address
+            }
+            b.writeCodec = b.readCodec
+            b.sipCallID = CDRUUID.callID(using: &g, host: b.networkAddress)
+            if won { legs[0].bridgeUUID = b.uuid }
+            legs.append(b)
+        }
+        if let wanted, !wanted.contains(0) { legs.removeFirst() }
+        return legs
+    }
+
+    /// The number a user dialled, and the same number as the b-leg sends it to the carrier.
+    private func dialledNumber(
+        plan: Domain.NumberingPlan, profile: TenantProfile, settings: CDRGeneration, using g: inout SeededGenerator
+    ) -> (String, String) {
+        let quirk: NumberQuirk = Double.random(in: 0..<1, using: &g) < settings.prefixQuirks
+            ? [.missingCountryCode, .e164, .accessPrefix][Int.random(in: 0..<3, using: &g)] : .none
+        let kind = Double.random(in: 0..<1, using: &g)
+        if kind < 0.001 { return (plan.emergency, plan.emergency) }
+        if kind < 0.001 + settings.specialShare {
+            let number = plan.specialNumber(using: &g)
+            // NANP toll-free is also dialled without the leading 1.
+            let dialled = plan == .nanp && quirk == .missingCountryCode ? String(number.dropFirst()) : number
+            return (dialled, plan == .nanp ? number : plan == .uk ? "44" + number.dropFirst() : number)
+        }
+        if kind < 0.001 + settings.specialShare + settings.internationalShare {
+            let number = plan.foreignNumber(using: &g)
+            let dialled = switch quirk {
+            case .e164: "+" + number
+            case .accessPrefix: plan.accessPrefix + plan.exitCode + number
+            case .none, .missingCountryCode: plan.exitCode + number
+            }
+            return (dialled, number)
+        }
+        let nsn = plan.subscriber(mobile: Int.random(in: 0..<100, using: &g) < 35, areaCodes: profile.areaCodes, using: &g)
+        return (plan.dialled(nsn, quirk: quirk), plan.countryCode + nsn)
+    }
+
+    private static func disposition(cause: String, answered: Bool, aLeg: Bool, first: Bool) -> String {
+        if answered { return aLeg == first ? "recv_bye" : "send_bye" }
+        if cause == "ORIGINATOR_CANCEL" { return aLeg ? "recv_cancel" : "send_cancel" }
+        return aLeg ? "send_refuse" : "recv_refuse"
+    }
+
+    /// Mostly good audio, with an occasional poor call.
+    private static func mos(using g: inout SeededGenerator) -> Double {
+        Int.random(in: 0..<100, using: &g) < 3
+            ? Double(Int.random(in: 260...360, using: &g)) / 100 : Double(Int.random(in: 400...445, using: &g)) / 100
+    }
+
+    /// Caller names as carriers deliver them (FusionPBX keeps letters, digits, space and `-.#*@`).
+    static let callerNames = [
+        "WIRELESS CALLER", "SMITH JOHN", "UNKNOWN", "BROWN OLIVIA", "TORONTO ON", "CHICAGO IL", "PATEL RAJ",
+        "NGUYEN MAI", "OBRIEN SEAN", "GARCIA MARIA", "Anonymous", "ACME SUPPLY CO",
+    ]
+}
+
+/// Version 4 UUIDs and SIP Call-IDs from a seeded generator, two draws each.
+enum CDRUUID {
+    /// A UUID's two draws, and its text only when `text` is true.
+    static func make(using g: inout SeededGenerator, text: Bool) -> String? {
+        guard text else {
+            _ = g.next()
+            _ = g.next()
+            return nil
+        }
+        return make(using: &g)
+    }
+
+    static func make(using g: inout SeededGenerator) -> String {
+        let high = g.next(), low = g.next()
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var out = 0
+            for i in 0..<16 {
+                var byte = UInt8(truncatingIfNeeded: (i < 8 ? high : low) >> (UInt64(7 - i % 8) * 8))
+                if i == 6 { byte = (byte & 0x0F) | 0x40 }
+                if i == 8 { byte = (byte & 0x3F) | 0x80 }
+                if i == 4 || i == 6 || i == 8 || i == 10 {
+                    buffer[out] = UInt8(ascii: "-")
+                    out += 1
+                }
+                buffer[out] = hex[Int(byte >> 4)]
+                buffer[out + 1] = hex[Int(byte & 0x0F)]
+                out += 2
+            }
+            return out
+        }
+    }
+
+    static func callID(using g: inout SeededGenerator, host: String) -> String {
+        let value = g.next()
+        var text = String(unsafeUninitializedCapacity: 16) { buffer in
+            for i in 0..<16 { buffer[i] = hex[Int((value >> (UInt64(15 - i) * 4)) & 0xF)] }
+            return 16
+        }
+        text += "@"
+        text += host
+        return text
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// What the CDR generator knows of one tenant: its extensions, DIDs, trunk, time zone and plan.
+struct TenantProfile: Sendable {
+    struct Line: Sendable {
+        var number: String
+        var name: String
+        /// Where its phone registers from, for `network_addr`.
+        var address: String
+    }
+
+    struct DID: Sendable {
+        var number: String
+        var nsn: String
+        /// The extension index it rings.
+        var target: Int
+    }
+
+    var domainName: String
+    var zone: TimeZone
+    var plan: Domain.NumberingPlan
+    var lines: [Line]
+    var dids: [DID]
+    var gatewayUUID: String?
+    var areaCodes: [String]
+    /// Weekday calls.
+    var volume: Int
+    /// Hash of the run's seed and the domain name.
+    var seed: UInt64
+    /// Whether the carrier sends caller IDs with the country code.
+    var carrierSendsCountryCode: Bool
+    var carrierAddress: String
+
+    /// The enabled tenants of `dataset` that have extensions, in dataset order.
+    static func all(in dataset: Dataset, settings: CDRGeneration) -> [TenantProfile] {
+        dataset.domains.filter(\.enabled).compactMap { domain in
+            let extensions = dataset.extensions.filter { $0.domainName == domain.name && $0.enabled }
+            guard !extensions.isEmpty else { return nil }
+            let seed = CDRHash.text("\(settings.seed)|\(domain.name)")
+            let lines = extensions.enumerated().map { index, ext in
+                let registered = dataset.registrations.first { $0.domainName == domain.name && $0.extensionNumber == ext.number }
+                return Line(
+                    number: ext.number, name: ext.effectiveCallerIDName.isEmpty ? ext.number : ext.effectiveCallerIDName,
+                    address: registered?.networkIP ?? "198.51.100.\(Int(CDRHash.mix(seed, UInt64(index)) % 200) + 20)"
+                )
+            }
+            let plan = domain.numberingPlan
+            var dids = dataset.destinations.filter { $0.domainName == domain.name && $0.enabled }.map { destination in
+                let target = destination.data.split(separator: " ").first.map(String.init)
+                let index = lines.firstIndex { $0.number == target } ?? 0
+                return DID(number: destination.number, nsn: plan.nsn(ofDID: destination.number), target: index)
+            }
+            if dids.isEmpty {
+                // A tenant without DIDs still gets calls: on a number made up from its name.
+                var g = SeededGenerator(seed: seed)
+                let nsn = plan.subscriber(mobile: false, areaCodes: [], using: &g)
+                dids = [DID(number: plan.delivered(nsn, international: plan == .nanp), nsn: nsn, target: 0)]
+            }
+            let gateway = dataset.gateways.first { $0.domainName == domain.name && $0.enabled }
+                ?? dataset.gateways.first { $0.domainName == "global" && $0.enabled }
+            return TenantProfile(
+                domainName: domain.name, zone: TimeZone(identifier: domain.timeZone) ?? .gmt, plan: plan, lines: lines,
+                dids: dids, gatewayUUID: gateway?.uuid,
+                areaCodes: Array(Set(dids.compactMap { plan.areaCode(ofNSN: $0.nsn) })).sorted(),
+                volume: settings.volume(of: domain.name), seed: seed, carrierSendsCountryCode: seed % 3 != 0,
+                carrierAddress: "203.0.113.\(Int(seed % 50) + 10)"
+            )
+        }
+    }
+
+    /// The calling number this tenant presents to its carrier.
+    var presentedNumber: String { plan.delivered(dids[0].nsn, international: true) }
+}
+
+/// Seed arithmetic: FNV-1a for text, SplitMix64 finalisation for mixing.
+enum CDRHash {
+    static func text(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var z = a ^ (b &* 0x9e37_79b9_7f4a_7c15) &+ 0x632b_e59b_d9b4_e019
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

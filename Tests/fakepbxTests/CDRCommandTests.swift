@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("fakepbx cdr generate")
+struct CDRCommandTests {
+    static let base = ["cdr", "generate", "--seed", "ci", "--from", "2026-11-02", "--to", "2026-11-08"]
+
+    @Test func theSameSeedWritesTheSameFileAndStdoutIsTheExportDocument() async throws {
+        try await withTemporaryDirectory { dir in
+            let one = dir.appendingPathComponent("one.csv").path, two = dir.appendingPathComponent("two.csv").path
+            for file in [one, two] {
+                let run = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "500", "--format", "csv", "--out", file])
+                #expect(run.status == 0, "\(run.stderr)")
+                #expect(run.stderr.contains("wrote 500 CDRs (2026-11-02 to 2026-11-08, seed 'ci') to \(file)"))
+            }
+            let first = try Data(contentsOf: URL(fileURLWithPath: one))
+            #expect(first == (try Data(contentsOf: URL(fileURLWithPath: two))), "byte-identical")
+            #expect(String(decoding: first, as: UTF8.self).split(separator: "\n").count == 501, "a header and 500 a-legs")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["one.csv", "two.csv"], "no temporary file left")
+
+            let json = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "40", "--legs", "all", "--domain", "thames.pbx.example.co.uk"])
+            #expect(json.status == 0)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect(document["message"] as? String == "CDR export completed")
+            #expect(document["date_range"] as? String == "2026-11-02 to 2026-11-08")
+            let records = try #require(document["records"] as? [[String: Any]])
+            #expect(records.count == document["total_records"] as? Int)
+            #expect(records.filter { $0["leg"] as? String == "a" }.count == 40, "40 calls, each with its b-legs")
+            #expect(records.allSatisfy { $0["domain_name"] as? String == "thames.pbx.example.co.uk" })
+        }
+    }
+
+    @Test func aLargeSetShowsProgressOnStandardError() async throws {
+        let run = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "12000", "--format", "xml"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("] 100% 12000/12000 CDRs"), "\(run.stderr.prefix(300))")
+        #expect(run.stdout.hasSuffix("</cdr_export>\n"))
+        let quiet = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "12000", "--format", "xml", "--quiet"])
+        #expect(quiet.stderr.isEmpty)
+    }
+
+    @Test func badOptionsExitWithUsageErrors() async throws {
+        let format = try await runProcess(try fakepbxExecutable(), Self.base + ["--format", "pdf"])
+        #expect(format.status == 64)
+        #expect(format.stderr.contains("--format 'pdf' is not valid: expected json, csv or xml"))
+        let range = try await runProcess(try fakepbxExecutable(), ["cdr", "generate", "--from", "2026-11-09", "--to", "2026-11-01"])
+        #expect(range.status == 64)
+        #expect(range.stderr.contains("--to: --to 2026-11-01 is before --from 2026-11-09"))
+        let domain = try await runProcess(try fakepbxExecutable(), Self.base + ["--domain", "nowhere.example"])
+        #expect(domain.status == 64)
+        #expect(domain.stderr.contains("--domain: no domain 'nowhere.example' in the dataset"))
+        let out = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "5", "--out", "/nonexistent-dir/x.json"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("/nonexistent-dir/x.json: cannot create the output file"))
+    }
+}
