@@ -126,7 +126,7 @@ struct FaultsTests {
         }
     }
 
-    @Test func aHangingFaultDoesNotDelayShutdownBeyondTwoSeconds() async throws {
+    @Test func aHangingFaultDoesNotHoldUpShutdown() async throws {
         let ended = try await withFakePBX { (server: TestServer) async throws in
             try await Self.addFault(server, #"{"type": "hang", "seconds": 60}"#)
             // A client that waits longer than the shutdown takes, still connected when it starts.
@@ -135,7 +135,8 @@ struct FaultsTests {
             _ = client
             return ContinuousClock.now
         }
-        #expect(ContinuousClock.now - ended < .seconds(2))
+        // The hang lasts 60 s; shutdown takes about 1.5 s (more on a loaded machine), never the hang.
+        #expect(ContinuousClock.now - ended < .seconds(8))
     }
 
     @Test func loginPagesAndRedirectsReplaceTheJSON() async throws {

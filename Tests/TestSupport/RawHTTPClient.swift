@@ -109,9 +109,15 @@ public enum RawHTTPClient {
         }
         guard connected == 0 else { throw Failure("connect to \(host):\(port) failed: errno \(errno)", errno: errno) }
         var sent = 0
+        // A reset that arrives before the request is sent is reported by send(), and then recv() sees
+        // a plain end of stream: keep the error for when no answer follows.
+        var sendError: Int32?
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { break }  // the server may answer (413) and close before reading everything
+            if n <= 0 {
+                sendError = errno
+                break  // the server may answer (413) and close before reading everything
+            }
             sent += n
         }
         var received: [UInt8] = []
@@ -121,6 +127,9 @@ public enum RawHTTPClient {
             if n > 0 {
                 received += buffer[0..<n]
             } else if n == 0 {
+                if received.isEmpty, let sendError {
+                    throw Failure("send failed: errno \(sendError), and no answer came", errno: sendError)
+                }
                 break
             } else {
                 if errno == ECONNRESET && !received.isEmpty { break }

@@ -43,14 +43,16 @@ public func withFakePBX<T: Sendable>(
     }
 }
 
-/// Runs `application` until `body` returns; `body` gets the port it reports on `ports`. The same
-/// bounded shutdown as `fakepbx serve`: held or hanging connections cannot stall a test.
+/// Runs `application` until `body` returns; `body` gets the port it reports on `ports`. A bounded
+/// shutdown like `fakepbx serve`'s: held or hanging connections cannot stall a test.
 func withRunning<T: Sendable>(
     _ application: some Service, ports: AsyncStream<Int>, _ body: (Int) async throws -> T
 ) async throws -> T {
     var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: quietLogger)
     groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1200)
-    groupConfiguration.maximumCancellationDuration = .milliseconds(500)
+    // Longer than `fakepbx serve`'s 500 ms: ServiceLifecycle stops the whole process when a
+    // cancellation outlasts it, and dozens of servers run at once here on a debug build.
+    groupConfiguration.maximumCancellationDuration = .seconds(5)
     let group = ServiceGroup(configuration: groupConfiguration)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }

@@ -45,25 +45,25 @@ extension CallPlan {
 
         var legs: [CallDetailRecord] = []
         legs.reserveCapacity(legCount)
-        var a = CallDetailRecord(
+        // Built in place in the array: a local record appended would be copied, then destroyed.
+        legs.append(CallDetailRecord(
             uuid: aUUID, domainName: profile.domainName, extensionNumber: caller.number, direction: direction.name,
             callerIDName: callerName, callerIDNumber: callerNumber, callerDestination: destination,
             destinationNumber: destination, startEpoch: start, answerEpoch: answer, endEpoch: end, hangupCause: cause
-        )
+        ))
         if direction == .local {
             let callee = profile.lines[bLines.first ?? line]
-            a.destinationNumber = callee.number
-            a.callerDestination = callee.number
+            legs[0].destinationNumber = callee.number
+            legs[0].callerDestination = callee.number
         }
-        a.sipHangupDisposition = Self.disposition(cause: cause, answered: answered, aLeg: true, first: firstDisposition)
-        a.readCodec = direction == .inbound ? carrierCodec : phoneCodec
-        a.writeCodec = a.readCodec
-        a.pddMilliseconds = pdd
-        a.mos = answered ? mos : nil
-        a.networkAddress = aAddress
-        a.sipCallID = CDRUUID.callID(using: &g, host: aAddress)
-        a.gatewayUUID = direction == .outbound ? profile.gatewayUUID : nil
-        legs.append(a)
+        legs[0].sipHangupDisposition = Self.disposition(cause: cause, answered: answered, aLeg: true, first: firstDisposition)
+        legs[0].readCodec = direction == .inbound ? carrierCodec : phoneCodec
+        legs[0].writeCodec = legs[0].readCodec
+        legs[0].pddMilliseconds = pdd
+        legs[0].mos = answered ? mos : nil
+        legs[0].networkAddress = aAddress
+        legs[0].sipCallID = CDRUUID.callID(using: &g, host: aAddress)
+        legs[0].gatewayUUID = direction == .outbound ? profile.gatewayUUID : nil
 
         for (index, bLine) in bLines.enumerated() {
             let won = index == winner
@@ -77,34 +77,34 @@ extension CallPlan {
                 if won, let uuid { legs[0].bridgeUUID = uuid }
                 continue
             }
-            var b = CallDetailRecord(
+            legs.append(CallDetailRecord(
                 uuid: CDRUUID.make(using: &g), domainName: profile.domainName, extensionNumber: target.number,
                 direction: direction.name, callerIDName: callerName, callerIDNumber: callerNumber,
                 callerDestination: legs[0].callerDestination, destinationNumber: target.number,
                 startEpoch: start + delay, answerEpoch: won ? answer : 0, endEpoch: won ? end : start + ring,
                 hangupCause: answered && !won ? "LOSE_RACE" : cause
-            )
-            b.leg = "b"
-            b.originatingLegUUID = aUUID
-            b.sipHangupDisposition = answered && !won ? "send_cancel"
+            ))
+            let k = legs.count - 1
+            legs[k].leg = "b"
+            legs[k].originatingLegUUID = aUUID
+            legs[k].sipHangupDisposition = answered && !won ? "send_cancel"
                 : Self.disposition(cause: cause, answered: answered, aLeg: false, first: firstDisposition)
-            b.pddMilliseconds = max(20, pdd - Int.random(in: 0...50, using: &g))
-            b.mos = won ? mos : nil
+            legs[k].pddMilliseconds = max(20, pdd - Int.random(in: 0...50, using: &g))
+            legs[k].mos = won ? mos : nil
             switch direction {
             case .outbound:
-                b.callerIDNumber = profile.presentedNumber
-                b.destinationNumber = bDestination
-                b.readCodec = carrierCodec
-                b.networkAddress = profile.carrierAddress
-                b.gatewayUUID = profile.gatewayUUID
+                legs[k].callerIDNumber = profile.presentedNumber
+                legs[k].destinationNumber = bDestination
+                legs[k].readCodec = carrierCodec
+                legs[k].networkAddress = profile.carrierAddress
+                legs[k].gatewayUUID = profile.gatewayUUID
             case .inbound, .local:
-                b.readCodec = phoneCodec
-                b.networkAddress = target.address
+                legs[k].readCodec = phoneCodec
+                legs[k].networkAddress = target.address
             }
-            b.writeCodec = b.readCodec
-            b.sipCallID = CDRUUID.callID(using: &g, host: b.networkAddress)
-            if won { legs[0].bridgeUUID = b.uuid }
-            legs.append(b)
+            legs[k].writeCodec = legs[k].readCodec
+            legs[k].sipCallID = CDRUUID.callID(using: &g, host: legs[k].networkAddress)
+            if won { legs[0].bridgeUUID = legs[k].uuid }
         }
         if let wanted, !wanted.contains(0) { legs.removeFirst() }
         return legs
@@ -190,13 +190,15 @@ enum CDRUUID {
 
     static func callID(using g: inout SeededGenerator, host: String) -> String {
         let value = g.next()
-        var text = String(unsafeUninitializedCapacity: 16) { buffer in
-            for i in 0..<16 { buffer[i] = hex[Int((value >> (UInt64(15 - i) * 4)) & 0xF)] }
-            return 16
+        var host = host
+        return host.withUTF8 { hostBytes in
+            String(unsafeUninitializedCapacity: 17 + hostBytes.count) { buffer in
+                for i in 0..<16 { buffer[i] = hex[Int((value >> (UInt64(15 - i) * 4)) & 0xF)] }
+                buffer[16] = UInt8(ascii: "@")
+                for (i, byte) in hostBytes.enumerated() { buffer[17 + i] = byte }
+                return 17 + hostBytes.count
+            }
         }
-        text += "@"
-        text += host
-        return text
     }
 
     private static let hex = Array("0123456789abcdef".utf8)

@@ -125,7 +125,8 @@ enum NumberQuirk: CaseIterable {
 
 /// `count` random decimal digits, each at least `from`.
 func digits(_ count: Int, from: UInt8 = 0, using g: inout SeededGenerator) -> String {
-    var bytes = [UInt8](repeating: 0, count: count)
-    for i in 0..<count { bytes[i] = UInt8(ascii: "0") + UInt8.random(in: from...9, using: &g) }
-    return String(decoding: bytes, as: UTF8.self)
+    String(unsafeUninitializedCapacity: count) { buffer in
+        for i in 0..<count { buffer[i] = UInt8(ascii: "0") + UInt8.random(in: from...9, using: &g) }
+        return count
+    }
 }

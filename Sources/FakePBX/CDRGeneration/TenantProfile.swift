@@ -1,7 +1,8 @@
 import Foundation
 
 /// What the CDR generator knows of one tenant: its extensions, DIDs, trunk, time zone and plan.
-struct TenantProfile: Sendable {
+/// A class: every call reads it, and sharing one costs a retain where copying a struct cost a dozen.
+final class TenantProfile: Sendable {
     struct Line: Sendable {
         var number: String
         var name: String
@@ -16,20 +17,37 @@ struct TenantProfile: Sendable {
         var target: Int
     }
 
-    var domainName: String
-    var zone: TimeZone
-    var plan: Domain.NumberingPlan
-    var lines: [Line]
-    var dids: [DID]
-    var gatewayUUID: String?
-    var areaCodes: [String]
+    let domainName: String
+    let zone: TimeZone
+    let plan: Domain.NumberingPlan
+    let lines: [Line]
+    let dids: [DID]
+    let gatewayUUID: String?
+    let areaCodes: [String]
     /// Weekday calls.
-    var volume: Int
+    let volume: Int
     /// Hash of the run's seed and the domain name.
-    var seed: UInt64
+    let seed: UInt64
     /// Whether the carrier sends caller IDs with the country code.
-    var carrierSendsCountryCode: Bool
-    var carrierAddress: String
+    let carrierSendsCountryCode: Bool
+    let carrierAddress: String
+
+    init(
+        domainName: String, zone: TimeZone, plan: Domain.NumberingPlan, lines: [Line], dids: [DID], gatewayUUID: String?,
+        areaCodes: [String], volume: Int, seed: UInt64, carrierSendsCountryCode: Bool, carrierAddress: String
+    ) {
+        self.domainName = domainName
+        self.zone = zone
+        self.plan = plan
+        self.lines = lines
+        self.dids = dids
+        self.gatewayUUID = gatewayUUID
+        self.areaCodes = areaCodes
+        self.volume = volume
+        self.seed = seed
+        self.carrierSendsCountryCode = carrierSendsCountryCode
+        self.carrierAddress = carrierAddress
+    }
 
     /// The enabled tenants of `dataset` that have extensions, in dataset order.
     static func all(in dataset: Dataset, settings: CDRGeneration) -> [TenantProfile] {

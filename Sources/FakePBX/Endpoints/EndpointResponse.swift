@@ -1,4 +1,5 @@
 import HTTPTypes
+public import NIOCore
 public import JSONSchema
 
 /// A body made in pieces, for answers too large to hold (CDR exports).
@@ -6,14 +7,14 @@ public protocol BodyProducer: Sendable {
     /// The next piece, or `nil` when the body is complete.
     mutating func nextChunk() -> [UInt8]?
     /// Hands every remaining piece to `emit`, in order (by default, ``nextChunk()`` until done).
-    mutating func stream(_ emit: (ArraySlice<UInt8>) async throws -> Void) async throws
+    mutating func stream(_ emit: (ByteBuffer) async throws -> Void) async throws
 }
 
 extension BodyProducer {
-    public mutating func stream(_ emit: (ArraySlice<UInt8>) async throws -> Void) async throws {
+    public mutating func stream(_ emit: (ByteBuffer) async throws -> Void) async throws {
         while let chunk = nextChunk() {
             try Task.checkCancellation()
-            try await emit(chunk[...])
+            try await emit(ByteBuffer(bytes: chunk))
         }
     }
 }

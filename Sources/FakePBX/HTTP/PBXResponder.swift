@@ -318,9 +318,9 @@ struct Answer: Sendable {
         return Response(status: status, headers: headers, body: ResponseBody { writer in
             var producer = rest
             try await writer.write(ByteBuffer(bytes: first))
-            try await producer.stream { chunk in
+            try await producer.stream { buffer in
                 try Task.checkCancellation()
-                try await writer.write(ByteBuffer(bytes: chunk))
+                try await writer.write(buffer)
             }
             try await writer.finish(nil)
         })

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// An export document produced in pieces: JSON (the documented summary, then the records), CSV with
 /// FusionPBX's own columns, or XML. Any number of records streams in the memory of a few batches.
@@ -37,27 +38,27 @@ public struct CDRExport: BodyProducer {
         self.format = format
         items = selection.items()
         renderer = CDRBatchRenderer(format: format, context: selection.context, generator: items.generator)
-        var header: [UInt8] = []
+        let header = ByteSink(capacity: 512)
         switch format {
         case .json:
-            header += #"{"status":"success","message":"CDR export completed","total_records":"#.utf8
-            ByteText.int(total, into: &header)
-            header += #","date_range":"#.utf8
-            ByteText.jsonString(dateRange, into: &header)
-            header += #","export_format":"JSON","records":["#.utf8
+            header.append(#"{"status":"success","message":"CDR export completed","total_records":"# as StaticString)
+            header.append(total)
+            header.append(#","date_range":"# as StaticString)
+            ByteText.jsonString(dateRange, into: header)
+            header.append(#","export_format":"JSON","records":["# as StaticString)
         case .csv:
-            header += CallDetailRecord.csvColumns.map { "\"\($0)\"" }.joined(separator: ",").utf8
+            header.append(CallDetailRecord.csvColumns.map { "\"\($0)\"" }.joined(separator: ","))
             header.append(UInt8(ascii: "\n"))
         case .xml:
-            header += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cdr_export status=\"success\" total_records=\"\(total)\" date_range=\"".utf8
-            ByteText.xmlEscaped(dateRange, into: &header)
-            header += "\">\n".utf8
+            header.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cdr_export status=\"success\" total_records=\"\(total)\" date_range=\"")
+            ByteText.xmlEscaped(dateRange, into: header)
+            header.append("\">\n" as StaticString)
         }
-        self.header = header
+        self.header = header.bytes
     }
 
     /// Items per batch: a few MB of rows at most.
-    static let batchSize = 1024
+    static let batchSize = 512
 
     private mutating func nextBatch(_ size: Int) -> [CDRItem] {
         var batch: [CDRItem] = []
@@ -67,11 +68,12 @@ public struct CDRExport: BodyProducer {
     }
 
     /// `rows` as they follow what was written before: without the leading comma of the first JSON row.
-    private mutating func placed(_ rows: CDRBatchRenderer.Rows) -> ArraySlice<UInt8> {
+    private mutating func placed(_ rows: CDRBatchRenderer.Rows) -> UnsafeRawBufferPointer {
         written += rows.count
-        guard rows.count > 0 else { return [] }
-        defer { first = false }
-        return format == .json && first ? rows.bytes.dropFirst() : rows.bytes[...]
+        guard rows.count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let skip = format == .json && first ? 1 : 0
+        first = false
+        return UnsafeRawBufferPointer(start: rows.sink.base + skip, count: rows.sink.count - skip)
     }
 
     private var trailer: [UInt8] {
@@ -96,17 +98,19 @@ public struct CDRExport: BodyProducer {
                 out += trailer
                 break
             }
-            out += placed(renderer.render(batch))
+            let rows = renderer.render(batch)
+            out += placed(rows)
+            withExtendedLifetime(rows) {}
         }
         return out
     }
 
     /// The rest of the document, rendered on every core, written in order.
-    public mutating func stream(_ emit: (ArraySlice<UInt8>) async throws -> Void) async throws {
+    public mutating func stream(_ emit: (ByteBuffer) async throws -> Void) async throws {
         guard !finished else { return }
         if !started {
             started = true
-            try await emit(header[...])
+            try await emit(ByteBuffer(bytes: header))
         }
         let renderer = self.renderer
         let lanes = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
@@ -131,14 +135,15 @@ public struct CDRExport: BodyProducer {
                 inFlight -= 1
                 done[number] = rows
                 while let rows = done.removeValue(forKey: sent) {
-                    let bytes = placed(rows)
-                    if !bytes.isEmpty { try await emit(bytes) }
+                    let buffer = ByteBuffer(bytes: placed(rows))
+                    withExtendedLifetime(rows) {}
+                    if buffer.readableBytes > 0 { try await emit(buffer) }
                     sent += 1
                 }
             }
         }
         finished = true
-        try await emit(trailer[...])
+        try await emit(ByteBuffer(bytes: trailer))
     }
 
 }
@@ -146,10 +151,11 @@ public struct CDRExport: BodyProducer {
 /// Builds a batch's records and writes their rows; the same for every batch, so batches can be
 /// rendered on any thread.
 struct CDRBatchRenderer: Sendable {
-    struct Rows: Sendable {
+    /// A rendered batch. Its sink passes from the worker that wrote it to the writer, never shared.
+    struct Rows: @unchecked Sendable {
         /// JSON rows each start with a comma.
-        var bytes: [UInt8]
-        var count: Int
+        let sink: ByteSink
+        let count: Int
     }
 
     let format: CDRExport.Format
@@ -157,55 +163,40 @@ struct CDRBatchRenderer: Sendable {
     let generator: CDRGenerator?
 
     /// Renders on a Dispatch worker: the server's tasks share the event loops, and rows are CPU work
-    /// that should use every core without holding a loop.
+    /// that should use every core without holding a loop. At utility priority, so that a big export
+    /// never starves the event loops answering other requests (a user-initiated worker runs at a
+    /// higher priority than they do on Linux).
     func renderOffLoop(_ batch: [CDRItem]) async -> Rows {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: render(batch)) }
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: render(batch)) }
         }
     }
 
     func render(_ batch: [CDRItem]) -> Rows {
         var context = self.context
         var count = 0
-        switch format {
-        case .json:
-            var writer = JSONRowWriter()
-            writer.bytes.reserveCapacity(batch.count * 1400)
-            for item in batch {
-                let records = item.records(generator: generator)
-                for i in records.indices {
-                    writer.bytes.append(UInt8(ascii: ","))
-                    writer.beginRow()
-                    records[i].columns(into: &writer, context: &context)
-                    writer.endRow()
-                    count += 1
+        let sink = ByteSink(capacity: batch.count * (format == .xml ? 2600 : format == .json ? 1400 : 700))
+        var json = JSONRowWriter(sink: sink)
+        var xml = XMLRowWriter(sink: sink)
+        for index in batch.indices {
+            let records = batch[index].records(generator: generator)
+            for i in records.indices {
+                switch format {
+                case .json:
+                    sink.append(UInt8(ascii: ","))
+                    json.beginRow()
+                    records[i].columns(into: &json, context: &context)
+                    json.endRow()
+                case .csv:
+                    records[i].csvRow(into: sink, context: &context)
+                case .xml:
+                    sink.append("  <cdr>" as StaticString)
+                    records[i].columns(into: &xml, context: &context)
+                    sink.append("</cdr>\n" as StaticString)
                 }
+                count += 1
             }
-            return Rows(bytes: writer.bytes, count: count)
-        case .csv:
-            var out: [UInt8] = []
-            out.reserveCapacity(batch.count * 600)
-            for item in batch {
-                let records = item.records(generator: generator)
-                for i in records.indices {
-                    records[i].csvRow(into: &out, context: &context)
-                    count += 1
-                }
-            }
-            return Rows(bytes: out, count: count)
-        case .xml:
-            var writer = XMLRowWriter(bytes: [])
-            writer.bytes.reserveCapacity(batch.count * 2600)
-            for item in batch {
-                let records = item.records(generator: generator)
-                for i in records.indices {
-                    writer.bytes += "  <cdr>".utf8
-                    records[i].columns(into: &writer, context: &context)
-                    writer.bytes += "</cdr>\n".utf8
-                    count += 1
-                }
-            }
-            return Rows(bytes: writer.bytes, count: count)
         }
+        return Rows(sink: sink, count: count)
     }
 }
