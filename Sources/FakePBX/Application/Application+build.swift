@@ -69,10 +69,12 @@ public func buildApplication(
     }
     let host = configuration.host
     let portFile = configuration.portFile
+    let responder = PBXResponder(server: server)
     return Application(
-        responder: PBXResponder(server: server),
+        responder: responder,
         server: .http1(configuration: .init(additionalChannelHandlers: [
-            BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock)
+            BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock),
+            FastPathHandler(responder: responder),
         ])),
         configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
         services: services,

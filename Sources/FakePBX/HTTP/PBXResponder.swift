@@ -14,7 +14,8 @@ import NIOCore
 /// (405), body size (413) and syntax (400), rate limit (429), the client's contract
 /// (`--verify-client`), credentials (401, counted by the `fusionpbx` jail), parameters (400), then
 /// the endpoint's handler. Paths are matched exactly, with a dictionary lookup, because the real
-/// scripts live at fixed paths.
+/// scripts live at fixed paths. The checks and the handler are synchronous (`PBXResponder+Core`):
+/// ordinary requests are answered by ``FastPathHandler`` on the event loop, the rest here.
 public struct PBXResponder: HTTPResponder {
     public typealias Context = PBXRequestContext
     let server: PBXServer
@@ -41,59 +42,45 @@ public struct PBXResponder: HTTPResponder {
 
     /// The emulator's answer, policies applied, before any fault.
     private func answer(_ request: Request, path: String, client: IPAddress) async -> Answer {
-        let jails = server.policies.jails
-        let now = server.clock.now
-        let endpoint = server.catalog.endpoint(for: path)
-        if server.policies.banAction == .forbidden, let ban = jails.ban(for: client, now: now) {
-            var answer = render(.banned(ban), envelope: endpoint?.envelope ?? .standard)
-            answer.applied = ["banned:\(ban.jail)"]
+        guard let endpoint = server.catalog.endpoint(for: path) else {
+            return await unknownPath(request, path: path, client: client)
+        }
+        let incoming = IncomingRequest(
+            method: request.method, path: path, query: request.uri.query ?? "", headers: request.headers, client: client,
+            body: await readBody(request)
+        )
+        switch checked(incoming, endpoint: endpoint) {
+        case .answered(let answer):
             return answer
+        case .accepted(let accepted):
+            if server.replay != nil, case .success(let body) = incoming.body,
+                var replayed = await replayAnswer(request, body: body, fields: accepted.fields) {
+                replayed.headers.append(contentsOf: accepted.rateHeaders)
+                replayed.applied += accepted.applied
+                return replayed
+            }
+            return handled(accepted)
         }
-        // The request that fills the jail is still answered; the ban applies from the next one.
-        var applied: [String] = []
-        if let ban = jails.record(JailName.nginxDOS, address: client, now: now) {
-            logBan(ban)
-            applied.append("ban:\(ban.jail)")
-        }
+    }
 
-        guard let endpoint else {
-            if server.replay != nil {
-                guard server.policy.allows(client) else { return render(.whitelistDenied, envelope: .standard) }
-                var request = request
-                let body = (try? await request.collectBody(upTo: EndpointCatalog.maxBodySize)).map { Array($0.readableBytesView) } ?? []
-                var fields = (try? FormBody.decodeURLEncoded(request.uri.query ?? "", what: "query string")) ?? [:]
-                for (name, value) in (try? FormBody.decode(body, contentType: request.headers[.contentType])) ?? [:] { fields[name] = value }
-                if let replayed = await replayAnswer(request, body: body, fields: fields) { return replayed }
-            }
-            if let verifier = server.clientVerifier {
-                let violations = verifier.verify(exchangeRequest(request, form: [:]), client: client.description, time: Timestamp.iso8601(Int(now)))
-                if verifier.mode == .strict { return render(.contractViolated(violations), envelope: .standard) }
-            }
-            return render(.endpointNotFound(path), envelope: .standard)
+    /// A path no endpoint serves: the recordings may know it, else 404.
+    private func unknownPath(_ request: Request, path: String, client: IPAddress) async -> Answer {
+        let (refusal, _) = prelude(client: client, envelope: .standard)
+        if let refusal { return refusal }
+        if server.replay != nil {
+            guard server.policy.allows(client) else { return render(.whitelistDenied, envelope: .standard) }
+            var request = request
+            let body = (try? await request.collectBody(upTo: EndpointCatalog.maxBodySize)).map { Array($0.readableBytesView) } ?? []
+            var fields = (try? FormBody.decodeURLEncoded(request.uri.query ?? "", what: "query string")) ?? [:]
+            for (name, value) in (try? FormBody.decode(body, contentType: request.headers[.contentType])) ?? [:] { fields[name] = value }
+            if let replayed = await replayAnswer(request, body: body, fields: fields) { return replayed }
         }
-        var rateHeaders = HTTPFields()
-        var answer: Answer
-        do {
-            answer = try await process(request, endpoint: endpoint, client: client, rateHeaders: &rateHeaders)
-        } catch let error as APIError {
-            answer = render(error, envelope: endpoint.envelope)
-            switch error.status.code {
-            case 429: applied.append("rate-limit:\(endpoint.rateClass)")
-            case 403: applied.append("whitelist-denied")
-            case 401:
-                applied.append("auth-failed")
-                if let jail = error.banTriggered { applied.append("ban:\(jail)") }
-            default: if error.extra["violations"] != nil { applied.append("contract-violation") }
-            }
-        } catch let error as ModelError {
-            answer = render(APIError(error), envelope: endpoint.envelope)
-        } catch {
-            server.logger.error("handler failed", metadata: ["path": "\(path)", "error": "\(error)"])
-            answer = render(APIError(.internalServerError, "Server Error", "internal error; see the fakepbx log"), envelope: endpoint.envelope)
+        if let verifier = server.clientVerifier {
+            let incoming = IncomingRequest(method: request.method, path: path, query: request.uri.query ?? "", headers: request.headers, client: client, body: .success([]))
+            let violations = verifier.verify(exchangeRequest(incoming, form: [:]), client: client.description, time: Timestamp.iso8601(server.clock.epochSeconds))
+            if verifier.mode == .strict { return render(.contractViolated(violations), envelope: .standard) }
         }
-        answer.headers.append(contentsOf: rateHeaders)
-        answer.applied += applied
-        return answer
+        return render(.endpointNotFound(path), envelope: .standard)
     }
 
     /// The recorded answer to this request, or what the miss policy gives; `nil` to let the
@@ -144,16 +131,19 @@ public struct PBXResponder: HTTPResponder {
         }
     }
 
-    private func logBan(_ ban: Jails.Ban) {
+    func logBan(_ ban: Jails.Ban) {
         server.logger.notice(
             "address banned",
             metadata: ["client": "\(ban.address)", "jail": "\(ban.jail)", "until": "\(Timestamp.iso8601(Int(ban.until)))"]
         )
     }
 
-    private func process(
-        _ request: Request, endpoint: Endpoint, client: IPAddress, rateHeaders: inout HTTPFields
-    ) async throws -> Answer {
+    /// Whitelist, method, body, rate limit, the client's contract and credentials, in that order;
+    /// the request's fields (query and body, credentials removed) when it passes.
+    func check(
+        _ request: IncomingRequest, endpoint: Endpoint, rateHeaders: inout HTTPFields
+    ) throws(APIError) -> [String: String] {
+        let client = request.client
         let policy = server.policy
         guard policy.allows(client) else {
             server.logger.notice("request from non-whitelisted address denied", metadata: ["client": "\(client)", "path": "\(endpoint.path)"])
@@ -171,8 +161,8 @@ public struct PBXResponder: HTTPResponder {
             throw APIError.methodNotAllowed(request.method, allowed: endpoint.methods)
         }
 
-        var fields = try FormBody.decodeURLEncoded(request.uri.query ?? "", what: "query string")
-        let body = try await readBody(request)
+        var fields = try FormBody.decodeURLEncoded(request.query, what: "query string")
+        let body = try request.body.get()
         let bodyFields = try FormBody.decode(body, contentType: request.headers[.contentType])
         for (name, value) in bodyFields { fields[name] = value }
         let presented = PresentedCredentials(fields: fields, headers: request.headers)
@@ -226,37 +216,28 @@ public struct PBXResponder: HTTPResponder {
             }
         }
         for name in PresentedCredentials.fieldNames { fields[name] = nil }
-        if server.replay != nil, let replayed = await replayAnswer(request, body: body, fields: fields) { return replayed }
-
-        let apiRequest = APIRequest(method: request.method, path: endpoint.path, fields: fields, clientAddress: client)
-        let answer = try endpoint.handler(apiRequest, server)
-        server.logger.debug(
-            "request answered",
-            metadata: ["client": "\(client)", "path": "\(endpoint.path)", "status": "\(answer.status.code)"]
-        )
-        var headers = answer.headers
-        headers[.contentType] = answer.contentType
-        return Answer(status: answer.status, headers: headers, body: answer.body, rest: answer.rest)
+        return fields
     }
 
     /// The request as the contracts see it: method, path, query, headers and body fields.
-    private func exchangeRequest(_ request: Request, form: [String: String]) -> ExchangeRequest {
+    private func exchangeRequest(_ request: IncomingRequest, form: [String: String]) -> ExchangeRequest {
         ExchangeRequest(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+            method: request.method.rawValue, path: request.path, query: request.query,
             headers: Exchange.headerMap(request.headers.map { ($0.name.canonicalName, $0.value) }), form: form
         )
     }
 
-    private func readBody(_ request: Request) async throws(APIError) -> [UInt8] {
+    /// The body, or 413 when it is over the limit (raised later, in the order of the checks).
+    private func readBody(_ request: Request) async -> Result<[UInt8], APIError> {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > EndpointCatalog.maxBodySize {
-            throw .payloadTooLarge
+            return .failure(.payloadTooLarge)
         }
         var request = request
         do {
             let buffer = try await request.collectBody(upTo: EndpointCatalog.maxBodySize)
-            return Array(buffer.readableBytesView)
+            return .success(Array(buffer.readableBytesView))
         } catch {
-            throw .payloadTooLarge
+            return .failure(.payloadTooLarge)
         }
     }
 

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+import Synchronization
+
+/// Answers ordinary API requests on the event loop that read them, past Hummingbird's async
+/// bridge: the same checks, handler, journal and answer as ``PBXResponder`` (both call its
+/// synchronous core), in a fraction of the time (see docs/performance.md, throughput).
+///
+/// A request goes the usual way, untouched, when it needs the async path or may take long: the
+/// control API, HEAD, the CDR data scripts, recordings (`--replay`), any fault, a body over the size
+/// limit, or an earlier request on the same connection still being answered there (answers keep
+/// their order).
+final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum State {
+        case idle
+        case buffering(HTTPRequest, ByteBuffer, Endpoint)
+        case forwarding
+    }
+
+    private let responder: PBXResponder
+    private var state = State.idle
+    /// Requests handed to Hummingbird whose answers have not been written yet.
+    private var usualInFlight = 0
+
+    init(responder: PBXResponder) { self.responder = responder }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let head), _):
+            let path = head.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
+            if usualInFlight == 0, let endpoint = responder.fastPathEndpoint(method: head.method, path: path) {
+                state = .buffering(head, context.channel.allocator.buffer(capacity: 0), endpoint)
+            } else {
+                forward(context, data)
+            }
+        case (.body(var part), .buffering(let head, var body, let endpoint)):
+            if body.readableBytes + part.readableBytes > EndpointCatalog.maxBodySize {
+                // The usual path answers 413 at the right point among the checks.
+                handOver(context, head: head, body: body)
+                context.fireChannelRead(data)
+                return
+            }
+            body.writeBuffer(&part)
+            state = .buffering(head, body, endpoint)
+        case (.end, .buffering(let head, let body, let endpoint)):
+            state = .idle
+            answer(context, head: head, body: body, endpoint: endpoint, end: data)
+        case (.end, _):
+            state = .idle
+            context.fireChannelRead(data)
+        case (.body, _):
+            context.fireChannelRead(data)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { usualInFlight = max(0, usualInFlight - 1) }
+        context.write(data, promise: promise)
+    }
+
+    private func forward(_ context: ChannelHandlerContext, _ head: NIOAny) {
+        usualInFlight += 1
+        state = .forwarding
+        context.fireChannelRead(head)
+    }
+
+    /// Gives a buffered request to Hummingbird after all.
+    private func handOver(_ context: ChannelHandlerContext, head: HTTPRequest, body: ByteBuffer) {
+        forward(context, wrapInboundOut(.head(head)))
+        if body.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(.body(body))) }
+    }
+
+    private func answer(_ context: ChannelHandlerContext, head: HTTPRequest, body: ByteBuffer, endpoint: Endpoint, end: NIOAny) {
+        let path = head.path ?? "/"
+        let query = path.firstIndex(of: "?").map { String(path[path.index(after: $0)...]) } ?? ""
+        let peer = context.channel.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
+        let client = responder.server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: head.headerFields[values: .xForwardedFor])
+        let request = IncomingRequest(
+            method: head.method, path: endpoint.path, query: query, headers: head.headerFields, client: client,
+            body: .success(Array(body.readableBytesView))
+        )
+        guard let answer = responder.answerOnTheLoop(request, endpoint: endpoint) else {
+            handOver(context, head: head, body: body)
+            context.fireChannelRead(end)
+            return
+        }
+        var response = HTTPResponse(status: answer.status, headerFields: answer.headers)
+        response.headerFields[.contentLength] = String(answer.body.count)
+        response.headerFields[.date] = HTTPDate.now()
+        context.write(wrapOutboundOut(.head(response)), promise: nil)
+        if !answer.body.isEmpty {
+            context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: answer.body))), promise: nil)
+        }
+        guard head.headerFields[.connection]?.lowercased() == "close" else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            return
+        }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        let channel = context.channel
+        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+/// The `Date` header's text (RFC 9110 IMF-fixdate), as Hummingbird writes it, made once a second.
+enum HTTPDate {
+    private static let cache = Mutex<(second: Int, text: String)>((0, ""))
+
+    static func now() -> String {
+        let now = time(nil)
+        return cache.withLock { cached in
+            if cached.second == now { return cached.text }
+            let days = now >= 0 ? now / 86_400 : (now - 86_399) / 86_400
+            let date = ByteText.civil(days)
+            let second = now - days * 86_400
+            let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][date.month - 1]
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            let text = "\(weekday), \(two(date.day)) \(month) \(date.year) \(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) GMT"
+            cached = (now, text)
+            return text
+        }
+    }
+}
