@@ -281,10 +281,14 @@ struct CallStream: IteratorProtocol, Sendable {
     /// The indexes of `plan`'s legs the filter keeps.
     func matchingLegs(of plan: CallPlan) -> [Int] {
         let wanted = cursors.isEmpty ? nil : cursors[plan.tenant].wantedLine
+        // The usual case, without an array per call.
+        if filter.legs == .a && wanted == nil { return CallStream.aLegOnly }
         return (0..<plan.legCount).filter { index in
             filter.legs.includes(legIndex: index) && (wanted == nil || plan.lineOfLeg(index) == wanted)
         }
     }
+
+    private static let aLegOnly = [0]
 
     /// The tenant profile of `plan`.
     func profile(of plan: CallPlan) -> TenantProfile { generator.tenants[plan.tenant] }

@@ -27,7 +27,7 @@ struct CallPlan: Sendable {
     /// The a-leg's extension (caller for outbound and local, the DID's target for inbound).
     var line: Int
     /// The extensions the b-legs ring, in order; empty when the call never left the PBX.
-    var bLines: [Int]
+    var bLines: LineList
     /// Which b-leg answered, or -1.
     var winner: Int
     /// The DID an inbound call came in on.
@@ -65,16 +65,16 @@ struct CallPlan: Sendable {
         } else {
             talk = 0
         }
-        var bLines: [Int] = []
+        var bLines = LineList()
         switch direction {
         case .outbound:
             line = Int.random(in: 0..<lines, using: &g)
-            if !refused { bLines = [line] }
+            if !refused { bLines.append(line) }
         case .inbound:
             did = Int.random(in: 0..<profile.dids.count, using: &g)
             line = profile.dids[did].target
             if !refused {
-                bLines = [line]
+                bLines.append(line)
                 // A quarter of inbound calls ring a group of two or three phones.
                 if lines > 1, Int.random(in: 0..<4, using: &g) == 0 {
                     for _ in 0..<Int.random(in: 1...min(2, lines - 1), using: &g) {
@@ -88,7 +88,7 @@ struct CallPlan: Sendable {
             line = Int.random(in: 0..<lines, using: &g)
             var callee = Int.random(in: 0..<(lines - 1), using: &g)
             if callee >= line { callee += 1 }
-            if !refused { bLines = [callee] }
+            if !refused { bLines.append(callee) }
         }
         self.bLines = bLines
         winner = answered && !bLines.isEmpty ? Int.random(in: 0..<bLines.count, using: &g) : -1
@@ -153,4 +153,32 @@ struct CallPlan: Sendable {
         ("NORMAL_CLEARING", 720), ("ORIGINATOR_CANCEL", 120), ("NO_ANSWER", 90), ("USER_BUSY", 40),
         ("USER_NOT_REGISTERED", 20), ("BLIND_TRANSFER", 5), ("NO_USER_RESPONSE", 5),
     ])
+}
+
+/// Up to three extension indexes, held inline: every call has one, and an array each was an
+/// allocation per call.
+struct LineList: RandomAccessCollection, Sendable {
+    private var slots: (Int32, Int32, Int32) = (0, 0, 0)
+    private(set) var count = 0
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    subscript(position: Int) -> Int {
+        switch position {
+        case 0: Int(slots.0)
+        case 1: Int(slots.1)
+        default: Int(slots.2)
+        }
+    }
+
+    mutating func append(_ line: Int) {
+        precondition(count < 3, "a call rings at most three phones")
+        switch count {
+        case 0: slots.0 = Int32(line)
+        case 1: slots.1 = Int32(line)
+        default: slots.2 = Int32(line)
+        }
+        count += 1
+    }
 }

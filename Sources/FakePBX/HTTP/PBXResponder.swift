@@ -59,7 +59,10 @@ public struct PBXResponder: HTTPResponder {
                 replayed.applied += accepted.applied
                 return replayed
             }
-            return handled(accepted)
+            // The CDR scripts' work grows with the call history (a count over a million calls takes
+            // half a second): off the event loop, so that other connections are not held up.
+            guard endpoint.app == .xmlCDR else { return handled(accepted) }
+            return await offTheEventLoop { handled(accepted) }
         }
     }
 

@@ -162,14 +162,9 @@ struct CDRBatchRenderer: Sendable {
     let context: CDRRenderContext
     let generator: CDRGenerator?
 
-    /// Renders on a Dispatch worker: the server's tasks share the event loops, and rows are CPU work
-    /// that should use every core without holding a loop. At utility priority, so that a big export
-    /// never starves the event loops answering other requests (a user-initiated worker runs at a
-    /// higher priority than they do on Linux).
+    /// Renders on a Dispatch worker (see ``offTheEventLoop(_:)``), so batches use every core.
     func renderOffLoop(_ batch: [CDRItem]) async -> Rows {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: render(batch)) }
-        }
+        await offTheEventLoop { render(batch) }
     }
 
     func render(_ batch: [CDRItem]) -> Rows {
