@@ -22,7 +22,7 @@ struct CDRCommand: ParsableCommand {
 
         @Option(help: "Exactly this many calls over the days (default: the dataset's calls per day).") var count: Int?
         @Option(help: "Seed text (default: the dataset's cdr_generation seed, or 'fakepbx').") var seed: String?
-        @Option(help: "First day, YYYY-MM-DD, in each domain's time zone (default: 7 days before --to).") var from: String?
+        @Option(help: "First day, YYYY-MM-DD, in each domain's time zone (default: 6 days before --to, a week in all).") var from: String?
         @Option(help: "Last day, YYYY-MM-DD, inclusive (default: yesterday, UTC).") var to: String?
         @Option(help: "Only this tenant's calls.") var domain: String?
         @Option(help: "json, csv or xml.") var format: String = "json"
