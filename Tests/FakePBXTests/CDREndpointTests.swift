@@ -182,6 +182,16 @@ struct CDRStreamingTests {
             #expect(records.allSatisfy { ($0["end_epoch"] as? Int ?? .max) <= Int(fixedNow) }, "no call in progress is listed")
             let legs = Set(records.compactMap { $0["leg"] as? String })
             #expect(legs == ["a", "b"])
+            // Advancing the clock brings the calls that have ended since, as a billing cron would see them.
+            let london = ["date_start": "2026-11-23", "date_end": "2026-11-23", "domain_name": "thames.pbx.example.co.uk"]
+            let before = try await server.json("/app/xml_cdr/check_cdrs.php", london)["total_records"] as? Int ?? -1
+            let advanced = try await RawHTTPClient.request(
+                port: server.port, method: "POST", path: "/__fakepbx/clock/advance", body: #"{"seconds": 7200}"#, contentType: "application/json"
+            )
+            #expect(advanced.status == 200)
+            let after = try await server.json("/app/xml_cdr/check_cdrs.php", london)["total_records"] as? Int ?? -1
+            #expect(after > before && before >= 0, "12:00 to 14:00 in London adds the calls that ended meanwhile")
+
             let bad = try await server.post(CDREndpointTests.export, CDREndpointTests.week.merging(["leg": "c"]) { $1 })
             #expect(try bad.json()["message"] as? String == "Invalid Request: leg 'c' is not valid: expected a, b or all")
         }

@@ -57,3 +57,6 @@ print(benchlib.machine())
 print(f"records: {total:,} ({size / 1e6:,.0f} MB of JSON) over HTTP, {runs} runs")
 print(f"time: median {median:.2f} s (min {min(times):.2f} s), {total / median:,.0f} records/s; per 1,000,000: {median * 1e6 / total:.2f} s (target < 2 s)")
 print(f"server peak memory: {peak / 1024:.1f} MB (at start-up {baseline / 1024:.1f} MB; target < 64 MB)")
+per_million = median * 1e6 / total
+print(f"ratio to target: time {per_million / 2:.2f}, memory {peak / 1024 / 64:.2f} (each must be below 1): "
+      f"{'met' if per_million < 2 and peak / 1024 < 64 else 'NOT met'}")

@@ -76,8 +76,7 @@ public struct CDRGenerator: Sendable {
 
     /// The local day number of `epoch` in `zone`.
     static func localDay(_ epoch: Int, zone: TimeZone) -> Int {
-        let local = epoch + zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(epoch)))
-        return local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        ByteText.floorDiv(epoch + zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(epoch))), 86_400)
     }
 
     /// Every matching call, oldest first.
@@ -207,8 +206,8 @@ struct CallStream: IteratorProtocol, Sendable {
         direction = filter.direction.flatMap { name in [CallPlan.Direction.outbound, .inbound, .local].first { $0.name == name } }
         cursors = generator.tenants.indices.map { t in
             var first = generator.days[t].lowerBound, last = generator.days[t].upperBound
-            if let from = filter.localFrom { first = max(first, CallStream.floorDay(from)) }
-            if let to = filter.localTo { last = min(last, CallStream.floorDay(to)) }
+            if let from = filter.localFrom { first = max(first, ByteText.floorDiv(from, 86_400)) }
+            if let to = filter.localTo { last = min(last, ByteText.floorDiv(to, 86_400)) }
             var cursor = Cursor(day: first, lastDay: last)
             if let wanted = filter.extensionNumber {
                 cursor.wantedLine = generator.tenants[t].lines.firstIndex { $0.number == wanted } ?? -1
@@ -219,7 +218,6 @@ struct CallStream: IteratorProtocol, Sendable {
         if filter.direction != nil && direction == nil { cursors = [] }
     }
 
-    private static func floorDay(_ local: Int) -> Int { local >= 0 ? local / 86_400 : (local - 86_399) / 86_400 }
 
     /// Loads days until `t` has a call left; false when its range is done.
     private mutating func ready(_ t: Int) -> Bool {

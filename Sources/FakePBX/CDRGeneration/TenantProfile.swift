@@ -47,6 +47,7 @@ final class TenantProfile: Sendable {
         self.seed = seed
         self.carrierSendsCountryCode = carrierSendsCountryCode
         self.carrierAddress = carrierAddress
+        presentedNumber = plan.delivered(dids[0].nsn, international: true)
     }
 
     /// The enabled tenants of `dataset` that have extensions, in dataset order.
@@ -54,7 +55,7 @@ final class TenantProfile: Sendable {
         dataset.domains.filter(\.enabled).compactMap { domain in
             let extensions = dataset.extensions.filter { $0.domainName == domain.name && $0.enabled }
             guard !extensions.isEmpty else { return nil }
-            let seed = CDRHash.text("\(settings.seed)|\(domain.name)")
+            let seed = SeededGenerator.fnv1a("\(settings.seed)|\(domain.name)")
             let lines = extensions.enumerated().map { index, ext in
                 let registered = dataset.registrations.first { $0.domainName == domain.name && $0.extensionNumber == ext.number }
                 return Line(
@@ -86,21 +87,12 @@ final class TenantProfile: Sendable {
         }
     }
 
-    /// The calling number this tenant presents to its carrier.
-    var presentedNumber: String { plan.delivered(dids[0].nsn, international: true) }
+    /// The calling number this tenant presents to its carrier (its first DID, with country code).
+    let presentedNumber: String
 }
 
-/// Seed arithmetic: FNV-1a for text, SplitMix64 finalisation for mixing.
+/// Seed arithmetic for the generator: one seed from two (SplitMix64's finaliser).
 enum CDRHash {
-    static func text(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
-
     static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
         var z = a ^ (b &* 0x9e37_79b9_7f4a_7c15) &+ 0x632b_e59b_d9b4_e019
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9

@@ -121,11 +121,11 @@ enum HTTPDate {
         let now = time(nil)
         return cache.withLock { cached in
             if cached.second == now { return cached.text }
-            let days = now >= 0 ? now / 86_400 : (now - 86_399) / 86_400
+            let days = ByteText.floorDiv(now, 86_400)
             let date = ByteText.civil(days)
             let second = now - days * 86_400
             let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
-            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][date.month - 1]
+            let month = ByteText.months[date.month - 1]
             func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
             let text = "\(weekday), \(two(date.day)) \(month) \(date.year) \(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) GMT"
             cached = (now, text)

@@ -108,7 +108,8 @@ enum ByteText {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    private static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : (a - b + 1) / b }
+    /// `a / b` rounded down (Swift's `/` rounds toward zero), for day numbers before 1970.
+    static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : (a - b + 1) / b }
 
     @inline(__always) private static func two(_ value: Int, _ sink: ByteSink) {
         sink.appendUnchecked(UInt8(ascii: "0") + UInt8(value / 10))
@@ -156,7 +157,7 @@ enum ByteText {
         two(seconds / 60 % 60, sink)
     }
 
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `value` as a JSON string, or a part of one when `open`/`close` leave out a quote.
     static func jsonString(_ value: String, into sink: ByteSink, open: Bool = true, close: Bool = true) {

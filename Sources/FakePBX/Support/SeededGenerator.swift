@@ -5,13 +5,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     public init(seed: UInt64) { self.state = seed }
 
     /// A generator seeded from text (FNV-1a), for values derived from names.
-    public init(text: String) {
+    public init(text: String) { self.state = Self.fnv1a(text) }
+
+    /// The FNV-1a hash of `text`'s UTF-8 bytes.
+    static func fnv1a(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }
-        self.state = hash
+        return hash
     }
 
     public mutating func next() -> UInt64 {

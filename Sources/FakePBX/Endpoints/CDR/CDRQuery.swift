@@ -59,10 +59,3 @@ struct CDRQuery: Sendable {
         return CDRSelection(dataset: dataset, domain: domainName, filter: filter, generator: generator)
     }
 }
-
-extension Dataset {
-    /// Each domain's time zone by domain name.
-    var timeZones: [String: TimeZone] {
-        Dictionary(domains.map { ($0.name, TimeZone(identifier: $0.timeZone) ?? .gmt) }, uniquingKeysWith: { a, _ in a })
-    }
-}

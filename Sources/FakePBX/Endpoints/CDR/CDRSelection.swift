@@ -68,31 +68,21 @@ public struct CDRSelection: Sendable {
 
     /// Records `offset..<offset+limit` and the total, building only those.
     func page(offset: Int, limit: Int) -> (total: Int, records: [CallDetailRecord]) {
-        var records = Array(stored.dropFirst(offset).prefix(limit))
-        var total = stored.count
-        guard let generator else { return (total, records) }
-        // Generated records follow stored ones in page order only when none are stored in between:
-        // merge properly when both exist.
-        if !stored.isEmpty {
-            var all = self.records()
-            var index = 0
-            records = []
-            while let record = all.next() {
-                if index >= offset && index < offset + limit { records.append(record) }
-                index += 1
+        var items = self.items()
+        var total = 0
+        var records: [CallDetailRecord] = []
+        while let item = items.next() {
+            let count = switch item {
+            case .stored: 1
+            case .call(_, let legs): legs.count
             }
-            return (index, records)
-        }
-        var calls = generator.calls(filter)
-        while let call = calls.next() {
-            let legs = calls.matchingLegs(of: call)
-            if total + legs.count > offset && total < offset + limit {
-                let built = call.legs(profile: calls.profile(of: call), settings: generator.settings, wanted: legs)
-                for (i, record) in built.enumerated() where (offset..<(offset + limit)).contains(total + i) {
+            // Only the items that reach into the page are built.
+            if total + count > offset && total < offset + limit {
+                for (i, record) in item.records(generator: generator).enumerated() where (offset..<(offset + limit)).contains(total + i) {
                     records.append(record)
                 }
             }
-            total += legs.count
+            total += count
         }
         return (total, records)
     }
