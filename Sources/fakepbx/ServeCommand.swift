@@ -58,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
     var volatile: [String] = []
     @Option(help: "A YAML scenario (dataset, whitelist, credentials, policies, faults, timeline); repeatable, applied in order, flags win. See scenarios/.")
     var scenario: [String] = []
+    @OptionGroup(title: "HTTPS") var tls: TLSOptions
 
     func run() async throws {
         let configuration = try makeConfiguration(EnvironmentValues())
@@ -84,7 +85,8 @@ struct ServeCommand: AsyncParsableCommand {
             printError("\(error)")
             throw ExitCode(2)
         } catch {
-            printError("fakepbx stopped: \(error) (is \(configuration.host):\(configuration.port) free?)")
+            let https = configuration.tls.port.map { " and HTTPS port \($0)" } ?? ""
+            printError("fakepbx stopped: \(error) (is \(configuration.host):\(configuration.port)\(https) free?)")
             throw ExitCode.failure
         }
     }
@@ -147,6 +149,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.verifyClient = verify ? (strictMode ? .strict : .report) : nil
         configuration.contractsFolder = env.resolve(contracts, "FAKEPBX_CONTRACTS")
         try applyPolicies(env, to: &configuration)
+        try tls.apply(env, to: &configuration.tls)
         configuration.replayCassettes = replay.isEmpty
             ? (env.resolve(nil, "FAKEPBX_REPLAY").map { $0.split(separator: ",").map(String.init) } ?? []) : replay
         configuration.volatileFields = volatile

@@ -6,7 +6,24 @@ import ServiceLifecycle
 /// A fake PBX running on a free loopback port for the duration of a test.
 public struct TestServer: Sendable {
     public let port: Int
+    /// The HTTPS port, when the configuration turned HTTPS on.
+    public var httpsPort: Int? = nil
     public let configuration: FakePBXConfiguration
+
+    public init(port: Int, httpsPort: Int? = nil, configuration: FakePBXConfiguration) {
+        self.port = port
+        self.httpsPort = httpsPort
+        self.configuration = configuration
+    }
+
+    /// `https://127.0.0.1:PORT`, or a failure when HTTPS is off.
+    public func httpsURL(_ path: String = "", host: String = "127.0.0.1") throws -> String {
+        guard let httpsPort else { throw RawHTTPClient.Failure("HTTPS is off; set configuration.tls.port = 0") }
+        return "https://\(host):\(httpsPort)\(path)"
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    public func httpURL(_ path: String = "") -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// POSTs form fields with the default credentials (unless `credentials` is false).
     public func post(_ path: String, _ fields: [String: String] = [:], credentials: Bool = true, from source: String? = nil) async throws -> HTTPResult {
@@ -34,19 +51,19 @@ public func withFakePBX<T: Sendable>(
     var configuration = FakePBXConfiguration()
     configuration.port = 0
     configure(&configuration)
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    let (ports, continuation) = AsyncStream<ListeningInfo>.makeStream()
     let application = try buildApplication(configuration: configuration, logger: quietLogger, clock: clock) { info, _ in
-        continuation.yield(info.port)
+        continuation.yield(info)
     }
-    return try await withRunning(application, ports: ports) { port in
-        try await body(TestServer(port: port, configuration: configuration))
+    return try await withRunning(application, ports: ports) { info in
+        try await body(TestServer(port: info.port, httpsPort: info.httpsPort, configuration: configuration))
     }
 }
 
 /// Runs `application` until `body` returns; `body` gets the port it reports on `ports`. A bounded
 /// shutdown like `fakepbx serve`'s: held or hanging connections cannot stall a test.
-func withRunning<T: Sendable>(
-    _ application: some Service, ports: AsyncStream<Int>, _ body: (Int) async throws -> T
+func withRunning<T: Sendable, Port: Sendable>(
+    _ application: some Service, ports: AsyncStream<Port>, _ body: (Port) async throws -> T
 ) async throws -> T {
     var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: quietLogger)
     groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1200)
@@ -111,4 +128,18 @@ public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) 
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
+}
+
+/// Reads `value` until `until` holds for it or `timeout` passes; the last value read. For what a
+/// server records just after the client has its answer (a handshake failure seen at hang-up).
+public func waitFor<T>(
+    timeout: Duration = .seconds(5), _ value: () async throws -> T?, until: (T) -> Bool
+) async throws -> T? {
+    let deadline = ContinuousClock.now + timeout
+    var last = try await value()
+    while !(last.map(until) ?? false), ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(20))
+        last = try await value()
+    }
+    return last
 }

@@ -29,10 +29,14 @@ public enum FormEncoding {
     }
 
     /// `+` as space and `%XX` escapes; a malformed escape is `nil` when `strict`, kept literally otherwise.
-    private static func unescapedBytes(_ text: Substring, strict: Bool) -> [UInt8]? {
+    static func unescapedBytes(_ text: Substring, strict: Bool) -> [UInt8]? {
+        unescapedBytes(text.utf8, strict: strict)
+    }
+
+    static func unescapedBytes(_ text: some Collection<UInt8>, strict: Bool) -> [UInt8]? {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
+        bytes.reserveCapacity(text.count)
+        var iterator = text.makeIterator()
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "+"):

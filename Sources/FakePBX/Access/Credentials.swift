@@ -24,6 +24,8 @@ public struct PresentedCredentials: Sendable, Hashable {
     public var username: String?
     public var password: String?
     public var apiKey: String?
+    /// The form fields taken as credentials, removed from the fields handlers see.
+    var formFields: Set<String> = []
 
     public init(username: String? = nil, password: String? = nil, apiKey: String? = nil) {
         self.username = username

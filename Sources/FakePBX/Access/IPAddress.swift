@@ -30,6 +30,12 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// An address from its 16 bytes (IPv4 mapped), or `nil` for another count.
+    init?(bytes: [UInt8]) {
+        guard bytes.count == 16 else { return nil }
+        self.bytes = bytes
+    }
+
     /// The address of a connected peer, or `nil` for a Unix socket.
     public init?(_ address: SocketAddress) {
         // sockaddr_in keeps the address at byte 4, sockaddr_in6 at byte 8 (after family, port, flowinfo).

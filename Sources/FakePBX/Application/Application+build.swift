@@ -1,4 +1,5 @@
 import ContractKit
+import HummingbirdCore
 import Foundation
 public import Hummingbird
 public import Logging
@@ -57,9 +58,17 @@ public func buildApplication(
         virtualClock.freeze()
     }
     let policies = try SecurityPolicies(configuration)
+    let tls = try configuration.tls.isEnabled ? TLSIdentities(configuration.tls, host: configuration.host) : nil
+    if let tls, let caOut = configuration.tls.caOutFile {
+        do {
+            try Data(tls.caPEM.utf8).write(to: URL(fileURLWithPath: caOut), options: .atomic)
+        } catch {
+            throw FakePBXError(.fileAccess, "cannot write the CA certificate (check the folder exists and is writable)", at: caOut)
+        }
+    }
     let server = PBXServer(
         store: TenantStore(dataset), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
-        policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken, replay: replay
+        policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken, replay: replay, tls: tls
     )
     var services: [any Service] = [TimelineTicker(server: server)]
     // The client that proxies replay misses is shut down with the server.
@@ -68,30 +77,61 @@ public func buildApplication(
         services.append(WhitelistFileWatcher(path: path, policy: policy, initialContent: whitelistContent, logger: logger))
     }
     let host = configuration.host
-    let portFile = configuration.portFile
     let responder = PBXResponder(server: server)
+    // The HTTPS listener runs beside the HTTP one, with the same responder; the banner waits for its port.
+    let (httpsPorts, httpsPortContinuation) = AsyncStream<Int>.makeStream()
+    if let tls, let httpsPort = configuration.tls.port {
+        services.append(Application(
+            responder: responder,
+            server: HTTPServerBuilder { httpResponder in
+                HTTPSChannel(
+                    base: HTTP1Channel(responder: httpResponder, configuration: .init(additionalChannelHandlers: [
+                        ExpectContinueHandler(), FastPathHandler(responder: responder),
+                    ])),
+                    server: server, identities: tls
+                )
+            },
+            configuration: ApplicationConfiguration(address: .hostname(host, port: httpsPort), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? httpsPort
+                writePortFile(configuration.tls.portFile, port: port, logger: logger)
+                httpsPortContinuation.yield(port)
+            },
+            logger: logger
+        ))
+    }
     return Application(
         responder: responder,
         server: .http1(configuration: .init(additionalChannelHandlers: [
             BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock),
+            ExpectContinueHandler(),
             FastPathHandler(responder: responder),
         ])),
         configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
         services: services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            if let portFile {
-                do {
-                    try Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic)
-                } catch {
-                    logger.error("cannot write the port file", metadata: ["file": "\(portFile)", "error": "\(error)"])
-                }
+            var httpsPort: Int?
+            if tls != nil {
+                var ports = httpsPorts.makeAsyncIterator()
+                httpsPort = await ports.next()
             }
+            writePortFile(configuration.portFile, port: port, logger: logger)
             for scenario in configuration.scenarios { server.timeline.start(scenario, on: server) }
-            await onListening(ListeningInfo(host: host, port: port), policy.whitelist)
+            await onListening(ListeningInfo(host: host, port: port, httpsPort: httpsPort), policy.whitelist)
         },
         logger: logger
     )
+}
+
+/// Writes a bound port to `path` (atomically), for scripts that started the server on port 0.
+private func writePortFile(_ path: String?, port: Int, logger: Logger) {
+    guard let path else { return }
+    do {
+        try Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        logger.error("cannot write the port file", metadata: ["file": "\(path)", "error": "\(error)"])
+    }
 }
 
 /// Runs `application` until SIGINT or SIGTERM, then shuts down within about two seconds even if

@@ -61,6 +61,8 @@ public struct FakePBXConfiguration: Sendable {
     public var volatileFields: [String] = []
     /// When set, the control API (`/__fakepbx/`) requires `Authorization: Bearer TOKEN`.
     public var adminToken: String?
+    /// The HTTPS listener (`--https-port` and the `--tls-*` flags); off by default.
+    public var tls = TLSSettings()
 
     public init() {}
 }
@@ -69,9 +71,22 @@ public struct FakePBXConfiguration: Sendable {
 public struct ListeningInfo: Sendable, Hashable {
     public var host: String
     public var port: Int
+    /// The HTTPS port, when HTTPS is on.
+    public var httpsPort: Int?
+
+    public init(host: String, port: Int, httpsPort: Int? = nil) {
+        self.host = host
+        self.port = port
+        self.httpsPort = httpsPort
+    }
 
     /// `http://127.0.0.1:8080`, with IPv6 hosts in brackets.
-    public var url: String {
-        host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+    public var url: String { url(scheme: "http", port: port) }
+
+    /// `https://127.0.0.1:8443` when HTTPS is on.
+    public var httpsURL: String? { httpsPort.map { url(scheme: "https", port: $0) } }
+
+    private func url(scheme: String, port: Int) -> String {
+        host.contains(":") ? "\(scheme)://[\(host)]:\(port)" : "\(scheme)://\(host):\(port)"
     }
 }

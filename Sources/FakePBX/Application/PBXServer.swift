@@ -25,6 +25,8 @@ public final class PBXServer: Sendable {
     public let logger: Logger
     /// Checks the client's requests against the contracts (`serve --verify-client`); `nil` when off.
     public let clientVerifier: ClientVerifier?
+    /// The HTTPS listener's certificates and TLS facts per connection; `nil` without `--https-port`.
+    public let tls: TLSIdentities?
     /// The token the control API requires, when set.
     let adminToken: String?
     let catalog: EndpointCatalog
@@ -32,8 +34,9 @@ public final class PBXServer: Sendable {
     public init(
         store: TenantStore, policy: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
         policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, adminToken: String? = nil,
-        replay: ReplayStore? = nil
+        replay: ReplayStore? = nil, tls: TLSIdentities? = nil
     ) {
+        self.tls = tls
         self.store = store
         self.policy = policy
         self.virtualClock = clock

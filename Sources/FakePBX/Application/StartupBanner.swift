@@ -6,7 +6,7 @@
 public enum StartupBanner {
     public static func lines(_ configuration: FakePBXConfiguration, listening: ListeningInfo, whitelist: Whitelist) -> [String] {
         var lines = [
-            "fakepbx \(FakePBXConfiguration.toolVersion) listening on \(listening.url) (FusionPBX \(configuration.pbxVersion), auth: \(configuration.authProfile))"
+            "fakepbx \(FakePBXConfiguration.toolVersion) listening on \(listening.url)\(listening.httpsURL.map { " and \($0)" } ?? "") (FusionPBX \(configuration.pbxVersion), auth: \(configuration.authProfile))"
         ]
         let credentials = configuration.credentials
         let defaults = Credentials.documentationDefaults
@@ -27,6 +27,12 @@ public enum StartupBanner {
         let source = configuration.whitelistFile.map { " (from \($0))" } ?? ""
         lines.append("  whitelist: \(whitelist.entries.map(\.description).joined(separator: ", "))\(source)")
         lines.append("  policies: \(policySummary(configuration))")
+        if let https = listening.httpsURL {
+            let tls = configuration.tls
+            let trust = tls.caOutFile.map { "CA written to \($0)" } ?? "CA at \(listening.url)/__fakepbx/tls/ca.pem"
+            let certificate = tls.certificateFile.map { "your certificate \($0)" } ?? "mode \(tls.mode.rawValue)"
+            lines.append("  tls: \(certificate); \(trust); switch with POST \(https)/__fakepbx/tls")
+        }
         if let mode = configuration.verifyClient {
             let contracts = configuration.contractsFolder.map { "contracts from \($0)" } ?? "built-in contracts"
             let effect = mode == .strict ? "violations answered 400" : "report only"

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import JSONSchema
+import Logging
 import NIOCore
 
 /// fakepbx's own routes under `/__fakepbx/`: never subject to the PBX's policies, never part of the
@@ -23,8 +24,17 @@ struct ControlAPI: Sendable {
         "GET /__fakepbx/faults", "POST /__fakepbx/faults {type, ..., match, when} (or a list)", "DELETE /__fakepbx/faults/ID", "DELETE /__fakepbx/faults",
         "GET /__fakepbx/violations", "DELETE /__fakepbx/violations",
         "GET /__fakepbx/scenario", "POST /__fakepbx/scenario (YAML)", "GET /__fakepbx/replay", "POST /__fakepbx/replay/rewind", "GET /__fakepbx/journal?limit=N", "DELETE /__fakepbx/journal",
+        "GET /__fakepbx/tls", "POST /__fakepbx/tls {mode}", "GET /__fakepbx/tls/ca.pem",
         "POST /__fakepbx/reset",
     ]
+
+    /// The HTTPS listener's certificates, or 404 saying how to turn HTTPS on.
+    private func tlsIdentities() throws -> TLSIdentities {
+        guard let tls = server.tls else {
+            throw Failure(status: .notFound, message: "HTTPS is off; start fakepbx serve with --https-port N (0 picks a free port)")
+        }
+        return tls
+    }
 
     /// A control request that cannot be carried out: the status and what to do.
     struct Failure: Error {
@@ -57,6 +67,25 @@ struct ControlAPI: Sendable {
         switch (request.method, parts.first ?? "", parts.count > 1 ? parts[1] : nil) {
         case (.get, "health", nil), (.head, "health", nil):
             return json(.ok, ["status": "ok", "pbx_version": .string(server.pbxVersion.text)])
+
+        case (.get, "tls", nil):
+            return json(.ok, try tlsIdentities().json)
+        case (.get, "tls", "ca.pem"):
+            return Response(
+                status: .ok, headers: [.contentType: "application/x-pem-file"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: try tlsIdentities().caPEM))
+            )
+        case (.post, "tls", nil), (.put, "tls", nil):
+            let identities = try tlsIdentities()
+            guard let name = string(try await document(request), request, "mode") else {
+                throw Failure(status: .badRequest, message: "give the mode, e.g. {\"mode\": \"expired\"}; modes: \(TLSMode.names)")
+            }
+            guard let mode = TLSMode(rawValue: name) else {
+                throw Failure(status: .badRequest, message: "unknown TLS mode '\(name)'; expected one of: \(TLSMode.names)")
+            }
+            identities.mode = mode
+            server.logger.notice("TLS mode changed", metadata: ["mode": "\(mode.rawValue)"])
+            return json(.ok, identities.json)
 
         case (.get, "clock", nil):
             return json(.ok, clockJSON())
@@ -218,7 +247,13 @@ struct ControlAPI: Sendable {
                 "served": .int(counts.served), "missed": .int(counts.missed),
                 "recent": .array(server.journal.recent(100).compactMap { entry -> JSONValue? in
                     guard let label = entry.applied.first(where: { $0.hasPrefix("replay") }) else { return nil }
-                    return ["time": .string(Timestamp.iso8601(Int(entry.time))), "method": .string(entry.method), "path": .string(entry.path), "served_by": .string(label)]
+                    let redacted = entry.applied.first { $0.hasPrefix("replay-redacted:") }.map {
+                        $0.dropFirst("replay-redacted:".count).split(separator: ",").map { JSONValue.string(String($0)) }
+                    } ?? []
+                    return [
+                        "time": .string(Timestamp.iso8601(Int(entry.time))), "method": .string(entry.method), "path": .string(entry.path),
+                        "served_by": .string(label), "matched_by_redaction": .array(redacted),
+                    ]
                 }),
             ])
         case (.post, "replay", "rewind"):

@@ -14,12 +14,25 @@ public final class RequestJournal: Sendable {
         /// What applied: `rate-limit:cdr`, `whitelist-denied`, `auth-failed`, `ban:fusionpbx`,
         /// `banned`, `contract-violation`, `fault:ID`, ...
         public var applied: [String]
+        /// `http` or `https`.
+        public var scheme: String = "http"
+        /// The TLS version, SNI name and client certificate of an HTTPS connection.
+        public var tls: TLSConnectionInfo? = nil
+        /// What happened, for events that are not answered requests (a failed handshake).
+        public var detail: String? = nil
 
         var json: JSONValue {
-            [
-                "time": .string(Timestamp.iso8601(Int(time))), "client": .string(client.description), "method": .string(method),
-                "path": .string(path), "status": .int(status), "applied": .array(applied.map(JSONValue.string)),
+            var object: JSONObject = [
+                "time": .string(Timestamp.iso8601(Int(time))), "client": .string(client.description), "scheme": .string(scheme),
+                "method": .string(method), "path": .string(path), "status": .int(status), "applied": .array(applied.map(JSONValue.string)),
             ]
+            if let detail { object["detail"] = .string(detail) }
+            if let tls {
+                if !tls.version.isEmpty { object["tls_version"] = .string(tls.version) }
+                if let name = tls.serverName { object["sni"] = .string(name) }
+                if let subject = tls.clientCertificate { object["client_certificate"] = .string(subject) }
+            }
+            return .object(object)
         }
     }
 

@@ -38,9 +38,26 @@ public struct Fault: Sendable {
         case contentType(String)
         /// The status and versions answers report another FusionPBX version.
         case version(String)
+        /// The TLS handshake of an HTTPS connection goes wrong (before any request).
+        case handshake(Handshake)
 
         /// Latency stacks with one other fault; every other kind decides the answer alone.
         var isLatency: Bool { if case .latency = self { true } else { false } }
+
+        /// Whether it acts on a connection's TLS handshake rather than on a request.
+        var isHandshake: Bool { if case .handshake = self { true } else { false } }
+    }
+
+    /// What a TLS handshake fault does when the client's ClientHello arrives.
+    public enum Handshake: Sendable, Hashable {
+        /// The connection is reset (RST) instead of a ServerHello.
+        case reset
+        /// The connection is closed (FIN) instead of a ServerHello.
+        case close
+        /// Nothing for `seconds` (at most 60), then the connection is closed.
+        case hang(seconds: Double)
+        /// Bytes that are not TLS, then the connection is closed.
+        case garbage
     }
 
     /// Which requests a fault applies to; every given condition must hold.
@@ -105,7 +122,7 @@ public struct Fault: Sendable {
 
     static let types = [
         "latency", "status", "malformed-json", "truncate", "empty-reply", "reset", "hang", "slow-drip", "login-page",
-        "login-redirect", "content-type", "version",
+        "login-redirect", "content-type", "version", "tls-reset", "tls-close", "tls-hang", "tls-garbage",
     ]
 
     /// Reads a fault document; `now` anchors relative windows (`after`, `for`) and `index` names
@@ -125,10 +142,13 @@ public struct Fault: Sendable {
         case "truncate": kind = .truncate(bytes: try reader.required("bytes").int(in: 0...Int.max))
         case "empty-reply": kind = .emptyReply
         case "reset": kind = .reset
-        case "hang":
+        case "hang", "tls-hang":
             let seconds = try reader.member("seconds")?.double() ?? 60
             guard seconds > 0, seconds <= 60 else { throw reader.error("expected seconds from 0 to 60 (a hang is bounded)", at: "seconds") }
-            kind = .hang(seconds: seconds)
+            kind = type == "hang" ? .hang(seconds: seconds) : .handshake(.hang(seconds: seconds))
+        case "tls-reset": kind = .handshake(.reset)
+        case "tls-close": kind = .handshake(.close)
+        case "tls-garbage": kind = .handshake(.garbage)
         case "slow-drip": kind = .slowDrip(bytesPerSecond: try reader.required("rate").int(in: 1...100_000_000))
         case "login-page": kind = .loginPage
         case "login-redirect": kind = .loginRedirect
@@ -147,6 +167,11 @@ public struct Fault: Sendable {
             }
             for item in try m.member("path")?.list() ?? [] { match.paths.append(try item.string()) }
             for item in try m.member("method")?.list() ?? [] { match.methods.append(try item.string().uppercased()) }
+            for key in ["endpoint", "path", "method"] where kind.isHandshake {
+                if try m.member(key) != nil {
+                    throw m.error("a \(type) fault acts on the TLS handshake, before any request: match it by client only", at: key)
+                }
+            }
             for item in try m.member("client")?.list() ?? [] {
                 let text = try item.string()
                 guard let block = CIDRBlock(text) else { throw item.error("'\(text)' is not an IP address or CIDR block such as 10.0.0.0/8") }

@@ -50,12 +50,19 @@ public final class FaultSet: Sendable {
         entries.withLock { $0.map { ($0.fault, $0.matched, $0.fired) } }
     }
 
+    /// The handshake fault that fires for a new HTTPS connection from `client`, if any.
+    func selectHandshake(client: IPAddress, now: Double) -> Fault? {
+        select(path: "", method: "", client: client, now: now, handshake: true).first
+    }
+
     /// The faults that fire for this request: every latency, plus the first other fault that fires.
-    func select(path: String, method: String, client: IPAddress, now: Double) -> [Fault] {
+    /// With `handshake`, only the TLS handshake faults are considered, and only them otherwise.
+    func select(path: String, method: String, client: IPAddress, now: Double, handshake: Bool = false) -> [Fault] {
         entries.withLock { entries in
             var chosen: [Fault] = []
             var decided = false
-            for index in entries.indices where entries[index].fault.match.matches(path: path, method: method, client: client) {
+            for index in entries.indices
+            where entries[index].fault.kind.isHandshake == handshake && entries[index].fault.match.matches(path: path, method: method, client: client) {
                 entries[index].matched += 1
                 let n = entries[index].matched
                 let fires: Bool
@@ -97,6 +104,10 @@ extension Fault {
         case .loginRedirect: object["type"] = "login-redirect"
         case .contentType(let type): object["type"] = "content-type"; object["content_type"] = .string(type)
         case .version(let version): object["type"] = "version"; object["version"] = .string(version)
+        case .handshake(.reset): object["type"] = "tls-reset"
+        case .handshake(.close): object["type"] = "tls-close"
+        case .handshake(.hang(let seconds)): object["type"] = "tls-hang"; object["seconds"] = .double(seconds)
+        case .handshake(.garbage): object["type"] = "tls-garbage"
         }
         var match = JSONObject()
         if !self.match.paths.isEmpty { match["path"] = .array(self.match.paths.map(JSONValue.string)) }

@@ -35,7 +35,8 @@ extension PBXResponder {
         }
 
         switch fault.kind {
-        case .latency:
+        case .latency, .handshake:
+            // Handshake faults act before any request (``HandshakeGuard``); never selected here.
             return answer.response(method: method)
         case .status(let code, let body):
             let status = HTTPResponse.Status(code: code)
@@ -77,10 +78,7 @@ extension PBXResponder {
             context.channel?.close(promise: nil)
             return answer.response(method: method)
         case .reset:
-            if let socket = context.channel as? any SocketOptionProvider {
-                try? await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
-            }
-            context.channel?.close(promise: nil)
+            try? await context.channel?.reset().get()
             return answer.response(method: method)
         case .hang(let seconds):
             // Bounded; over as soon as the client gives up, or the server shuts down (the task is cancelled).

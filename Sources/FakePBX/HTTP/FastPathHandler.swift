@@ -88,7 +88,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let client = responder.server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: head.headerFields[values: .xForwardedFor])
         let request = IncomingRequest(
             method: head.method, path: endpoint.path, query: query, headers: head.headerFields, client: client,
-            body: .success(Array(body.readableBytesView))
+            body: .success(Array(body.readableBytesView)), tls: responder.server.tls?.connections.info(for: context.channel)
         )
         guard let answer = responder.answerOnTheLoop(request, endpoint: endpoint) else {
             handOver(context, head: head, body: body)

@@ -12,6 +12,8 @@ struct IncomingRequest: Sendable {
     var headers: HTTPFields
     var client: IPAddress
     var body: Result<[UInt8], APIError>
+    /// What the TLS handshake established, for a request that came over HTTPS.
+    var tls: TLSConnectionInfo? = nil
 }
 
 /// A request that passed every check, ready for its handler (or a recording).
@@ -127,10 +129,15 @@ extension PBXResponder {
         case .accepted(let accepted): handled(accepted)
         }
         server.timeline.observe(path: request.path, method: request.method.rawValue, client: request.client, server: server)
-        server.journal.record(RequestJournal.Entry(
-            time: server.clock.now, client: request.client, method: request.method.rawValue, path: request.path,
-            status: answer.status.code, applied: answer.applied
-        ))
+        journal(method: request.method, path: request.path, client: request.client, tls: request.tls, status: answer.status.code, applied: answer.applied)
         return answer
+    }
+
+    /// Records an answered request in the journal, with the scheme and TLS facts of its connection.
+    func journal(method: HTTPRequest.Method, path: String, client: IPAddress, tls: TLSConnectionInfo?, status: Int, applied: [String]) {
+        server.journal.record(RequestJournal.Entry(
+            time: server.clock.now, client: client, method: method.rawValue, path: path, status: status, applied: applied,
+            scheme: tls == nil ? "http" : "https", tls: tls
+        ))
     }
 }

@@ -31,23 +31,24 @@ public struct PBXResponder: HTTPResponder {
         server.timeline.tick(server)
         let faults = server.faults.isEmpty
             ? [] : server.faults.select(path: path, method: request.method.rawValue, client: client, now: server.clock.now)
-        let answer = await answer(request, path: path, client: client)
+        let tls = context.channel.flatMap { server.tls?.connections.info(for: $0) }
+        let answer = await answer(request, path: path, client: client, tls: tls)
         server.timeline.observe(path: path, method: request.method.rawValue, client: client, server: server)
-        server.journal.record(RequestJournal.Entry(
-            time: server.clock.now, client: client, method: request.method.rawValue, path: path,
-            status: answer.status.code, applied: answer.applied + faults.map { "fault:\($0.id)" }
-        ))
+        journal(
+            method: request.method, path: path, client: client, tls: tls, status: answer.status.code,
+            applied: answer.applied + faults.map { "fault:\($0.id)" }
+        )
         return await finish(answer, faults: faults, method: request.method, path: path, context: context)
     }
 
     /// The emulator's answer, policies applied, before any fault.
-    private func answer(_ request: Request, path: String, client: IPAddress) async -> Answer {
+    private func answer(_ request: Request, path: String, client: IPAddress, tls: TLSConnectionInfo?) async -> Answer {
         guard let endpoint = server.catalog.endpoint(for: path) else {
             return await unknownPath(request, path: path, client: client)
         }
         let incoming = IncomingRequest(
             method: request.method, path: path, query: request.uri.query ?? "", headers: request.headers, client: client,
-            body: await readBody(request)
+            body: await readBody(request), tls: tls
         )
         switch checked(incoming, endpoint: endpoint) {
         case .answered(let answer):
@@ -74,8 +75,7 @@ public struct PBXResponder: HTTPResponder {
             guard server.policy.allows(client) else { return render(.whitelistDenied, envelope: .standard) }
             var request = request
             let body = (try? await request.collectBody(upTo: EndpointCatalog.maxBodySize)).map { Array($0.readableBytesView) } ?? []
-            var fields = (try? FormBody.decodeURLEncoded(request.uri.query ?? "", what: "query string")) ?? [:]
-            for (name, value) in (try? FormBody.decode(body, contentType: request.headers[.contentType])) ?? [:] { fields[name] = value }
+            let fields = (try? RequestForm.fields(query: request.uri.query ?? "", body: body, contentType: request.headers[.contentType])) ?? [:]
             if let replayed = await replayAnswer(request, body: body, fields: fields) { return replayed }
         }
         if let verifier = server.clientVerifier {
@@ -91,9 +91,12 @@ public struct PBXResponder: HTTPResponder {
     private func replayAnswer(_ request: Request, body: [UInt8], fields: [String: String]) async -> Answer? {
         guard let replay = server.replay else { return nil }
         let path = request.uri.path
-        if let entry = replay.answer(method: request.method.rawValue, path: path, fields: fields) {
-            var answer = entry.answer
-            answer.applied.append("replay:\(entry.label)")
+        if let match = replay.answer(method: request.method.rawValue, path: path, fields: fields) {
+            var answer = match.entry.answer
+            answer.applied.append("replay:\(match.entry.label)")
+            if !match.matchedByRedaction.isEmpty {
+                answer.applied.append("replay-redacted:\(match.matchedByRedaction.joined(separator: ","))")
+            }
             return answer
         }
         switch replay.missPolicy {
@@ -164,10 +167,9 @@ public struct PBXResponder: HTTPResponder {
             throw APIError.methodNotAllowed(request.method, allowed: endpoint.methods)
         }
 
-        var fields = try FormBody.decodeURLEncoded(request.query, what: "query string")
-        let body = try request.body.get()
-        let bodyFields = try FormBody.decode(body, contentType: request.headers[.contentType])
-        for (name, value) in bodyFields { fields[name] = value }
+        let queryFields = try FormBody.query(request.query)
+        let bodyFields = try FormBody.decode(try request.body.get(), contentType: request.headers[.contentType])
+        var fields = RequestForm.merged(query: queryFields, body: bodyFields)
         let presented = PresentedCredentials(fields: fields, headers: request.headers)
 
         let now = server.clock.now
@@ -218,7 +220,7 @@ public struct PBXResponder: HTTPResponder {
                 throw APIError.authenticationFailed("Invalid credentials")
             }
         }
-        for name in PresentedCredentials.fieldNames { fields[name] = nil }
+        for name in presented.formFields { fields[name] = nil }
         return fields
     }
 

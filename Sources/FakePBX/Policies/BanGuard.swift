@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import NIOCore
 
 /// Refuses banned addresses at the connection level, as fail2ban's `iptables-allports` action does:
@@ -44,13 +39,7 @@ final class BanGuard: ChannelInboundHandler, RemovableChannelHandler {
         else { return false }
         switch action {
         case .reset:
-            // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
-            let channel = context.channel
-            if let socket = channel as? any SocketOptionProvider {
-                socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
-            } else {
-                context.close(promise: nil)
-            }
+            context.channel.reset()
         case .drop:
             dropping = true
         case .forbidden:

@@ -127,7 +127,7 @@ struct RecordingResponder: HTTPResponder {
         return Response(status: HTTPResponse.Status(code: answer.status), headers: answer.fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bytes)))
     }
 
-    /// The body's fields: urlencoded, or a flat JSON object; none for other bodies.
+    /// The body's fields: urlencoded, multipart, or a flat JSON object; none for other bodies.
     static func formFields(_ body: [UInt8], contentType: String?) -> [String: String] {
         guard !body.isEmpty else { return [:] }
         let type = contentType?.lowercased() ?? "application/x-www-form-urlencoded"
@@ -144,8 +144,8 @@ struct RecordingResponder: HTTPResponder {
             }
             return fields
         }
-        if type.hasPrefix("application/x-www-form-urlencoded") { return FormEncoding.decode(String(decoding: body, as: UTF8.self)) }
-        return [:]
+        // urlencoded in any charset, or multipart (PHP's curl with an array of fields), read as the server reads it.
+        return (try? RequestForm.fields(RequestForm.bodyPairs(body, contentType: type))) ?? [:]
     }
 }
 

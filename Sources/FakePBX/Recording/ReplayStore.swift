@@ -15,8 +15,9 @@ public enum ReplayMissPolicy: Sendable, Hashable {
 }
 
 /// Recorded exchanges to answer from, matched on method, path and form fields (credentials and
-/// volatile fields ignored). Repeated identical requests are answered in recorded order, then the
-/// last answer repeats.
+/// volatile fields ignored). A field redacted in the cassette (`REDACTED-…`) matches any value, since
+/// the client sends the real one. Repeated identical requests are answered in recorded order, then
+/// the last answer repeats.
 public final class ReplayStore: Sendable {
     /// One recorded exchange and where it came from.
     public struct Entry: Sendable {
@@ -26,16 +27,28 @@ public final class ReplayStore: Sendable {
         public var label: String { "\(cassette)#\(index + 1)" }
     }
 
+    /// A recorded exchange chosen for a request, and the fields that matched only because the
+    /// cassette holds them redacted.
+    struct Match: Sendable {
+        var entry: Entry
+        var matchedByRedaction: [String]
+    }
+
     struct Key: Hashable {
         var method: String
         var path: String
         var fields: [String: String]
     }
 
+    /// What stands for a redacted value in a key: no request field can hold it.
+    private static let anyValue = "\u{0}redacted"
+
     public let cassettes: [(path: String, cassette: Cassette)]
     public let volatile: Set<String>
     public let missPolicy: ReplayMissPolicy
     private let queues: [Key: [Entry]]
+    /// The distinct sets of redacted field names among the recordings, fewest first.
+    private let redactedSets: [Set<String>]
     private let entries: [Entry]
     private let positions = Mutex<[Key: Int]>([:])
     private let tally = Mutex<(served: Int, missed: Int)>((0, 0))
@@ -46,16 +59,22 @@ public final class ReplayStore: Sendable {
         self.missPolicy = missPolicy
         var queues: [Key: [Entry]] = [:]
         var entries: [Entry] = []
+        var redactedSets: Set<Set<String>> = [[]]
         for (path, cassette) in cassettes {
             let name = cassette.name.isEmpty ? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent : cassette.name
             for (index, exchange) in cassette.exchanges.enumerated() where exchange.response != nil {
                 let entry = Entry(cassette: name, index: index, exchange: exchange)
                 entries.append(entry)
-                queues[ReplayStore.key(exchange.request.method, exchange.request.path, exchange.request.parameters, volatile: volatile), default: []].append(entry)
+                var key = ReplayStore.key(exchange.request.method, exchange.request.path, exchange.request.parameters, volatile: volatile)
+                let redacted = ReplayStore.redactedNames(key.fields)
+                for name in redacted { key.fields[name] = ReplayStore.anyValue }
+                redactedSets.insert(redacted)
+                queues[key, default: []].append(entry)
             }
         }
         self.queues = queues
         self.entries = entries
+        self.redactedSets = redactedSets.sorted { $0.count < $1.count }
     }
 
     static func key(_ method: String, _ path: String, _ fields: [String: String], volatile: Set<String>) -> Key {
@@ -63,23 +82,32 @@ public final class ReplayStore: Sendable {
         return Key(method: method.uppercased() == "HEAD" ? "GET" : method.uppercased(), path: path, fields: kept)
     }
 
-    /// The recorded exchange that answers this request, if any.
-    func answer(method: String, path: String, fields: [String: String]) -> Entry? {
-        let key = ReplayStore.key(method, path, fields, volatile: volatile)
-        guard let queue = queues[key] else {
-            tally.withLock { $0.missed += 1 }
-            return nil
-        }
-        let position = positions.withLock { positions in
-            let position = positions[key] ?? 0
-            positions[key] = position + 1
-            return min(position, queue.count - 1)
-        }
-        tally.withLock { $0.served += 1 }
-        return queue[position]
+    private static func redactedNames(_ fields: [String: String]) -> Set<String> {
+        Set(fields.filter { $0.value.hasPrefix(Redactor.placeholderPrefix) }.keys)
     }
 
-    /// The recorded exchanges closest to a request that matched none, with how each differs.
+    /// The recorded exchange that answers this request, if any: an exact match first, then one whose
+    /// differing fields were all redacted when recorded.
+    func answer(method: String, path: String, fields: [String: String]) -> Match? {
+        let exact = ReplayStore.key(method, path, fields, volatile: volatile)
+        for redacted in redactedSets where redacted.isSubset(of: exact.fields.keys) {
+            var key = exact
+            for name in redacted { key.fields[name] = ReplayStore.anyValue }
+            guard let queue = queues[key] else { continue }
+            let position = positions.withLock { positions in
+                let position = positions[key] ?? 0
+                positions[key] = position + 1
+                return min(position, queue.count - 1)
+            }
+            tally.withLock { $0.served += 1 }
+            return Match(entry: queue[position], matchedByRedaction: redacted.sorted())
+        }
+        tally.withLock { $0.missed += 1 }
+        return nil
+    }
+
+    /// The recorded exchanges closest to a request that matched none, with how each differs (a
+    /// redacted recorded field differs only when the request leaves it out).
     func nearest(method: String, path: String, fields: [String: String], limit: Int = 3) -> [(Entry, [String])] {
         let key = ReplayStore.key(method, path, fields, volatile: volatile)
         let scored = entries.map { entry -> (Entry, [String]) in
@@ -88,6 +116,7 @@ public final class ReplayStore: Sendable {
             if recorded.method != key.method { differences.append("method: recorded \(recorded.method), requested \(key.method)") }
             if recorded.path != key.path { differences.append("path: recorded \(recorded.path), requested \(key.path)") }
             for name in Set(recorded.fields.keys).union(key.fields.keys).sorted() where recorded.fields[name] != key.fields[name] {
+                if recorded.fields[name]?.hasPrefix(Redactor.placeholderPrefix) == true, key.fields[name] != nil { continue }
                 let was = recorded.fields[name].map { "'\($0)'" } ?? "absent"
                 let now = key.fields[name].map { "'\($0)'" } ?? "absent"
                 differences.append("\(name): recorded \(was), requested \(now)")

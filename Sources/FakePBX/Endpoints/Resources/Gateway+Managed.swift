@@ -27,6 +27,7 @@ extension Gateway: ManagedResource {
     mutating func apply(_ request: APIRequest) throws {
         try request.assign("username", to: &username)
         try request.assign("gateway_username", to: &username)
+        try request.assign("password", to: &password)
         try request.assign("gateway_password", to: &password)
         try request.assign("proxy", to: &proxy, rule: FieldRules.host)
         try request.assign("realm", to: &realm)

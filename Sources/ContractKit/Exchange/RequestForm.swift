@@ -1,0 +1,319 @@
+import JSONSchema
+import MultipartKit
+import NIOCore
+
+/// The parameters a PHP script reads from a request, decoded the way PHP fills `$_GET`, `$_POST`
+/// and `$_REQUEST`, whatever encoding the client chose:
+///
+/// - `application/x-www-form-urlencoded` (also the default without a Content-Type, as `curl -d`
+///   sends), in UTF-8 or the `charset` the Content-Type names;
+/// - `multipart/form-data`, which PHP's curl sends when `CURLOPT_POSTFIELDS` is an array (parsed by
+///   multipart-kit; file parts go to `$_FILES` in PHP and are left out here);
+/// - a flat JSON object, for clients that send JSON.
+///
+/// Names follow PHP's rules: `a[]=1&a[]=2` is the array `a` (flattened here as `a[0]`, `a[1]`),
+/// `a[k]=v` the member `a[k]`, and `.` or a space in a top-level name become `_`. The body wins over
+/// the query string by top-level name, as `$_REQUEST` merges them.
+public enum RequestForm {
+    /// Why a body or query string could not be read.
+    public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+        init(_ message: String) { self.message = message }
+    }
+
+    /// PHP's `max_input_nesting_level`.
+    static let maxNesting = 64
+
+    /// The fields a script sees: the query string's, with the body's winning by top-level name.
+    public static func fields(query: String, body: [UInt8], contentType: String?) throws(Failure) -> [String: String] {
+        merged(query: fields(try queryPairs(query)), body: fields(try bodyPairs(body, contentType: contentType)))
+    }
+
+    /// `$_REQUEST`: `body` wins over `query` for each top-level name, arrays included.
+    public static func merged(query: [String: String], body: [String: String]) -> [String: String] {
+        guard !query.isEmpty else { return body }
+        let bodyNames = Set(body.keys.map(baseName))
+        var result = query.filter { !bodyNames.contains(baseName($0.key)) }
+        for (name, value) in body { result[name] = value }
+        return result
+    }
+
+    /// The query string's name/value pairs in order (always UTF-8, as browsers and curl send it).
+    public static func queryPairs(_ query: String) throws(Failure) -> [(String, String)] {
+        try urlEncodedPairs(Array(query.utf8), charset: .utf8, what: "query string")
+    }
+
+    /// The body's name/value pairs in order, read by its Content-Type.
+    public static func bodyPairs(_ body: [UInt8], contentType: String?) throws(Failure) -> [(String, String)] {
+        guard !body.isEmpty else { return [] }
+        let type = MediaType(contentType ?? "")
+        switch type.essence {
+        case "application/json":
+            return try jsonPairs(body)
+        case "multipart/form-data":
+            return try multipartPairs(body, boundary: type.parameters["boundary"])
+        default:
+            return try urlEncodedPairs(body, charset: try Charset(type.parameters["charset"]), what: "request body")
+        }
+    }
+
+    /// PHP's variable tree built from `pairs`, flattened to one value per full name: `a[]` gets the
+    /// next index, a later plain `a` replaces an array `a` and the other way round, and the last of
+    /// repeated names wins.
+    public static func fields(_ pairs: [(String, String)]) -> [String: String] {
+        var roots = PHPArray()
+        for (name, value) in pairs {
+            guard let path = path(of: name) else { continue }
+            roots.insert(value, at: path[...])
+        }
+        var fields: [String: String] = [:]
+        roots.flatten(prefix: nil, into: &fields)
+        return fields
+    }
+
+    /// The top-level name of a flattened field: `a` for `a[0][k]`.
+    static func baseName(_ name: String) -> Substring { name.prefix { $0 != "[" } }
+
+    // MARK: Names
+
+    /// PHP's reading of a variable name: the base (with `.` and space as `_`) and the bracketed keys,
+    /// `""` for `[]`. `nil` for an empty base, which PHP drops.
+    static func path(of name: String) -> [String]? {
+        var base = ""
+        var rest = Substring(name)
+        while let first = rest.first, first != "[" {
+            base.append(first == "." || first == " " ? "_" : first)
+            rest = rest.dropFirst()
+        }
+        guard !base.isEmpty else { return nil }
+        var path = [base]
+        while rest.first == "[", let close = rest.firstIndex(of: "]"), path.count <= maxNesting {
+            path.append(String(rest[rest.index(after: rest.startIndex)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        // PHP ignores what follows the last well-formed bracket; an unmatched `[` in the base becomes `_`.
+        if path.count == 1, rest.first == "[" {
+            path[0] += "_" + rest.dropFirst()
+        }
+        return path
+    }
+
+    /// One level of PHP's array: members in insertion order, and the next automatic index.
+    struct PHPArray {
+        enum Member {
+            case value(String)
+            case array(PHPArray)
+        }
+        var keys: [String] = []
+        var members: [String: Member] = [:]
+        var nextIndex = 0
+
+        mutating func insert(_ value: String, at path: ArraySlice<String>) {
+            guard var key = path.first else { return }
+            if key.isEmpty {
+                key = String(nextIndex)
+            }
+            if let index = Int(key), index >= nextIndex { nextIndex = index + 1 }
+            if members[key] == nil { keys.append(key) }
+            let rest = path.dropFirst()
+            if rest.isEmpty {
+                members[key] = .value(value)
+                return
+            }
+            var child: PHPArray
+            if case .array(let existing)? = members[key] { child = existing } else { child = PHPArray() }
+            child.insert(value, at: rest)
+            members[key] = .array(child)
+        }
+
+        func flatten(prefix: String?, into fields: inout [String: String]) {
+            for key in keys {
+                let name = prefix.map { "\($0)[\(key)]" } ?? key
+                switch members[key] {
+                case .value(let value)?: fields[name] = value
+                case .array(let array)?: array.flatten(prefix: name, into: &fields)
+                case nil: break
+                }
+            }
+        }
+    }
+
+    // MARK: Encodings
+
+    /// The character sets a form body may name; PHP passes bytes through, fakepbx reads text.
+    enum Charset: Sendable {
+        case utf8, latin1, windows1252
+
+        init(_ name: String?) throws(Failure) {
+            switch name?.lowercased() {
+            case nil, "utf-8", "utf8": self = .utf8
+            case "iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii", "ascii": self = .latin1
+            case "windows-1252", "cp1252": self = .windows1252
+            case let other?:
+                throw Failure("unsupported charset '\(other)' in the Content-Type; send utf-8, iso-8859-1 or windows-1252")
+            }
+        }
+
+        /// The text of `bytes`: UTF-8 when it is valid (PHP does not check, so neither is it refused),
+        /// else each byte as its Latin-1 or Windows-1252 character.
+        func text(_ bytes: some Collection<UInt8>) -> String {
+            if self == .utf8, let text = String(validating: bytes, as: UTF8.self) { return text }
+            var text = ""
+            text.unicodeScalars.reserveCapacity(bytes.count)
+            for byte in bytes {
+                if self == .windows1252, (0x80...0x9F).contains(byte), let scalar = Charset.windows1252High[Int(byte - 0x80)] {
+                    text.unicodeScalars.append(scalar)
+                } else {
+                    text.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+            }
+            return text
+        }
+
+        /// Windows-1252's 0x80–0x9F (undefined positions fall back to the C1 control).
+        private static let windows1252High: [Unicode.Scalar?] = [
+            "\u{20AC}", nil, "\u{201A}", "\u{0192}", "\u{201E}", "\u{2026}", "\u{2020}", "\u{2021}", "\u{02C6}", "\u{2030}",
+            "\u{0160}", "\u{2039}", "\u{0152}", nil, "\u{017D}", nil, nil, "\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}",
+            "\u{2022}", "\u{2013}", "\u{2014}", "\u{02DC}", "\u{2122}", "\u{0161}", "\u{203A}", "\u{0153}", nil, "\u{017E}",
+            "\u{0178}",
+        ]
+    }
+
+    private static func urlEncodedPairs(_ bytes: [UInt8], charset: Charset, what: String) throws(Failure) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = FormEncoding.unescapedBytes(parts[0], strict: true),
+                let value = FormEncoding.unescapedBytes(parts.count > 1 ? parts[1] : [], strict: true)
+            else {
+                throw Failure("malformed \(what): bad percent-encoding in '\(String(decoding: pair.prefix(60), as: UTF8.self))'")
+            }
+            guard !name.isEmpty else {
+                throw Failure("malformed \(what): a parameter has no name in '\(String(decoding: pair.prefix(60), as: UTF8.self))'")
+            }
+            pairs.append((charset.text(name), charset.text(value)))
+        }
+        return pairs
+    }
+
+    private static func multipartPairs(_ body: [UInt8], boundary: String?) throws(Failure) -> [(String, String)] {
+        guard let boundary, !boundary.isEmpty, boundary.utf8.count <= 200 else {
+            throw Failure("malformed multipart/form-data body: the Content-Type names no boundary (expected multipart/form-data; boundary=...)")
+        }
+        let parser = MultipartParser(boundary: boundary)
+        var pairs: [(String, String)] = []
+        var headers: [(String, String)] = []
+        var value: [UInt8] = []
+        var parts = 0
+        parser.onHeader = { name, value in headers.append((name.lowercased(), value)) }
+        parser.onBody = { buffer in value += buffer.readableBytesView }
+        parser.onPartComplete = {
+            parts += 1
+            let disposition = MediaType(headers.last { $0.0 == "content-disposition" }?.1 ?? "")
+            // File parts are `$_FILES` in PHP, not parameters.
+            if let name = disposition.parameters["name"], disposition.parameters["filename"] == nil {
+                let charset = (try? Charset(MediaType(headers.last { $0.0 == "content-type" }?.1 ?? "").parameters["charset"])) ?? .utf8
+                pairs.append((name, charset.text(value)))
+            }
+            headers = []
+            value = []
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw Failure("malformed multipart/form-data body: it does not follow the boundary '\(boundary)' (RFC 7578)")
+        }
+        guard parts > 0 else {
+            throw Failure("malformed multipart/form-data body: no part ends with the boundary '\(boundary)' (is the body complete?)")
+        }
+        return pairs
+    }
+
+    /// A flat JSON object of parameters. Numbers keep their literal text (`1.0` stays `1.0`).
+    private static func jsonPairs(_ body: [UInt8]) throws(Failure) -> [(String, String)] {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body)
+        } catch {
+            throw Failure("malformed JSON body: \(error)")
+        }
+        guard case .object(let object) = value else {
+            throw Failure("a JSON body must be an object of parameter names to values")
+        }
+        var pairs: [(String, String)] = []
+        for member in object {
+            switch member.value {
+            case .null: continue
+            case .string(let text): pairs.append((member.key, text))
+            case .number(let number): pairs.append((member.key, number.literal))
+            case .bool(let flag): pairs.append((member.key, flag ? "true" : "false"))
+            case .array, .object:
+                throw Failure("JSON parameter '\(member.key)' must be a string, number or boolean, not an array or object")
+            }
+        }
+        return pairs
+    }
+}
+
+/// A Content-Type or Content-Disposition value: the lower-cased essence and its parameters (names
+/// lower-cased, quoted values unquoted).
+struct MediaType {
+    var essence: String
+    var parameters: [String: String] = [:]
+
+    init(_ text: String) {
+        var items = MediaType.split(text)
+        essence = items.isEmpty ? "" : items.removeFirst().trimmed.lowercased()
+        for item in items {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            var value = parts[1].trimmed
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast()).replacingBackslashEscapes()
+            }
+            parameters[parts[0].trimmed.lowercased()] = value
+        }
+    }
+
+    /// Splits on `;` outside double quotes.
+    private static func split(_ text: String) -> [Substring] {
+        var items: [Substring] = []
+        var start = text.startIndex
+        var quoted = false
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "\"" { quoted.toggle() }
+            if character == ";" && !quoted {
+                items.append(text[start..<index])
+                start = text.index(after: index)
+            }
+            index = text.index(after: index)
+        }
+        items.append(text[start...])
+        return items
+    }
+}
+
+extension StringProtocol {
+    fileprivate var trimmed: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
+
+extension String {
+    fileprivate func replacingBackslashEscapes() -> String {
+        var out = ""
+        var escaped = false
+        for character in self {
+            if escaped || character != "\\" {
+                out.append(character)
+                escaped = false
+            } else {
+                escaped = true
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+public import JSONSchema
+import NIOSSL
+import Synchronization
+import SwiftASN1
+import X509
+
+/// The HTTPS listener's certificates, one TLS context per ``TLSMode``, made at start, and the mode
+/// in force. A new connection is handed the context of the mode in force when it is accepted, so
+/// switching modes takes effect for new connections and leaves open ones alone.
+///
+/// Validity is against the real clock, not the virtual one: the client checks real time.
+public final class TLSIdentities: Sendable {
+    /// One mode's certificate and the context that presents it.
+    struct Identity: Sendable {
+        var chain: [Certificate]
+        var context: NIOSSLContext
+    }
+
+    /// The CA clients are asked to trust.
+    let authority: CertificateAuthority
+    private let identities: [TLSMode: Identity]
+    private let current: Mutex<TLSMode>
+    /// The names the `valid` certificate is issued for.
+    public let names: [String]
+    /// Per-connection TLS facts (version, SNI, client certificate), by channel, for the journal.
+    let connections = TLSConnections()
+
+    /// Makes the CA (or loads the user's), then every mode's certificate and context.
+    /// - Throws: ``FakePBXError`` naming the flag and file of a bad certificate or key.
+    public init(_ settings: TLSSettings, host: String, now: Date = Date()) throws(FakePBXError) {
+        let authority: CertificateAuthority
+        if let certificateFile = settings.caCertificateFile {
+            guard let keyFile = settings.caKeyFile else {
+                throw FakePBXError(.invalidConfiguration, "--tls-ca-cert needs --tls-ca-key, the CA's private key", at: "--tls-ca-key")
+            }
+            authority = try CertificateAuthority.load(certificateFile: certificateFile, keyFile: keyFile)
+        } else if settings.caKeyFile != nil {
+            throw FakePBXError(.invalidConfiguration, "--tls-ca-key needs --tls-ca-cert, the CA's certificate", at: "--tls-ca-cert")
+        } else {
+            authority = try TLSIdentities.attempt { try CertificateAuthority.generate(commonName: "fakepbx test CA", now: now) }
+        }
+        var names = ["localhost", "127.0.0.1", "::1"]
+        if !["0.0.0.0", "::", ""].contains(host) { names.append(host) }
+        names += settings.names
+        var unique: [String] = []
+        for name in names where !unique.contains(name.lowercased()) { unique.append(name.lowercased()) }
+
+        let clientTrust = try settings.clientCAFile.map { path throws(FakePBXError) in
+            try PEMFile.certificates(path, flag: "--tls-client-ca")
+        }
+        if settings.clientAuth != .none, clientTrust == nil {
+            throw FakePBXError(.invalidConfiguration, "--tls-client-auth \(settings.clientAuth.rawValue) needs --tls-client-ca FILE, the CA that issues client certificates", at: "--tls-client-ca")
+        }
+        if let minimum = settings.minimumVersion, let maximum = settings.maximumVersion, minimum.rawValue > maximum.rawValue {
+            throw FakePBXError(.invalidConfiguration, "--tls-min-version \(minimum.rawValue) is above --tls-max-version \(maximum.rawValue)", at: "--tls-min-version")
+        }
+
+        let day: TimeInterval = 86400
+        var identities: [TLSMode: Identity] = [:]
+        for mode in TLSMode.allCases {
+            let chain: [Certificate]
+            let key: Certificate.PrivateKey
+            switch mode {
+            case .valid:
+                if let certificateFile = settings.certificateFile {
+                    guard let keyFile = settings.keyFile else {
+                        throw FakePBXError(.invalidConfiguration, "--tls-cert needs --tls-key, the certificate's private key", at: "--tls-key")
+                    }
+                    chain = try PEMFile.certificates(certificateFile, flag: "--tls-cert")
+                    key = try PEMFile.privateKey(keyFile, flag: "--tls-key")
+                    guard key.publicKey == chain[0].publicKey else {
+                        throw FakePBXError(.invalidConfiguration, "the key does not belong to the first certificate in --tls-cert; give the matching pair", at: keyFile)
+                    }
+                } else {
+                    (chain, key) = try TLSIdentities.attempt {
+                        let (leaf, key) = try authority.issue(names: unique, notBefore: now - 3600, notAfter: now + 365 * day)
+                        return ([leaf], key)
+                    }
+                }
+            case .expired:
+                (chain, key) = try TLSIdentities.attempt {
+                    let (leaf, key) = try authority.issue(names: unique, notBefore: now - 30 * day, notAfter: now - day)
+                    return ([leaf], key)
+                }
+            case .notYetValid:
+                (chain, key) = try TLSIdentities.attempt {
+                    let (leaf, key) = try authority.issue(names: unique, notBefore: now + day, notAfter: now + 365 * day)
+                    return ([leaf], key)
+                }
+            case .wrongHost:
+                (chain, key) = try TLSIdentities.attempt {
+                    let (leaf, key) = try authority.issue(names: ["wrong-host.fakepbx.invalid"], notBefore: now - 3600, notAfter: now + 365 * day)
+                    return ([leaf], key)
+                }
+            case .selfSigned:
+                (chain, key) = try TLSIdentities.attempt {
+                    let own = try CertificateAuthority.generate(commonName: unique[0], now: now)
+                    let leaf = try own.selfSigned(names: unique, notBefore: now - 3600, notAfter: now + 365 * day)
+                    return ([leaf], own.privateKey)
+                }
+            case .untrustedCA:
+                (chain, key) = try TLSIdentities.attempt {
+                    let other = try CertificateAuthority.generate(commonName: "untrusted test CA", now: now)
+                    let (leaf, key) = try other.issue(names: unique, notBefore: now - 3600, notAfter: now + 365 * day)
+                    return ([leaf], key)
+                }
+            }
+            let context = try TLSIdentities.context(chain: chain, key: key, settings: settings, clientTrust: clientTrust)
+            identities[mode] = Identity(chain: chain, context: context)
+        }
+        if settings.keyFile != nil, settings.certificateFile == nil {
+            throw FakePBXError(.invalidConfiguration, "--tls-key needs --tls-cert, the certificate it belongs to", at: "--tls-cert")
+        }
+        self.authority = authority
+        self.identities = identities
+        self.current = Mutex(settings.mode)
+        self.names = unique
+    }
+
+    /// The mode in force.
+    public var mode: TLSMode {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+
+    /// The context that presents `mode`'s certificate.
+    func context(for mode: TLSMode) -> NIOSSLContext { identities[mode]!.context }
+
+    /// The CA certificate as PEM, for `--tls-ca-out`, `GET /__fakepbx/tls/ca.pem` and clients' trust stores.
+    public var caPEM: String { authority.certificate.pem }
+
+    /// What `GET /__fakepbx/tls` reports: the mode, the certificate presented in it, and the CA.
+    public var json: JSONValue {
+        let mode = self.mode
+        let leaf = identities[mode]!.chain[0]
+        return [
+            "mode": .string(mode.rawValue),
+            "modes": .array(TLSMode.allCases.map { .string($0.rawValue) }),
+            "certificate": [
+                "subject": .string(leaf.subject.description), "issuer": .string(leaf.issuer.description),
+                "names": .array(leaf.alternativeNames.map(JSONValue.string)),
+                "not_before": .string(Timestamp.iso8601(Int(leaf.notValidBefore.timeIntervalSince1970))),
+                "not_after": .string(Timestamp.iso8601(Int(leaf.notValidAfter.timeIntervalSince1970))),
+                "sha256_fingerprint": .string(leaf.sha256Fingerprint),
+            ],
+            "ca": [
+                "subject": .string(authority.certificate.subject.description),
+                "sha256_fingerprint": .string(authority.certificate.sha256Fingerprint),
+            ],
+        ]
+    }
+
+    private static func context(
+        chain: [Certificate], key: Certificate.PrivateKey, settings: TLSSettings, clientTrust: [Certificate]?
+    ) throws(FakePBXError) -> NIOSSLContext {
+        try attempt {
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try chain.map { .certificate(try NIOSSLCertificate(bytes: $0.der, format: .der)) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(try key.serializeAsPEM().pemString.utf8), format: .pem))
+            )
+            configuration.minimumTLSVersion = settings.minimumVersion.map(\.nio) ?? .tlsv12
+            if let maximum = settings.maximumVersion { configuration.maximumTLSVersion = maximum.nio }
+            if let clientTrust {
+                configuration.trustRoots = .certificates(try clientTrust.map { try NIOSSLCertificate(bytes: $0.der, format: .der) })
+                switch settings.clientAuth {
+                case .none: configuration.certificateVerification = .none
+                case .optional: configuration.certificateVerification = .optionalVerification
+                case .require: configuration.certificateVerification = .noHostnameVerification
+                }
+            }
+            return try NIOSSLContext(configuration: configuration)
+        }
+    }
+
+    /// Runs certificate work, reporting a failure as a configuration error.
+    private static func attempt<T>(_ body: () throws -> T) throws(FakePBXError) -> T {
+        do {
+            return try body()
+        } catch let error as FakePBXError {
+            throw error
+        } catch {
+            throw FakePBXError(.invalidConfiguration, "cannot set up the HTTPS certificates: \(error)", at: "--https-port")
+        }
+    }
+}
+
+extension CertificateAuthority {
+    /// A certificate signed by its own key (this authority's), for `names`: what a PBX installed
+    /// with a self-signed certificate presents.
+    func selfSigned(names: [String], notBefore: Date, notAfter: Date) throws -> Certificate {
+        try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: privateKey.publicKey,
+            notValidBefore: notBefore, notValidAfter: notAfter,
+            issuer: certificate.subject, subject: certificate.subject,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.serverAuth])
+                SubjectAlternativeNames(names.map(CertificateAuthority.generalName))
+            },
+            issuerPrivateKey: privateKey
+        )
+    }
+}
+
+extension TLSProtocolVersion {
+    var nio: TLSVersion {
+        switch self {
+        case .v1_2: .tlsv12
+        case .v1_3: .tlsv13
+        }
+    }
+}
