@@ -69,7 +69,7 @@ struct ContractCommand: AsyncParsableCommand {
         var variables: [String] = []
         @Option(name: .customLong("case"), help: "Run only this case (repeatable); see 'fakepbx contract list'.") var cases: [String] = []
         @Option(help: "Seconds to wait for each answer (default 10).") var timeout: Double = 10
-        @Flag(help: "Accept any TLS certificate (a self-signed staging server).") var insecure = false
+        @OptionGroup(title: "TLS") var tls: ClientTLSOptions
         @OptionGroup var common: Common
         @OptionGroup var reports: Reports
 
@@ -88,7 +88,7 @@ struct ContractCommand: AsyncParsableCommand {
             configuration.password = password ?? env["FAKEPBX_PASSWORD"]
             configuration.apiKey = apiKey ?? env["FAKEPBX_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
             configuration.readOnly = readOnly
-            configuration.insecure = insecure
+            configuration.trust = tls.trust
             configuration.cases = cases
             configuration.timeout = .milliseconds(Int(timeout * 1000))
             for item in variables {

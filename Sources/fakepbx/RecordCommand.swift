@@ -22,7 +22,7 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on; 0 picks a free one (default 8081).") var port: Int = 8081
     @Option(help: "Write the bound port to this file once listening.") var portFile: String?
-    @Flag(help: "Accept any TLS certificate from the upstream (self-signed staging servers).") var insecure = false
+    @OptionGroup(title: "Upstream TLS") var upstreamTLS: ClientTLSOptions
     @Flag(help: "Also replace phone numbers, IP addresses and domains with consistent, format-preserving stand-ins.")
     var pseudonymize = false
     @Option(help: "A field or header to keep unredacted (repeatable).") var keep: [String] = []
@@ -33,7 +33,7 @@ struct RecordCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.portFile = portFile
-        configuration.insecure = insecure
+        configuration.trust = upstreamTLS.trust
         configuration.pseudonymize = pseudonymize
         configuration.keep = keep
         let level = Logger.Level(rawValue: logLevel) ?? .warning

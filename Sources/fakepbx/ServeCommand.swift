@@ -59,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A YAML scenario (dataset, whitelist, credentials, policies, faults, timeline); repeatable, applied in order, flags win. See scenarios/.")
     var scenario: [String] = []
     @OptionGroup(title: "HTTPS") var tls: TLSOptions
+    @OptionGroup(title: "The upstream's TLS, with --on-miss proxy") var upstreamTLS: ClientTLSOptions
 
     func run() async throws {
         let configuration = try makeConfiguration(EnvironmentValues())
@@ -150,6 +151,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.contractsFolder = env.resolve(contracts, "FAKEPBX_CONTRACTS")
         try applyPolicies(env, to: &configuration)
         try tls.apply(env, to: &configuration.tls)
+        configuration.upstreamTrust = upstreamTLS.trust
         configuration.replayCassettes = replay.isEmpty
             ? (env.resolve(nil, "FAKEPBX_REPLAY").map { $0.split(separator: ",").map(String.init) } ?? []) : replay
         configuration.volatileFields = volatile

@@ -67,6 +67,60 @@ struct RecordReplayTests {
         }
     }
 
+    @Test("a provisioning flow with gateway and extension passwords, recorded from PHP through the proxy over HTTPS, replays with every request matched")
+    func redactedFieldsMatchOnReplay() async throws {
+        try await withTemporaryDirectory { dir in
+            let cassette = dir.appendingPathComponent("provisioning.json").path
+            func flow(_ base: String) -> [PHPClient.Call] {
+                [
+                    PHPClient.Call(url: base + "/app/gateways/provision.php", fields: [
+                        "gateway_name": "rec_gw", "gateway_domain": "sip.carrier.example", "gateway_username": "acct77", "gateway_password": "Gw-Real-77",
+                    ]),
+                    PHPClient.Call(url: base + "/app/extensions/manage_extension.php", fields: [
+                        "action": "create", "extension": "2301", "domain_name": "yourdomain.com", "extension_password": "Sip-Real-2301",
+                    ]),
+                    PHPClient.Call(url: base + "/app/extensions/manage_extension.php", fields: [
+                        "action": "update", "extension": "2301", "domain_name": "yourdomain.com", "password": "Sip-Again-2301",
+                    ], encoding: .urlencoded, auth: .basic),
+                ]
+            }
+            // Record: PHP (multipart and urlencoded) → the proxy → an upstream fakepbx over HTTPS, its CA trusted with --cacert.
+            let recorded = try await withHTTPSFakePBX { upstream, ca in
+                var configuration = RecordingConfiguration(upstream: try upstream.httpsURL(host: "localhost"), output: cassette)
+                configuration.trust = ClientTrust(caFile: ca)
+                return try await withRecordingProxy(configuration) { port in try await PHPClient.send(flow("http://127.0.0.1:\(port)")) }
+            }
+            #expect(recorded.map(\.status) == [200, 200, 200], "\(recorded.map(\.body))")
+            let text = try String(contentsOfFile: cassette, encoding: .utf8)
+            for secret in ["Gw-Real-77", "Sip-Real-2301", "Sip-Again-2301", "your-password"] {
+                #expect(!text.contains(secret), "\(secret) reached the cassette")
+            }
+            let exchanges = try Cassette.load(contentsOf: cassette).exchanges
+            #expect(exchanges[0].request.form["gateway_password"] == "REDACTED-gateway_password-1", "multipart fields are decoded and redacted")
+            #expect(exchanges[0].request.headers["content-type"]?.hasPrefix("multipart/form-data; boundary=") == true, "the original content type is kept")
+
+            // Replay, misses refused: the same client sends the real secrets, which match the redacted fields.
+            try await withFakePBX({ $0.replayCassettes = [cassette]; $0.replayMiss = .error }) { server in
+                let replayed = try await PHPClient.send(flow(server.httpURL()))
+                #expect(replayed.map(\.status) == [200, 200, 200], "\(replayed.map(\.body))")
+                let listing = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/replay").json()
+                #expect(listing["served"] as? Int == 3 && listing["missed"] as? Int == 0, "\(listing)")
+                let recent = listing["recent"] as? [[String: Any]] ?? []
+                #expect(recent.first?["matched_by_redaction"] as? [String] == ["gateway_password"], "\(recent)")
+                #expect(recent.dropFirst().first?["matched_by_redaction"] as? [String] == ["extension_password"], "\(recent)")
+
+                // A redacted field still has to be there: leaving it out is a miss, and the report says why.
+                let miss = try await server.post("/app/gateways/provision.php", [
+                    "gateway_name": "rec_gw", "gateway_domain": "sip.carrier.example", "gateway_username": "acct77",
+                ])
+                #expect(miss.status == 404)
+                #expect(miss.text.contains("gateway_password: recorded 'REDACTED-gateway_password-1', requested absent"), "\(miss.text)")
+                let candidate = (try miss.json()["candidates"] as? [[String: Any]])?.first
+                #expect(candidate?["matches_any_value"] as? [String] == ["gateway_password"], "\(candidate ?? [:])")
+            }
+        }
+    }
+
     @Test func volatileFieldsAreIgnoredWhenMatching() async throws {
         try await withTemporaryDirectory { dir in
             let cassette = dir.appendingPathComponent("v.json").path

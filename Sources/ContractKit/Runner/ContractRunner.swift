@@ -19,8 +19,9 @@ public struct ContractRunConfiguration: Sendable {
     /// Only the cases with these names; all when empty.
     public var cases: [String] = []
     public var timeout: Duration = .seconds(10)
-    /// Accept any TLS certificate (self-signed staging servers).
-    public var insecure = false
+    /// How the server's certificate is checked and which client certificate is shown (`--insecure`,
+    /// `--cacert`, `--client-cert`, `--client-key`).
+    public var trust = ClientTrust()
 
     public init(target: String) { self.target = target }
 
@@ -62,12 +63,7 @@ public struct ContractRunner: Sendable {
             throw ContractError(.invalidArgument, "'\(configuration.target)' is not an http:// or https:// URL", at: "--target")
         }
         // Redirects are not followed: a 302 to a login page is what the client must be shown.
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(
-                certificateVerification: configuration.insecure ? .none : .fullVerification, redirectConfiguration: .disallow
-            )
-        )
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: try configuration.trust.clientConfiguration())
         let result: Result<ContractReport, ContractError>
         do {
             result = .success(try await run(cases, base: base, client: client))

@@ -66,9 +66,10 @@ public func buildApplication(
             throw FakePBXError(.fileAccess, "cannot write the CA certificate (check the folder exists and is writable)", at: caOut)
         }
     }
-    let server = PBXServer(
+    let server = try PBXServer(
         store: TenantStore(dataset), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
-        policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken, replay: replay, tls: tls
+        policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken, replay: replay, tls: tls,
+        upstreamTrust: configuration.upstreamTrust
     )
     var services: [any Service] = [TimelineTicker(server: server)]
     // The client that proxies replay misses is shut down with the server.

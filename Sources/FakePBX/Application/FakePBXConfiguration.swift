@@ -61,6 +61,8 @@ public struct FakePBXConfiguration: Sendable {
     public var volatileFields: [String] = []
     /// When set, the control API (`/__fakepbx/`) requires `Authorization: Bearer TOKEN`.
     public var adminToken: String?
+    /// How replay misses proxied to `--upstream` check its certificate (`--cacert`, `--insecure`).
+    public var upstreamTrust = ClientTrust()
     /// The HTTPS listener (`--https-port` and the `--tls-*` flags); off by default.
     public var tls = TLSSettings()
 

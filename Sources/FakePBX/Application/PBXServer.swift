@@ -1,3 +1,4 @@
+public import ContractKit
 public import Logging
 
 /// Everything a request handler can reach: the tenant model, the access policy, the clock and the
@@ -34,8 +35,8 @@ public final class PBXServer: Sendable {
     public init(
         store: TenantStore, policy: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
         policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, adminToken: String? = nil,
-        replay: ReplayStore? = nil, tls: TLSIdentities? = nil
-    ) {
+        replay: ReplayStore? = nil, tls: TLSIdentities? = nil, upstreamTrust: ClientTrust = ClientTrust()
+    ) throws(ContractError) {
         self.tls = tls
         self.store = store
         self.policy = policy
@@ -45,7 +46,7 @@ public final class PBXServer: Sendable {
         self.adminToken = adminToken
         self.replay = replay
         if case .proxy(let upstream, let recordTo)? = replay?.missPolicy {
-            missForwarder = UpstreamForwarder(upstream: upstream, client: UpstreamForwarder.makeClient(insecure: false))
+            missForwarder = UpstreamForwarder(upstream: upstream, client: try UpstreamForwarder.makeClient(upstreamTrust))
             missRecorder = recordTo.flatMap { try? CassetteRecorder(path: $0, name: "replay-misses", source: "replay misses proxied to \(upstream)") }
         } else {
             missForwarder = nil

@@ -107,7 +107,12 @@ public struct PBXResponder: HTTPResponder {
             let summary = candidates.first.map { "; nearest: \($0.0.label) (\($0.0.exchange.request.method) \($0.0.exchange.request.path)), which differs in \($0.1.joined(separator: "; "))" } ?? "; the cassettes hold no exchanges"
             var error = APIError(.notFound, "Not Found", "no recorded exchange for \(request.method.rawValue) \(path)\(summary)")
             error.extra["candidates"] = .array(candidates.map { entry, differences in
-                ["exchange": .string(entry.label), "name": .string(entry.exchange.name), "differences": .array(differences.map(JSONValue.string))]
+                [
+                    "exchange": .string(entry.label), "name": .string(entry.exchange.name), "differences": .array(differences.map(JSONValue.string)),
+                    // Redacted when recorded: any value the client sends matches these.
+                    "matches_any_value": .array(entry.exchange.request.parameters.filter { $0.value.hasPrefix(Redactor.placeholderPrefix) }
+                        .keys.sorted().map(JSONValue.string)),
+                ]
             })
             var answer = render(error, envelope: .standard)
             answer.applied.append("replay-miss")

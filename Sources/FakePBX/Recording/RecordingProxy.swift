@@ -20,7 +20,7 @@ public struct RecordingConfiguration: Sendable {
     public var port = 8081
     public var portFile: String?
     /// Accept any TLS certificate from the upstream (self-signed staging servers).
-    public var insecure = false
+    public var trust = ClientTrust()
     /// Also replace phone numbers, IP addresses and domains with consistent stand-ins.
     public var pseudonymize = false
     /// Fields and headers to keep unredacted.
@@ -84,11 +84,8 @@ struct UpstreamForwarder: Sendable {
         )
     }
 
-    static func makeClient(insecure: Bool) -> HTTPClient {
-        HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(certificateVerification: insecure ? .none : .fullVerification, redirectConfiguration: .disallow)
-        )
+    static func makeClient(_ trust: ClientTrust) throws(ContractError) -> HTTPClient {
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: try trust.clientConfiguration())
     }
 }
 
@@ -168,7 +165,7 @@ public func buildRecordingProxy(
         path: configuration.output, name: URL(fileURLWithPath: configuration.output).deletingPathExtension().lastPathComponent,
         source: "recorded from \(upstream)"
     )
-    let client = UpstreamForwarder.makeClient(insecure: configuration.insecure)
+    let client = try UpstreamForwarder.makeClient(configuration.trust)
     let responder = RecordingResponder(
         forwarder: UpstreamForwarder(upstream: upstream, client: client), recorder: recorder,
         redactor: Redactor(pseudonymize: configuration.pseudonymize, keep: Set(configuration.keep)), logger: logger, onRecorded: onRecorded
