@@ -110,8 +110,7 @@ public struct PBXResponder: HTTPResponder {
                 [
                     "exchange": .string(entry.label), "name": .string(entry.exchange.name), "differences": .array(differences.map(JSONValue.string)),
                     // Redacted when recorded: any value the client sends matches these.
-                    "matches_any_value": .array(entry.exchange.request.parameters.filter { $0.value.hasPrefix(Redactor.placeholderPrefix) }
-                        .keys.sorted().map(JSONValue.string)),
+                    "matches_any_value": .array(replay.matchingAnyValue(entry).map(JSONValue.string)),
                 ]
             })
             var answer = render(error, envelope: .standard)

@@ -82,6 +82,12 @@ public final class ReplayStore: Sendable {
         return Key(method: method.uppercased() == "HEAD" ? "GET" : method.uppercased(), path: path, fields: kept)
     }
 
+    /// The fields of a recorded request that match any value (redacted when recorded), sorted.
+    func matchingAnyValue(_ entry: Entry) -> [String] {
+        let request = entry.exchange.request
+        return ReplayStore.redactedNames(ReplayStore.key(request.method, request.path, request.parameters, volatile: volatile).fields).sorted()
+    }
+
     private static func redactedNames(_ fields: [String: String]) -> Set<String> {
         Set(fields.filter { $0.value.hasPrefix(Redactor.placeholderPrefix) }.keys)
     }
