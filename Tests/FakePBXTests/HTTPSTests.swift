@@ -70,6 +70,22 @@ struct HTTPSTests {
         }
     }
 
+    @Test("scenario certificate-expired: PHP gets curl error 60 until the timeline renews the certificate")
+    func certificateExpiredScenario() async throws {
+        let scenario = try Scenario.load(contentsOf: repositoryFile("scenarios/certificate-expired.yaml").path)
+        try await withHTTPSFakePBX({ $0.load(scenario) }) { server, ca in
+            let call = PHPClient.Call(url: try server.httpsURL("/app/xml_cdr/chkcon.php"), caFile: ca)
+            let before = try await PHPClient.send(call)
+            #expect(before.errno == 60)
+            #expect(before.error == "SSL certificate problem: certificate has expired")
+            _ = try await RawHTTPClient.request(port: server.port, path: "/__fakepbx/clock/advance", body: #"{"seconds": 120}"#, contentType: "application/json")
+            _ = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/health")
+            let after = try await PHPClient.send(call)
+            #expect(after.errno == 0, "\(after.error)")
+            #expect(try after.json()["success"] as? Int == 1)
+        }
+    }
+
     @Test("a mode set at start, extra names, and the journal's scheme, TLS version and SNI name")
     func namesAndJournal() async throws {
         try await withHTTPSFakePBX({ $0.tls.names = ["pbx.example.com"]; $0.tls.mode = .expired }) { server, ca in

@@ -24,7 +24,7 @@ struct ScenarioTests {
         let folder = repositoryFile("scenarios")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(files == [
-            "banned-after-password-change.yaml", "flaky-cdr-export.yaml", "gateway-down.yaml", "rate-limited-autobill.yaml",
+            "banned-after-password-change.yaml", "certificate-expired.yaml", "flaky-cdr-export.yaml", "gateway-down.yaml", "rate-limited-autobill.yaml",
             "slow-pbx.yaml", "whitelist-denied.yaml",
         ])
         for file in files {

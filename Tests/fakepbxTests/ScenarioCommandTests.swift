@@ -10,7 +10,7 @@ struct ScenarioCommandTests {
             .filter { $0.hasSuffix(".yaml") }.map { repositoryFile("scenarios/\($0)").path }
         let ok = try await runProcess(binary, ["scenario", "lint"] + shipped)
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
-        #expect(ok.stdout.split(separator: "\n").count == 6)
+        #expect(ok.stdout.split(separator: "\n").count == shipped.count)
 
         try await withTemporaryDirectory { dir in
             let bad = dir.appendingPathComponent("bad.yaml").path

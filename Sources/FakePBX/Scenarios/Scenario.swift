@@ -40,6 +40,8 @@ public struct Scenario: Sendable {
             case resumeClock
             case gatewayState(String, state: String)
             case rateLimit(RateLimitClass, RateLimitRule?)
+            /// The HTTPS listener's certificate from now on (new connections).
+            case tlsMode(TLSMode)
         }
 
         public var trigger: Trigger
@@ -65,6 +67,8 @@ public struct Scenario: Sendable {
     public var jails: [String: JailRule?] = [:]
     public var banAction: BanAction?
     public var ignoreIP: [CIDRBlock]?
+    /// The HTTPS certificate mode (`tls: {mode: expired}`), set when the scenario starts.
+    public var tlsMode: TLSMode?
     /// Fault documents, read when the scenario starts (relative windows count from then).
     public var faults: [(JSONValue, pointer: String)] = []
     public var timeline: [Step] = []
@@ -74,7 +78,7 @@ public struct Scenario: Sendable {
     /// `cdrs:` settings laid over the dataset's `cdr_generation` (volume, seed, shares).
     public var cdrGeneration = JSONObject()
 
-    static let keys = ["name", "description", "dataset", "pbx_version", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults", "timeline"]
+    static let keys = ["name", "description", "dataset", "pbx_version", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults", "timeline", "tls"]
 
     /// Reads and checks a scenario file.
     /// - Throws: ``ScenarioError`` with every problem found, each at its line and column.
@@ -142,6 +146,11 @@ public struct Scenario: Sendable {
         }
         check { () throws(SpecError) in
             scenario.authProfile = try root.member("auth_profile")?.choice(AuthProfile.self)
+        }
+        check { () throws(SpecError) in
+            guard let value = try root.member("tls") else { return }
+            try value.rejectUnknown(["mode"])
+            scenario.tlsMode = try value.member("mode")?.choice(TLSMode.self)
         }
         if let policies = try? root.member("policies") {
             check { () throws(SpecError) in
@@ -224,7 +233,7 @@ public struct Scenario: Sendable {
 
     static let stepActions = [
         "fault", "remove_fault", "clear_faults", "ban", "unban", "whitelist", "whitelist_add", "advance_clock", "freeze_clock",
-        "resume_clock", "gateway_state", "rate_limit",
+        "resume_clock", "gateway_state", "rate_limit", "tls_mode",
     ]
 
     static func step(_ reader: SpecReader) throws(SpecError) -> Step {
@@ -272,6 +281,7 @@ public struct Scenario: Sendable {
             case "gateway_state":
                 try value.rejectUnknown(["gateway", "state"])
                 actions.append(.gatewayState(try value.required("gateway").string(), state: try value.required("state").string()))
+            case "tls_mode": actions.append(.tlsMode(try value.choice(TLSMode.self)))
             case "rate_limit":
                 for name in try value.object().keys {
                     let item = try value.required(name)
@@ -330,6 +340,7 @@ public struct Scenario: Sendable {
         for (jail, rule) in jails { configuration.jails[jail] = rule }
         if let banAction { configuration.banAction = banAction }
         if let ignoreIP { configuration.ignoreIP = ignoreIP }
+        if let tlsMode { configuration.tls.mode = tlsMode }
     }
 
     /// Start-up-only settings, which a scenario loaded at run time cannot change.

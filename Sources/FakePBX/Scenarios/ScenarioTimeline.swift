@@ -24,6 +24,7 @@ public final class ScenarioTimeline: Sendable {
     /// Starts a scenario's faults and timeline on `server`, its relative times counted from now.
     func start(_ scenario: Scenario, on server: PBXServer) {
         let now = server.clock.now
+        if let mode = scenario.tlsMode { server.tls?.mode = mode }
         for (document, pointer) in scenario.faults {
             if let fault = try? Fault(document, pointer: pointer, now: now, index: server.faults.list.count, defaultSeed: scenario.defaultSeed) {
                 server.faults.add(fault)
@@ -97,6 +98,7 @@ public final class ScenarioTimeline: Sendable {
             case .advanceClock(let seconds): server.virtualClock.advance(by: seconds)
             case .freezeClock: server.virtualClock.freeze()
             case .resumeClock: server.virtualClock.resume()
+            case .tlsMode(let mode): server.tls?.mode = mode
             case .gatewayState(let name, let state):
                 _ = try? server.store.write { dataset in
                     for index in dataset.gateways.indices where dataset.gateways[index].name == name {
