@@ -213,8 +213,9 @@ struct HTTPSTests {
             )
             #expect(banned.status == 200, "\(banned.text)")
             let refused = try await runCurl(["-sS", "--cacert", ca, "--interface", "127.0.0.2", "--resolve", "localhost:\(port):127.0.0.1", url])
-            #expect(refused.status == 35 || refused.status == 56, "\(refused.status): \(refused.stderr)")
-            #expect(refused.stderr.contains("reset by peer"), "\(refused.stderr)")
+            // The RST comes right after the accept: curl sees it while connecting (7) or in the handshake (35).
+            #expect([7, 35, 56].contains(refused.status), "\(refused.status): \(refused.stderr)")
+            #expect(refused.stderr.contains("reset by peer") || refused.stderr.contains("Couldn't connect"), "\(refused.stderr)")
 
             let health = try await runCurl(["-sS", "--cacert", ca, "https://localhost:\(port)/__fakepbx/health"])
             #expect(health.stdout.contains("\"status\":\"ok\""), "\(health.stdout)\(health.stderr)")
