@@ -65,6 +65,28 @@ struct BillingClientTests {
         }
     }
 
+    @Test("the README's PHP snippet works as printed, and shows curl error 60 with an expired certificate")
+    func readmeSnippet() async throws {
+        let readme = try String(contentsOf: repositoryFile("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```php\n"), "the README has a PHP snippet")
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let snippet = String(readme[start.upperBound..<end.lowerBound])
+        try await withHTTPSFakePBX { server, ca in
+            try await withTemporaryDirectory { dir in
+                let script = dir.appendingPathComponent("snippet.php")
+                try snippet.write(to: script, atomically: true, encoding: .utf8)
+                var environment = ProcessInfo.processInfo.environment
+                environment["PBX_URL"] = try server.httpsURL()
+                environment["PBX_CA"] = ca
+                let valid = try await runProcess(try PHPClient.executable(), [script.path], environment: environment)
+                #expect(valid.stdout.contains(#""success":1"#), "\(valid.stdout)\(valid.stderr)")
+                _ = try await RawHTTPClient.request(port: server.port, path: "/__fakepbx/tls", body: #"{"mode": "expired"}"#, contentType: "application/json")
+                let expired = try await runProcess(try PHPClient.executable(), [script.path], environment: environment)
+                #expect(expired.stdout == "curl error 60: SSL certificate problem: certificate has expired\n", "\(expired.stdout)")
+            }
+        }
+    }
+
     @Test("a multipart body over 1 KiB is answered at once: 100 Continue spares curl its one-second wait")
     func expectContinue() async throws {
         try await withHTTPSFakePBX { server, ca in
@@ -102,6 +124,9 @@ struct BillingClientTests {
                 body: "action=update&extension=2201&domain_name=yourdomain.com&password=Changed-2201"
             )
             #expect(basic.status == 200, "\(basic.text)")
+            let state = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/state").json()
+            let stored = (state["extensions"] as? [[String: Any]])?.first { $0["extension"] as? String == "2201" }
+            #expect(stored?["password"] as? String == "Changed-2201", "the update under HTTP Basic set the SIP password")
             // An API key: likewise; a wrong form password is not a failed login.
             let keyed = try await RawHTTPClient.request(
                 port: server.port, path: "/app/extensions/manage_extension.php", headers: ["X-API-Key": PHPClient.apiKey],
