@@ -132,6 +132,48 @@ struct HTTPSTests {
         }
     }
 
+    @Test("the user's own CA, kept across runs, and the user's own certificate; bad files are named")
+    func ownCertificates() async throws {
+        try await withTemporaryDirectory { folder in
+            for name in ["ca", "own"] { try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true) }
+            let ownCA = try TestCertificates.client(commonName: "unused", caName: "ACME internal CA", in: folder.appendingPathComponent("ca"))
+            try await withHTTPSFakePBX({ $0.tls.caCertificateFile = ownCA.caFile; $0.tls.caKeyFile = ownCA.caKeyFile }) { server, written in
+                let outcome = try await PHPClient.send(.init(url: try server.httpsURL("/app/status/index.php"), caFile: ownCA.caFile))
+                #expect(outcome.errno == 0, "a client that trusts the user's CA trusts fakepbx: \(outcome.error)")
+                #expect(try String(contentsOfFile: written, encoding: .utf8) == (try String(contentsOfFile: ownCA.caFile, encoding: .utf8)))
+            }
+            let own = try TestCertificates.client(commonName: "localhost", caName: "ACME web CA", serverNames: ["localhost"], in: folder.appendingPathComponent("own"))
+            try await withHTTPSFakePBX({ $0.tls.certificateFile = own.certificateFile; $0.tls.keyFile = own.keyFile }) { server, _ in
+                let outcome = try await PHPClient.send(.init(url: try server.httpsURL("/app/status/index.php", host: "localhost"), caFile: own.caFile))
+                #expect(outcome.errno == 0, "the user's own certificate is presented: \(outcome.error)")
+                let state = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/tls").json()
+                #expect((state["certificate"] as? [String: Any])?["issuer"] as? String == "CN=ACME web CA")
+            }
+            var settings = TLSSettings()
+            settings.port = 0
+            settings.caCertificateFile = ownCA.caFile
+            #expect(throws: FakePBXError.self) { try TLSIdentities(settings, host: "127.0.0.1") }
+            settings.caKeyFile = ownCA.keyFile  // a key of another certificate
+            do {
+                _ = try TLSIdentities(settings, host: "127.0.0.1")
+                Issue.record("a CA key that does not match the CA certificate was accepted")
+            } catch {
+                #expect("\(error)" == "\(ownCA.keyFile): the key does not belong to the CA certificate in --tls-ca-cert; give the matching pair")
+            }
+            settings = TLSSettings()
+            settings.certificateFile = folder.appendingPathComponent("missing.pem").path
+            settings.keyFile = ownCA.keyFile
+            do {
+                _ = try TLSIdentities(settings, host: "127.0.0.1")
+                Issue.record("a missing certificate file was accepted")
+            } catch {
+                #expect("\(error)".hasSuffix("missing.pem: cannot read the file given to --tls-cert (check the path and permissions)"), "\(error)")
+            }
+            try "not a certificate".write(toFile: settings.certificateFile!, atomically: true, encoding: .utf8)
+            #expect(throws: FakePBXError.self) { try TLSIdentities(settings, host: "127.0.0.1") }
+        }
+    }
+
     @Test("handshake faults: reset, close, garbage and hang, as curl errors 35 and 28, each journaled")
     func handshakeFaults() async throws {
         try await withHTTPSFakePBX { server, ca in

@@ -8,12 +8,17 @@ import FakePBX
 /// issues, written as PEM files (what `CURLOPT_SSLCERT`, `curl --cert` and `--tls-client-ca` read).
 public struct TestCertificates: Sendable {
     public let caFile: String
+    /// The CA's private key, for a server told to issue from this CA (`--tls-ca-key`).
+    public let caKeyFile: String
     public let certificateFile: String
     public let keyFile: String
     public let subject: String
 
-    /// Makes a CA named `caName` and a client certificate for `commonName` in `folder`.
-    public static func client(commonName: String, caName: String = "billing test CA", in folder: URL) throws -> TestCertificates {
+    /// Makes a CA named `caName` and a client certificate for `commonName` in `folder`; with
+    /// `serverNames`, a server certificate for those names instead.
+    public static func client(
+        commonName: String, caName: String = "billing test CA", serverNames: [String]? = nil, in folder: URL
+    ) throws -> TestCertificates {
         let now = Date()
         let caKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let caSubject = try DistinguishedName { CommonName(caName) }
@@ -37,17 +42,24 @@ public struct TestCertificates: Sendable {
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
-                try ExtendedKeyUsage([.clientAuth])
+                if let serverNames {
+                    try ExtendedKeyUsage([.serverAuth])
+                    SubjectAlternativeNames(serverNames.map { GeneralName.dnsName($0) })
+                } else {
+                    try ExtendedKeyUsage([.clientAuth])
+                }
             },
             issuerPrivateKey: caKey
         )
         let files = TestCertificates(
             caFile: folder.appendingPathComponent("client-ca.pem").path,
+            caKeyFile: folder.appendingPathComponent("client-ca.key").path,
             certificateFile: folder.appendingPathComponent("client.pem").path,
             keyFile: folder.appendingPathComponent("client.key").path,
             subject: subject.description
         )
         try ca.serializeAsPEM().pemString.write(toFile: files.caFile, atomically: true, encoding: .utf8)
+        try caKey.serializeAsPEM().pemString.write(toFile: files.caKeyFile, atomically: true, encoding: .utf8)
         try certificate.serializeAsPEM().pemString.write(toFile: files.certificateFile, atomically: true, encoding: .utf8)
         try key.serializeAsPEM().pemString.write(toFile: files.keyFile, atomically: true, encoding: .utf8)
         return files

@@ -142,6 +142,7 @@ public struct OpenAPIDocument: Sendable {
             }
             let content: JSONObject = [
                 "application/x-www-form-urlencoded": ["schema": schema],
+                "multipart/form-data": ["schema": schema],
                 "application/json": ["schema": schema],
             ]
             object["requestBody"] = ["required": .bool(actionBased || !isEmptyForm(first)), "content": .object(content)]

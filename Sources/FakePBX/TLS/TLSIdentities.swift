@@ -56,61 +56,14 @@ public final class TLSIdentities: Sendable {
             throw FakePBXError(.invalidConfiguration, "--tls-min-version \(minimum.rawValue) is above --tls-max-version \(maximum.rawValue)", at: "--tls-min-version")
         }
 
-        let day: TimeInterval = 86400
-        var identities: [TLSMode: Identity] = [:]
-        for mode in TLSMode.allCases {
-            let chain: [Certificate]
-            let key: Certificate.PrivateKey
-            switch mode {
-            case .valid:
-                if let certificateFile = settings.certificateFile {
-                    guard let keyFile = settings.keyFile else {
-                        throw FakePBXError(.invalidConfiguration, "--tls-cert needs --tls-key, the certificate's private key", at: "--tls-key")
-                    }
-                    chain = try PEMFile.certificates(certificateFile, flag: "--tls-cert")
-                    key = try PEMFile.privateKey(keyFile, flag: "--tls-key")
-                    guard key.publicKey == chain[0].publicKey else {
-                        throw FakePBXError(.invalidConfiguration, "the key does not belong to the first certificate in --tls-cert; give the matching pair", at: keyFile)
-                    }
-                } else {
-                    (chain, key) = try TLSIdentities.attempt {
-                        let (leaf, key) = try authority.issue(names: unique, notBefore: now - 3600, notAfter: now + 365 * day)
-                        return ([leaf], key)
-                    }
-                }
-            case .expired:
-                (chain, key) = try TLSIdentities.attempt {
-                    let (leaf, key) = try authority.issue(names: unique, notBefore: now - 30 * day, notAfter: now - day)
-                    return ([leaf], key)
-                }
-            case .notYetValid:
-                (chain, key) = try TLSIdentities.attempt {
-                    let (leaf, key) = try authority.issue(names: unique, notBefore: now + day, notAfter: now + 365 * day)
-                    return ([leaf], key)
-                }
-            case .wrongHost:
-                (chain, key) = try TLSIdentities.attempt {
-                    let (leaf, key) = try authority.issue(names: ["wrong-host.fakepbx.invalid"], notBefore: now - 3600, notAfter: now + 365 * day)
-                    return ([leaf], key)
-                }
-            case .selfSigned:
-                (chain, key) = try TLSIdentities.attempt {
-                    let own = try CertificateAuthority.generate(commonName: unique[0], now: now)
-                    let leaf = try own.selfSigned(names: unique, notBefore: now - 3600, notAfter: now + 365 * day)
-                    return ([leaf], own.privateKey)
-                }
-            case .untrustedCA:
-                (chain, key) = try TLSIdentities.attempt {
-                    let other = try CertificateAuthority.generate(commonName: "untrusted test CA", now: now)
-                    let (leaf, key) = try other.issue(names: unique, notBefore: now - 3600, notAfter: now + 365 * day)
-                    return ([leaf], key)
-                }
-            }
-            let context = try TLSIdentities.context(chain: chain, key: key, settings: settings, clientTrust: clientTrust)
-            identities[mode] = Identity(chain: chain, context: context)
-        }
         if settings.keyFile != nil, settings.certificateFile == nil {
             throw FakePBXError(.invalidConfiguration, "--tls-key needs --tls-cert, the certificate it belongs to", at: "--tls-cert")
+        }
+        var identities: [TLSMode: Identity] = [:]
+        for mode in TLSMode.allCases {
+            let (chain, key) = try TLSIdentities.certificate(for: mode, names: unique, authority: authority, settings: settings, now: now)
+            let context = try TLSIdentities.context(chain: chain, key: key, settings: settings, clientTrust: clientTrust)
+            identities[mode] = Identity(chain: chain, context: context)
         }
         self.authority = authority
         self.identities = identities
@@ -149,6 +102,47 @@ public final class TLSIdentities: Sendable {
                 "sha256_fingerprint": .string(authority.certificate.sha256Fingerprint),
             ],
         ]
+    }
+
+    /// The certificate chain and key presented in `mode`: issued by `authority` for `names` unless
+    /// the mode says otherwise, or the user's own in mode `valid` (`--tls-cert`).
+    private static func certificate(
+        for mode: TLSMode, names: [String], authority: CertificateAuthority, settings: TLSSettings, now: Date
+    ) throws(FakePBXError) -> ([Certificate], Certificate.PrivateKey) {
+        if mode == .valid, let certificateFile = settings.certificateFile {
+            guard let keyFile = settings.keyFile else {
+                throw FakePBXError(.invalidConfiguration, "--tls-cert needs --tls-key, the certificate's private key", at: "--tls-key")
+            }
+            let chain = try PEMFile.certificates(certificateFile, flag: "--tls-cert")
+            let key = try PEMFile.privateKey(keyFile, flag: "--tls-key")
+            guard key.publicKey == chain[0].publicKey else {
+                throw FakePBXError(.invalidConfiguration, "the key does not belong to the first certificate in --tls-cert; give the matching pair", at: keyFile)
+            }
+            return (chain, key)
+        }
+        let day: TimeInterval = 86400
+        let (notBefore, notAfter): (Date, Date) = switch mode {
+        case .expired: (now - 30 * day, now - day)
+        case .notYetValid: (now + day, now + 365 * day)
+        default: (now - 3600, now + 365 * day)
+        }
+        return try attempt {
+            switch mode {
+            case .selfSigned:
+                let own = try CertificateAuthority.generate(commonName: names[0], now: now)
+                return ([try own.selfSigned(names: names, notBefore: notBefore, notAfter: notAfter)], own.privateKey)
+            case .untrustedCA:
+                let other = try CertificateAuthority.generate(commonName: "untrusted test CA", now: now)
+                let (leaf, key) = try other.issue(names: names, notBefore: notBefore, notAfter: notAfter)
+                return ([leaf], key)
+            case .wrongHost:
+                let (leaf, key) = try authority.issue(names: ["wrong-host.fakepbx.invalid"], notBefore: notBefore, notAfter: notAfter)
+                return ([leaf], key)
+            case .valid, .expired, .notYetValid:
+                let (leaf, key) = try authority.issue(names: names, notBefore: notBefore, notAfter: notAfter)
+                return ([leaf], key)
+            }
+        }
     }
 
     private static func context(
