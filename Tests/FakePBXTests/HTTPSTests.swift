@@ -1,5 +1,7 @@
+import ContractKit
 import FakePBX
 import Foundation
+import JSONSchema
 import Testing
 import TestSupport
 
@@ -216,6 +218,42 @@ struct HTTPSTests {
             )
             #expect(wrong.status == 400)
             #expect(wrong.text.contains("match it by client only"))
+        }
+    }
+
+    @Test("request faults and replay work over HTTPS as over HTTP")
+    func faultsAndReplayOverHTTPS() async throws {
+        try await withTemporaryDirectory { dir in
+            let cassette = dir.appendingPathComponent("status.json").path
+            try Cassette(name: "status", exchanges: [
+                Exchange(
+                    name: "status", request: ExchangeRequest(method: "POST", path: "/app/status/index.php", form: ["note": "recorded"]),
+                    response: ExchangeResponse(status: 200, headers: ["content-type": "application/json"], body: .json(["status": "success", "message": "from the cassette"]))
+                ),
+            ]).write(to: cassette)
+            try await withHTTPSFakePBX({ $0.replayCassettes = [cassette] }) { server, ca in
+                let url = try server.httpsURL("/app/status/index.php")
+                let replayed = try await PHPClient.send(.init(url: url, fields: ["note": "recorded"], caFile: ca))
+                #expect(try replayed.json()["message"] as? String == "from the cassette", "\(replayed.body)")
+
+                _ = try await RawHTTPClient.request(
+                    port: server.port, path: "/__fakepbx/faults", body: #"{"id": "down", "type": "status", "status": 503, "when": {"first": 1}}"#,
+                    contentType: "application/json"
+                )
+                let failed = try await PHPClient.send(.init(url: url, caFile: ca))
+                #expect(failed.status == 503)
+                #expect(failed.body.contains("FreeSWITCH not responding"), "\(failed.body)")
+                _ = try await RawHTTPClient.request(
+                    port: server.port, path: "/__fakepbx/faults", body: #"{"id": "cut", "type": "reset", "when": {"first": 1}}"#,
+                    contentType: "application/json"
+                )
+                let reset = try await PHPClient.send(.init(url: url, caFile: ca))
+                #expect(reset.errno == 56, "\(reset.errno): \(reset.error)")
+                #expect(reset.error.contains("Connection reset by peer"), "\(reset.error)")
+                let entries = try await journal(server, limit: 3)
+                #expect(entries.compactMap { $0["scheme"] as? String } == ["https", "https", "https"], "\(entries)")
+                #expect(entries.map { ($0["applied"] as? [String] ?? []).contains { $0.hasPrefix("fault:") } } == [false, true, true])
+            }
         }
     }
 
