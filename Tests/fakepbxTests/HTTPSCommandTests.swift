@@ -58,6 +58,13 @@ struct HTTPSCommandTests {
         let missing = try await runProcess(binary, ["serve", "--port", "0", "--https-port", "0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/cert.pem: cannot read the file given to --tls-cert"), "\(missing.stderr)")
+        // The HTTPS port taken: exit 1, and no banner announces a server that is not there.
+        let taken = try await withFakePBX { busy in
+            try await runProcess(binary, ["serve", "--port", "0", "--https-port", "\(busy.port)"])
+        }
+        #expect(taken.status == 1)
+        #expect(taken.stdout.isEmpty, "\(taken.stdout)")
+        #expect(taken.stderr.contains("Address already in use"), "\(taken.stderr)")
         let badCA = try await runProcess(binary, ["contract", "run", "--target", "https://127.0.0.1:1", "--cacert", "/nonexistent/ca.pem"])
         #expect(badCA.status == 2)
         #expect(badCA.stderr.contains("/nonexistent/ca.pem: cannot read the file given to --cacert"), "\(badCA.stderr)")

@@ -116,6 +116,8 @@ public func buildApplication(
             if tls != nil {
                 var ports = httpsPorts.makeAsyncIterator()
                 httpsPort = await ports.next()
+                // No port: the HTTPS listener failed and the server is stopping; announce nothing.
+                guard httpsPort != nil else { return }
             }
             writePortFile(configuration.portFile, port: port, logger: logger)
             for scenario in configuration.scenarios { server.timeline.start(scenario, on: server) }
