@@ -47,6 +47,9 @@ public enum RequestForm {
     /// The body's name/value pairs in order, read by its Content-Type.
     public static func bodyPairs(_ body: [UInt8], contentType: String?) throws(Failure) -> [(String, String)] {
         guard !body.isEmpty else { return [] }
+        if contentType == nil || contentType == "application/x-www-form-urlencoded" {
+            return try urlEncodedPairs(body, charset: .utf8, what: "request body")
+        }
         let type = MediaType(contentType ?? "")
         switch type.essence {
         case "application/json":
@@ -62,6 +65,13 @@ public enum RequestForm {
     /// next index, a later plain `a` replaces an array `a` and the other way round, and the last of
     /// repeated names wins.
     public static func fields(_ pairs: [(String, String)]) -> [String: String] {
+        // Plain names (the usual case) need no tree: the last of repeated names wins.
+        if pairs.allSatisfy({ isPlain($0.0) }) {
+            var fields: [String: String] = [:]
+            fields.reserveCapacity(pairs.count)
+            for (name, value) in pairs where !name.isEmpty { fields[name] = value }
+            return fields
+        }
         var roots = PHPArray()
         for (name, value) in pairs {
             guard let path = path(of: name) else { continue }
@@ -70,6 +80,11 @@ public enum RequestForm {
         var fields: [String: String] = [:]
         roots.flatten(prefix: nil, into: &fields)
         return fields
+    }
+
+    /// A name PHP takes as it is: no brackets, dots or spaces.
+    static func isPlain(_ name: String) -> Bool {
+        !name.utf8.contains { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: " ") }
     }
 
     /// The top-level name of a flattened field: `a` for `a[0][k]`.

@@ -87,7 +87,7 @@ public func buildApplication(
             server: HTTPServerBuilder { httpResponder in
                 HTTPSChannel(
                     base: HTTP1Channel(responder: httpResponder, configuration: .init(additionalChannelHandlers: [
-                        ExpectContinueHandler(), FastPathHandler(responder: responder),
+                        ExpectContinueHandler(), FastPathHandler(responder: responder, secure: true),
                     ])),
                     server: server, identities: tls
                 )

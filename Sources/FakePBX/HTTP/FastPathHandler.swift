@@ -33,7 +33,15 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests handed to Hummingbird whose answers have not been written yet.
     private var usualInFlight = 0
 
-    init(responder: PBXResponder) { self.responder = responder }
+    /// Whether the connection is HTTPS: its TLS facts are read once, at its first request (the
+    /// handshake is over by then).
+    private let secure: Bool
+    private var tls: TLSConnectionInfo?
+
+    init(responder: PBXResponder, secure: Bool = false) {
+        self.responder = responder
+        self.secure = secure
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
@@ -81,6 +89,11 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if body.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(.body(body))) }
     }
 
+    private func connectionTLS(_ context: ChannelHandlerContext) -> TLSConnectionInfo? {
+        if secure, tls == nil { tls = responder.server.tls?.connections.info(for: context.channel) }
+        return tls
+    }
+
     private func answer(_ context: ChannelHandlerContext, head: HTTPRequest, body: ByteBuffer, endpoint: Endpoint, end: NIOAny) {
         let path = head.path ?? "/"
         let query = path.firstIndex(of: "?").map { String(path[path.index(after: $0)...]) } ?? ""
@@ -88,7 +101,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let client = responder.server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: head.headerFields[values: .xForwardedFor])
         let request = IncomingRequest(
             method: head.method, path: endpoint.path, query: query, headers: head.headerFields, client: client,
-            body: .success(Array(body.readableBytesView)), tls: responder.server.tls?.connections.info(for: context.channel)
+            body: .success(Array(body.readableBytesView)), tls: connectionTLS(context)
         )
         guard let answer = responder.answerOnTheLoop(request, endpoint: endpoint) else {
             handOver(context, head: head, body: body)
