@@ -96,12 +96,12 @@ struct ControlAPI: Sendable {
             case "resume": server.virtualClock.resume()
             case "reset": server.virtualClock.reset()
             case "advance":
-                guard let seconds = number(body, request, "seconds") else {
+                guard let seconds = try number(body, request, "seconds", in: InputLimits.seconds) else {
                     throw Failure(status: .badRequest, message: "give the seconds to advance, e.g. {\"seconds\": 3600}")
                 }
                 server.virtualClock.advance(by: seconds)
             case "set":
-                if let epoch = number(body, request, "epoch") {
+                if let epoch = try number(body, request, "epoch", in: InputLimits.epoch) {
                     server.virtualClock.set(to: epoch)
                 } else if let text = string(body, request, "time"), let epoch = Timestamp.parseISO8601(text) {
                     server.virtualClock.set(to: epoch)
@@ -139,7 +139,7 @@ struct ControlAPI: Sendable {
                 throw Failure(status: .badRequest, message: "give the address to ban, e.g. {\"address\": \"203.0.113.5\", \"jail\": \"fusionpbx\", \"seconds\": 3600}")
             }
             let jail = string(body, request, "jail") ?? JailName.fusionpbx
-            let ban = server.policies.jails.ban(address, jail: jail, seconds: number(body, request, "seconds"), now: now)
+            let ban = server.policies.jails.ban(address, jail: jail, seconds: try number(body, request, "seconds", in: InputLimits.seconds), now: now)
             return json(.ok, ["ban": banJSON(ban)])
         case (.delete, "bans", nil):
             for ban in server.policies.jails.bans(now: now) { server.policies.jails.unban(ban.address) }
@@ -261,7 +261,8 @@ struct ControlAPI: Sendable {
             return json(.ok, ["status": "every recorded sequence starts again"])
 
         case (.get, "journal", nil):
-            let limit = number([:], request, "limit").map { max(1, Int($0)) } ?? RequestJournal.capacity
+            let limit = try number([:], request, "limit", in: 1...Double(RequestJournal.capacity), unit: "entries").map { Int($0) }
+                ?? RequestJournal.capacity
             let entries = server.journal.recent(limit)
             return json(.ok, ["count": .int(entries.count), "requests": .array(entries.map(\.json))])
         case (.delete, "journal", nil):
@@ -362,9 +363,23 @@ struct ControlAPI: Sendable {
         body[name]?.stringValue ?? queryValue(request, name)
     }
 
-    private func number(_ body: JSONValue, _ request: Request, _ name: String) -> Double? {
-        if case .number(let n)? = body[name] { return n.doubleValue }
-        return (body[name]?.stringValue ?? queryValue(request, name)).flatMap(Double.init)
+    /// A number from the body or the query string, `nil` when absent; 400 when it is not a finite
+    /// number within `range` (NaN, 1e300 and negative durations never reach the clock or a ban).
+    private func number(
+        _ body: JSONValue, _ request: Request, _ name: String, in range: ClosedRange<Double>, unit: String = "seconds"
+    ) throws -> Double? {
+        let text: String
+        if case .number(let n)? = body[name] {
+            text = n.literal
+        } else if let given = body[name]?.stringValue ?? queryValue(request, name) {
+            text = given
+        } else {
+            return nil
+        }
+        guard let value = Double(text), value.isFinite, range.contains(value) else {
+            throw Failure(status: .badRequest, message: "\(name) '\(text.prefix(40))' is not valid: expected \(InputLimits.describe(range, unit: unit))")
+        }
+        return value
     }
 
     private func json(_ status: HTTPResponse.Status, _ body: JSONValue) -> Response {

@@ -194,8 +194,8 @@ public struct Fault: Sendable {
                 guard (0...1).contains(p) else { throw probability.error("expected a probability from 0 to 1") }
                 trigger = .probability(p, seed: try w.member("seed").map { reader throws(SpecError) in UInt64(try reader.int(in: 0...Int.max)) } ?? defaultSeed)
             } else if keys.contains("after") || keys.contains("for") {
-                let start = now + (try w.member("after")?.double() ?? 0)
-                trigger = .window(from: start, until: try w.member("for").map { reader throws(SpecError) in start + (try reader.double()) })
+                let start = now + (try w.member("after")?.double(in: InputLimits.seconds) ?? 0)
+                trigger = .window(from: start, until: try w.member("for").map { reader throws(SpecError) in start + (try reader.double(in: InputLimits.seconds)) })
             } else if keys.contains("from") || keys.contains("until") {
                 func instant(_ key: String) throws(SpecError) -> Double? {
                     guard let r = try w.member(key) else { return nil }

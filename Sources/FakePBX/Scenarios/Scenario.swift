@@ -240,7 +240,7 @@ public struct Scenario: Sendable {
         try reader.rejectUnknown(["at", "after_calls"] + stepActions)
         let trigger: Step.Trigger
         if let at = try reader.member("at") {
-            let seconds = try at.double()
+            let seconds = try at.double(in: InputLimits.seconds)
             guard seconds >= 0 else { throw at.error("expected seconds from the start, 0 or more") }
             trigger = .at(seconds)
         } else if let calls = try reader.member("after_calls") {
@@ -269,13 +269,13 @@ public struct Scenario: Sendable {
                 let text = try addressReader.string()
                 guard let address = IPAddress(text) else { throw addressReader.error("'\(text)' is not an IP address") }
                 if key == "ban" {
-                    actions.append(.ban(address, jail: try value.member("jail")?.string() ?? JailName.fusionpbx, seconds: try value.member("seconds")?.double()))
+                    actions.append(.ban(address, jail: try value.member("jail")?.string() ?? JailName.fusionpbx, seconds: try value.member("seconds")?.double(in: InputLimits.seconds)))
                 } else {
                     actions.append(.unban(address))
                 }
             case "whitelist": actions.append(.whitelist(try whitelist(value)))
             case "whitelist_add": actions.append(.whitelistAdd(try block(value)))
-            case "advance_clock": actions.append(.advanceClock(try value.double()))
+            case "advance_clock": actions.append(.advanceClock(try value.double(in: InputLimits.seconds)))
             case "freeze_clock": actions.append(.freezeClock)
             case "resume_clock": actions.append(.resumeClock)
             case "gateway_state":

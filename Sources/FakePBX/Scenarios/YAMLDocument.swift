@@ -7,9 +7,19 @@ struct YAMLDocument {
     let value: JSONValue
     private let marks: [String: (line: Int, column: Int)]
 
+    /// Limits on what a scenario may be: they refuse a hostile file (an alias bomb, deep nesting)
+    /// at once, where reading it whole would take seconds and gigabytes.
+    static let maxBytes = 1 << 20
+    static let maxValues = 100_000
+    static let maxDepth = 64
+
     /// Parses `text`.
-    /// - Throws: ``ScenarioIssue`` with the line and column of a YAML syntax error.
+    /// - Throws: ``ScenarioIssue`` with the line and column of a YAML syntax error, or of the value
+    ///   where a limit was passed.
     init(_ text: String) throws(ScenarioIssue) {
+        guard text.utf8.count <= YAMLDocument.maxBytes else {
+            throw ScenarioIssue(line: 1, column: 1, message: "the scenario is \(text.utf8.count) bytes; at most \(YAMLDocument.maxBytes) (1 MiB) are read")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -26,11 +36,26 @@ struct YAMLDocument {
             throw ScenarioIssue(line: 1, column: 1, message: "YAML: \(error)")
         }
         var marks: [String: (line: Int, column: Int)] = [:]
-        value = node.map { YAMLDocument.convert($0, pointer: "", marks: &marks) } ?? .null
+        var budget = YAMLDocument.maxValues
+        if let node {
+            value = try YAMLDocument.convert(node, pointer: "", depth: 0, budget: &budget, marks: &marks)
+        } else {
+            value = .null
+        }
         self.marks = marks
     }
 
-    private static func convert(_ node: Node, pointer: String, marks: inout [String: (line: Int, column: Int)]) -> JSONValue {
+    private static func convert(
+        _ node: Node, pointer: String, depth: Int, budget: inout Int, marks: inout [String: (line: Int, column: Int)]
+    ) throws(ScenarioIssue) -> JSONValue {
+        budget -= 1
+        guard budget >= 0, depth <= maxDepth else {
+            let mark = node.mark.map { ($0.line, $0.column) } ?? (1, 1)
+            let limit = budget < 0
+                ? "the document expands to more than \(maxValues) values (aliases repeating aliases?)"
+                : "values are nested more than \(maxDepth) deep"
+            throw ScenarioIssue(line: mark.0, column: mark.1, message: "\(limit); a scenario is refused past that")
+        }
         if let mark = node.mark { marks[pointer] = (mark.line, mark.column) }
         switch node {
         case .scalar(let scalar):
@@ -48,11 +73,15 @@ struct YAMLDocument {
                 let name = key.string ?? "\(key)"
                 let child = "\(pointer)/\(JSONPointer.escape(name))"
                 if let mark = key.mark { marks[child + "#key"] = (mark.line, mark.column) }
-                object[name] = convert(value, pointer: child, marks: &marks)
+                object[name] = try convert(value, pointer: child, depth: depth + 1, budget: &budget, marks: &marks)
             }
             return .object(object)
         case .sequence(let sequence):
-            return .array(sequence.enumerated().map { convert($1, pointer: "\(pointer)/\($0)", marks: &marks) })
+            var items: [JSONValue] = []
+            for (index, item) in sequence.enumerated() {
+                items.append(try convert(item, pointer: "\(pointer)/\(index)", depth: depth + 1, budget: &budget, marks: &marks))
+            }
+            return .array(items)
         case .alias:
             return .null
         }

@@ -53,11 +53,11 @@ struct SpecReader {
 
     func double() throws(SpecError) -> Double {
         switch value {
-        case .number(let number): return number.doubleValue
-        case .string(let text): if let number = Double(text) { return number }
+        case .number(let number): if number.doubleValue.isFinite { return number.doubleValue }
+        case .string(let text): if let number = Double(text), number.isFinite { return number }
         default: break
         }
-        throw error("expected a number")
+        throw error("expected a finite number")
     }
 
     func int(in range: ClosedRange<Int> = Int.min...Int.max) throws(SpecError) -> Int {

@@ -1,0 +1,64 @@
+import FakePBX
+import Foundation
+import Testing
+import TestSupport
+
+/// Numbers and YAML that used to stop the server: each is refused with a 400 that names the field
+/// and the range, and the server goes on answering with its state intact.
+@Suite("Hostile input")
+struct HostileInputTests {
+    static let hostile = ["1e300", "-1e20", "-1", "1e400", "\"nan\"", "\"inf\"", "\"-inf\"", "\"abc\""]
+
+    func control(_ server: TestServer, _ method: String, _ path: String, _ body: String = "") async throws -> HTTPResult {
+        try await RawHTTPClient.request(port: server.port, method: method, path: "/__fakepbx/\(path)", body: body, contentType: "application/json")
+    }
+
+    @Test("hostile numbers on every control route that takes one: 400 naming the range, the server unharmed")
+    func hostileNumbers() async throws {
+        try await withFakePBX { server in
+            let clockBefore = try await control(server, "GET", "clock").json()["now"] as? String
+            for value in Self.hostile {
+                let cases: [(String, String, String, String)] = [
+                    ("POST", "clock/advance", #"{"seconds": \#(value)}"#, "seconds"),
+                    ("POST", "clock/set", #"{"epoch": \#(value)}"#, "epoch"),
+                    ("POST", "bans", #"{"address": "203.0.113.9", "seconds": \#(value)}"#, "seconds"),
+                ]
+                for (method, path, body, field) in cases {
+                    let answer = try await control(server, method, path, body)
+                    #expect(answer.status == 400, "\(path) with \(value): \(answer.status) \(answer.text)")
+                    #expect(answer.text.contains("\(field) '") && answer.text.contains("expected a number of"), "\(path): \(answer.text)")
+                }
+                let query = value.replacingOccurrences(of: "\"", with: "")
+                let journal = try await control(server, "GET", "journal?limit=\(query)")
+                #expect(journal.status == 400, "journal?limit=\(query): \(journal.text)")
+                let fault = try await control(server, "POST", "faults", #"{"type": "reset", "when": {"after": \#(value)}}"#)
+                #expect(fault.status == 400, "a fault window of \(value): \(fault.text)")
+            }
+            #expect(try await control(server, "GET", "health").status == 200)
+            #expect(try await control(server, "GET", "clock").json()["now"] as? String == clockBefore, "the clock did not move")
+            #expect((try await control(server, "GET", "bans").json()["bans"] as? [Any])?.isEmpty == true, "no ban was made")
+            #expect(try await server.post("/app/status/index.php").status == 200)
+        }
+    }
+
+    @Test("a scenario with a huge number or an alias bomb is refused at once, with its place in the file")
+    func hostileScenarios() async throws {
+        try await withFakePBX { server in
+            let huge = try await control(server, "POST", "scenario", "timeline:\n  - at: 5\n    advance_clock: 1e300\n")
+            #expect(huge.status == 400)
+            #expect(huge.text.contains("3:20") && huge.text.contains("expected a number of seconds from 0 to 315360000"), "\(huge.text)")
+
+            var bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            for (name, previous) in zip(["b", "c", "d", "e", "f", "g", "h"], ["a", "b", "c", "d", "e", "f", "g"]) {
+                bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+            }
+            let started = ContinuousClock.now
+            let refused = try await control(server, "POST", "scenario", bomb)
+            #expect(refused.status == 400)
+            #expect(refused.text.contains("expands to more than 100000 values"), "\(refused.text)")
+            // Guards the old behaviour (11 s and 760 MB), not a speed figure.
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(try await control(server, "GET", "health").status == 200)
+        }
+    }
+}
