@@ -45,7 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
     var banAction: String?
     @Option(parsing: .upToNextOption, help: "Addresses (CIDR) never banned, as fail2ban's ignoreip.") var ignoreip: [String] = []
     @Option(help: "Append each failed login to this file as FusionPBX's auth.log line (for a real fail2ban).") var authLog: String?
-    @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/).") var adminToken: String?
+    @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/), from every address.") var adminToken: String?
+    @Option(parsing: .upToNextOption, help: "Without --admin-token, the addresses (CIDR) that may use the control API (default 127.0.0.1 ::1).")
+    var adminAllow: [String] = []
+    @Option(help: "Also serve the control API alone on this port (0 picks one), where bans do not apply.") var adminPort: String?
+    @Option(help: "The folder whose files a scenario posted at run time may name (default: the working directory).")
+    var scenarioDir: String?
     @Option(help: "Reproduce a bundle (fakepbx bundle create): its version, frozen clock, state, scenarios and recordings; flags win.")
     var bundle: String?
     @Option(parsing: .upToNextOption, help: "Answer from these cassettes (recorded exchanges) before the emulator.")
@@ -218,5 +223,16 @@ struct ServeCommand: AsyncParsableCommand {
         } }
         configuration.authLogFile = env.resolve(authLog, "FAKEPBX_AUTH_LOG")
         configuration.adminToken = env.resolve(adminToken, "FAKEPBX_ADMIN_TOKEN")
+        let allowed = list(adminAllow, "FAKEPBX_ADMIN_ALLOW")
+        if !allowed.isEmpty { configuration.adminAllow = try allowed.map { text in
+            guard let block = CIDRBlock(text) else {
+                throw ValidationError("--admin-allow: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
+            }
+            return block
+        } }
+        configuration.adminPort = try env.parse(adminPort, "FAKEPBX_ADMIN_PORT", option: "--admin-port", expected: "a port from 0 to 65535") {
+            Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
+        } ?? configuration.adminPort
+        configuration.scenarioFolder = env.resolve(scenarioDir, "FAKEPBX_SCENARIO_DIR") ?? configuration.scenarioFolder
     }
 }

@@ -17,7 +17,8 @@ struct ScenarioTests {
     }
 
     static func control(_ server: TestServer, _ method: String, _ path: String, _ body: String = "", type: String = "application/json") async throws -> HTTPResult {
-        try await RawHTTPClient.request(port: server.port, from: "127.0.0.9", method: method, path: "/__fakepbx/\(path)", body: body, contentType: type)
+        // Through --admin-port when the server has one: bans do not apply there.
+        try await RawHTTPClient.request(port: server.adminPort ?? server.port, method: method, path: "/__fakepbx/\(path)", body: body, contentType: type)
     }
 
     @Test func everyShippedScenarioIsValid() throws {
@@ -93,8 +94,8 @@ struct ScenarioTests {
               - after_calls: {count: 5, endpoint: export_cdr}
                 ban: {address: 127.0.0.1, jail: fusionpbx, seconds: 600}
             """
-        // Loaded at run time through the control API.
-        try await withFakePBX { (server: TestServer) async throws in
+        // Loaded at run time through the control API; after the ban, the test cleans up through --admin-port.
+        try await withFakePBX({ $0.adminPort = 0 }) { (server: TestServer) async throws in
             let loaded = try await Self.control(server, "POST", "scenario", text, type: "application/yaml")
             #expect(loaded.status == 200, "\(loaded.text)")
             for call in 1...5 {

@@ -8,11 +8,14 @@ public struct TestServer: Sendable {
     public let port: Int
     /// The HTTPS port, when the configuration turned HTTPS on.
     public var httpsPort: Int? = nil
+    /// The control API's own port, when the configuration gave it one.
+    public var adminPort: Int? = nil
     public let configuration: FakePBXConfiguration
 
-    public init(port: Int, httpsPort: Int? = nil, configuration: FakePBXConfiguration) {
+    public init(port: Int, httpsPort: Int? = nil, adminPort: Int? = nil, configuration: FakePBXConfiguration) {
         self.port = port
         self.httpsPort = httpsPort
+        self.adminPort = adminPort
         self.configuration = configuration
     }
 
@@ -56,7 +59,7 @@ public func withFakePBX<T: Sendable>(
         continuation.yield(info)
     }
     return try await withRunning(application, ports: ports) { info in
-        try await body(TestServer(port: info.port, httpsPort: info.httpsPort, configuration: configuration))
+        try await body(TestServer(port: info.port, httpsPort: info.httpsPort, adminPort: info.adminPort, configuration: configuration))
     }
 }
 

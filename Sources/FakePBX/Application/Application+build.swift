@@ -68,7 +68,8 @@ public func buildApplication(
     }
     let server = try PBXServer(
         store: TenantStore(dataset), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
-        policies: policies, clientVerifier: verifier, adminToken: configuration.adminToken, replay: replay, tls: tls,
+        policies: policies, clientVerifier: verifier, controlAccess: ControlAccess(token: configuration.adminToken, allow: configuration.adminAllow),
+        scenarioFolder: configuration.scenarioFolder ?? FileManager.default.currentDirectoryPath, replay: replay, tls: tls,
         upstreamTrust: configuration.upstreamTrust
     )
     var services: [any Service] = [TimelineTicker(server: server)]
@@ -101,6 +102,15 @@ public func buildApplication(
             logger: logger
         ))
     }
+    let (adminPorts, adminPortContinuation) = AsyncStream<Int>.makeStream()
+    if let adminPort = configuration.adminPort {
+        services.append(Application(
+            responder: ControlResponder(server: server),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: adminPort), serverName: nil),
+            onServerRunning: { channel in adminPortContinuation.yield(channel.localAddress?.port ?? adminPort) },
+            logger: logger
+        ))
+    }
     return Application(
         responder: responder,
         server: .http1(configuration: .init(additionalChannelHandlers: [
@@ -119,9 +129,15 @@ public func buildApplication(
                 // No port: the HTTPS listener failed and the server is stopping; announce nothing.
                 guard httpsPort != nil else { return }
             }
+            var adminPort: Int?
+            if configuration.adminPort != nil {
+                var ports = adminPorts.makeAsyncIterator()
+                adminPort = await ports.next()
+                guard adminPort != nil else { return }
+            }
             writePortFile(configuration.portFile, port: port, logger: logger)
             for scenario in configuration.scenarios { server.timeline.start(scenario, on: server) }
-            await onListening(ListeningInfo(host: host, port: port, httpsPort: httpsPort), policy.whitelist)
+            await onListening(ListeningInfo(host: host, port: port, httpsPort: httpsPort, adminPort: adminPort), policy.whitelist)
         },
         logger: logger
     )

@@ -61,6 +61,13 @@ public struct FakePBXConfiguration: Sendable {
     public var volatileFields: [String] = []
     /// When set, the control API (`/__fakepbx/`) requires `Authorization: Bearer TOKEN`.
     public var adminToken: String?
+    /// Without a token, the peers that may use the control API (`--admin-allow`).
+    public var adminAllow: [CIDRBlock] = ControlAccess.loopback
+    /// A listener of its own for the control API, which bans do not touch (`--admin-port`).
+    public var adminPort: Int?
+    /// The folder whose files scenarios posted at run time may name (`--scenario-dir`); the working
+    /// directory when `nil`.
+    public var scenarioFolder: String?
     /// How replay misses proxied to `--upstream` check its certificate (`--cacert`, `--insecure`).
     public var upstreamTrust = ClientTrust()
     /// The HTTPS listener (`--https-port` and the `--tls-*` flags); off by default.
@@ -75,11 +82,14 @@ public struct ListeningInfo: Sendable, Hashable {
     public var port: Int
     /// The HTTPS port, when HTTPS is on.
     public var httpsPort: Int?
+    /// The control API's own port (`--admin-port`), when it has one.
+    public var adminPort: Int?
 
-    public init(host: String, port: Int, httpsPort: Int? = nil) {
+    public init(host: String, port: Int, httpsPort: Int? = nil, adminPort: Int? = nil) {
         self.host = host
         self.port = port
         self.httpsPort = httpsPort
+        self.adminPort = adminPort
     }
 
     /// `http://127.0.0.1:8080`, with IPv6 hosts in brackets.

@@ -1,5 +1,6 @@
 public import ContractKit
 public import Logging
+import Foundation
 
 /// Everything a request handler can reach: the tenant model, the access policy, the clock and the
 /// emulated PBX's identity.
@@ -28,13 +29,15 @@ public final class PBXServer: Sendable {
     public let clientVerifier: ClientVerifier?
     /// The HTTPS listener's certificates and TLS facts per connection; `nil` without `--https-port`.
     public let tls: TLSIdentities?
-    /// The token the control API requires, when set.
-    let adminToken: String?
+    /// Who may use the control API.
+    let controlAccess: ControlAccess
+    /// The only folder whose files a scenario posted at run time may name (`--scenario-dir`).
+    let scenarioFolder: String
     let catalog: EndpointCatalog
 
     public init(
         store: TenantStore, policy: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
-        policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, adminToken: String? = nil,
+        policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, controlAccess: ControlAccess = ControlAccess(), scenarioFolder: String = FileManager.default.currentDirectoryPath,
         replay: ReplayStore? = nil, tls: TLSIdentities? = nil, upstreamTrust: ClientTrust = ClientTrust()
     ) throws(ContractError) {
         self.tls = tls
@@ -43,7 +46,8 @@ public final class PBXServer: Sendable {
         self.virtualClock = clock
         self.clock = clock.clock
         self.policies = policies
-        self.adminToken = adminToken
+        self.controlAccess = controlAccess
+        self.scenarioFolder = scenarioFolder
         self.replay = replay
         if case .proxy(let upstream, let recordTo)? = replay?.missPolicy {
             missForwarder = UpstreamForwarder(upstream: upstream, client: try UpstreamForwarder.makeClient(upstreamTrust))

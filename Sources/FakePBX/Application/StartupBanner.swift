@@ -33,12 +33,27 @@ public enum StartupBanner {
             let certificate = tls.certificateFile.map { "your certificate \($0)" } ?? "mode \(tls.mode.rawValue)"
             lines.append("  tls: \(certificate); \(trust); switch with POST \(https)/__fakepbx/tls")
         }
+        if let adminPort = listening.adminPort {
+            let base = ListeningInfo(host: listening.host, port: adminPort).url
+            lines.append("  control API: \(base)\(ControlAPI.prefix) (bans do not apply there)")
+        }
+        if configuration.adminToken == nil, !StartupBanner.isLoopback(listening.host) {
+            let allowed = configuration.adminAllow.map(\.description).joined(separator: ", ")
+            lines.append("  warning: listening on \(listening.host) without --admin-token; the control API answers \(allowed) (--admin-allow) with no token")
+        }
         if let mode = configuration.verifyClient {
             let contracts = configuration.contractsFolder.map { "contracts from \($0)" } ?? "built-in contracts"
             let effect = mode == .strict ? "violations answered 400" : "report only"
             lines.append("  client verification: \(mode) (\(effect), \(contracts)); see \(listening.url)/__fakepbx/violations")
         }
         return lines
+    }
+
+    /// Whether `host` is a loopback address or name (nothing beyond this machine can connect).
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" { return true }
+        guard let address = IPAddress(host) else { return false }
+        return CIDRBlock("127.0.0.0/8")!.contains(address) || address == IPAddress("::1")!
     }
 
     /// `rate limits standard 100/60s, cdr 10/60s, gateway 50/60s; jails fusionpbx 20/60/3600, nginx-dos 800/60/86400; bans: reset`.

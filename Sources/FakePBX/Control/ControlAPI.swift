@@ -44,14 +44,15 @@ struct ControlAPI: Sendable {
 
     let server: PBXServer
 
-    func respond(to request: Request) async -> Response {
-        if let token = server.adminToken {
-            let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-            guard let presented, constantTimeEquals(presented, token) else {
-                return json(.unauthorized, ["error": "the control API needs Authorization: Bearer TOKEN (the --admin-token value)"])
-            }
-        }
+    /// Answers a control request from `peer` (the TCP peer: `X-Forwarded-For` never decides who
+    /// may drive the fake).
+    func respond(to request: Request, peer: IPAddress) async -> Response {
         let route = String(request.uri.path.dropFirst(ControlAPI.prefix.count))
+        let isHealth = route == "health" && (request.method == .get || request.method == .head)
+        if !isHealth, let (status, message) = server.controlAccess.refusal(peer: peer, authorization: request.headers[.authorization]) {
+            server.logger.notice("control API refused", metadata: ["client": "\(peer)", "path": "\(request.uri.path)"])
+            return json(HTTPResponse.Status(code: status), ["error": .string(message)])
+        }
         do {
             return try await dispatch(request, route: route)
         } catch let failure as Failure {
@@ -77,7 +78,7 @@ struct ControlAPI: Sendable {
             )
         case (.post, "tls", nil), (.put, "tls", nil):
             let identities = try tlsIdentities()
-            guard let name = string(try await document(request), request, "mode") else {
+            guard let name = string(try await document(request, keys: ["mode"]), request, "mode") else {
                 throw Failure(status: .badRequest, message: "give the mode, e.g. {\"mode\": \"expired\"}; modes: \(TLSMode.names)")
             }
             guard let mode = TLSMode(rawValue: name) else {
@@ -90,7 +91,7 @@ struct ControlAPI: Sendable {
         case (.get, "clock", nil):
             return json(.ok, clockJSON())
         case (.post, "clock", let action?):
-            let body = try await document(request)
+            let body = try await document(request, keys: ["seconds", "epoch", "time"])
             switch action {
             case "freeze": server.virtualClock.freeze()
             case "resume": server.virtualClock.resume()
@@ -134,7 +135,7 @@ struct ControlAPI: Sendable {
         case (.get, "bans", nil):
             return json(.ok, ["bans": bansJSON(now: now)])
         case (.post, "bans", nil):
-            let body = try await document(request)
+            let body = try await document(request, keys: ["address", "jail", "seconds"])
             guard let text = string(body, request, "address"), let address = IPAddress(text) else {
                 throw Failure(status: .badRequest, message: "give the address to ban, e.g. {\"address\": \"203.0.113.5\", \"jail\": \"fusionpbx\", \"seconds\": 3600}")
             }
@@ -172,15 +173,18 @@ struct ControlAPI: Sendable {
             let bytes = try await body(request)
             let whitelist: Whitelist
             if request.headers[.contentType]?.hasPrefix("application/json") == true {
-                let entries = (try JSONParser.parse(bytes))["entries"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                whitelist = try Whitelist(parsing: entries.joined(separator: "\n"), source: "PUT /__fakepbx/whitelist")
+                let document = try ControlAPI.parse(bytes, keys: ["entries"])
+                guard let items = document["entries"]?.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+                    throw Failure(status: .badRequest, message: "give the whole list as {\"entries\": [\"127.0.0.1\", \"203.0.113.0/24\"]} (an empty list denies everyone)")
+                }
+                whitelist = try Whitelist(parsing: items.compactMap(\.stringValue).joined(separator: "\n"), source: "PUT /__fakepbx/whitelist")
             } else {
                 whitelist = try Whitelist(parsing: String(decoding: bytes, as: UTF8.self), source: "PUT /__fakepbx/whitelist")
             }
             server.policy.replaceWhitelist(whitelist)
             return json(.ok, whitelistJSON())
         case (.post, "whitelist", nil):
-            let body = try await document(request)
+            let body = try await document(request, keys: ["entry"])
             guard let entry = string(body, request, "entry"), let block = CIDRBlock(entry) else {
                 throw Failure(status: .badRequest, message: "give an IP address or CIDR block, e.g. {\"entry\": \"203.0.113.0/24\"}")
             }
@@ -275,7 +279,7 @@ struct ControlAPI: Sendable {
             let text = String(decoding: try await body(request), as: UTF8.self)
             let scenario: Scenario
             do {
-                scenario = try Scenario(text: text, file: "POST /__fakepbx/scenario")
+                scenario = try Scenario(text: text, file: "POST /__fakepbx/scenario", origin: .posted(folder: server.scenarioFolder))
             } catch {
                 throw Failure(status: .badRequest, message: "\(error)")
             }
@@ -345,14 +349,24 @@ struct ControlAPI: Sendable {
     }
 
     /// The JSON object body, or an empty object when there is none.
-    private func document(_ request: Request) async throws -> JSONValue {
-        let bytes = try await body(request)
+    /// The JSON body; with `keys`, an object whose members are all among them (a misspelt key is
+    /// refused, never read as "not given").
+    private func document(_ request: Request, keys: [String]? = nil) async throws -> JSONValue {
+        try ControlAPI.parse(try await body(request), keys: keys)
+    }
+
+    static func parse(_ bytes: [UInt8], keys: [String]?) throws -> JSONValue {
         guard !bytes.isEmpty else { return [:] }
+        let value: JSONValue
         do {
-            return try JSONParser.parse(bytes)
+            value = try JSONParser.parse(bytes)
         } catch {
             throw Failure(status: .badRequest, message: "the body is not valid JSON: \(error)")
         }
+        if let keys, case .object(let object) = value, let unknown = object.keys.first(where: { !keys.contains($0) }) {
+            throw Failure(status: .badRequest, message: "unknown key '\(unknown)'; expected: \(keys.joined(separator: ", "))")
+        }
+        return value
     }
 
     private func queryValue(_ request: Request, _ name: String) -> String? {

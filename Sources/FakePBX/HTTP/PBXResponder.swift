@@ -24,9 +24,16 @@ public struct PBXResponder: HTTPResponder {
 
     public func respond(to request: Request, context: PBXRequestContext) async throws -> Response {
         let path = request.uri.path
-        if path.hasPrefix(ControlAPI.prefix) { return await ControlAPI(server: server).respond(to: request) }
-
         let peer = context.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
+        if path.hasPrefix(ControlAPI.prefix) {
+            // A ban answered with 403 covers the control API on this port too, as an iptables ban
+            // covers every port; `--admin-port` is the way in for a test that banned itself.
+            if server.policies.banAction == .forbidden, let ban = server.policies.jails.ban(for: peer, now: server.clock.now) {
+                return render(.banned(ban), envelope: .standard).response(method: request.method)
+            }
+            return await ControlAPI(server: server).respond(to: request, peer: peer)
+        }
+
         let client = server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: request.headers[values: .xForwardedFor])
         server.timeline.tick(server)
         let faults = server.faults.isEmpty

@@ -90,7 +90,7 @@ public struct ReproductionBundle: Sendable {
             guard let yaml = item["yaml"]?.stringValue else { throw fail("/scenarios/\(index)/yaml", "expected the scenario's YAML text") }
             let name = item["name"]?.stringValue ?? "scenario-\(index + 1)"
             do {
-                _ = try Scenario(text: yaml, file: "\(path)#/scenarios/\(index)")
+                _ = try Scenario(text: yaml, file: "\(path)#/scenarios/\(index)", origin: .bundle)
             } catch {
                 throw FakePBXError(.invalidConfiguration, "the scenario is not valid:\n\(error)", at: "\(path)#/scenarios/\(index)")
             }
@@ -120,7 +120,7 @@ public struct ReproductionBundle: Sendable {
         if let clock { configuration.frozenClock = clock }
         if let state { configuration.dataset = try Dataset.decode(Data(state.serializedBytes()), source: "\(source)#/state") }
         for (index, item) in scenarios.enumerated() {
-            var scenario = try Scenario(text: item.yaml, file: "\(source)#/scenarios/\(index)")
+            var scenario = try Scenario(text: item.yaml, file: "\(source)#/scenarios/\(index)", origin: .bundle)
             scenario.name = item.name
             scenario.defaultSeed = seed
             configuration.load(scenario)

@@ -89,8 +89,20 @@ public struct Scenario: Sendable {
         return try Scenario(text: String(decoding: data, as: UTF8.self), file: path)
     }
 
-    /// Reads and checks scenario text; `file` names it in errors and anchors a relative dataset path.
-    public init(text: String, file: String) throws(ScenarioError) {
+    /// Where a scenario comes from, which decides where its `dataset:` file may be.
+    public enum Origin: Sendable, Hashable {
+        /// A file the operator named: a relative path is read beside it.
+        case file
+        /// Posted at run time: paths resolve inside `folder` (`--scenario-dir`) and nowhere else, and
+        /// whether a file exists is not said (a posted scenario cannot load a dataset anyway).
+        case posted(folder: String)
+        /// Inside a bundle, which never loads files outside itself.
+        case bundle
+    }
+
+    /// Reads and checks scenario text; `file` names it in errors and, for `.file`, anchors a
+    /// relative dataset path.
+    public init(text: String, file: String, origin: Origin = .file) throws(ScenarioError) {
         let document: YAMLDocument
         do {
             document = try YAMLDocument(text)
@@ -117,11 +129,23 @@ public struct Scenario: Sendable {
         check { () throws(SpecError) in
             guard let value = try root.member("dataset") else { return }
             let path = try value.string()
-            let resolved = path.hasPrefix("/") ? path : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).path
-            guard FileManager.default.fileExists(atPath: resolved) else {
-                throw value.error("no dataset file at \(resolved); give a path relative to the scenario file, or an absolute one")
+            switch origin {
+            case .file:
+                let resolved = path.hasPrefix("/") ? path : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).path
+                guard FileManager.default.fileExists(atPath: resolved) else {
+                    throw value.error("no dataset file at \(resolved); give a path relative to the scenario file, or an absolute one")
+                }
+                scenario.dataFile = resolved
+            case .posted(let folder):
+                let root = URL(fileURLWithPath: folder).standardizedFileURL.path
+                let resolved = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: root + "/")).standardizedFileURL.path
+                guard resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
+                    throw value.error("a scenario posted at run time reads files only inside the scenario folder \(root) (--scenario-dir)")
+                }
+                scenario.dataFile = resolved
+            case .bundle:
+                throw value.error("a bundle's scenario cannot name a dataset file: a bundle never loads files outside itself; put the tenants in the bundle's state")
             }
-            scenario.dataFile = resolved
         }
         check { () throws(SpecError) in
             guard let value = try root.member("cdrs") else { return }
