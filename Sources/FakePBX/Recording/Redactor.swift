@@ -5,7 +5,8 @@ import Synchronization
 
 /// Takes secrets out of exchanges before anything reaches disk, replacing each distinct value with
 /// a stable placeholder (`REDACTED-password-1`), so the same secret reads the same everywhere and
-/// replay still matches. Secrets are the values named in `SecretNames`. With `pseudonymize`, phone numbers, IPv4 addresses and domain names are
+/// replay still matches. Secrets are what `SecretNames` says: values under a secret-looking name,
+/// and credential-shaped values anywhere. With `pseudonymize`, phone numbers, IPv4 addresses and domain names are
 /// replaced too, by consistent, format-preserving stand-ins.
 public final class Redactor: Sendable {
     /// Members that name a domain, for pseudonymization.
@@ -37,7 +38,7 @@ public final class Redactor: Sendable {
             response.headers = redact(headers: response.headers)
             switch response.body {
             case .json(let value): response.body = .json(redact(value, key: nil))
-            case .text(let text): response.body = .text(pseudonymize ? pseudonymizeText(text) : text)
+            case .text(let text): response.body = .text(pseudonymize ? pseudonymizeText(redactShapes(text)) : redactShapes(text))
             case .empty: break
             }
             exchange.response = response
@@ -46,16 +47,28 @@ public final class Redactor: Sendable {
     }
 
     private func isSecret(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return SecretNames.all.contains(lower) && !keep.contains(lower)
+        SecretNames.contains(name) && !keep.contains(name.lowercased())
     }
 
     private func redact(headers: [String: String]) -> [String: String] {
         var result: [String: String] = [:]
-        for (name, value) in headers {
-            result[name] = isSecret(name) ? placeholder(for: value, kind: name.lowercased()) : value
-        }
+        for (name, value) in headers { result[name] = scrub(value, key: name) }
         return result
+    }
+
+    /// `text` with every credential-shaped part (JWT, Basic or Bearer credential, access key id,
+    /// private key, `pass=…`) replaced by its placeholder.
+    private func redactShapes(_ text: String) -> String {
+        let matches = SecretNames.secrets(in: text, placeholderPrefix: Redactor.placeholderPrefix)
+        guard !matches.isEmpty else { return text }
+        var result = ""
+        var position = text.startIndex
+        for match in matches where match.range.lowerBound >= position {
+            result += text[position..<match.range.lowerBound]
+            result += placeholder(for: String(text[match.range]), kind: match.kind)
+            position = match.range.upperBound
+        }
+        return result + text[position...]
     }
 
     private func redact(fields: [String: String]) -> [String: String] {
@@ -79,10 +92,15 @@ public final class Redactor: Sendable {
         }
     }
 
-    /// A string value named `key`: a secret's placeholder, a pseudonym, or the value.
-    private func scrub(_ text: String, key: String?) -> String {
-        if let key, isSecret(key), !text.isEmpty { return placeholder(for: text, kind: key.lowercased()) }
-        guard pseudonymize, !text.isEmpty, !(key.map { keep.contains($0.lowercased()) } ?? false) else { return text }
+    /// A string value named `key`: a secret's placeholder, a pseudonym, or the value with any
+    /// credential-shaped part replaced.
+    private func scrub(_ value: String, key: String?) -> String {
+        if let key, isSecret(key), !value.isEmpty, !value.hasPrefix(Redactor.placeholderPrefix) {
+            return placeholder(for: value, kind: key.lowercased())
+        }
+        let kept = key.map { keep.contains($0.lowercased()) } ?? false
+        let text = kept ? value : redactShapes(value)
+        guard pseudonymize, !text.isEmpty, !kept else { return text }
         if let key, Redactor.domainNames.contains(key.lowercased()), !text.hasPrefix(Redactor.placeholderPrefix) {
             return pseudonymizeText(domainStandIn(text))
         }

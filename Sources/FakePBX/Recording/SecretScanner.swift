@@ -2,8 +2,9 @@ public import ContractKit
 import Foundation
 import JSONSchema
 
-/// Looks for secrets that survived redaction in a cassette: a secret-named field, member or header
-/// whose value is not a placeholder, or a credential pattern in any text.
+/// Looks for secrets that survived redaction in a cassette, by the rules redaction uses
+/// (`SecretNames`): a secret-looking name whose value is not a placeholder, or a credential-shaped
+/// value anywhere.
 public enum SecretScanner {
     /// A secret found, located by exchange and JSON pointer into the cassette.
     public struct Finding: Sendable, Hashable, CustomStringConvertible {
@@ -11,12 +12,6 @@ public enum SecretScanner {
         public var message: String
         public var description: String { "\(location): \(message)" }
     }
-
-    nonisolated(unsafe) private static let patterns: [(Regex<Substring>, String)] = [
-        (/(?i)(?:password|passwd|api_key|access_hash)=(?!REDACTED-)[^&\s"]+/, "a credential in a query-like string"),
-        (/(?i)\bBasic\s+(?!REDACTED-)[A-Za-z0-9+\/=]{8,}/, "an HTTP Basic credential"),
-        (/(?i)\bBearer\s+(?!REDACTED-)[A-Za-z0-9._~+\/=-]{8,}/, "a bearer token"),
-    ]
 
     public static func scan(_ cassette: Cassette) -> [Finding] {
         var findings: [Finding] = []
@@ -26,8 +21,9 @@ public enum SecretScanner {
                 if SecretNames.contains(name), !value.isEmpty, !value.hasPrefix(Redactor.placeholderPrefix) {
                     findings.append(Finding(location: pointer, message: "'\(name)' holds a value that is not redacted"))
                 }
-                for (pattern, what) in patterns where value.contains(pattern) {
-                    findings.append(Finding(location: pointer, message: "\(what) survives in the text"))
+                // The same shapes redaction replaces.
+                for match in SecretNames.secrets(in: value, placeholderPrefix: Redactor.placeholderPrefix) {
+                    findings.append(Finding(location: pointer, message: "\(match.what) survives in the text"))
                 }
             }
             for (name, value) in exchange.request.headers { check(name: name, value: value, at: "\(base)/request/headers/\(JSONPointer.escape(name))") }
