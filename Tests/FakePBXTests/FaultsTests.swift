@@ -178,3 +178,54 @@ extension Sequence {
         return results
     }
 }
+
+/// Faults that say what they mean: targeted by the names `contract list` shows, an error fault that
+/// does not write, and a journal that records the status really sent.
+@Suite("Faults say what they mean")
+struct FaultMeaningTests {
+    func addFault(_ server: TestServer, _ document: String) async throws -> HTTPResult {
+        try await RawHTTPClient.request(port: server.port, path: "/__fakepbx/faults", body: document, contentType: "application/json")
+    }
+
+    @Test("endpoint: takes operation names (status, manage_extension.create) and script names; unknown names are refused")
+    func operationNames() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            #expect(try await addFault(server, #"{"id": "s", "type": "status", "status": 503, "match": {"endpoint": "status"}}"#).status == 200)
+            #expect(try await server.post("/app/status/index.php").status == 503, "endpoint: status fires on /app/status/index.php")
+            _ = try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/faults")
+            #expect(try await addFault(server, #"{"id": "c", "type": "status", "status": 500, "match": {"endpoint": "manage_extension.create"}}"#).status == 200)
+            let list = try await server.post("/app/extensions/manage_extension.php", ["action": "list", "domain_name": "yourdomain.com"])
+            #expect(list.status == 200, "another action of the same script is not matched")
+            let create = try await server.post("/app/extensions/manage_extension.php", ["action": "create", "extension": "2401", "domain_name": "yourdomain.com"])
+            #expect(create.status == 500)
+            let unknown = try await addFault(server, #"{"type": "reset", "match": {"endpoint": "statuss"}}"#)
+            #expect(unknown.status == 400)
+            #expect(unknown.text.contains("unknown endpoint 'statuss'"), "\(unknown.text)")
+        }
+    }
+
+    @Test("an error fault on a write leaves the data untouched; commit: true writes and loses the answer; the journal has the status sent")
+    func writesAndJournal() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            func exists(_ number: String) async throws -> Bool {
+                try await server.post("/app/extensions/manage_extension.php", ["action": "get", "extension": number, "domain_name": "yourdomain.com"]).status == 200
+            }
+            _ = try await addFault(server, #"{"id": "lost", "type": "status", "status": 503, "match": {"endpoint": "manage_extension.create"}, "when": {"first": 1}}"#)
+            #expect(try await server.post("/app/extensions/manage_extension.php", ["action": "create", "extension": "2402", "domain_name": "yourdomain.com"]).status == 503)
+            #expect(try await exists("2402") == false, "the client was told it failed, and nothing was written")
+            _ = try await addFault(server, #"{"id": "late", "type": "status", "status": 504, "commit": true, "match": {"endpoint": "manage_extension.create"}, "when": {"first": 1}}"#)
+            #expect(try await server.post("/app/extensions/manage_extension.php", ["action": "create", "extension": "2403", "domain_name": "yourdomain.com"]).status == 504)
+            #expect(try await exists("2403"), "commit: true writes, and only the answer is lost")
+
+            _ = try await addFault(server, #"{"id": "cut", "type": "reset", "match": {"endpoint": "status"}, "when": {"first": 1}}"#)
+            await #expect(throws: RawHTTPClient.Failure.self) { try await server.post("/app/status/index.php") }
+            let journal = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal?limit=10").json()
+            let entries = journal["requests"] as? [[String: Any]] ?? []
+            let lost = entries.first { ($0["applied"] as? [String])?.contains("fault:lost") == true }
+            #expect(lost?["status"] as? Int == 503, "journaled with the status sent: \(lost ?? [:])")
+            #expect((lost?["applied"] as? [String])?.contains("not-committed") == true)
+            let cut = entries.first { ($0["applied"] as? [String])?.contains("fault:cut") == true }
+            #expect(cut?["status"] as? Int == 0, "no answer was sent: \(cut ?? [:])")
+        }
+    }
+}

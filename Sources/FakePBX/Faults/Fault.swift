@@ -1,3 +1,4 @@
+public import ContractKit
 import Foundation
 import JSONSchema
 
@@ -44,6 +45,14 @@ public struct Fault: Sendable {
         /// Latency stacks with one other fault; every other kind decides the answer alone.
         var isLatency: Bool { if case .latency = self { true } else { false } }
 
+        /// Whether the client gets no answer at all (reset, empty reply, hang).
+        var cutsConnection: Bool {
+            switch self {
+            case .reset, .emptyReply, .hang: true
+            default: false
+            }
+        }
+
         /// Whether it acts on a connection's TLS handshake rather than on a request.
         var isHandshake: Bool { if case .handshake = self { true } else { false } }
     }
@@ -64,19 +73,41 @@ public struct Fault: Sendable {
     public struct Match: Sendable, Hashable {
         /// Path patterns, `*` matching any run of characters (`/app/xml_cdr/*`).
         public var paths: [String] = []
+        /// Operations by name (`status`, `manage_gateway.create`), as `fakepbx contract list` shows them.
+        public var operations: [OperationNames.Target] = []
         public var methods: [String] = []
         public var clients: [CIDRBlock] = []
 
-        public init(paths: [String] = [], methods: [String] = [], clients: [CIDRBlock] = []) {
+        public init(paths: [String] = [], operations: [OperationNames.Target] = [], methods: [String] = [], clients: [CIDRBlock] = []) {
             self.paths = paths
+            self.operations = operations
             self.methods = methods
             self.clients = clients
         }
 
-        func matches(path: String, method: String, client: IPAddress) -> Bool {
-            (paths.isEmpty || paths.contains { Fault.glob($0, path) })
-                && (methods.isEmpty || methods.contains(method.uppercased()))
-                && (clients.isEmpty || clients.contains { $0.contains(client) })
+        func matches(_ request: RequestTarget) -> Bool {
+            let located = (paths.isEmpty && operations.isEmpty)
+                || paths.contains { Fault.glob($0, request.path) }
+                || operations.contains { $0.path == request.path && ($0.action == nil || $0.action == request.action()) }
+            return located
+                && (methods.isEmpty || methods.contains(request.method.uppercased()))
+                && (clients.isEmpty || clients.contains { $0.contains(request.client) })
+        }
+    }
+
+    /// Whether the write behind a request goes ahead when this fault fires (`commit`). By default a
+    /// fault that answers with an error (a 4xx/5xx status, the login page or redirect, a reset, an
+    /// empty reply, a hang) leaves the data untouched, as a request that never reached the script;
+    /// `commit: true` models "written, but the answer was lost".
+    public var commit = false
+
+    /// Whether the handler must not run: an error-like fault that does not commit.
+    var withholdsWrite: Bool {
+        guard !commit else { return false }
+        switch kind {
+        case .status(let code, _): return code >= 400
+        case .loginPage, .loginRedirect, .reset, .emptyReply, .hang: return true
+        default: return false
         }
     }
 
@@ -130,7 +161,7 @@ public struct Fault: Sendable {
     /// `defaultSeed` seeds a `probability` that names no seed of its own (a bundle's seed).
     public init(_ document: JSONValue, pointer: String = "", now: Double, index: Int = 0, defaultSeed: UInt64 = 1) throws(SpecError) {
         let reader = SpecReader(document, pointer: pointer)
-        try reader.rejectUnknown(["id", "type", "status", "body", "ms", "jitter", "bytes", "seconds", "rate", "content_type", "version", "match", "when"])
+        try reader.rejectUnknown(["id", "type", "status", "body", "ms", "jitter", "bytes", "seconds", "rate", "content_type", "version", "match", "when", "commit"])
         let type = try reader.required("type").string()
         let kind: Kind
         switch type {
@@ -163,7 +194,13 @@ public struct Fault: Sendable {
             try m.rejectUnknown(["endpoint", "path", "method", "client"])
             for item in try m.member("endpoint")?.list() ?? [] {
                 let name = try item.string()
-                match.paths.append(name.hasPrefix("/") ? name : "*/\(name.hasSuffix(".php") ? name : name + ".php")")
+                if name.hasPrefix("/") {
+                    match.paths.append(name)
+                } else if let targets = OperationNames.targets(name) {
+                    match.operations += targets
+                } else {
+                    throw item.error("unknown endpoint '\(name)'; use an operation name from 'fakepbx contract list' (status, export_cdr, manage_gateway.create…), a script name (manage_gateway.php) or a path")
+                }
             }
             for item in try m.member("path")?.list() ?? [] { match.paths.append(try item.string()) }
             for item in try m.member("method")?.list() ?? [] { match.methods.append(try item.string().uppercased()) }
@@ -207,5 +244,9 @@ public struct Fault: Sendable {
             }
         }
         self.init(id: try reader.member("id")?.string() ?? "fault-\(index + 1)", kind: kind, match: match, trigger: trigger)
+        if let commit = try reader.member("commit") {
+            guard case .bool(let flag) = commit.value else { throw commit.error("expected true or false") }
+            self.commit = flag
+        }
     }
 }

@@ -1,3 +1,4 @@
+import ContractKit
 import JSONSchema
 import Synchronization
 
@@ -52,17 +53,17 @@ public final class FaultSet: Sendable {
 
     /// The handshake fault that fires for a new HTTPS connection from `client`, if any.
     func selectHandshake(client: IPAddress, now: Double) -> Fault? {
-        select(path: "", method: "", client: client, now: now, handshake: true).first
+        select(RequestTarget(path: "", method: "", client: client), now: now, handshake: true).first
     }
 
     /// The faults that fire for this request: every latency, plus the first other fault that fires.
     /// With `handshake`, only the TLS handshake faults are considered, and only them otherwise.
-    func select(path: String, method: String, client: IPAddress, now: Double, handshake: Bool = false) -> [Fault] {
+    func select(_ request: RequestTarget, now: Double, handshake: Bool = false) -> [Fault] {
         entries.withLock { entries in
             var chosen: [Fault] = []
             var decided = false
             for index in entries.indices
-            where entries[index].fault.kind.isHandshake == handshake && entries[index].fault.match.matches(path: path, method: method, client: client) {
+            where entries[index].fault.kind.isHandshake == handshake && entries[index].fault.match.matches(request) {
                 entries[index].matched += 1
                 let n = entries[index].matched
                 let fires: Bool
@@ -109,8 +110,12 @@ extension Fault {
         case .handshake(.hang(let seconds)): object["type"] = "tls-hang"; object["seconds"] = .double(seconds)
         case .handshake(.garbage): object["type"] = "tls-garbage"
         }
+        if commit { object["commit"] = true }
         var match = JSONObject()
         if !self.match.paths.isEmpty { match["path"] = .array(self.match.paths.map(JSONValue.string)) }
+        if !self.match.operations.isEmpty {
+            match["endpoint"] = .array(self.match.operations.map { .string($0.path + ($0.action.map { " action=\($0)" } ?? "")) })
+        }
         if !self.match.methods.isEmpty { match["method"] = .array(self.match.methods.map(JSONValue.string)) }
         if !self.match.clients.isEmpty { match["client"] = .array(self.match.clients.map { .string($0.description) }) }
         if match.count > 0 { object["match"] = .object(match) }

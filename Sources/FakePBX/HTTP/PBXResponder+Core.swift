@@ -1,3 +1,4 @@
+import ContractKit
 import HTTPTypes
 import JSONSchema
 import Logging
@@ -14,6 +15,15 @@ struct IncomingRequest: Sendable {
     var body: Result<[UInt8], APIError>
     /// What the TLS handshake established, for a request that came over HTTPS.
     var tls: TLSConnectionInfo? = nil
+
+    /// What faults and call-count steps match it on; the `action` field is read only if asked for.
+    var target: RequestTarget {
+        let query = query, headers = headers, body = body
+        return RequestTarget(path: path, method: method.rawValue, client: client) {
+            let bytes = (try? body.get()) ?? []
+            return (try? RequestForm.fields(query: query, body: bytes, contentType: headers[.contentType]))?["action"]?.lowercased()
+        }
+    }
 }
 
 /// A request that passed every check, ready for its handler (or a recording).
@@ -128,7 +138,7 @@ extension PBXResponder {
         case .answered(let answer): answer
         case .accepted(let accepted): handled(accepted)
         }
-        server.timeline.observe(path: request.path, method: request.method.rawValue, client: request.client, server: server)
+        server.timeline.observe(request.target, server: server)
         journal(method: request.method, path: request.path, client: request.client, tls: request.tls, status: answer.status.code, applied: answer.applied)
         return answer
     }

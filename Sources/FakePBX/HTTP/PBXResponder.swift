@@ -36,29 +36,40 @@ public struct PBXResponder: HTTPResponder {
 
         let client = server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: request.headers[values: .xForwardedFor])
         server.timeline.tick(server)
-        let faults = server.faults.isEmpty
-            ? [] : server.faults.select(path: path, method: request.method.rawValue, client: client, now: server.clock.now)
         let tls = context.channel.flatMap { server.tls?.connections.info(for: $0) }
-        let answer = await answer(request, path: path, client: client, tls: tls)
-        server.timeline.observe(path: path, method: request.method.rawValue, client: client, server: server)
-        journal(
-            method: request.method, path: path, client: client, tls: tls, status: answer.status.code,
-            applied: answer.applied + faults.map { "fault:\($0.id)" }
-        )
-        return await finish(answer, faults: faults, method: request.method, path: path, context: context)
-    }
-
-    /// The emulator's answer, policies applied, before any fault.
-    private func answer(_ request: Request, path: String, client: IPAddress, tls: TLSConnectionInfo?) async -> Answer {
-        guard let endpoint = server.catalog.endpoint(for: path) else {
-            return await unknownPath(request, path: path, client: client)
-        }
         let incoming = IncomingRequest(
             method: request.method, path: path, query: request.uri.query ?? "", headers: request.headers, client: client,
             body: await readBody(request), tls: tls
         )
+        let faults = server.faults.isEmpty ? [] : server.faults.select(incoming.target, now: server.clock.now)
+        // A fault that answers with an error keeps the request from the script, unless it commits.
+        let withheld = faults.contains { $0.withholdsWrite }
+        var answer = await answer(request, incoming, withheld: withheld)
+        if withheld { answer.applied.append("not-committed") }
+        server.timeline.observe(incoming.target, server: server)
+        let response = await finish(answer, faults: faults, method: request.method, path: path, context: context)
+        // The status the client was really sent: the fault's, or none when the connection was cut.
+        let cut = faults.contains { $0.kind.cutsConnection }
+        journal(
+            method: request.method, path: path, client: client, tls: tls, status: cut ? 0 : response.status.code,
+            applied: answer.applied + faults.map { "fault:\($0.id)" }
+        )
+        return response
+    }
+
+    /// The emulator's answer, policies applied, before any fault; with `withheld`, the checks run but
+    /// the script does not (an error fault stands for a request that never reached it).
+    private func answer(_ request: Request, _ incoming: IncomingRequest, withheld: Bool) async -> Answer {
+        let path = incoming.path
+        guard let endpoint = server.catalog.endpoint(for: path) else {
+            return await unknownPath(request, incoming)
+        }
         switch checked(incoming, endpoint: endpoint) {
         case .answered(let answer):
+            return answer
+        case .accepted(let accepted) where withheld:
+            var answer = Answer(status: .ok, headers: accepted.rateHeaders, body: [])
+            answer.applied = accepted.applied
             return answer
         case .accepted(let accepted):
             if server.replay != nil, case .success(let body) = incoming.body,
@@ -75,13 +86,13 @@ public struct PBXResponder: HTTPResponder {
     }
 
     /// A path no endpoint serves: the recordings may know it, else 404.
-    private func unknownPath(_ request: Request, path: String, client: IPAddress) async -> Answer {
+    private func unknownPath(_ request: Request, _ incoming: IncomingRequest) async -> Answer {
+        let path = incoming.path, client = incoming.client
         let (refusal, _) = prelude(client: client, envelope: .standard)
         if let refusal { return refusal }
         if server.replay != nil {
             guard server.policy.allows(client) else { return render(.whitelistDenied, envelope: .standard) }
-            var request = request
-            let body = (try? await request.collectBody(upTo: EndpointCatalog.maxBodySize)).map { Array($0.readableBytesView) } ?? []
+            let body = (try? incoming.body.get()) ?? []
             let fields = (try? RequestForm.fields(query: request.uri.query ?? "", body: body, contentType: request.headers[.contentType])) ?? [:]
             if let replayed = await replayAnswer(request, body: body, fields: fields) { return replayed }
         }

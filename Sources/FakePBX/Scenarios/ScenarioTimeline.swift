@@ -52,11 +52,11 @@ public final class ScenarioTimeline: Sendable {
     }
 
     /// Counts an answered request for the call-count steps, firing those it completes.
-    func observe(path: String, method: String, client: IPAddress, server: PBXServer) {
+    func observe(_ request: RequestTarget, server: PBXServer) {
         guard waiting.load(ordering: .acquiring) else { return }
         let due = take { pending in
             guard case .afterCalls(let count, let match) = pending.step.trigger,
-                match.matches(path: path, method: method, client: client)
+                match.matches(request)
             else { return false }
             pending.calls += 1
             return pending.calls >= count
