@@ -89,13 +89,15 @@ struct PoliciesTests {
             // Another address still works.
             #expect(try await server.post(Self.status).status == 200)
 
-            // The journal shows what applied to each request.
-            let journal = try await Self.control(server, "GET", "journal?limit=3").json()
+            // The journal shows what applied to each request, and the ban as it started and refused a connection.
+            let journal = try await Self.control(server, "GET", "journal?limit=4").json()
             let entries = try #require(journal["requests"] as? [[String: Any]])
-            #expect(entries.count == 3)
+            #expect(entries.count == 4)
+            #expect(entries[0]["event"] as? String == "ban-started" && entries[0]["client"] as? String == "127.0.0.2", "\(entries)")
             #expect(entries[1]["applied"] as? [String] == ["auth-failed", "ban:fusionpbx"], "\(entries)")
             #expect(entries[1]["client"] as? String == "127.0.0.2" && entries[1]["status"] as? Int == 401)
-            #expect(entries[2]["applied"] as? [String] == [] && entries[2]["client"] as? String == "127.0.0.1")
+            #expect(entries[2]["event"] as? String == "connection-refused" && entries[2]["applied"] as? [String] == ["banned:fusionpbx"])
+            #expect(entries[3]["applied"] as? [String] == [] && entries[3]["client"] as? String == "127.0.0.1")
 
             let bans = try await Self.control(server, "GET", "bans").json()
             let ban = try #require((bans["bans"] as? [[String: Any]])?.first)

@@ -23,6 +23,17 @@ public enum OperationNames {
         return targets
     }()
 
+    /// The operation a request to `path` with this `action` is: `manage_extension.create`, `status`.
+    public static func name(path: String, action: String?) -> String? {
+        byTarget[Target(path: path, action: action)] ?? byTarget[Target(path: path, action: nil)]
+    }
+
+    private static let byTarget: [Target: String] = {
+        var names: [Target: String] = [:]
+        for (name, target) in embedded { names[target] = name }
+        return names
+    }()
+
     /// What `name` stands for: an operation name, or a script name with or without `.php` (every
     /// operation at that path). `nil` for a name that is neither.
     public static func targets(_ name: String) -> [Target]? {

@@ -114,7 +114,7 @@ public func buildApplication(
     return Application(
         responder: responder,
         server: .http1(configuration: .init(additionalChannelHandlers: [
-            BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock),
+            BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock, journal: server.journal),
             ExpectContinueHandler(),
             FastPathHandler(responder: responder),
         ])),

@@ -23,10 +23,51 @@ struct ControlAPI: Sendable {
         "GET /__fakepbx/state", "PUT /__fakepbx/state (a dataset)",
         "GET /__fakepbx/faults", "POST /__fakepbx/faults {type, ..., match, when} (or a list)", "DELETE /__fakepbx/faults/ID", "DELETE /__fakepbx/faults",
         "GET /__fakepbx/violations", "DELETE /__fakepbx/violations",
-        "GET /__fakepbx/scenario", "POST /__fakepbx/scenario (YAML)", "GET /__fakepbx/replay", "POST /__fakepbx/replay/rewind", "GET /__fakepbx/journal?limit=N", "DELETE /__fakepbx/journal",
+        "GET /__fakepbx/scenario", "POST /__fakepbx/scenario (YAML)", "GET /__fakepbx/replay", "POST /__fakepbx/replay/rewind", "GET /__fakepbx/journal?limit=N&endpoint=&action=&method=&status=&client=&since=&fault=&event=", "GET /__fakepbx/journal/count?…", "POST /__fakepbx/verify {endpoint, …, count|min|max|never}", "DELETE /__fakepbx/journal",
         "GET /__fakepbx/tls", "POST /__fakepbx/tls {mode}", "GET /__fakepbx/tls/ca.pem",
         "POST /__fakepbx/reset",
     ]
+
+    /// `POST /__fakepbx/verify`: each expectation is a journal filter with `count`, `min`, `max` or
+    /// `never`; 200 when all hold, 409 with what differed and the nearest entries otherwise.
+    private func verify(_ document: JSONValue) throws -> Response {
+        let items = document.arrayValue ?? [document]
+        let bounds: Set<String> = ["count", "min", "max", "never"]
+        var results: [JSONValue] = []
+        var failed = false
+        let entries = server.journal.recent()
+        for (index, item) in items.enumerated() {
+            guard case .object(let object) = item else {
+                throw Failure(status: .badRequest, message: "expectation \(index + 1): expected an object such as {\"endpoint\": \"export_cdr\", \"count\": 3}")
+            }
+            let filter = try JournalQuery(try JournalQuery.values(of: object, keys: bounds))
+            func bound(_ key: String) throws -> Int? {
+                guard let value = object[key] else { return nil }
+                guard case .number(let number) = value, let int = number.intValue, int >= 0 else {
+                    throw Failure(status: .badRequest, message: "expectation \(index + 1): \(key) must be a whole number of at least 0")
+                }
+                return int
+            }
+            var minimum = try bound("min"), maximum = try bound("max")
+            if let exact = try bound("count") { (minimum, maximum) = (exact, exact) }
+            if object["never"] == .bool(true) { (minimum, maximum) = (0, 0) }
+            if minimum == nil, maximum == nil { minimum = 1 }
+            let matching = entries.filter(filter.matches)
+            let holds = (minimum.map { matching.count >= $0 } ?? true) && (maximum.map { matching.count <= $0 } ?? true)
+            var result: JSONObject = ["expectation": item, "matched": .int(matching.count), "holds": .bool(holds)]
+            if !holds {
+                failed = true
+                let expected = minimum == maximum ? "exactly \(minimum!)" : [minimum.map { "at least \($0)" }, maximum.map { "at most \($0)" }].compactMap { $0 }.joined(separator: " and ")
+                result["message"] = .string("expected \(expected) matching requests, found \(matching.count)")
+                // What came closest: the same endpoint with other details, else the latest requests.
+                let near = JournalQuery.relaxed(filter)
+                let nearest = entries.filter { near.matches($0) && !filter.matches($0) }.suffix(5)
+                result["nearest"] = .array((nearest.isEmpty ? entries.filter { $0.event == nil }.suffix(5) : nearest).map(\.json))
+            }
+            results.append(.object(result))
+        }
+        return json(failed ? .conflict : .ok, ["verified": .bool(!failed), "expectations": .array(results)])
+    }
 
     /// The HTTPS listener's certificates, or 404 saying how to turn HTTPS on.
     private func tlsIdentities() throws -> TLSIdentities {
@@ -54,7 +95,7 @@ struct ControlAPI: Sendable {
             return json(HTTPResponse.Status(code: status), ["error": .string(message)])
         }
         do {
-            return try await dispatch(request, route: route)
+            return try await dispatch(request, route: route, peer: peer)
         } catch let failure as Failure {
             return json(failure.status, ["error": .string(failure.message)])
         } catch {
@@ -62,7 +103,7 @@ struct ControlAPI: Sendable {
         }
     }
 
-    private func dispatch(_ request: Request, route: String) async throws -> Response {
+    private func dispatch(_ request: Request, route: String, peer: IPAddress) async throws -> Response {
         let parts = route.split(separator: "/", maxSplits: 1).map(String.init)
         let now = server.clock.now
         switch (request.method, parts.first ?? "", parts.count > 1 ? parts[1] : nil) {
@@ -112,6 +153,7 @@ struct ControlAPI: Sendable {
             default:
                 throw notFound(request)
             }
+            server.journal.event("clock", client: peer, time: server.clock.now, detail: "clock \(action) through the control API; now \(Timestamp.iso8601(Int(server.clock.now)))")
             server.timeline.tick(server)
             return json(.ok, clockJSON())
 
@@ -141,15 +183,20 @@ struct ControlAPI: Sendable {
             }
             let jail = string(body, request, "jail") ?? JailName.fusionpbx
             let ban = server.policies.jails.ban(address, jail: jail, seconds: try number(body, request, "seconds", in: InputLimits.seconds), now: now)
+            server.journal.event("ban-started", client: address, time: now, applied: ["ban:\(ban.jail)"], detail: "banned through the control API until \(Timestamp.iso8601(Int(ban.until)))")
             return json(.ok, ["ban": banJSON(ban)])
         case (.delete, "bans", nil):
-            for ban in server.policies.jails.bans(now: now) { server.policies.jails.unban(ban.address) }
+            for ban in server.policies.jails.bans(now: now) {
+                server.policies.jails.unban(ban.address)
+                server.journal.event("ban-lifted", client: ban.address, time: now, detail: "unbanned through the control API")
+            }
             return json(.ok, ["status": "every ban lifted"])
         case (.delete, "bans", let text?):
             guard let address = IPAddress(text.removingPercentEncoding ?? text) else {
                 throw Failure(status: .badRequest, message: "'\(text)' is not an IP address")
             }
             let lifted = server.policies.jails.unban(address)
+            if lifted { server.journal.event("ban-lifted", client: address, time: now, detail: "unbanned through the control API") }
             return json(lifted ? .ok : .notFound, ["address": .string(address.description), "unbanned": .bool(lifted)])
 
         case (.get, "ratelimits", nil):
@@ -267,8 +314,14 @@ struct ControlAPI: Sendable {
         case (.get, "journal", nil):
             let limit = try number([:], request, "limit", in: 1...Double(RequestJournal.capacity), unit: "entries").map { Int($0) }
                 ?? RequestJournal.capacity
-            let entries = server.journal.recent(limit)
+            let filter = try JournalQuery(FormEncoding.decode(request.uri.query ?? ""), ignoring: ["limit"])
+            let entries = Array(server.journal.recent().filter(filter.matches).suffix(limit))
             return json(.ok, ["count": .int(entries.count), "requests": .array(entries.map(\.json))])
+        case (.get, "journal", "count"):
+            let filter = try JournalQuery(FormEncoding.decode(request.uri.query ?? ""))
+            return json(.ok, ["count": .int(server.journal.recent().filter(filter.matches).count)])
+        case (.post, "verify", nil):
+            return try verify(try await document(request))
         case (.delete, "journal", nil):
             server.journal.clear()
             return json(.ok, ["status": "cleared"])

@@ -1,15 +1,18 @@
+import ContractKit
 import JSONSchema
 import Synchronization
 
 /// The most recent requests, with the policies and faults that applied to each, for the control API
 /// (`GET /__fakepbx/journal`).
 public final class RequestJournal: Sendable {
+    /// One answered request, or one event of a connection, a ban, a scenario or the clock.
     public struct Entry: Sendable {
         public var time: Double
         /// Kept as an address and formatted only when the journal is read: recording is per request.
         public var client: IPAddress
         public var method: String
         public var path: String
+        /// The status really sent, after faults; 0 when no answer was sent.
         public var status: Int
         /// What applied: `rate-limit:cdr`, `whitelist-denied`, `auth-failed`, `ban:fusionpbx`,
         /// `banned`, `contract-violation`, `fault:ID`, ...
@@ -20,12 +23,37 @@ public final class RequestJournal: Sendable {
         public var tls: TLSConnectionInfo? = nil
         /// What happened, for events that are not answered requests (a failed handshake).
         public var detail: String? = nil
+        /// The request's fields (query and body, credentials removed), secrets redacted when read.
+        public var fields: [String: String] = [:]
+        /// Body bytes sent, when known (not for a streamed answer).
+        public var bytes: Int? = nil
+        /// From the request read to the answer handed over, in milliseconds.
+        public var milliseconds: Double? = nil
+        /// For an entry that is not an answered request: `connection-refused`, `ban-started`,
+        /// `ban-lifted`, `scenario-step`, `clock`, `tls-handshake-failed`...
+        public var event: String? = nil
+        /// Assigned by the journal: 1, 2, 3... since start or the last clear.
+        public internal(set) var sequence = 0
+
+        /// The operation's name as `contract list` shows it (`manage_extension.create`).
+        public var operation: String? { method.isEmpty ? nil : OperationNames.name(path: path, action: fields["action"]?.lowercased()) }
 
         var json: JSONValue {
             var object: JSONObject = [
-                "time": .string(Timestamp.iso8601(Int(time))), "client": .string(client.description), "scheme": .string(scheme),
-                "method": .string(method), "path": .string(path), "status": .int(status), "applied": .array(applied.map(JSONValue.string)),
+                "sequence": .int(sequence), "time": .string(Timestamp.iso8601(Int(time))), "client": .string(client.description),
+                "scheme": .string(scheme), "method": .string(method), "path": .string(path), "status": .int(status),
+                "applied": .array(applied.map(JSONValue.string)),
             ]
+            if let event { object["event"] = .string(event) }
+            if let operation { object["operation"] = .string(operation) }
+            if let action = fields["action"] { object["action"] = .string(action) }
+            if !method.isEmpty {
+                var shown = JSONObject()
+                for name in fields.keys.sorted() { shown[name] = .string(SecretNames.contains(name) ? "[redacted]" : fields[name]!) }
+                object["fields"] = .object(shown)
+            }
+            if let bytes { object["bytes"] = .int(bytes) }
+            if let milliseconds { object["duration_ms"] = .double((milliseconds * 1000).rounded() / 1000) }
             if let detail { object["detail"] = .string(detail) }
             if let tls {
                 if !tls.version.isEmpty { object["tls_version"] = .string(tls.version) }
@@ -39,12 +67,15 @@ public final class RequestJournal: Sendable {
     /// Older entries are dropped past this many.
     public static let capacity = 500
     /// A ring: `next` is where the next entry goes once the ring is full.
-    private let ring = Mutex<(entries: [Entry], next: Int)>(([], 0))
+    private let ring = Mutex<(entries: [Entry], next: Int, sequence: Int)>(([], 0, 0))
 
     public init() {}
 
     func record(_ entry: Entry) {
+        var entry = entry
         ring.withLock { ring in
+            ring.sequence += 1
+            entry.sequence = ring.sequence
             if ring.entries.count < RequestJournal.capacity {
                 ring.entries.append(entry)
             } else {
@@ -62,5 +93,12 @@ public final class RequestJournal: Sendable {
         }
     }
 
-    public func clear() { ring.withLock { $0 = ([], 0) } }
+    public func clear() { ring.withLock { $0 = ([], 0, 0) } }
+
+    /// Records an event that is not an answered request.
+    func event(_ event: String, client: IPAddress, time: Double, applied: [String] = [], detail: String? = nil) {
+        var entry = Entry(time: time, client: client, method: "", path: "", status: 0, applied: applied, detail: detail)
+        entry.event = event
+        record(entry)
+    }
 }

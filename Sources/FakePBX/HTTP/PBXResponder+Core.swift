@@ -73,6 +73,12 @@ extension PBXResponder {
 
     /// The endpoint's handler on an accepted request.
     func handled(_ accepted: AcceptedRequest) -> Answer {
+        var answer = handlerAnswer(accepted)
+        answer.fields = accepted.fields
+        return answer
+    }
+
+    private func handlerAnswer(_ accepted: AcceptedRequest) -> Answer {
         let endpoint = accepted.endpoint
         let request = accepted.request
         do {
@@ -132,6 +138,7 @@ extension PBXResponder {
     /// The whole answer to a fast-path request, or `nil` when a fault appeared meanwhile and the
     /// request must go the usual way (nothing has been counted yet).
     func answerOnTheLoop(_ request: IncomingRequest, endpoint: Endpoint) -> Answer? {
+        let started = ContinuousClock.now
         server.timeline.tick(server)
         guard server.faults.isEmpty else { return nil }
         let answer: Answer = switch checked(request, endpoint: endpoint) {
@@ -139,15 +146,18 @@ extension PBXResponder {
         case .accepted(let accepted): handled(accepted)
         }
         server.timeline.observe(request.target, server: server)
-        journal(method: request.method, path: request.path, client: request.client, tls: request.tls, status: answer.status.code, applied: answer.applied)
+        journal(request, status: answer.status.code, answer: answer, bytes: answer.body.count, since: started)
         return answer
     }
 
-    /// Records an answered request in the journal, with the scheme and TLS facts of its connection.
-    func journal(method: HTTPRequest.Method, path: String, client: IPAddress, tls: TLSConnectionInfo?, status: Int, applied: [String]) {
+    /// Records an answered request in the journal: the status and bytes really sent, how long it
+    /// took, its fields, and the scheme and TLS facts of its connection.
+    func journal(_ request: IncomingRequest, status: Int, answer: Answer, bytes: Int?, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
         server.journal.record(RequestJournal.Entry(
-            time: server.clock.now, client: client, method: method.rawValue, path: path, status: status, applied: applied,
-            scheme: tls == nil ? "http" : "https", tls: tls
+            time: server.clock.now, client: request.client, method: request.method.rawValue, path: request.path, status: status,
+            applied: answer.applied, scheme: request.tls == nil ? "http" : "https", tls: request.tls, fields: answer.fields, bytes: bytes,
+            milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         ))
     }
 }

@@ -23,6 +23,7 @@ public struct PBXResponder: HTTPResponder {
     public init(server: PBXServer) { self.server = server }
 
     public func respond(to request: Request, context: PBXRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
         let path = request.uri.path
         let peer = context.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
         if path.hasPrefix(ControlAPI.prefix) {
@@ -48,12 +49,15 @@ public struct PBXResponder: HTTPResponder {
         if withheld { answer.applied.append("not-committed") }
         server.timeline.observe(incoming.target, server: server)
         let response = await finish(answer, faults: faults, method: request.method, path: path, context: context)
-        // The status the client was really sent: the fault's, or none when the connection was cut.
+        // What the client was really sent: the fault's status, or none when the connection was cut.
         let cut = faults.contains { $0.kind.cutsConnection }
-        journal(
-            method: request.method, path: path, client: client, tls: tls, status: cut ? 0 : response.status.code,
-            applied: answer.applied + faults.map { "fault:\($0.id)" }
-        )
+        var bytes: Int? = answer.rest == nil ? answer.body.count : nil
+        for fault in faults {
+            if case .truncate(let limit) = fault.kind { bytes = min(bytes ?? limit, limit) }
+            if case .status = fault.kind { bytes = nil }
+        }
+        answer.applied += faults.map { "fault:\($0.id)" }
+        journal(incoming, status: cut ? 0 : response.status.code, answer: answer, bytes: cut ? 0 : bytes, since: started)
         return response
     }
 
@@ -70,12 +74,14 @@ public struct PBXResponder: HTTPResponder {
         case .accepted(let accepted) where withheld:
             var answer = Answer(status: .ok, headers: accepted.rateHeaders, body: [])
             answer.applied = accepted.applied
+            answer.fields = accepted.fields
             return answer
         case .accepted(let accepted):
             if server.replay != nil, case .success(let body) = incoming.body,
                 var replayed = await replayAnswer(request, body: body, fields: accepted.fields) {
                 replayed.headers.append(contentsOf: accepted.rateHeaders)
                 replayed.applied += accepted.applied
+                replayed.fields = accepted.fields
                 return replayed
             }
             // The CDR scripts' work grows with the call history (a count over a million calls takes
@@ -163,6 +169,10 @@ public struct PBXResponder: HTTPResponder {
         server.logger.notice(
             "address banned",
             metadata: ["client": "\(ban.address)", "jail": "\(ban.jail)", "until": "\(Timestamp.iso8601(Int(ban.until)))"]
+        )
+        server.journal.event(
+            "ban-started", client: ban.address, time: server.clock.now, applied: ["ban:\(ban.jail)"],
+            detail: "banned by the \(ban.jail) jail until \(Timestamp.iso8601(Int(ban.until)))"
         )
     }
 
@@ -297,6 +307,8 @@ struct Answer: Sendable {
     var rest: (any BodyProducer)?
     /// The policies that decided it, for the journal.
     var applied: [String] = []
+    /// The request's fields (credentials removed), for the journal.
+    var fields: [String: String] = [:]
 
     init(status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8], rest: (any BodyProducer)? = nil) {
         self.status = status

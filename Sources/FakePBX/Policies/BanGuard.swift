@@ -13,12 +13,14 @@ final class BanGuard: ChannelInboundHandler, RemovableChannelHandler {
     private let jails: Jails
     private let action: BanAction
     private let clock: PBXClock
+    private let journal: RequestJournal
     private var dropping = false
 
-    init(jails: Jails, action: BanAction, clock: PBXClock) {
+    init(jails: Jails, action: BanAction, clock: PBXClock, journal: RequestJournal) {
         self.jails = jails
         self.action = action
         self.clock = clock
+        self.journal = journal
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -35,8 +37,12 @@ final class BanGuard: ChannelInboundHandler, RemovableChannelHandler {
     private func refuse(_ context: ChannelHandlerContext) -> Bool {
         guard action != .forbidden,
             let peer = context.channel.remoteAddress.flatMap(IPAddress.init),
-            jails.ban(for: peer, now: clock.now) != nil
+            let ban = jails.ban(for: peer, now: clock.now)
         else { return false }
+        journal.event(
+            "connection-refused", client: peer, time: clock.now, applied: ["banned:\(ban.jail)"],
+            detail: action == .reset ? "banned: the connection was reset" : "banned: the connection is held and never answered"
+        )
         switch action {
         case .reset:
             context.channel.reset()

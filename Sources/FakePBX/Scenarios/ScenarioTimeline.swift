@@ -81,6 +81,10 @@ public final class ScenarioTimeline: Sendable {
 
     private func fire(_ item: Pending, on server: PBXServer) {
         server.logger.info("scenario step", metadata: ["scenario": "\(item.scenario)", "step": "\(item.index + 1)"])
+        server.journal.event(
+            "scenario-step", client: IPAddress("127.0.0.1")!, time: server.clock.now,
+            detail: "scenario \(item.scenario), step \(item.index + 1) fired"
+        )
         for action in item.step.actions {
             let now = server.clock.now
             switch action {

@@ -23,7 +23,7 @@ struct HTTPSChannel<Base: ServerChildChannel>: ServerChildChannel {
             let mode = identities.mode
             let observer = HandshakeObserver(server: server, connections: identities.connections, mode: mode)
             try channel.pipeline.syncOperations.addHandlers([
-                BanGuard(jails: server.policies.jails, action: server.policies.banAction, clock: server.clock),
+                BanGuard(jails: server.policies.jails, action: server.policies.banAction, clock: server.clock, journal: server.journal),
                 HandshakeGuard(server: server, observer: observer),
                 ByteToMessageHandler(SNIHandler { [observer] result in
                     if case .hostname(let name) = result { observer.serverName = name }

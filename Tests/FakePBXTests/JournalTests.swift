@@ -1,0 +1,76 @@
+import FakePBX
+import Foundation
+import Testing
+import TestSupport
+
+/// The journal as CI asserts on it: what was really sent, filters, counts and verification.
+@Suite("Journal and verify")
+struct JournalTests {
+    func control(_ port: Int, _ method: String, _ path: String, _ body: String = "") async throws -> HTTPResult {
+        try await RawHTTPClient.request(port: port, method: method, path: "/__fakepbx/\(path)", body: body, contentType: "application/json")
+    }
+
+    @Test("entries carry sequence, operation, fields (secrets redacted), bytes and duration; filters and counts; bad filters are 400")
+    func entriesAndFilters() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            _ = try await server.post("/app/status/index.php")
+            _ = try await server.post("/app/extensions/manage_extension.php", [
+                "action": "create", "extension": "2501", "domain_name": "yourdomain.com", "extension_password": "Sip-Secret-2501",
+            ])
+            _ = try await server.post("/app/status/index.php", ["password": "wrong"])
+            let all = try await control(server.port, "GET", "journal").json()["requests"] as? [[String: Any]] ?? []
+            #expect(all.map { $0["sequence"] as? Int } == [1, 2, 3])
+            let created = all[1]
+            #expect(created["operation"] as? String == "manage_extension.create")
+            #expect(created["action"] as? String == "create")
+            let fields = created["fields"] as? [String: String]
+            #expect(fields?["extension"] == "2501")
+            #expect(fields?["extension_password"] == "[redacted]", "\(fields ?? [:])")
+            #expect(fields?["password"] == nil, "credentials are not request fields")
+            #expect((created["bytes"] as? Int ?? 0) > 0)
+            #expect(created["duration_ms"] is Double)
+            #expect(all[0]["operation"] as? String == "status")
+
+            let failed = try await control(server.port, "GET", "journal?status=401").json()["requests"] as? [[String: Any]]
+            #expect(failed?.count == 1 && failed?.first?["sequence"] as? Int == 3)
+            #expect(try await control(server.port, "GET", "journal/count?endpoint=status").json()["count"] as? Int == 2)
+            #expect(try await control(server.port, "GET", "journal/count?endpoint=manage_extension.create&since=1").json()["count"] as? Int == 1)
+            #expect(try await control(server.port, "GET", "journal/count?client=127.0.0.0/8&method=POST").json()["count"] as? Int == 3)
+            for bad in ["status=abc", "since=yesterday", "client=300.1.1.1", "endpoint=statuss", "colour=blue", "limit=abc"] {
+                let answer = try await control(server.port, "GET", "journal?\(bad)")
+                #expect(answer.status == 400, "\(bad): \(answer.text)")
+            }
+        }
+    }
+
+    @Test("verify: 200 when the expectations hold; 409 with what differed and the nearest entries when not")
+    func verify() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            for _ in 1...3 { _ = try await server.post("/app/xml_cdr/export_cdr.php", ["date_start": "2026-11-20", "date_end": "2026-11-20"]) }
+            let holds = try await control(server.port, "POST", "verify", #"[{"endpoint": "export_cdr", "count": 3}, {"endpoint": "status", "never": true}, {"endpoint": "export_cdr", "status": 200, "min": 1}]"#)
+            #expect(holds.status == 200, "\(holds.text)")
+            #expect(try holds.json()["verified"] as? Bool == true)
+            let differs = try await control(server.port, "POST", "verify", #"{"endpoint": "export_cdr", "status": 429, "min": 1}"#)
+            #expect(differs.status == 409)
+            let result = (try differs.json()["expectations"] as? [[String: Any]])?.first
+            #expect(result?["message"] as? String == "expected at least 1 matching requests, found 0")
+            #expect((result?["nearest"] as? [[String: Any]])?.count == 3, "the three exports, answered 200, are the nearest")
+            #expect(try await control(server.port, "POST", "verify", #"{"endpoint": "export_cdr", "count": -1}"#).status == 400)
+            #expect(try await control(server.port, "DELETE", "journal").status == 200)
+            #expect(try await control(server.port, "POST", "verify", #"{"endpoint": "export_cdr", "never": true}"#).status == 200)
+        }
+    }
+
+    @Test("connection-level events: a refused banned connection, bans starting and lifted, clock changes")
+    func events() async throws {
+        try await withFakePBX({ $0.adminPort = 0 }) { (server: TestServer) async throws in
+            let admin = try #require(server.adminPort)
+            _ = try await control(admin, "POST", "bans", #"{"address": "127.0.0.1", "seconds": 60}"#)
+            await #expect(throws: RawHTTPClient.Failure.self) { try await server.post("/app/status/index.php") }
+            _ = try await control(admin, "DELETE", "bans/127.0.0.1")
+            _ = try await control(admin, "POST", "clock/advance", #"{"seconds": 30}"#)
+            let events = (try await control(admin, "GET", "journal").json()["requests"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? String }
+            #expect(events == ["ban-started", "connection-refused", "ban-lifted", "clock"], "\(events)")
+        }
+    }
+}
