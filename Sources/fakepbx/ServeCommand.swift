@@ -49,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Without --admin-token, the addresses (CIDR) that may use the control API (default 127.0.0.1 ::1).")
     var adminAllow: [String] = []
     @Option(help: "Also serve the control API alone on this port (0 picks one), where bans do not apply.") var adminPort: String?
+    @Option(help: "Seconds a connection may take to send a complete request head, after connecting or its previous answer (default 30).")
+    var headerTimeout: String?
+    @Option(help: "Seconds a connection may stay silent before it is closed (default 75).") var idleTimeout: String?
     @Option(help: "The folder whose files a scenario posted at run time may name (default: the working directory).")
     var scenarioDir: String?
     @Option(help: "Reproduce a bundle (fakepbx bundle create): its version, frozen clock, state, scenarios and recordings; flags win.")
@@ -234,5 +237,12 @@ struct ServeCommand: AsyncParsableCommand {
             Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
         } ?? configuration.adminPort
         configuration.scenarioFolder = env.resolve(scenarioDir, "FAKEPBX_SCENARIO_DIR") ?? configuration.scenarioFolder
+        func seconds(_ text: String) -> Double? { Double(text).flatMap { $0.isFinite && (0.1...86_400).contains($0) ? $0 : nil } }
+        configuration.headerTimeout = try env.parse(
+            headerTimeout, "FAKEPBX_HEADER_TIMEOUT", option: "--header-timeout", expected: "seconds from 0.1 to 86400", seconds
+        ) ?? configuration.headerTimeout
+        configuration.idleTimeout = try env.parse(
+            idleTimeout, "FAKEPBX_IDLE_TIMEOUT", option: "--idle-timeout", expected: "seconds from 0.1 to 86400", seconds
+        ) ?? configuration.idleTimeout
     }
 }

@@ -62,3 +62,17 @@ struct HostileInputTests {
         }
     }
 }
+
+extension HostileInputTests {
+    @Test("a connection that trickles its request head is closed after --header-timeout; a normal keep-alive client is unaffected")
+    func slowHeadersAreCut() async throws {
+        try await withFakePBX({ $0.headerTimeout = 0.5 }) { (server: TestServer) async throws in
+            // Half a request head, never finished: the server closes the connection (recv sees the end).
+            let raw = try await RawHTTPClient.exchange(
+                port: server.port, bytes: Array("POST /app/status/index.php HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8), timeout: 10
+            )
+            #expect(raw.isEmpty, "closed without an answer")
+            #expect(try await server.post("/app/status/index.php").status == 200)
+        }
+    }
+}

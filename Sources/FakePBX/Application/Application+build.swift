@@ -80,6 +80,8 @@ public func buildApplication(
     }
     let host = configuration.host
     let responder = PBXResponder(server: server)
+    let headerTimeout = TimeAmount.milliseconds(Int64(configuration.headerTimeout * 1000))
+    let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
     // The HTTPS listener runs beside the HTTP one, with the same responder; the banner waits for its port.
     let (httpsPorts, httpsPortContinuation) = AsyncStream<Int>.makeStream()
     if let tls, let httpsPort = configuration.tls.port {
@@ -88,8 +90,8 @@ public func buildApplication(
             server: HTTPServerBuilder { httpResponder in
                 HTTPSChannel(
                     base: HTTP1Channel(responder: httpResponder, configuration: .init(additionalChannelHandlers: [
-                        ExpectContinueHandler(), FastPathHandler(responder: responder, secure: true),
-                    ])),
+                        RequestHeadTimeout(timeout: headerTimeout), ExpectContinueHandler(), FastPathHandler(responder: responder, secure: true),
+                    ], idleTimeout: idleTimeout)),
                     server: server, identities: tls
                 )
             },
@@ -115,9 +117,10 @@ public func buildApplication(
         responder: responder,
         server: .http1(configuration: .init(additionalChannelHandlers: [
             BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock, journal: server.journal),
+            RequestHeadTimeout(timeout: headerTimeout),
             ExpectContinueHandler(),
             FastPathHandler(responder: responder),
-        ])),
+        ], idleTimeout: idleTimeout)),
         configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
         services: services,
         onServerRunning: { channel in

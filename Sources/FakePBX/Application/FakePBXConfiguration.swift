@@ -70,6 +70,11 @@ public struct FakePBXConfiguration: Sendable {
     public var scenarioFolder: String?
     /// How replay misses proxied to `--upstream` check its certificate (`--cacert`, `--insecure`).
     public var upstreamTrust = ClientTrust()
+    /// Seconds a connection may take to send a complete request head, after connecting or after its
+    /// previous answer (`--header-timeout`); it is closed past that.
+    public var headerTimeout: Double = 30
+    /// Seconds a connection may stay silent before it is closed (`--idle-timeout`).
+    public var idleTimeout: Double = 75
     /// The HTTPS listener (`--https-port` and the `--tls-*` flags); off by default.
     public var tls = TLSSettings()
 
