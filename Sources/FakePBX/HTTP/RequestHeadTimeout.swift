@@ -12,26 +12,28 @@ final class RequestHeadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPResponsePart
 
     private let timeout: TimeAmount
+    /// One check at a time, rescheduled only when it fires: a request costs a clock read, not a timer.
     private var timer: Scheduled<Void>?
+    /// Since when the connection has been waiting for a request head; `nil` while one is answered.
+    private var waitingSince: NIODeadline?
     /// Requests whose answers have not been written yet.
     private var inFlight = 0
 
     init(timeout: TimeAmount) { self.timeout = timeout }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { start(context) }
+        if context.channel.isActive { wait(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        start(context)
+        wait(context)
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head = unwrapInboundIn(data) {
             inFlight += 1
-            timer?.cancel()
-            timer = nil
+            waitingSince = nil
         }
         context.fireChannelRead(data)
     }
@@ -39,7 +41,7 @@ final class RequestHeadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             inFlight = max(0, inFlight - 1)
-            if inFlight == 0 { start(context) }
+            if inFlight == 0 { wait(context) }
         }
         context.write(data, promise: promise)
     }
@@ -47,12 +49,25 @@ final class RequestHeadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        waitingSince = nil
         context.fireChannelInactive()
     }
 
-    private func start(_ context: ChannelHandlerContext) {
-        timer?.cancel()
-        let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+    private func wait(_ context: ChannelHandlerContext) {
+        waitingSince = .now()
+        if timer == nil { schedule(context.channel, in: timeout) }
+    }
+
+    private func schedule(_ channel: any Channel, in delay: TimeAmount) {
+        let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        timer = channel.eventLoop.scheduleTask(in: delay) { handler.value.check(channel) }
+    }
+
+    /// Closes the connection when it has waited too long for a head, else checks again when it would have.
+    private func check(_ channel: any Channel) {
+        timer = nil
+        guard let since = waitingSince else { return }
+        let deadline = since + timeout
+        if deadline <= .now() { channel.close(promise: nil) } else { schedule(channel, in: deadline - .now()) }
     }
 }
