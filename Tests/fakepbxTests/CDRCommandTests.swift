@@ -55,3 +55,24 @@ struct CDRCommandTests {
         #expect(out.stderr.contains("/nonexistent-dir/x.json: cannot create the output file"))
     }
 }
+
+extension CDRCommandTests {
+    @Test("kill -9 in the middle of cdr generate --out: the previous file is intact and nothing else is left")
+    func killedMidWriteLeavesNoStrayFile() async throws {
+        try await withTemporaryDirectory { folder in
+            let target = folder.appendingPathComponent("october.json").path
+            try "previous contents\n".write(toFile: target, atomically: true, encoding: .utf8)
+            let job = try LaunchedProcess(try fakepbxExecutable(), ["cdr", "generate", "--count", "3000000", "--quiet", "--out", target])
+            try await Task.sleep(for: .seconds(2))
+            #expect(job.isRunning, "the job must still be writing when it is killed")
+            job.signal(SIGKILL)
+            _ = try await job.waitForExit(timeout: .seconds(5))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["october.json"], "no stray temporary file")
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "previous contents\n")
+            let finished = try await runProcess(try fakepbxExecutable(), ["cdr", "generate", "--count", "20", "--quiet", "--out", target])
+            #expect(finished.status == 0, "\(finished.stderr)")
+            #expect(try String(contentsOfFile: target, encoding: .utf8).contains("\"total_records\":20"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["october.json"])
+        }
+    }
+}

@@ -64,44 +64,29 @@ public struct CDRGenerateJob: Sendable {
         return (CDRExport(format: format, selection: selection, total: total, dateRange: "\(from) to \(to)"), total)
     }
 
-    /// Writes `export` to `path` (a temporary file renamed into place, so a reader never sees half a
-    /// file) or to standard output when `path` is nil, calling `progress` with the records written.
+    /// Writes `export` to `path` (whole or not at all, see ``AtomicFile``) or to standard output
+    /// when `path` is nil, calling `progress` with the records written.
     public static func write(_ export: inout CDRExport, to path: String?, progress: (Int) -> Void) throws(FakePBXError) {
-        let temporary = path.map { target -> String in
-            let url = URL(fileURLWithPath: target)
-            return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
-        }
-        let descriptor: Int32 = temporary.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? STDOUT_FILENO
-        guard descriptor >= 0 else {
-            throw FakePBXError(.fileAccess, "cannot create the output file: \(String(cString: strerror(errno)))", at: path)
-        }
-        func fail(_ what: String) -> FakePBXError {
-            let reason = String(cString: strerror(errno))
-            if let temporary {
-                close(descriptor)
-                unlink(temporary)
-            }
-            return FakePBXError(.fileAccess, "\(what): \(reason)", at: path ?? "standard output")
-        }
-        while let chunk = export.nextChunk() {
-            var offset = 0
-            while offset < chunk.count {
-                let written = chunk[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw fail("cannot write the CDRs")
+        guard let path else {
+            while let chunk = export.nextChunk() {
+                var offset = 0
+                while offset < chunk.count {
+                    let written = chunk[offset...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw FakePBXError(.fileAccess, "cannot write the CDRs: \(String(cString: strerror(errno)))", at: "standard output")
+                    }
+                    offset += written
                 }
-                offset += written
+                progress(export.written)
             }
+            return
+        }
+        let file = try AtomicFile(path: path)
+        while let chunk = export.nextChunk() {
+            try file.write(chunk)
             progress(export.written)
         }
-        guard let temporary, let path else { return }
-        guard fsync(descriptor) == 0 else { throw fail("cannot flush the CDRs to disk") }
-        close(descriptor)
-        guard rename(temporary, path) == 0 else {
-            let error = FakePBXError(.fileAccess, "cannot move the finished file into place: \(String(cString: strerror(errno)))", at: path)
-            unlink(temporary)
-            throw error
-        }
+        try file.commit()
     }
 }
