@@ -253,6 +253,7 @@ struct HTTPSTests {
                 let entries = try await journal(server, limit: 3)
                 #expect(entries.compactMap { $0["scheme"] as? String } == ["https", "https", "https"], "\(entries)")
                 #expect(entries.map { ($0["applied"] as? [String] ?? []).contains { $0.hasPrefix("fault:") } } == [false, true, true])
+                #expect((entries[0]["applied"] as? [String])?.contains("replay:status#1") == true, "the journal names the recording that answered: \(entries[0])")
             }
         }
     }
