@@ -61,16 +61,18 @@ struct JournalTests {
         }
     }
 
-    @Test("connection-level events: a refused banned connection, bans starting and lifted, clock changes")
+    @Test("connection-level events: a refused banned connection, bans starting, lifted and ending, clock changes")
     func events() async throws {
         try await withFakePBX({ $0.adminPort = 0 }) { (server: TestServer) async throws in
             let admin = try #require(server.adminPort)
             _ = try await control(admin, "POST", "bans", #"{"address": "127.0.0.1", "seconds": 60}"#)
             await #expect(throws: RawHTTPClient.Failure.self) { try await server.post("/app/status/index.php") }
             _ = try await control(admin, "DELETE", "bans/127.0.0.1")
+            _ = try await control(admin, "POST", "bans", #"{"address": "127.0.0.1", "seconds": 10}"#)
             _ = try await control(admin, "POST", "clock/advance", #"{"seconds": 30}"#)
+            #expect(try await server.post("/app/status/index.php").status == 200, "the ban has expired")
             let events = (try await control(admin, "GET", "journal").json()["requests"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? String }
-            #expect(events == ["ban-started", "connection-refused", "ban-lifted", "clock"], "\(events)")
+            #expect(events == ["ban-started", "connection-refused", "ban-lifted", "ban-started", "clock", "ban-ended"], "\(events)")
         }
     }
 }

@@ -46,6 +46,13 @@ public final class PBXServer: Sendable {
         self.virtualClock = clock
         self.clock = clock.clock
         self.policies = policies
+        let journal = self.journal
+        policies.jails.observeExpiry { ban in
+            journal.event(
+                "ban-ended", client: ban.address, time: ban.until, applied: ["ban:\(ban.jail)"],
+                detail: "the \(ban.jail) ban expired at \(Timestamp.iso8601(Int(ban.until))) (seen when the address came back)"
+            )
+        }
         self.controlAccess = controlAccess
         self.scenarioFolder = scenarioFolder
         self.replay = replay

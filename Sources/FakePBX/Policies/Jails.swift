@@ -53,6 +53,11 @@ public final class Jails: Sendable {
     /// Bans are checked on every accepted connection; this flag keeps that check lock-free while no
     /// address is banned, the common case.
     private let anyBans = Atomic<Bool>(false)
+    /// Told of a ban found expired (bans are lifted lazily, when their address is next seen).
+    private let expiryObserver = Mutex<(@Sendable (Ban) -> Void)?>(nil)
+
+    /// Calls `observer` with each ban found expired from now on.
+    func observeExpiry(_ observer: @escaping @Sendable (Ban) -> Void) { expiryObserver.withLock { $0 = observer } }
 
     public init(rules: [String: JailRule], ignoreIP: [CIDRBlock] = []) {
         state = Mutex(State(rules: rules, ignoreIP: ignoreIP))
@@ -84,13 +89,15 @@ public final class Jails: Sendable {
     /// The ban in force for `address` at `now`, if any; expired bans are lifted.
     public func ban(for address: IPAddress, now: Double) -> Ban? {
         guard anyBans.load(ordering: .acquiring) else { return nil }
-        return state.withLock { state in
-            guard let ban = state.bans[address] else { return nil }
-            if ban.until > now { return ban }
+        let (inForce, expired): (Ban?, Ban?) = state.withLock { state in
+            guard let ban = state.bans[address] else { return (nil, nil) }
+            if ban.until > now { return (ban, nil) }
             state.bans[address] = nil
             if state.bans.isEmpty { anyBans.store(false, ordering: .releasing) }
-            return nil
+            return (nil, ban)
         }
+        if let expired, let observer = expiryObserver.withLock({ $0 }) { observer(expired) }
+        return inForce
     }
 
     /// Bans `address` by hand (the control API), for `seconds` or the jail's ban time.
