@@ -179,7 +179,7 @@ struct ContractCommand: AsyncParsableCommand {
                 return
             }
             do {
-                try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try AtomicFile.write(bytes, to: output)
             } catch {
                 printError("\(output): cannot write the document: \(error.localizedDescription)")
                 throw ExitCode(2)

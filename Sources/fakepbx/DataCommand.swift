@@ -1,6 +1,7 @@
 import ArgumentParser
 import FakePBX
 import Foundation
+import JSONSchema
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +33,7 @@ struct DataCommand: ParsableCommand {
                 return
             }
             do {
-                try json.write(to: URL(fileURLWithPath: output), options: .atomic)
+                try AtomicFile.write(json, to: output)
             } catch {
                 printError("\(output): cannot write the dataset: \(error.localizedDescription)")
                 throw ExitCode(2)

@@ -52,7 +52,7 @@ struct CDRCommandTests {
         #expect(domain.stderr.contains("--domain: no domain 'nowhere.example' in the dataset"))
         let out = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "5", "--out", "/nonexistent-dir/x.json"])
         #expect(out.status == 2)
-        #expect(out.stderr.contains("/nonexistent-dir/x.json: cannot create the output file"))
+        #expect(out.stderr.contains("/nonexistent-dir/x.json: cannot create the file: No such file or directory (check the folder exists and is writable)"))
     }
 }
 

@@ -84,7 +84,7 @@ extension ContractReport {
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ContractError) {
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(bytes, to: path)
         } catch {
             throw ContractError(.fileAccess, "cannot write the report: \(error.localizedDescription)", at: path)
         }

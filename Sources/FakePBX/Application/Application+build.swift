@@ -61,7 +61,7 @@ public func buildApplication(
     let tls = try configuration.tls.isEnabled ? TLSIdentities(configuration.tls, host: configuration.host) : nil
     if let tls, let caOut = configuration.tls.caOutFile {
         do {
-            try Data(tls.caPEM.utf8).write(to: URL(fileURLWithPath: caOut), options: .atomic)
+            try AtomicFile.write(Array(tls.caPEM.utf8), to: caOut)
         } catch {
             throw FakePBXError(.fileAccess, "cannot write the CA certificate (check the folder exists and is writable)", at: caOut)
         }
@@ -150,7 +150,7 @@ public func buildApplication(
 private func writePortFile(_ path: String?, port: Int, logger: Logger) {
     guard let path else { return }
     do {
-        try Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(Array("\(port)\n".utf8), to: path)
     } catch {
         logger.error("cannot write the port file", metadata: ["file": "\(path)", "error": "\(error)"])
     }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import JSONSchema
 
 /// One `fakepbx cdr generate` run: which tenants, which days, how many calls, which format.
 public struct CDRGenerateJob: Sendable {
@@ -82,11 +83,17 @@ public struct CDRGenerateJob: Sendable {
             }
             return
         }
-        let file = try AtomicFile(path: path)
-        while let chunk = export.nextChunk() {
-            try file.write(chunk)
-            progress(export.written)
+        do {
+            let file = try AtomicFile(path: path)
+            while let chunk = export.nextChunk() {
+                try file.write(chunk)
+                progress(export.written)
+            }
+            try file.commit()
+        } catch let failure as AtomicFile.Failure {
+            throw FakePBXError(.fileAccess, failure.message, at: path)
+        } catch {
+            throw FakePBXError(.fileAccess, "\(error)", at: path)
         }
-        try file.commit()
     }
 }

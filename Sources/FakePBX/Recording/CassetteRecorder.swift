@@ -47,7 +47,7 @@ public final class CassetteRecorder: Sendable {
         let end = UInt64(file.count)
         file += footer
         do {
-            try Data(file).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(file, to: path)
         } catch {
             throw ContractError(.fileAccess, "cannot write the cassette: \(error.localizedDescription)", at: path)
         }

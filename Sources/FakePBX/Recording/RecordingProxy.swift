@@ -178,7 +178,7 @@ public func buildRecordingProxy(
         services: [HTTPClientService(client: client)],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            if let portFile { try? Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic) }
+            if let portFile { try? AtomicFile.write(Array("\(port)\n".utf8), to: portFile) }
             await onListening(ListeningInfo(host: host, port: port))
         },
         logger: logger

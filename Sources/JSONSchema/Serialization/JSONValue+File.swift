@@ -8,10 +8,10 @@ extension JSONValue {
         return bytes
     }
 
-    /// Writes ``fileBytes`` to `path` atomically: a temporary file renamed over the old one, so a
-    /// reader never sees half a document and a failed write leaves the old file as it was.
-    /// - Throws: Foundation's error when the file cannot be written.
+    /// Writes ``fileBytes`` to `path` whole or not at all (``AtomicFile``): a reader never sees half a
+    /// document, and a failed or killed write leaves the old file as it was and no stray file.
+    /// - Throws: ``AtomicFile/Failure`` when the file cannot be written.
     public func writeFile(to path: String) throws {
-        try Data(fileBytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(fileBytes, to: path)
     }
 }

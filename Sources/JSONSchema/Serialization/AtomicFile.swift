@@ -11,14 +11,28 @@ import Foundation
 /// vanishes with its last descriptor. Where the file system has no `O_TMPFILE`, a named temporary
 /// (`.NAME.fakepbx-PID.tmp`) is used instead, and those left by dead processes are removed at the
 /// next write.
-struct AtomicFile {
-    let path: String
+public struct AtomicFile {
+    /// Why a file could not be written: what failed, the system's reason, and the file.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var path: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// Writes `bytes` to `path` whole or not at all.
+    public static func write(_ bytes: some ContiguousBytes, to path: String) throws(Failure) {
+        let file = try AtomicFile(path: path)
+        try file.write(bytes)
+        try file.commit()
+    }
+
+    public let path: String
     let descriptor: Int32
     /// The named temporary, when `O_TMPFILE` was not available.
     private let temporary: String?
 
     /// Opens the temporary file for `path`.
-    init(path: String) throws(FakePBXError) {
+    public init(path: String) throws(Failure) {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -36,7 +50,7 @@ struct AtomicFile {
         let named = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).fakepbx-\(getpid()).tmp").path
         let fallback = open(named, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fallback >= 0 else {
-            throw FakePBXError(.fileAccess, "cannot create the output file: \(String(cString: strerror(errno)))", at: path)
+            throw Failure(message: "cannot create the file: \(String(cString: strerror(errno))) (check the folder exists and is writable)", path: path)
         }
         descriptor = fallback
         temporary = named
@@ -46,7 +60,7 @@ struct AtomicFile {
     private static let oTmpFile: Int32 = 0o20000000 | O_DIRECTORY
 
     /// Writes all of `bytes`, retrying short writes and interruptions.
-    func write(_ bytes: some ContiguousBytes) throws(FakePBXError) {
+    public func write(_ bytes: some ContiguousBytes) throws(Failure) {
         let result: Int32 = bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -63,7 +77,7 @@ struct AtomicFile {
     }
 
     /// Flushes the file and puts it in place of `path`.
-    func commit() throws(FakePBXError) {
+    public func commit() throws(Failure) {
         guard fsync(descriptor) == 0 else { throw failure("cannot flush the file to disk", errno) }
         if let temporary {
             close(descriptor)
@@ -88,14 +102,14 @@ struct AtomicFile {
     }
 
     /// Gives up: the target stays as it was and the temporary goes.
-    func abandon() {
+    public func abandon() {
         close(descriptor)
         if let temporary { unlink(temporary) }
     }
 
-    private func failure(_ what: String, _ code: Int32) -> FakePBXError {
+    private func failure(_ what: String, _ code: Int32) -> Failure {
         abandon()
-        return FakePBXError(.fileAccess, "\(what): \(String(cString: strerror(code)))", at: path)
+        return Failure(message: "\(what): \(String(cString: strerror(code)))", path: path)
     }
 
     /// Removes `.NAME.fakepbx-PID.tmp` files whose process is gone.
