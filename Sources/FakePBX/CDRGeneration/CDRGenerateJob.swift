@@ -83,17 +83,15 @@ public struct CDRGenerateJob: Sendable {
             }
             return
         }
-        do {
+        do throws(AtomicFile.Failure) {
             let file = try AtomicFile(path: path)
             while let chunk = export.nextChunk() {
                 try file.write(chunk)
                 progress(export.written)
             }
             try file.commit()
-        } catch let failure as AtomicFile.Failure {
-            throw FakePBXError(.fileAccess, failure.message, at: path)
         } catch {
-            throw FakePBXError(.fileAccess, "\(error)", at: path)
+            throw FakePBXError(.fileAccess, error.message, at: path)
         }
     }
 }
