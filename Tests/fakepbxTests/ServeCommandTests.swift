@@ -25,6 +25,7 @@ struct ServeCommandTests {
             let elapsed = try await server.waitForExit(timeout: .seconds(2))
             #expect(elapsed != nil, "fakepbx must stop within 2 seconds of SIGTERM")
             #expect(server.exitStatus == 0)
+            #expect(!FileManager.default.fileExists(atPath: portFile), "the port file goes with the server, so a rerun never reads a stale port")
         }
     }
 

@@ -170,11 +170,18 @@ public func runUntilSignalled(_ application: some ApplicationProtocol, logger: L
 /// Builds and runs fakepbx until SIGINT or SIGTERM: what `fakepbx serve` does.
 /// - Throws: ``FakePBXError`` or ``DatasetError`` before listening when an input file is bad; the
 ///   server's error when it cannot listen.
+///
+/// The port files (`--port-file`, `--https-port-file`) exist exactly while the server listens: a stale
+/// one is removed before binding and the written one when the server stops, so a script waiting for
+/// the file never reads the port of an earlier run.
 public func serve(
     configuration: FakePBXConfiguration,
     logger: Logger,
     onListening: @escaping @Sendable (ListeningInfo, Whitelist) async -> Void
 ) async throws {
+    let portFiles = [configuration.portFile, configuration.tls.portFile].compactMap { $0 }
+    for file in portFiles { unlink(file) }
+    defer { for file in portFiles { unlink(file) } }
     let application = try buildApplication(configuration: configuration, logger: logger, onListening: onListening)
     try await runUntilSignalled(application, logger: logger)
 }
