@@ -17,7 +17,7 @@ struct JournalTests {
             _ = try await server.post("/app/extensions/manage_extension.php", [
                 "action": "create", "extension": "2501", "domain_name": "yourdomain.com", "extension_password": "Sip-Secret-2501",
             ])
-            _ = try await server.post("/app/status/index.php", ["password": "wrong"])
+            _ = try await server.post("/app/status/index.php", ["password": "wrong", "note": "call back, token=planted-in-a-note"])
             let all = try await control(server.port, "GET", "journal").json()["requests"] as? [[String: Any]] ?? []
             #expect(all.map { $0["sequence"] as? Int } == [1, 2, 3])
             let created = all[1]
@@ -30,6 +30,7 @@ struct JournalTests {
             #expect((created["bytes"] as? Int ?? 0) > 0)
             #expect(created["duration_ms"] is Double)
             #expect(all[0]["operation"] as? String == "status")
+            #expect((all[2]["fields"] as? [String: String])?["note"] == "call back, token=[redacted]", "a credential-shaped value is masked too")
 
             let failed = try await control(server.port, "GET", "journal?status=401").json()["requests"] as? [[String: Any]]
             #expect(failed?.count == 1 && failed?.first?["sequence"] as? Int == 3)

@@ -69,6 +69,28 @@ public enum SecretNames {
     ]
     nonisolated(unsafe) private static let assignment = try! Regex(#"([A-Za-z_][A-Za-z0-9_.\-\[\]]*)"?\s*[=:]\s*"?([^&\s"',;}]+)"#)
 
+    /// `text` with each credential-shaped part replaced by what `replacement` gives for it.
+    public static func replacingSecrets(
+        in text: String, placeholderPrefix: String = "REDACTED-", by replacement: (Match, Substring) -> String
+    ) -> String {
+        let matches = secrets(in: text, placeholderPrefix: placeholderPrefix)
+        guard !matches.isEmpty else { return text }
+        var result = ""
+        var position = text.startIndex
+        for match in matches where match.range.lowerBound >= position {
+            result += text[position..<match.range.lowerBound]
+            result += replacement(match, text[match.range])
+            position = match.range.upperBound
+        }
+        return result + text[position...]
+    }
+
+    /// `value` as a report or the journal may show it: `[redacted]` under a secret name, and every
+    /// credential-shaped part masked otherwise.
+    public static func shown(_ value: String, name: String) -> String {
+        contains(name) ? "[redacted]" : replacingSecrets(in: value) { _, _ in "[redacted]" }
+    }
+
     /// The credential-shaped parts of `text`, placeholders (`REDACTED-…`) left out.
     public static func secrets(in text: String, placeholderPrefix: String = "REDACTED-") -> [Match] {
         guard text.count >= 8 else { return [] }

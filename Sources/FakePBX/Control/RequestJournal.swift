@@ -49,7 +49,7 @@ public final class RequestJournal: Sendable {
             if let action = fields["action"] { object["action"] = .string(action) }
             if !method.isEmpty {
                 var shown = JSONObject()
-                for name in fields.keys.sorted() { shown[name] = .string(SecretNames.contains(name) ? "[redacted]" : fields[name]!) }
+                for name in fields.keys.sorted() { shown[name] = .string(SecretNames.shown(fields[name]!, name: name)) }
                 object["fields"] = .object(shown)
             }
             if let bytes { object["bytes"] = .int(bytes) }

@@ -18,11 +18,18 @@ struct IncomingRequest: Sendable {
 
     /// What faults and call-count steps match it on; the `action` field is read only if asked for.
     var target: RequestTarget {
-        let query = query, headers = headers, body = body
-        return RequestTarget(path: path, method: method.rawValue, client: client) {
-            let bytes = (try? body.get()) ?? []
-            return (try? RequestForm.fields(query: query, body: bytes, contentType: headers[.contentType]))?["action"]?.lowercased()
-        }
+        let request = self
+        return RequestTarget(path: path, method: method.rawValue, client: client) { request.fields["action"]?.lowercased() }
+    }
+
+    /// Its fields as the script would read them, credential names left out; empty when the body could
+    /// not be read. For a request refused before its fields were checked (the journal still shows them).
+    var fields: [String: String] {
+        guard let bytes = try? body.get(),
+            var fields = try? RequestForm.fields(query: query, body: bytes, contentType: headers[.contentType])
+        else { return [:] }
+        for name in PresentedCredentials.fieldNames { fields[name] = nil }
+        return fields
     }
 }
 
@@ -156,7 +163,8 @@ extension PBXResponder {
         let elapsed = ContinuousClock.now - started
         server.journal.record(RequestJournal.Entry(
             time: server.clock.now, client: request.client, method: request.method.rawValue, path: request.path, status: status,
-            applied: answer.applied, scheme: request.tls == nil ? "http" : "https", tls: request.tls, fields: answer.fields, bytes: bytes,
+            applied: answer.applied, scheme: request.tls == nil ? "http" : "https", tls: request.tls,
+            fields: answer.fields ?? request.fields, bytes: bytes,
             milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         ))
     }

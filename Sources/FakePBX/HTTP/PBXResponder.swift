@@ -51,10 +51,9 @@ public struct PBXResponder: HTTPResponder {
         let response = await finish(answer, faults: faults, method: request.method, path: path, context: context)
         // What the client was really sent: the fault's status, or none when the connection was cut.
         let cut = faults.contains { $0.kind.cutsConnection }
-        var bytes: Int? = answer.rest == nil ? answer.body.count : nil
+        var bytes = request.method == .head ? 0 : response.body.contentLength
         for fault in faults {
             if case .truncate(let limit) = fault.kind { bytes = min(bytes ?? limit, limit) }
-            if case .status = fault.kind { bytes = nil }
         }
         answer.applied += faults.map { "fault:\($0.id)" }
         journal(incoming, status: cut ? 0 : response.status.code, answer: answer, bytes: cut ? 0 : bytes, since: started)
@@ -307,8 +306,9 @@ struct Answer: Sendable {
     var rest: (any BodyProducer)?
     /// The policies that decided it, for the journal.
     var applied: [String] = []
-    /// The request's fields (credentials removed), for the journal.
-    var fields: [String: String] = [:]
+    /// The request's fields (credentials removed), for the journal; `nil` when the request was
+    /// refused before they were checked.
+    var fields: [String: String]?
 
     init(status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8], rest: (any BodyProducer)? = nil) {
         self.status = status

@@ -59,16 +59,9 @@ public final class Redactor: Sendable {
     /// `text` with every credential-shaped part (JWT, Basic or Bearer credential, access key id,
     /// private key, `pass=…`) replaced by its placeholder.
     private func redactShapes(_ text: String) -> String {
-        let matches = SecretNames.secrets(in: text, placeholderPrefix: Redactor.placeholderPrefix)
-        guard !matches.isEmpty else { return text }
-        var result = ""
-        var position = text.startIndex
-        for match in matches where match.range.lowerBound >= position {
-            result += text[position..<match.range.lowerBound]
-            result += placeholder(for: String(text[match.range]), kind: match.kind)
-            position = match.range.upperBound
+        SecretNames.replacingSecrets(in: text, placeholderPrefix: Redactor.placeholderPrefix) { match, secret in
+            placeholder(for: String(secret), kind: match.kind)
         }
-        return result + text[position...]
     }
 
     private func redact(fields: [String: String]) -> [String: String] {
