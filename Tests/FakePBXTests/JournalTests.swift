@@ -57,6 +57,7 @@ struct JournalTests {
             #expect(result?["message"] as? String == "expected at least 1 matching requests, found 0")
             #expect((result?["nearest"] as? [[String: Any]])?.count == 3, "the three exports, answered 200, are the nearest")
             #expect(try await control(server.port, "POST", "verify", #"{"endpoint": "export_cdr", "count": -1}"#).status == 400)
+            #expect(try await control(server.port, "POST", "verify", #"{"endpoint": "export_cdr", "never": "yes"}"#).status == 400)
             #expect(try await control(server.port, "DELETE", "journal").status == 200)
             #expect(try await control(server.port, "POST", "verify", #"{"endpoint": "export_cdr", "never": true}"#).status == 200)
         }

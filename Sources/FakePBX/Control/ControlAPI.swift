@@ -50,7 +50,11 @@ struct ControlAPI: Sendable {
             }
             var minimum = try bound("min"), maximum = try bound("max")
             if let exact = try bound("count") { (minimum, maximum) = (exact, exact) }
-            if object["never"] == .bool(true) { (minimum, maximum) = (0, 0) }
+            switch object["never"] {
+            case nil, .bool(false)?: break
+            case .bool(true)?: (minimum, maximum) = (0, 0)
+            default: throw Failure(status: .badRequest, message: "expectation \(index + 1): never must be true or false")
+            }
             if minimum == nil, maximum == nil { minimum = 1 }
             let matching = entries.filter(filter.matches)
             let holds = (minimum.map { matching.count >= $0 } ?? true) && (maximum.map { matching.count <= $0 } ?? true)

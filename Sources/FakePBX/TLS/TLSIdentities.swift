@@ -21,8 +21,6 @@ public final class TLSIdentities: Sendable {
     let authority: CertificateAuthority
     private let identities: [TLSMode: Identity]
     private let current: Mutex<TLSMode>
-    /// The names the `valid` certificate is issued for.
-    public let names: [String]
     /// Per-connection TLS facts (version, SNI, client certificate), by channel, for the journal.
     let connections = TLSConnections()
 
@@ -68,7 +66,6 @@ public final class TLSIdentities: Sendable {
         self.authority = authority
         self.identities = identities
         self.current = Mutex(settings.mode)
-        self.names = unique
     }
 
     /// The mode in force.
