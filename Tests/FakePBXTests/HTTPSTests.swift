@@ -51,6 +51,8 @@ struct HTTPSTests {
                     #expect((failure?["detail"] as? String)?.contains("certificate mode '\(mode)'") == true, "\(failure ?? [:])")
                 }
             }
+            let failures = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal/count?event=tls-handshake-failed").json()
+            #expect((failures["count"] as? Int ?? 0) >= 4, "failed handshakes are events the journal can filter: \(failures)")
             // Without the CA, the valid certificate is as unknown to PHP as any other.
             let untrusted = try await PHPClient.send(.init(url: url))
             #expect(untrusted.errno == 60)

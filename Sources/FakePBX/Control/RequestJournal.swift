@@ -95,9 +95,12 @@ public final class RequestJournal: Sendable {
 
     public func clear() { ring.withLock { $0 = ([], 0, 0) } }
 
-    /// Records an event that is not an answered request.
-    func event(_ event: String, client: IPAddress, time: Double, applied: [String] = [], detail: String? = nil) {
-        var entry = Entry(time: time, client: client, method: "", path: "", status: 0, applied: applied, detail: detail)
+    /// Records an event that is not an answered request; `tls` marks one of an HTTPS connection.
+    func event(_ event: String, client: IPAddress, time: Double, applied: [String] = [], detail: String? = nil, tls: TLSConnectionInfo? = nil) {
+        var entry = Entry(
+            time: time, client: client, method: "", path: "", status: 0, applied: applied, scheme: tls == nil ? "http" : "https", tls: tls,
+            detail: detail
+        )
         entry.event = event
         record(entry)
     }

@@ -80,10 +80,10 @@ final class HandshakeGuard: ChannelInboundHandler, RemovableChannelHandler {
     private func act(_ handshake: Fault.Handshake, fault: Fault, peer: IPAddress, context: ChannelHandlerContext) {
         let channel = context.channel
         server.logger.debug("handshake fault injected", metadata: ["fault": "\(fault.id)", "client": "\(peer)"])
-        server.journal.record(RequestJournal.Entry(
-            time: server.clock.now, client: peer, method: "", path: "", status: 0,
-            applied: ["fault:\(fault.id)", "tls-handshake-fault"], scheme: "https"
-        ))
+        server.journal.event(
+            "tls-handshake-fault", client: peer, time: server.clock.now, applied: ["fault:\(fault.id)", "tls-handshake-fault"],
+            tls: TLSConnectionInfo(version: "")
+        )
         switch handshake {
         case .reset:
             channel.reset()
@@ -172,9 +172,7 @@ final class HandshakeObserver: ChannelInboundHandler, RemovableChannelHandler, @
 
     private func record(_ peer: IPAddress, applied: String, detail: String, tls: TLSConnectionInfo) {
         recorded = true
-        server.journal.record(RequestJournal.Entry(
-            time: server.clock.now, client: peer, method: "", path: "", status: 0, applied: [applied], scheme: "https", tls: tls, detail: detail
-        ))
+        server.journal.event(applied, client: peer, time: server.clock.now, applied: [applied], detail: detail, tls: tls)
     }
 }
 
