@@ -64,3 +64,6 @@ struct DataCommand: ParsableCommand {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }
+
+/// "1 error", "3 errors": a count with its noun in the right number.
+func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

@@ -12,7 +12,7 @@ struct SchemaCommand: ParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate JSON instance files against a schema.",
-            discussion: "Exit status: 0 all valid, 1 some invalid (errors listed per instance), 2 bad schema or unreadable file."
+            discussion: "Exit status: 0 all valid, 1 some invalid (errors listed per instance), 2 bad schema or an unreadable instance file (the others are still validated)."
         )
 
         @Option(help: "The schema file.") var schema: String
@@ -35,7 +35,7 @@ struct SchemaCommand: ParsableCommand {
             do {
                 var registry = SchemaRegistry()
                 for folder in refDir {
-                    try registry.addFolder(folder, baseURI: URL(fileURLWithPath: folder).standardizedFileURL.absoluteString + "/")
+                    try registry.addFolder(folder, baseURI: SchemaRegistry.fileBaseURI(ofFolder: folder))
                 }
                 let document = try SchemaRegistry.readDocument(schema)
                 validator = try Validator(
@@ -47,13 +47,16 @@ struct SchemaCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             var anyInvalid = false
+            var unreadable = 0
             for path in instances {
                 let instance: JSONValue
                 do {
                     instance = try SchemaRegistry.readDocument(path)
                 } catch {
+                    // Reported, and the rest of the batch is still validated.
                     printError("\(error)")
-                    throw ExitCode(2)
+                    unreadable += 1
+                    continue
                 }
                 let result = validator.validate(instance)
                 anyInvalid = anyInvalid || !result.isValid
@@ -61,13 +64,14 @@ struct SchemaCommand: ParsableCommand {
                 case .json:
                     print(result.basicOutput.serialized())
                 case .text:
-                    print("\(path): \(result.isValid ? "valid" : "invalid (\(result.errors.count) errors)")")
+                    print("\(path): \(result.isValid ? "valid" : "invalid (\(counted(result.errors.count, "error")))")")
                     for error in result.errors {
                         print("  \(error.instanceLocation.isEmpty ? "(root)" : error.instanceLocation): \(error.message)")
                         print("    at \(error.keywordLocation.isEmpty ? "(root)" : error.keywordLocation) (\(error.absoluteKeywordLocation))")
                     }
                 }
             }
+            if unreadable > 0 { throw ExitCode(2) }
             if anyInvalid { throw ExitCode.failure }
         }
     }

@@ -83,7 +83,7 @@ struct ReportTests {
         let console = report.consoleSummary()
         #expect(console.contains("FAIL a: two › body [status]"))
         #expect(console.contains("ERROR b & c: four: no answer: connection reset"))
-        #expect(console.hasSuffix("4 checks, 1 passed, 1 failed, 1 skipped, 1 errors in 0.25 s: contracts broken"))
+        #expect(console.hasSuffix("4 checks, 1 passed, 1 failed, 1 skipped, 1 error in 0.25 s: contracts broken"))
         let passing = ContractReport(title: "t", target: "x", suites: [.init(name: "a", checks: [.init(name: "ok", operation: nil, violations: [])])], startedAt: "")
         #expect(passing.exitCode == 0)
     }

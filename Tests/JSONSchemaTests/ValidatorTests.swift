@@ -131,3 +131,76 @@ struct CompileAllTests {
         }
     }
 }
+
+/// JSON compares names and strings by code points (RFC 8259 §8.3); Swift's `String ==` uses
+/// canonical equivalence, under which "é" (U+00E9) and "e\u{301}" are the same.
+@Suite("Code-point comparison")
+struct CodePointComparisonTests {
+    let composed = "\u{E9}"
+    let decomposed = "e\u{301}"
+
+    func validator(_ schema: String) throws -> Validator { try Validator(schema: JSONParser.parse(schema)) }
+
+    @Test func canonicallyEquivalentKeysAreTwoMembers() throws {
+        let object = try #require(JSONParser.parse(#"{"\#(composed)": 1, "\#(decomposed)": 2}"#).objectValue)
+        #expect(object.count == 2)
+        #expect(object[composed] == 1 && object[decomposed] == 2)
+        // Twelve members and more switch the object to a hash index; it must keep them apart too.
+        var big = JSONObject()
+        for i in 0..<20 { big["k\(i)"] = .number(JSONNumber(i)) }
+        big[composed] = 1
+        big[decomposed] = 2
+        #expect(big.count == 22 && big[composed] == 1 && big[decomposed] == 2)
+        // A true duplicate is still one.
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(#"{"\#(composed)": 1, "\#(composed)": 2}"#) }
+    }
+
+    @Test func keywordsCompareNamesByCodePoints() throws {
+        let closed = try validator(#"{"properties": {"\#(composed)": {"type": "integer"}}, "additionalProperties": false}"#)
+        #expect(closed.isValid(try JSONParser.parse(#"{"\#(composed)": 1}"#)))
+        #expect(!closed.isValid(try JSONParser.parse(#"{"\#(decomposed)": 1}"#)))
+        let typed = try validator(#"{"properties": {"\#(composed)": {"type": "integer"}}}"#)
+        #expect(typed.isValid(try JSONParser.parse(#"{"\#(decomposed)": "not checked: another name"}"#)))
+        let required = try validator(#"{"required": ["\#(composed)"]}"#)
+        #expect(!required.isValid(try JSONParser.parse(#"{"\#(decomposed)": 1}"#)))
+        let unevaluated = try validator(#"{"properties": {"\#(composed)": true}, "unevaluatedProperties": false}"#)
+        #expect(!unevaluated.isValid(try JSONParser.parse(#"{"\#(decomposed)": 1}"#)))
+        #expect(!(try validator(#"{"const": "\#(composed)"}"#)).isValid(.string(decomposed)))
+        #expect(!(try validator(#"{"enum": [{"\#(composed)": 1}]}"#)).isValid(try JSONParser.parse(#"{"\#(decomposed)": 1}"#)))
+        #expect((try validator(#"{"uniqueItems": true}"#)).isValid(.array([.string(composed), .string(decomposed)])))
+        #expect(JSONValue.string(composed) != JSONValue.string(decomposed))
+    }
+}
+
+@Suite("Exact multipleOf and format ABNF")
+struct ExactNumberAndFormatTests {
+    @Test(arguments: [
+        ("18446744073709551616", "18446744073709551617", false),  // 2^64 does not divide 2^64+1
+        ("18446744073709551616", "36893488147419103232", true),  // 2 × 2^64
+        ("0.0000000000000000000001", "1", true),
+        ("3", "1e400", false),  // 10^400 is not a multiple of 3
+        ("2", "1e400", true),
+        ("1e-400", "1", true),
+        ("7", "7e2147483647", true),
+        ("123456789012345678901234567890", "246913578024691357802469135780", true),
+        ("123456789012345678901234567890", "246913578024691357802469135781", false),
+        ("0.3", "1e-1000", false),
+    ])
+    func multipleOfIsExactForAnySize(_ divisor: String, _ value: String, _ expected: Bool) throws {
+        let validator = try Validator(schema: JSONParser.parse(#"{"multipleOf": \#(divisor)}"#))
+        #expect(validator.isValid(try JSONParser.parse(value)) == expected)
+    }
+
+    @Test(arguments: [
+        ("uri", "https://example.com/a#frag", true),
+        ("uri", "https://example.com/a#frag#again", false),
+        ("uri-reference", "#a#b", false),
+        ("uuid", "2eb8aa08-aa98-11ea-b4aa-73b441d16380", true),
+        ("uuid", "2eb8aa08-aa98-11ea-b4aa-73b441d1638\u{FF10}", false),  // a full-width zero
+        ("uuid", "\u{FF21}eb8aa08-aa98-11ea-b4aa-73b441d16380", false),  // a full-width A
+    ])
+    func formatsFollowTheirABNF(_ format: String, _ text: String, _ expected: Bool) throws {
+        let validator = try Validator(schema: JSONParser.parse(#"{"format": "\#(format)"}"#), formatAssertion: true)
+        #expect(validator.isValid(.string(text)) == expected, "\(format) \(text)")
+    }
+}

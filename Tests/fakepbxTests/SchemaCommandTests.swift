@@ -46,6 +46,46 @@ struct SchemaCommandTests {
         }
     }
 
+    /// The project's own contracts refer to each other by relative file paths (`../common.json#/$defs/uuid`).
+    @Test func refDirResolvesTheContractsRelativeReferences() async throws {
+        let contracts = repositoryFile("Contracts/schemas")
+        let binary = try fakepbxExecutable()
+        try await withTemporaryDirectory { dir in
+            let answer = dir.appendingPathComponent("answer.json").path
+            let wrong = dir.appendingPathComponent("wrong.json").path
+            let broken = dir.appendingPathComponent("broken.json").path
+            try #"{"status":"success","message":"ok","count":0,"gateways":[]}"#
+                .write(toFile: answer, atomically: true, encoding: .utf8)
+            try #"{"status":"success","message":"ok","gateways":[{"gateway_uuid":"not-a-uuid"}]}"#.write(toFile: wrong, atomically: true, encoding: .utf8)
+            try "{\"result\": ".write(toFile: broken, atomically: true, encoding: .utf8)
+            // The search path finds responses/…, whose own "../common.json" references resolve beside it.
+            let schema = dir.appendingPathComponent("list.json").path
+            try #"{"$ref": "responses/manage_gateway.json#/$defs/list"}"#.write(toFile: schema, atomically: true, encoding: .utf8)
+            let result = try await runProcess(binary, ["schema", "validate", "--schema", schema, "--ref-dir", contracts.path, "--format-assertion", broken, wrong, answer])
+            // The unreadable file is reported and the rest of the batch still validated; exit 2 wins.
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("\(broken): line 1"), "\(result.stderr)")
+            #expect(result.stdout.contains("\(wrong): invalid"), "\(result.stdout)")
+            #expect(result.stdout.contains("common.json#/$defs/uuid"), "\(result.stdout)")
+            #expect(result.stdout.contains("\(answer): valid"), "\(result.stdout)")
+            #expect(!result.stderr.contains("cannot resolve"))
+
+            // A relative reference that names nothing beside the schema is looked up in --ref-dir.
+            let refs = dir.appendingPathComponent("refs")
+            try FileManager.default.createDirectory(at: refs, withIntermediateDirectories: true)
+            try #"{"type": "string"}"#.write(toFile: refs.appendingPathComponent("b.json").path, atomically: true, encoding: .utf8)
+            let a = dir.appendingPathComponent("a.json").path
+            try #"{"$ref": "b.json"}"#.write(toFile: a, atomically: true, encoding: .utf8)
+            let string = dir.appendingPathComponent("string.json").path
+            try #""text""#.write(toFile: string, atomically: true, encoding: .utf8)
+            let searched = try await runProcess(binary, ["schema", "validate", "--schema", a, "--ref-dir", refs.path, string, answer])
+            #expect(searched.status == 1, "\(searched.stderr)")
+            #expect(searched.stdout == "\(string): valid\n\(answer): invalid (1 error)\n  (root): expected string, got object {\"status\":\"success\",\"message\":\"ok\",\"count\":0,\"gateways\":[]}\n    at /$ref/type (\(URL(fileURLWithPath: refs.path).absoluteString)b.json#/type)\n", "\(searched.stdout)")
+            let unresolved = try await runProcess(binary, ["schema", "validate", "--schema", a, string])
+            #expect(unresolved.status == 2 && unresolved.stderr.contains("cannot resolve b.json"))
+        }
+    }
+
     @Test func testSuiteCommandEndsWithTheSummaryLine() async throws {
         let suite = try sharedFolder("JSON-Schema-Test-Suite")
         let result = try await runProcess(try fakepbxExecutable(), ["schema", "test-suite", suite.path])

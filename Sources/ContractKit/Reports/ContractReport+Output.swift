@@ -69,7 +69,7 @@ extension ContractReport {
         let verdict = exitCode == 0 ? "all contracts hold" : "contracts broken"
         lines.append(
             "\(title) \(target): \(counts.total) checks, \(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped, "
-                + "\(counts.errors) errors in \(String(format: "%.2f", durationSeconds)) s: \(verdict)"
+                + "\(counts.errors) error\(counts.errors == 1 ? "" : "s") in \(String(format: "%.2f", durationSeconds)) s: \(verdict)"
         )
         return lines.joined(separator: "\n")
     }

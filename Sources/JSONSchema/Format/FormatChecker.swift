@@ -181,6 +181,8 @@ enum FormatChecker {
             }
             i += 1
         }
+        // RFC 3986: the first '#' starts the fragment, which may not hold another.
+        if reference.fragment?.contains("#") == true { return false }
         // Square brackets belong only around an IP literal host.
         if (reference.path + (reference.query ?? "") + (reference.fragment ?? "")).contains(where: { $0 == "[" || $0 == "]" }) {
             return false
@@ -213,7 +215,8 @@ enum FormatChecker {
 
     static func uuid(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        return parts.map(\.count) == [8, 4, 4, 4, 12] && parts.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+        // RFC 4122's ABNF: ASCII hex digits only (Character.isHexDigit also takes full-width ones).
+        return parts.map(\.utf8.count) == [8, 4, 4, 4, 12] && parts.allSatisfy { $0.unicodeScalars.allSatisfy(\.properties.isASCIIHexDigit) }
     }
 
     static func regex(_ text: String) -> Bool { (try? PatternRegex(text)) != nil }

@@ -1,7 +1,7 @@
 /// Annotations that `unevaluatedItems` and `unevaluatedProperties` read: what adjacent keywords (and
 /// successful in-place subschemas) have already evaluated.
 struct Annotations {
-    var properties: Set<String> = []
+    var properties: Set<JSONKey> = []
     var allItems = false
     var itemPrefix = 0
     var items: Set<Int> = []
@@ -279,17 +279,18 @@ struct Evaluator {
             guard case .object(let object) = instance else { return }
             // Walk whichever side is smaller: the schema's names or the instance's members.
             if map.count < object.count {
-                for (key, id) in map {
+                for (name, id) in map {
+                    let key = name.string
                     guard let value = object[key] else { continue }
                     outcome.include(sub(id, .key(key), value: value, at: .key(key)), inPlace: false)
-                    if collectsAnnotations { outcome.annotations.properties.insert(key) }
+                    if collectsAnnotations { outcome.annotations.properties.insert(name) }
                     if !outcome.valid && !collectsErrors { return }
                 }
             } else {
                 for member in object {
-                    guard let id = map[member.key] else { continue }
+                    guard let id = map[JSONKey(member.key)] else { continue }
                     outcome.include(sub(id, .key(member.key), value: member.value, at: .key(member.key)), inPlace: false)
-                    if collectsAnnotations { outcome.annotations.properties.insert(member.key) }
+                    if collectsAnnotations { outcome.annotations.properties.insert(JSONKey(member.key)) }
                     if !outcome.valid && !collectsErrors { return }
                 }
             }
@@ -298,12 +299,12 @@ struct Evaluator {
             for member in object {
                 for (pattern, id) in patterns where pattern.matches(member.key) {
                     outcome.include(sub(id, .key(pattern.source), value: member.value, at: .key(member.key)), inPlace: false)
-                    if collectsAnnotations { outcome.annotations.properties.insert(member.key) }
+                    if collectsAnnotations { outcome.annotations.properties.insert(JSONKey(member.key)) }
                 }
             }
         case .additionalProperties(let id, let known, let patterns):
             guard case .object(let object) = instance else { return }
-            for member in object where !known.contains(member.key) && !patterns.contains(where: { $0.matches(member.key) }) {
+            for member in object where !known.contains(JSONKey(member.key)) && !patterns.contains(where: { $0.matches(member.key) }) {
                 let mark = errors.count
                 let result = sub(id, value: member.value, at: .key(member.key))
                 if nodes[id].boolean == false {
@@ -312,7 +313,7 @@ struct Evaluator {
                 } else {
                     outcome.include(result, inPlace: false)
                 }
-                if collectsAnnotations { outcome.annotations.properties.insert(member.key) }
+                if collectsAnnotations { outcome.annotations.properties.insert(JSONKey(member.key)) }
             }
         case .propertyNames(let id):
             guard case .object(let object) = instance else { return }
@@ -339,7 +340,7 @@ struct Evaluator {
         case .unevaluatedProperties(let id):
             guard case .object(let object) = instance else { return }
             let evaluated = outcome.annotations.properties
-            for member in object where !evaluated.contains(member.key) {
+            for member in object where !evaluated.contains(JSONKey(member.key)) {
                 let mark = errors.count
                 let result = sub(id, value: member.value, at: .key(member.key))
                 if nodes[id].boolean == false {
@@ -348,7 +349,7 @@ struct Evaluator {
                 } else {
                     outcome.include(result, inPlace: false)
                 }
-                outcome.annotations.properties.insert(member.key)
+                outcome.annotations.properties.insert(JSONKey(member.key))
             }
         case .type(let names):
             let actual = instance.typeName

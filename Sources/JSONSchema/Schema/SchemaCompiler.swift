@@ -11,7 +11,7 @@ final class SchemaCompiler {
         var json: JSONValue
         var base: URIReference
         var vocabularies: Vocabularies
-        var children: [String: Int]
+        var children: [JSONKey: Int]
     }
 
     private let registry: SchemaRegistry
@@ -20,7 +20,8 @@ final class SchemaCompiler {
     private(set) var resources: [SchemaResource] = []
     private var sources: [Source] = []
     private var compiledCount = 0
-    private var index: [String: Int] = [:]
+    // Keyed by code points: pointers through "é" and "e\u{301}" name different schemas.
+    private var index: [JSONKey: Int] = [:]
     private var resourceByURI: [String: (resource: Int, json: JSONValue, vocabularies: Vocabularies)] = [:]
 
     init(registry: SchemaRegistry, formatAssertion: Bool) {
@@ -74,21 +75,21 @@ final class SchemaCompiler {
         let id = nodes.count
         nodes.append(SchemaNode(boolean: nil, keywords: [], absoluteLocation: "\(base)#\(pointer)", resource: resource))
         sources.append(Source(json: json, base: base, vocabularies: vocabularies, children: [:]))
-        for (uri, path) in locations where index["\(uri)#\(path)"] == nil {
-            index["\(uri)#\(path)"] = id
+        for (uri, path) in locations where index[JSONKey("\(uri)#\(path)")] == nil {
+            index[JSONKey("\(uri)#\(path)")] = id
         }
         guard case .object(let object) = json else { return id }
 
-        if case .string(let anchor)? = object["$anchor"] { index["\(base)#\(anchor)", default: id] = id }
+        if case .string(let anchor)? = object["$anchor"] { index[JSONKey("\(base)#\(anchor)"), default: id] = id }
         if case .string(let anchor)? = object["$dynamicAnchor"] {
-            index["\(base)#\(anchor)", default: id] = id
+            index[JSONKey("\(base)#\(anchor)"), default: id] = id
             if resources[resource].dynamicAnchors[anchor] == nil { resources[resource].dynamicAnchors[anchor] = id }
         }
 
         func child(_ value: JSONValue, _ suffix: String) throws(SchemaError) {
             let childLocations = locations.map { ($0.0, $0.1 + "/" + suffix) }
             let childID = try indexSchema(value, locations: childLocations, resource: resource, vocabularies: vocabularies)
-            sources[id].children[suffix] = childID
+            sources[id].children[JSONKey(suffix)] = childID
         }
         for member in object {
             let key = JSONPointer.escape(member.key)
@@ -133,15 +134,29 @@ final class SchemaCompiler {
 
     /// The node a URI names, indexing registry documents and pointer targets as needed.
     private func resolve(_ reference: String, from base: URIReference, at location: String) throws(SchemaError) -> Int {
+        do {
+            return try resolveExactly(reference, from: base, at: location)
+        } catch {
+            // A relative reference that names nothing beside its schema is looked up in the registry's
+            // folders (`--ref-dir`), as a search path, before giving up.
+            guard URIReference(reference).scheme == nil, !reference.hasPrefix("#") else { throw error }
+            for folder in registry.folderBases {
+                if let id = try? resolveExactly(reference, from: folder, at: location) { return id }
+            }
+            throw error
+        }
+    }
+
+    private func resolveExactly(_ reference: String, from base: URIReference, at location: String) throws(SchemaError) -> Int {
         var target = base.resolving(URIReference(reference))
         let fragment = percentDecoded(target.fragment ?? "")
         target.fragment = nil
         let documentURI = target.description
         let key = "\(documentURI)#\(fragment)"
-        if let id = index[key] { return id }
+        if let id = index[JSONKey(key)] { return id }
         if resourceByURI[documentURI] == nil, let document = registry.document(at: documentURI) {
             _ = try indexDocument(document, uri: target)
-            if let id = index[key] { return id }
+            if let id = index[JSONKey(key)] { return id }
         }
         if let root = resourceByURI[documentURI], fragment.isEmpty || fragment.hasPrefix("/"),
             let value = JSONPointer.resolve(fragment, in: root.json)
@@ -150,7 +165,7 @@ final class SchemaCompiler {
         }
         throw SchemaError(
             code: .unresolvableReference,
-            message: "cannot resolve \(reference) (\(key)); add the schema it names to the registry (--ref-dir) or fix the reference",
+            message: "cannot resolve \(reference) (\(key)); add the schema it names to the registry (--ref-dir names a folder searched for relative references) or fix the reference",
             location: location
         )
     }
@@ -218,9 +233,9 @@ final class SchemaCompiler {
 private struct KeywordBuilder {
     let object: JSONObject
     let location: String
-    let children: [String: Int]
+    let children: [JSONKey: Int]
 
-    init(object: JSONObject, location: String, children: [String: Int]) {
+    init(object: JSONObject, location: String, children: [JSONKey: Int]) {
         self.object = object
         self.location = location
         self.children = children
@@ -230,7 +245,7 @@ private struct KeywordBuilder {
         SchemaError(code: .invalidKeyword, message: "\(keyword) must be \(expected)", location: "\(location)/\(JSONPointer.escape(keyword))")
     }
 
-    func child(_ suffix: String) -> Int? { children[suffix] }
+    func child(_ suffix: String) -> Int? { children[JSONKey(suffix)] }
 
     func string(_ keyword: String) throws(SchemaError) -> String? {
         guard let value = object[keyword] else { return nil }
@@ -255,13 +270,13 @@ private struct KeywordBuilder {
     func schemaList(_ keyword: String) throws(SchemaError) -> [Int]? {
         guard let value = object[keyword] else { return nil }
         guard case .array(let items) = value, !items.isEmpty else { throw fail(keyword, "a non-empty array of schemas") }
-        return items.indices.compactMap { children["\(keyword)/\($0)"] }
+        return items.indices.compactMap { children[JSONKey("\(keyword)/\($0)")] }
     }
 
     func schemaMap(_ keyword: String) throws(SchemaError) -> [(String, Int)]? {
         guard let value = object[keyword] else { return nil }
         guard case .object(let map) = value else { throw fail(keyword, "an object of schemas") }
-        return map.compactMap { member in children["\(keyword)/\(JSONPointer.escape(member.key))"].map { (member.key, $0) } }
+        return map.compactMap { member in children[JSONKey("\(keyword)/\(JSONPointer.escape(member.key))")].map { (member.key, $0) } }
     }
 
     func regex(_ source: String, keyword: String) throws(SchemaError) -> PatternRegex {
@@ -296,10 +311,10 @@ private struct KeywordBuilder {
             let maximum = try count("maxContains")
             keywords.append(Keyword(name: "contains", kind: .contains(contains, min: minimum, max: maximum)))
         }
-        var propertyNames = Set<String>()
+        var propertyNames = Set<JSONKey>()
         if let map = try schemaMap("properties") {
-            propertyNames = Set(map.map(\.0))
-            keywords.append(Keyword(name: "properties", kind: .properties(Dictionary(map, uniquingKeysWith: { a, _ in a }))))
+            propertyNames = Set(map.map { JSONKey($0.0) })
+            keywords.append(Keyword(name: "properties", kind: .properties(Dictionary(map.map { (JSONKey($0.0), $0.1) }, uniquingKeysWith: { a, _ in a }))))
         }
         var patterns: [PatternRegex] = []
         if let map = try schemaMap("patternProperties") {

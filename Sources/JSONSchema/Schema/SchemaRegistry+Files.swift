@@ -9,6 +9,7 @@ extension SchemaRegistry {
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
             throw SchemaFileError(path: folder, message: "cannot read the folder")
         }
+        addFolderBase(baseURI)
         for case let url as URL in enumerator where url.pathExtension == "json" {
             let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
             let document = try SchemaRegistry.readDocument(url.path)
@@ -17,6 +18,12 @@ extension SchemaRegistry {
                 add(document, uri: id)
             }
         }
+    }
+
+    /// The `file:` base URI of a folder, ending in exactly one `/`.
+    public static func fileBaseURI(ofFolder folder: String) -> String {
+        let uri = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL.absoluteString
+        return uri.hasSuffix("/") ? uri : uri + "/"
     }
 
     /// Reads and parses one JSON file.

@@ -2,6 +2,9 @@
 /// from the network: documents are added explicitly (or from folders, see `addFolder`).
 public struct SchemaRegistry: Sendable {
     private(set) var documents: [String: JSONValue] = [:]
+    /// Base URIs of the folders added with `addFolder`, searched in order for a relative reference
+    /// that names nothing beside the schema that makes it.
+    private(set) var folderBases: [URIReference] = []
 
     /// A registry holding the draft 2020-12 meta-schemas.
     public init() {
@@ -16,6 +19,8 @@ public struct SchemaRegistry: Sendable {
     public mutating func add(_ document: JSONValue, uri: String) {
         documents[URIReference(uri).withoutFragment.description] = document
     }
+
+    mutating func addFolderBase(_ uri: String) { folderBases.append(URIReference(uri)) }
 
     func document(at uri: String) -> JSONValue? { documents[uri] }
 

@@ -1,3 +1,5 @@
+import BigInt
+
 /// Exact decimal arithmetic on number literals, so `1.0 == 1`, `19.99` is a multiple of `0.01` and
 /// `1e400` compares correctly, without going through `Double`.
 extension JSONNumber {
@@ -9,6 +11,8 @@ extension JSONNumber {
         var exponent: Int
 
         var isZero: Bool { digits.isEmpty }
+        /// The significant digits as text, for arbitrary-precision arithmetic.
+        var digitText: String { String(decoding: digits, as: UTF8.self) }
         /// Position of the most significant digit: the number's magnitude order.
         var magnitude: Int { digits.count + exponent }
     }
@@ -80,30 +84,16 @@ extension JSONNumber {
         if x.isZero { return true }
         if m.isZero { return false }
         // x = X·10^ex, m = M·10^em. x/m is whole iff X·10^(ex−em) ≡ 0 (mod M) when ex ≥ em,
-        // or X ≡ 0 (mod M·10^(em−ex)) otherwise.
-        var modulusDigits = m.digits
-        var extraZeros = x.exponent - m.exponent
-        if extraZeros < 0 {
-            modulusDigits += Array(repeating: UInt8(ascii: "0"), count: -extraZeros)
-            extraZeros = 0
+        // or X ≡ 0 (mod M·10^(em−ex)) otherwise. Exact for any number of digits and any exponent.
+        let dividend = BigUInt(x.digitText)!
+        let divisorDigits = BigUInt(m.digitText)!
+        let shift = x.exponent - m.exponent
+        if shift >= 0 {
+            let scale = BigUInt(10).power(BigUInt(shift), modulus: divisorDigits)
+            return (dividend % divisorDigits) * scale % divisorDigits == 0
         }
-        guard modulusDigits.count <= 18, let modulus = UInt64(String(decoding: modulusDigits, as: UTF8.self)) else {
-            // A divisor with more than 18 significant digits: fall back to floating point.
-            let q = doubleValue / divisor.doubleValue
-            return q.isFinite && q == q.rounded()
-        }
-        var remainder: UInt64 = 0
-        func push(_ digit: UInt64) {
-            let (high, low) = remainder.multipliedFullWidth(by: 10)
-            remainder = modulus.dividingFullWidth((high, low)).remainder
-            remainder = (remainder + digit) % modulus
-        }
-        for d in x.digits { push(UInt64(d - UInt8(ascii: "0"))) }
-        // Trailing zeros only matter until the remainder cycles; cap the work for huge exponents.
-        for _ in 0..<min(extraZeros, 64) {
-            push(0)
-            if remainder == 0 { return true }
-        }
-        return remainder == 0
+        // X is non-zero, so it cannot be a multiple of a modulus with more digits than it has.
+        if x.digits.count < m.digits.count - shift { return false }
+        return dividend % (divisorDigits * BigUInt(10).power(-shift)) == 0
     }
 }

@@ -12,7 +12,7 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 
     public private(set) var members: [Member]
     /// Positions by key, kept for objects large enough that a linear search costs more than hashing.
-    private var positions: [String: Int]? = nil
+    private var positions: [JSONKey: Int]? = nil
     private static let indexThreshold = 12
 
     public init() { self.members = [] }
@@ -29,7 +29,7 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     mutating func append(key: String, value: JSONValue) {
         members.append(Member(key: key, value: value))
         if positions != nil {
-            if positions![key] == nil { positions![key] = members.count - 1 }
+            if positions![JSONKey(key)] == nil { positions![JSONKey(key)] = members.count - 1 }
         } else if members.count == JSONObject.indexThreshold {
             reindex()
         }
@@ -57,18 +57,16 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
     private func position(of key: String) -> Int? {
-        if let positions { return positions[key] }
-        // Equal UTF-8 length first (cheap, and keeps differently normalised keys apart), then String's
-        // own comparison, which is a memcmp for the ASCII keys JSON documents almost always have.
-        let length = key.utf8.count
-        return members.firstIndex { $0.key.utf8.count == length && $0.key == key }
+        if let positions { return positions[JSONKey(key)] }
+        // By code points, as JSON compares names: "é" and "e\u{301}" are two members.
+        return members.firstIndex { $0.key.hasSameCodePoints(as: key) }
     }
 
     private mutating func reindex() {
         guard members.count >= JSONObject.indexThreshold else { return }
-        var table: [String: Int] = [:]
+        var table: [JSONKey: Int] = [:]
         table.reserveCapacity(members.count)
-        for (i, member) in members.enumerated() where table[member.key] == nil { table[member.key] = i }
+        for (i, member) in members.enumerated() where table[JSONKey(member.key)] == nil { table[JSONKey(member.key)] = i }
         positions = table
     }
 
