@@ -22,18 +22,11 @@ struct BundleCommand: ParsableCommand {
         @Option(help: "A dataset file (GET /__fakepbx/state or 'fakepbx data export') to start from.") var state: String?
         @Option(help: "The FusionPBX version to report, e.g. 5.4.9.") var pbxVersion: String?
         @Option(help: "The instant the clock starts frozen at, e.g. 2026-11-23T12:00:00Z (default: now).") var clock: String?
-        @Option(help: "Seed for probability faults that name none (default 1).") var seed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "Seed for probability faults that name none.") var seed: UInt64 = 1
         @Option(help: "What the bundle reproduces, for a reader.") var description: String = ""
 
         func run() throws {
-            do {
-                try create()
-            } catch let error as ExitCode {
-                throw error
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
+            try create()
         }
 
         private func create() throws {

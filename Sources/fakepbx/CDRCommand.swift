@@ -20,7 +20,7 @@ struct CDRCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: "Exactly this many calls over the days (default: the dataset's calls per day).") var count: Int?
+        @Option(parsing: .unconditional, help: "Exactly this many calls over the days (default: the dataset's calls per day).") var count: Int?
         @Option(help: "Seed text (default: the dataset's cdr_generation seed, or 'fakepbx').") var seed: String?
         @Option(help: "First day, YYYY-MM-DD, in each domain's time zone (default: 6 days before --to, a week in all).") var from: String?
         @Option(help: "Last day, YYYY-MM-DD, inclusive (default: yesterday, UTC).") var to: String?
@@ -29,10 +29,10 @@ struct CDRCommand: ParsableCommand {
         @Option(help: "a (what FusionPBX lists and ictVoIP bills), b, or all.") var legs: String = "a"
         @Option(help: "Dataset file with the tenants (default: the embedded dataset).") var data: String?
         @Option(name: [.short, .customLong("out")], help: "Write to this file (atomically) instead of standard output.") var out: String?
-        @Option(help: "Weekday calls per tenant, when --count is not given.") var callsPerDay: Int?
-        @Option(help: "Share of outbound calls to special-rate numbers (0-1).") var specialShare: Double?
-        @Option(help: "Share of outbound calls abroad (0-1).") var internationalShare: Double?
-        @Option(help: "Share of dialled numbers with a prefix quirk to normalise (0-1).") var prefixQuirks: Double?
+        @Option(parsing: .unconditional, help: "Weekday calls per tenant, when --count is not given.") var callsPerDay: Int?
+        @Option(parsing: .unconditional, help: "Share of outbound calls to special-rate numbers (0-1).") var specialShare: Double?
+        @Option(parsing: .unconditional, help: "Share of outbound calls abroad (0-1).") var internationalShare: Double?
+        @Option(parsing: .unconditional, help: "Share of dialled numbers with a prefix quirk to normalise (0-1).") var prefixQuirks: Double?
         @Flag(help: "No progress bar on standard error.") var quiet = false
 
         func run() throws {
@@ -42,13 +42,7 @@ struct CDRCommand: ParsableCommand {
             guard let legs = LegSelection(rawValue: legs.lowercased()) else {
                 throw ValidationError("--legs '\(legs)' is not valid: expected a, b or all")
             }
-            let dataset: Dataset
-            do {
-                dataset = try data.map(Dataset.load(contentsOf:)) ?? .defaultDataset
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
+            let dataset = try data.map(Dataset.load(contentsOf:)) ?? .defaultDataset
             var settings = dataset.cdrGeneration ?? CDRGeneration()
             if let seed { settings.seed = seed }
             if let callsPerDay {
@@ -72,11 +66,10 @@ struct CDRCommand: ParsableCommand {
                 if let out, !quiet {
                     FileHandle.standardError.write(Data("wrote \(total) CDRs (\(first) to \(last), seed '\(settings.seed)') to \(out)\n".utf8))
                 }
-            } catch where error.code == .invalidConfiguration {
+            } catch let error as FakePBXError where error.code == .invalidConfiguration {
                 throw ValidationError("\(error)")
             } catch {
-                printError("\(error)")
-                throw ExitCode(2)
+                throw error
             }
         }
 

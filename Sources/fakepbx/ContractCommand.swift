@@ -9,7 +9,7 @@ struct ContractCommand: AsyncParsableCommand {
         abstract: "Check a billing client, fakepbx or a real PBX against the API contracts.",
         discussion: """
             The contracts (JSON Schemas and a catalog, see Contracts/) are built into fakepbx; --contracts DIR \
-            uses an adapted copy instead. Exit codes: 0 every contract holds, 1 violations, 2 usage error or \
+            uses an adapted copy instead. Exit codes: 0 every contract holds, 1 violations, 2 unreadable contracts or cassettes, or \
             target unreachable.
             """,
         subcommands: [Run.self, Check.self, Diff.self, OpenAPI.self, List.self]
@@ -21,12 +21,7 @@ struct ContractCommand: AsyncParsableCommand {
         var contracts: String?
 
         func catalog() throws -> ContractCatalog {
-            do {
-                return try ContractCatalog.load(folder: contracts)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
+            return try ContractCatalog.load(folder: contracts)
         }
     }
 
@@ -37,16 +32,12 @@ struct ContractCommand: AsyncParsableCommand {
         @Flag(help: "Print only the summary line, not each failure.") var quiet = false
 
         /// Prints the console summary, writes the report files and exits with the report's code.
-        func finish(_ report: ContractReport) throws {
+        func finish(_ report: ContractReport, exitCode: Int32? = nil) throws {
             let summary = report.consoleSummary()
             print(quiet ? String(summary.split(separator: "\n").last ?? "") : summary)
-            do {
-                try report.write(junit: junit, json: json)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
-            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+            try report.write(junit: junit, json: json)
+            let code = exitCode ?? report.exitCode
+            if code != 0 { throw ExitCode(code) }
         }
     }
 
@@ -68,13 +59,18 @@ struct ContractCommand: AsyncParsableCommand {
         @Option(name: .customLong("var"), help: "A value for {{NAME}} in the cases, as NAME=VALUE (e.g. domain=tenant.example.com).")
         var variables: [String] = []
         @Option(name: .customLong("case"), help: "Run only this case (repeatable); see 'fakepbx contract list'.") var cases: [String] = []
-        @Option(help: "Seconds to wait for each answer (default 10).") var timeout: Double = 10
+        @Option(parsing: .unconditional, help: "Seconds to wait for each answer.") var timeout: Double = 10
+        @Option(help: "What the target enforces: whitelist-only (credentials not checked), password or multi. Steps for other profiles are skipped.")
+        var authProfile: AuthProfile = .multi
+        @Option(parsing: .unconditional, help: "Seconds the run may wait, in all, when the server rate-limits it (429 with Retry-After or X-RateLimit-Reset); 0 never waits.")
+        var maxWait: Double = 120
         @OptionGroup(title: "TLS") var tls: ClientTLSOptions
         @OptionGroup var common: Common
         @OptionGroup var reports: Reports
 
         func validate() throws {
-            guard timeout > 0 else { throw ValidationError("--timeout: '\(timeout)' is not valid; expected a number of seconds above 0") }
+            guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout: '\(timeout)' is not valid; expected seconds above 0, at most 86400") }
+            guard maxWait >= 0, maxWait <= 86_400 else { throw ValidationError("--max-wait: '\(maxWait)' is not valid; expected seconds from 0 to 86400") }
             for item in variables where !item.contains("=") {
                 throw ValidationError("--var: '\(item)' is not valid; expected NAME=VALUE")
             }
@@ -91,6 +87,9 @@ struct ContractCommand: AsyncParsableCommand {
             configuration.trust = tls.trust
             configuration.cases = cases
             configuration.timeout = .milliseconds(Int(timeout * 1000))
+            configuration.authProfile = authProfile
+            configuration.maxWait = .milliseconds(Int(maxWait * 1000))
+            configuration.progress = { message in FileHandle.standardError.write(Data("contract run: \(message)\n".utf8)) }
             for item in variables {
                 let parts = item.split(separator: "=", maxSplits: 1)
                 configuration.variables[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
@@ -98,9 +97,13 @@ struct ContractCommand: AsyncParsableCommand {
             let report: ContractReport
             do {
                 report = try await ContractRunner(catalog: catalog, configuration: configuration).run()
-            } catch {
+            } catch where error.code == .unreachable {
+                // CI still gets a report: one test case in error that says why.
                 printError("\(error)")
-                throw ExitCode(2)
+                try reports.finish(.unreachable(title: "contract run", target: target, message: error.description), exitCode: 2)
+                return
+            } catch {
+                throw error
             }
             try reports.finish(report)
         }
@@ -123,12 +126,7 @@ struct ContractCommand: AsyncParsableCommand {
             let catalog = try common.catalog()
             var loaded: [(path: String, cassette: Cassette)] = []
             for path in cassettes {
-                do {
-                    loaded.append((path, try Cassette.load(contentsOf: path)))
-                } catch {
-                    printError("\(error)")
-                    throw ExitCode(2)
-                }
+                loaded.append((path, try Cassette.load(contentsOf: path)))
             }
             try reports.finish(catalog.check(cassettes: loaded))
         }
@@ -151,13 +149,8 @@ struct ContractCommand: AsyncParsableCommand {
             let catalog = try common.catalog()
             let before: Cassette
             let after: Cassette
-            do {
-                before = try Cassette.load(contentsOf: old)
-                after = try Cassette.load(contentsOf: new)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
+            before = try Cassette.load(contentsOf: old)
+            after = try Cassette.load(contentsOf: new)
             try reports.finish(CassetteDiff.report(old: (old, before), new: (new, after), catalog: catalog))
         }
     }
@@ -181,8 +174,7 @@ struct ContractCommand: AsyncParsableCommand {
             do {
                 try AtomicFile.write(bytes, to: output)
             } catch {
-                printError("\(output): cannot write the document: \(error.localizedDescription)")
-                throw ExitCode(2)
+                throw InputError("\(output): cannot write the document: \(error.localizedDescription)")
             }
         }
     }
@@ -200,16 +192,13 @@ struct ContractCommand: AsyncParsableCommand {
                 let pad = String(repeating: " ", count: max(1, 34 - operation.id.count))
                 print("  \(operation.id)\(pad)\(methods) \(operation.path)  [\(operation.provenance.rawValue), \(operation.rateLimitClass)]")
             }
-            do {
-                let cases = try ContractCase.all(in: catalog)
-                print("Cases:")
-                for item in cases {
-                    print("  \(item.name) (\(item.steps.count + item.cleanup.count) steps\(item.writes ? ", writes" : "")): \(item.description)")
-                }
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
+            let cases = try ContractCase.all(in: catalog)
+            print("Cases:")
+            for item in cases {
+                print("  \(item.name) (\(item.steps.count + item.cleanup.count) steps\(item.writes ? ", writes" : "")): \(item.description)")
             }
         }
     }
 }
+
+extension AuthProfile: ExpressibleByArgument {}

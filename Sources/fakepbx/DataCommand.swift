@@ -21,13 +21,8 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             let json: Data
-            do {
-                let dataset = try data.map(Dataset.load(contentsOf:)) ?? .defaultDataset
-                json = try dataset.encodedJSON() + Data("\n".utf8)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
+            let dataset = try data.map(Dataset.load(contentsOf:)) ?? .defaultDataset
+            json = try dataset.encodedJSON() + Data("\n".utf8)
             guard let output else {
                 FileHandle.standardOutput.write(json)
                 return
@@ -35,8 +30,7 @@ struct DataCommand: ParsableCommand {
             do {
                 try AtomicFile.write(json, to: output)
             } catch {
-                printError("\(output): cannot write the dataset: \(error.localizedDescription)")
-                throw ExitCode(2)
+                throw InputError("\(output): cannot write the dataset: \(error.localizedDescription)")
             }
         }
     }
@@ -49,13 +43,8 @@ struct DataCommand: ParsableCommand {
         @Argument(help: "Dataset file.") var file: String
 
         func run() throws {
-            do {
-                let dataset = try Dataset.load(contentsOf: file)
-                print("\(file): valid (\(dataset.domains.count) domains, \(dataset.extensions.count) extensions, \(dataset.cdrs.count) CDRs)")
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
+            let dataset = try Dataset.load(contentsOf: file)
+            print("\(file): valid (\(dataset.domains.count) domains, \(dataset.extensions.count) extensions, \(dataset.cdrs.count) CDRs)")
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContractKit
 import FakePBX
 import Foundation
+import NIOCore
 import Logging
 
 struct RecordCommand: AsyncParsableCommand {
@@ -19,14 +20,14 @@ struct RecordCommand: AsyncParsableCommand {
 
     @Option(help: "The real server, e.g. https://pbx.example.com.") var upstream: String
     @Option(help: "The cassette to write, e.g. Recordings/staging.json.") var out: String
-    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on; 0 picks a free one (default 8081).") var port: Int = 8081
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one.") var port: Int = 8081
     @Option(help: "Write the bound port to this file once listening.") var portFile: String?
     @OptionGroup(title: "Upstream TLS") var upstreamTLS: ClientTLSOptions
     @Flag(help: "Also replace phone numbers, IP addresses and domains with consistent, format-preserving stand-ins.")
     var pseudonymize = false
     @Option(help: "A field or header to keep unredacted (repeatable).") var keep: [String] = []
-    @Option(help: "trace | debug | info | notice | warning | error | critical (default warning).") var logLevel: String = "warning"
+    @Option(help: "trace | debug | info | notice | warning | error | critical.") var logLevel: String = "warning"
 
     func run() async throws {
         var configuration = RecordingConfiguration(upstream: upstream, output: out)
@@ -56,12 +57,8 @@ struct RecordCommand: AsyncParsableCommand {
                     FileHandle.standardError.write(Data("recorded \(count) exchanges; last: \(exchange.request.method) \(exchange.request.path) \(status)\n".utf8))
                 }
             )
-        } catch let error as ContractError {
-            printError("\(error)")
-            throw ExitCode(2)
-        } catch {
-            printError("fakepbx record stopped: \(error) (is \(host):\(port) free?)")
-            throw ExitCode.failure
+        } catch let error as IOError {
+            throw Stopped("fakepbx record stopped: \(CommandFailure.describe(error)) (\(host) port \(port))")
         }
     }
 }
@@ -84,12 +81,7 @@ struct RecordingCommand: ParsableCommand {
             var found = false
             for file in files {
                 let cassette: Cassette
-                do {
-                    cassette = try Cassette.load(contentsOf: file)
-                } catch {
-                    printError("\(error)")
-                    throw ExitCode(2)
-                }
+                cassette = try Cassette.load(contentsOf: file)
                 let findings = SecretScanner.scan(cassette)
                 if findings.isEmpty {
                     print("\(file): clean (\(cassette.exchanges.count) exchanges)")

@@ -25,8 +25,7 @@ struct ScenarioCommand: ParsableCommand {
             var problems = false
             for file in files {
                 guard FileManager.default.isReadableFile(atPath: file) else {
-                    printError("\(file): cannot read the file (check the path and permissions)")
-                    throw ExitCode(2)
+                    throw InputError("\(file): cannot read the file (check the path and permissions)")
                 }
                 do {
                     let scenario = try Scenario.load(contentsOf: file)

@@ -32,20 +32,15 @@ struct SchemaCommand: ParsableCommand {
 
         func run() throws {
             let validator: Validator
-            do {
-                var registry = SchemaRegistry()
-                for folder in refDir {
-                    try registry.addFolder(folder, baseURI: SchemaRegistry.fileBaseURI(ofFolder: folder))
-                }
-                let document = try SchemaRegistry.readDocument(schema)
-                validator = try Validator(
-                    schema: document, uri: URL(fileURLWithPath: schema).standardizedFileURL.absoluteString, registry: registry,
-                    formatAssertion: formatAssertion
-                )
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
+            var registry = SchemaRegistry()
+            for folder in refDir {
+                try registry.addFolder(folder, baseURI: SchemaRegistry.fileBaseURI(ofFolder: folder))
             }
+            let document = try SchemaRegistry.readDocument(schema)
+            validator = try Validator(
+                schema: document, uri: URL(fileURLWithPath: schema).standardizedFileURL.absoluteString, registry: registry,
+                formatAssertion: formatAssertion
+            )
             var anyInvalid = false
             var unreadable = 0
             for path in instances {
@@ -92,18 +87,12 @@ struct SchemaCommand: ParsableCommand {
             var known = Set<String>()
             if let knownFailures {
                 guard let text = try? String(contentsOfFile: knownFailures, encoding: .utf8) else {
-                    printError("\(knownFailures): cannot read the known-failures file")
-                    throw ExitCode(2)
+                    throw InputError("\(knownFailures): cannot read the known-failures file")
                 }
                 known = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") })
             }
             let report: TestSuiteRunner.Report
-            do {
-                report = try TestSuiteRunner(directory: directory, includeOptional: optional, knownFailures: known).run()
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
+            report = try TestSuiteRunner(directory: directory, includeOptional: optional, knownFailures: known).run()
             for failure in report.failures { print(failure) }
             for failure in report.knownFailures { print("known \(failure)") }
             print(report.summary)

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContractKit
 import FakePBX
 import Foundation
+import NIOCore
 import Logging
 
 struct ServeCommand: AsyncParsableCommand {
@@ -16,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
-    @Option(help: "Port to listen on; 0 picks a free port (default 8080).") var port: String?
+    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free port (default 8080).") var port: String?
     @Option(help: "Write the bound port to this file once listening.") var portFile: String?
     @Option(help: "Whitelist file in chkcon_whitelist.conf format (default: 127.0.0.1 and ::1). Re-read on change.")
     var whitelist: String?
@@ -48,10 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/), from every address.") var adminToken: String?
     @Option(parsing: .upToNextOption, help: "Without --admin-token, the addresses (CIDR) that may use the control API (default 127.0.0.1 ::1).")
     var adminAllow: [String] = []
-    @Option(help: "Also serve the control API alone on this port (0 picks one), where bans do not apply.") var adminPort: String?
-    @Option(help: "Seconds a connection may take to send a complete request head, after connecting or its previous answer (default 30).")
+    @Option(parsing: .unconditional, help: "Also serve the control API alone on this port (0 picks one), where bans do not apply.") var adminPort: String?
+    @Option(parsing: .unconditional, help: "Seconds a connection may take to send a complete request head, after connecting or its previous answer (default 30).")
     var headerTimeout: String?
-    @Option(help: "Seconds a connection may stay silent before it is closed (default 75).") var idleTimeout: String?
+    @Option(parsing: .unconditional, help: "Seconds a connection may stay silent before it is closed (default 75).") var idleTimeout: String?
     @Option(help: "The folder whose files a scenario posted at run time may name (default: the working directory).")
     var scenarioDir: String?
     @Option(help: "Reproduce a bundle (fakepbx bundle create): its version, frozen clock, state, scenarios and recordings; flags win.")
@@ -84,41 +85,21 @@ struct ServeCommand: AsyncParsableCommand {
                 // Written unbuffered, so a script reading a pipe sees the line at once.
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
-        } catch let error as FakePBXError {
-            printError("\(error)")
-            throw ExitCode(2)
-        } catch let error as DatasetError {
-            printError("\(error)")
-            throw ExitCode(2)
-        } catch let error as ContractError {
-            printError("\(error)")
-            throw ExitCode(2)
-        } catch {
+        } catch let error as IOError {
             let https = configuration.tls.port.map { " and HTTPS port \($0)" } ?? ""
-            printError("fakepbx stopped: \(error) (is \(configuration.host):\(configuration.port)\(https) free?)")
-            throw ExitCode.failure
+            throw Stopped("fakepbx stopped: \(CommandFailure.describe(error)) (\(configuration.host) port \(configuration.port)\(https))")
         }
     }
 
     func makeConfiguration(_ env: EnvironmentValues) throws -> FakePBXConfiguration {
         var configuration = FakePBXConfiguration()
         if let path = env.resolve(bundle, "FAKEPBX_BUNDLE") {
-            do {
-                try ReproductionBundle.load(contentsOf: path).apply(to: &configuration, source: path)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
+            try ReproductionBundle.load(contentsOf: path).apply(to: &configuration, source: path)
         }
         let scenarioFiles = scenario.isEmpty
             ? (env.resolve(nil, "FAKEPBX_SCENARIO").map { $0.split(separator: ",").map(String.init) } ?? []) : scenario
         for file in scenarioFiles {
-            do {
-                configuration.load(try Scenario.load(contentsOf: file))
-            } catch {
-                printError("\(error)")
-                throw ExitCode(2)
-            }
+            configuration.load(try Scenario.load(contentsOf: file))
         }
         configuration.host = env.resolve(host, "FAKEPBX_HOST") ?? configuration.host
         configuration.port = try env.parse(port, "FAKEPBX_PORT", option: "--port", expected: "a port from 0 to 65535") {

@@ -3,7 +3,7 @@ import FakePBX
 
 /// `serve`'s HTTPS flags: the listener, its certificates and whom it trusts.
 struct TLSOptions: ParsableArguments {
-    @Option(help: "Also serve HTTPS on this port; 0 picks a free port (off by default).") var httpsPort: String?
+    @Option(parsing: .unconditional, help: "Also serve HTTPS on this port; 0 picks a free port (off by default).") var httpsPort: String?
     @Option(help: "Write the bound HTTPS port to this file once listening.") var httpsPortFile: String?
     @Option(help: "The certificate presented: valid (default), expired, not-yet-valid, wrong-host, self-signed or untrusted-ca.")
     var tlsMode: String?

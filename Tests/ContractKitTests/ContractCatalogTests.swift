@@ -71,6 +71,25 @@ struct ContractCatalogTests {
         }
     }
 
+    /// A recorded answer without Content-Type is still checked as JSON when its body parses as JSON.
+    @Test func anAnswerWithoutContentTypeIsCheckedAsJSONAndSaysSo() throws {
+        let catalog = try ContractCatalog.embedded()
+        let request = ExchangeRequest(
+            method: "POST", path: "/app/status/index.php", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            form: ["username": "admin", "password": "s3cret"]
+        )
+        let wrongTypes = ExchangeResponse(status: 200, headers: [:], bytes: Array(#"{"status": "success", "message": "ok", "active_calls": "five"}"#.utf8))
+        let verdict = catalog.check(Exchange(name: "status", request: request, response: wrongTypes))
+        #expect(verdict.headers.map(\.message) == ["the Content-Type header is missing; expected application/json"])
+        #expect(verdict.body.contains { $0.pointer == "/active_calls" }, "\(verdict.body)")
+        #expect(verdict.notes == ["the answer has no Content-Type; its body parses as JSON, so it was checked as application/json"])
+        let checks = ContractReport.Check.checks(for: "status", verdict: verdict, answered: true)
+        #expect(checks.last?.notes == verdict.notes)
+        // Text that is not JSON is not guessed at.
+        let text = ExchangeResponse(status: 200, headers: [:], bytes: Array("<html>".utf8))
+        #expect(catalog.check(Exchange(name: "status", request: request, response: text)).notes.isEmpty)
+    }
+
     @Test func requestChecksNameTheFieldTheRuleAndTheValue() throws {
         let catalog = try ContractCatalog.embedded()
         let good = ExchangeRequest(

@@ -1,3 +1,4 @@
+import ContractKit
 import FakePBX
 import Foundation
 import TestSupport

@@ -1,3 +1,4 @@
+import ContractKit
 import Testing
 
 @testable import FakePBX

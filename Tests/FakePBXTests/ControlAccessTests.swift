@@ -107,4 +107,36 @@ struct ControlAccessTests {
         let guarded = StartupBanner.lines(configuration, listening: ListeningInfo(host: "0.0.0.0", port: 8080), whitelist: whitelist)
         #expect(!guarded.contains { $0.contains("warning") })
     }
+
+    @Test("a control route asked with the wrong method answers 405 with Allow; an unknown one 404")
+    func wrongMethodIs405() async throws {
+        try await withFakePBX { server in
+            let clock = try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/clock", contentType: nil)
+            #expect(clock.status == 405, "\(clock.text)")
+            #expect(clock.text.contains("/__fakepbx/clock does not take DELETE; it takes GET"), "\(clock.text)")
+            #expect(clock.header("Allow") == "GET", "\(clock.headers)")
+            let fault = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/faults/f1", contentType: nil)
+            #expect(fault.status == 405 && fault.header("Allow") == "DELETE", "\(fault.text)")
+            let unknown = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/nothing", contentType: nil)
+            #expect(unknown.status == 404)
+        }
+    }
+
+    @Test("reset keeps tenant data and says so; ?dataset=initial returns to the dataset the server started with")
+    func resetSaysWhatItKeeps() async throws {
+        try await withFakePBX { server in
+            let domains = "/app/domains/manage_domain.php"
+            let before = try await server.json(domains, ["action": "list"])
+            let created = try await server.json(domains, ["action": "create", "domain_name": "reset-test.example.com", "time_zone": "UTC"])
+            #expect(created["status"] as? String == "success", "\(created)")
+            let kept = try await RawHTTPClient.request(port: server.port, method: "POST", path: "/__fakepbx/reset", contentType: nil)
+            #expect(kept.status == 200 && kept.text.contains("tenant data kept (add ?dataset=initial"), "\(kept.text)")
+            #expect(try await server.json(domains, ["action": "list"])["count"] as? Int == (before["count"] as? Int).map { $0 + 1 })
+            let initial = try await RawHTTPClient.request(port: server.port, method: "POST", path: "/__fakepbx/reset?dataset=initial", contentType: nil)
+            #expect(initial.status == 200 && initial.text.contains("\"dataset\":\"initial\""), "\(initial.text)")
+            #expect(try await server.json(domains, ["action": "list"])["count"] as? Int == before["count"] as? Int)
+            let bad = try await RawHTTPClient.request(port: server.port, method: "POST", path: "/__fakepbx/reset?dataset=newest", contentType: nil)
+            #expect(bad.status == 400 && bad.text.contains("expected keep"), "\(bad.text)")
+        }
+    }
 }

@@ -17,7 +17,8 @@ struct ContractCommandTests {
                     environment: ["FAKEPBX_USERNAME": "admin", "FAKEPBX_PASSWORD": "your-password"]
                 )
                 #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-                #expect(result.stdout.contains("0 failed, 0 skipped, 0 errors"))
+                // One step is for whitelist-only targets; this one is multi.
+                #expect(result.stdout.contains("0 failed, 1 skipped, 0 errors"), "\(result.stdout)")
                 #expect(result.stdout.hasSuffix("all contracts hold\n"))
                 let xml = try String(contentsOfFile: junit, encoding: .utf8)
                 #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"contract run\""))
@@ -37,24 +38,105 @@ struct ContractCommandTests {
         }
     }
 
-    @Test func usageErrorsAndUnreachableTargetsExitWith2() async throws {
+    @Test func usageErrorsExit64AndUnreachableTargetsExit2() async throws {
         let binary = try fakepbxExecutable()
         let noTarget = try await runProcess(binary, ["contract", "run"])
-        #expect(noTarget.status == 2)
+        #expect(noTarget.status == 64)
         #expect(noTarget.stderr.contains("--target"))
 
         let port = try await withFakePBX { $0.port }
-        let unreachable = try await runProcess(binary, ["contract", "run", "--target", "http://127.0.0.1:\(port)", "--timeout", "2"])
-        #expect(unreachable.status == 2)
-        #expect(unreachable.stderr.contains("http://127.0.0.1:\(port): no answer from the server"))
+        try await withTemporaryDirectory { dir in
+            // CI still gets a JUnit file, with one test case in error that says why.
+            let junit = dir.appendingPathComponent("junit.xml").path
+            let unreachable = try await runProcess(binary, ["contract", "run", "--target", "http://127.0.0.1:\(port)", "--timeout", "2", "--junit", junit])
+            #expect(unreachable.status == 2)
+            #expect(unreachable.stderr.contains("http://127.0.0.1:\(port): no answer from the server"))
+            let xml = try String(contentsOfFile: junit, encoding: .utf8)
+            #expect(xml.contains(#"tests="1" failures="0" errors="1""#), "\(xml)")
+            #expect(xml.contains(#"<testcase classname="contracts.connection" name="the target answers""#), "\(xml)")
+            #expect(xml.contains("no answer from the server"), "\(xml)")
+        }
 
         let unknownCase = try await runProcess(binary, ["contract", "run", "--target", "http://127.0.0.1:\(port)", "--case", "nope"])
-        #expect(unknownCase.status == 2)
+        #expect(unknownCase.status == 64)
         #expect(unknownCase.stderr.contains("--case: no case named 'nope'; the cases are: negative, provisioning, read-only"))
 
         let missingCassette = try await runProcess(binary, ["contract", "check", "/nonexistent/c.json"])
         #expect(missingCassette.status == 2)
         #expect(missingCassette.stderr.contains("/nonexistent/c.json: cannot read the cassette"))
+    }
+
+    /// The fake's own documented limits (10 CDR calls a minute) trip a second run; here a tighter one
+    /// (3 every 10 s, so even a loaded machine trips it once) trips the first. The runner waits as
+    /// Retry-After says, and says so.
+    @Test func runWaitsForRateLimitsUpToMaxWait() async throws {
+        try await withFakePBX({ $0.rateLimits[.cdr] = .init(limit: 3, window: 10) }, clock: .system) { server in
+            let binary = try fakepbxExecutable()
+            let base = ["contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "read-only"]
+            let waited = try await runProcess(binary, base)
+            #expect(waited.status == 0, "\(waited.stdout)\(waited.stderr)")
+            #expect(waited.stderr.contains(#/contract run: [^\n]*CDR[^\n]*: status 429, waiting \d+ s/#), "\(waited.stderr)")
+            #expect(waited.stderr.contains("as the server asks (Retry-After: "), "\(waited.stderr)")
+            #expect(waited.stdout.contains(#/NOTE read-only: [^\n]*: status 429, waiting/#), "\(waited.stdout)")
+
+            let impatient = try await runProcess(binary, base + ["--max-wait", "0"])
+            #expect(impatient.status == 1, "\(impatient.stdout)")
+            #expect(impatient.stdout.contains("status 429; the case expects 200"), "\(impatient.stdout)")
+            #expect(impatient.stdout.contains("not waited: the run has waited 0 s and --max-wait is 0 s"), "\(impatient.stdout)")
+
+            let negative = try await runProcess(binary, base + ["--max-wait", "-1"])
+            #expect(negative.status == 64, "\(negative.stderr)")
+            #expect(negative.stderr.contains("--max-wait: '-1.0' is not valid"), "\(negative.stderr)")
+        }
+    }
+
+    @Test func varPinsAValueThatCapturesWouldReplace() async throws {
+        try await withFakePBX({ _ in }, clock: .system) { server in
+            let domains = try await server.json("/app/domains/manage_domain.php", ["action": "list"])
+            let names = try #require((domains["domains"] as? [[String: Any]])?.compactMap { $0["domain_name"] as? String })
+            try #require(names.count >= 2, "the default dataset has more than one tenant")
+            let second = names[1]
+            let result = try await runProcess(
+                try fakepbxExecutable(),
+                ["contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "read-only", "--var", "domain=\(second)"]
+            )
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            let journal = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal?action=list&limit=500")
+            #expect(journal.text.contains("\"domain_name\":\"\(second)\""), "\(journal.text.prefix(2000))")
+            #expect(!journal.text.contains("\"domain_name\":\"\(names[0])\""), "the first tenant, which list domains captures, must not be used")
+        }
+    }
+
+    @Test func authProfileTellsTheNegativeCaseWhatToExpect() async throws {
+        try await withFakePBX({ $0.authProfile = .whitelistOnly }, clock: .system) { server in
+            let binary = try fakepbxExecutable()
+            let base = ["contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "negative"]
+            let wrong = try await runProcess(binary, base)
+            #expect(wrong.status == 1, "a multi run against a whitelist-only target finds the wrong password accepted")
+            #expect(wrong.stdout.contains("wrong password › expectations"), "\(wrong.stdout)")
+            let right = try await runProcess(binary, base + ["--auth-profile", "whitelist-only"])
+            #expect(right.status == 0, "\(right.stdout)")
+            #expect(right.stdout.contains("2 skipped"), "\(right.stdout)")
+            let bad = try await runProcess(binary, base + ["--auth-profile", "open"])
+            #expect(bad.status == 64 && bad.stderr.contains("'open'"), "\(bad.stderr)")
+        }
+    }
+
+    @Test func aRedirectIsReportedWithItsLocation() async throws {
+        try await withFakePBX({ _ in }, clock: .system) { server in
+            let fault = try await RawHTTPClient.request(
+                port: server.port, method: "POST", path: "/__fakepbx/faults",
+                body: #"{"type": "login-redirect", "match": {"endpoint": "status"}}"#, contentType: "application/json"
+            )
+            #expect(fault.status == 200, "\(fault.text)")
+            let result = try await runProcess(
+                try fakepbxExecutable(),
+                ["contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "read-only"]
+            )
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("status 302 to /?path=%2Fapp%2Fstatus%2Findex.php; the case expects 200"), "\(result.stdout)")
+            #expect(result.stdout.contains("status 302 (Location: /?path=%2Fapp%2Fstatus%2Findex.php) is not part of status's contract"), "\(result.stdout)")
+        }
     }
 
     @Test func checkValidatesCassettesOffline() async throws {

@@ -64,7 +64,7 @@ struct HTTPSCommandTests {
         }
         #expect(taken.status == 1)
         #expect(taken.stdout.isEmpty, "\(taken.stdout)")
-        #expect(taken.stderr.contains("Address already in use"), "\(taken.stderr)")
+        #expect(taken.stderr.contains("the address is already in use"), "\(taken.stderr)")
         let badCA = try await runProcess(binary, ["contract", "run", "--target", "https://127.0.0.1:1", "--cacert", "/nonexistent/ca.pem"])
         #expect(badCA.status == 2)
         #expect(badCA.stderr.contains("/nonexistent/ca.pem: cannot read the file given to --cacert"), "\(badCA.stderr)")

@@ -100,7 +100,8 @@ struct ServeCommandTests {
         let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
         let second = try await runProcess(try fakepbxExecutable(), ["serve", "--port", "\(port)"])
         #expect(second.status == 1)
-        #expect(second.stderr.contains("is 127.0.0.1:\(port) free?"))
+        #expect(second.stderr.contains("the address is already in use"), "\(second.stderr)")
+        #expect(second.stderr.contains("(127.0.0.1 port \(port))"), "\(second.stderr)")
         first.signal(SIGTERM)
         _ = try await first.waitForExit(timeout: .seconds(5))
     }

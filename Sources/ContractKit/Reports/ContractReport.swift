@@ -1,3 +1,4 @@
+import Foundation
 import JSONSchema
 
 /// The result of a contract run or check: suites of checks, each passed, failed with violations,
@@ -84,6 +85,16 @@ public struct ContractReport: Sendable {
 
     public var summary: Summary { Summary(suites.flatMap(\.checks)) }
 
+    /// The report of a run whose target never answered: one check in error that says why, so a CI
+    /// server shows the reason instead of an empty test tab.
+    public static func unreachable(title: String, target: String, message: String, at date: Date = Date()) -> ContractReport {
+        ContractReport(
+            title: title, target: target,
+            suites: [Suite(name: "connection", checks: [Check(name: "the target answers", operation: nil, outcome: .error(message))])],
+            startedAt: timestamp(date)
+        )
+    }
+
     /// 0 when every contract holds, 1 when any check failed or had no answer.
     public var exitCode: Int32 {
         let summary = summary
@@ -107,7 +118,9 @@ extension ContractReport.Check {
             } else {
                 outcome = violations.isEmpty ? .passed : .failed(violations)
             }
-            checks.append(Self(name: "\(name) › \(part)", operation: operation, outcome: outcome))
+            var check = Self(name: "\(name) › \(part)", operation: operation, outcome: outcome)
+            if part == "body" { check.notes = verdict.notes }
+            checks.append(check)
         }
         return checks
     }

@@ -9,6 +9,8 @@ struct CaseVariables {
     struct Missing: Error { let name: String }
 
     private(set) var values: [String: String]
+    /// Names given with `--var`: pinned, so no capture replaces them.
+    private let pinned: Set<String>
 
     init(_ given: [String: String], username: String?, now: Date = Date()) {
         var values: [String: String] = [
@@ -24,6 +26,7 @@ struct CaseVariables {
         for days in [1, 7, 30] { values["date-\(days)"] = formatter.string(from: now.addingTimeInterval(Double(-days * 86_400))) }
         for (name, value) in given { values[name] = value }
         self.values = values
+        self.pinned = Set(given.keys)
     }
 
     /// `template` with every `{{name}}` replaced, or the first name without a value.
@@ -41,10 +44,11 @@ struct CaseVariables {
         return .success(output + rest)
     }
 
-    /// Takes variables from a JSON response body; a pointer that resolves to nothing sets nothing.
+    /// Takes variables from a JSON response body; a pointer that resolves to nothing sets nothing, and
+    /// a name given with `--var` keeps its given value.
     mutating func capture(_ captures: [(String, String)], from response: ExchangeResponse) {
         guard case .json(let document) = response.body else { return }
-        for (name, pointer) in captures {
+        for (name, pointer) in captures where !pinned.contains(name) {
             switch JSONPointer.resolve(pointer, in: document) {
             case .string(let text)?: values[name] = text
             case .number(let number)?: values[name] = number.literal

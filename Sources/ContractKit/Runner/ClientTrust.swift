@@ -35,7 +35,7 @@ public struct ClientTrust: Sendable, Hashable {
             do {
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
             } catch {
-                throw ContractError(.invalidArgument, "cannot read a PEM private key (\(error)); check the path and format", at: key)
+                throw ContractError(.fileAccess, "cannot read a PEM private key (\(error)); check the path and format", at: key)
             }
         case (nil, _?): throw ContractError(.invalidArgument, "--client-key needs --client-cert, the certificate it belongs to", at: "--client-cert")
         case (_?, nil): throw ContractError(.invalidArgument, "--client-cert needs --client-key, its private key", at: "--client-key")
@@ -47,16 +47,16 @@ public struct ClientTrust: Sendable, Hashable {
 
     private static func certificates(_ path: String, flag: String) throws(ContractError) -> [NIOSSLCertificate] {
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw ContractError(.invalidArgument, "cannot read the file given to \(flag) (check the path and permissions)", at: path)
+            throw ContractError(.fileAccess, "cannot read the file given to \(flag) (check the path and permissions)", at: path)
         }
         do {
             let certificates = try NIOSSLCertificate.fromPEMFile(path)
-            guard !certificates.isEmpty else { throw ContractError(.invalidArgument, "no certificate in the file", at: path) }
+            guard !certificates.isEmpty else { throw ContractError(.fileAccess, "no certificate in the file", at: path) }
             return certificates
         } catch let error as ContractError {
             throw error
         } catch {
-            throw ContractError(.invalidArgument, "not a PEM certificate file (\(error)); \(flag) takes PEM", at: path)
+            throw ContractError(.fileAccess, "not a PEM certificate file (\(error)); \(flag) takes PEM", at: path)
         }
     }
 }

@@ -26,6 +26,9 @@ public struct ContractCase: Sendable {
         public var invalid: Bool
         /// Runs only when these are available (`credentials`).
         public var requires: [String]
+        /// Runs only against a target with one of these auth profiles (all when empty): a wrong
+        /// password is refused by `password` and `multi` targets and ignored by `whitelist-only` ones.
+        public var profiles: [AuthProfile]
         public var expectStatus: [Int]?
         /// Values the response body must hold, by JSON pointer.
         public var expectEquals: [(String, JSONValue)]
@@ -57,7 +60,7 @@ public struct ContractCase: Sendable {
     }
 
     private static func step(_ reader: JSONReader, catalog: ContractCatalog) throws(ContractError) -> Step {
-        try reader.rejectUnknown(["name", "operation", "method", "form", "auth", "invalid", "requires", "expect", "capture"])
+        try reader.rejectUnknown(["name", "operation", "method", "form", "auth", "invalid", "requires", "profiles", "expect", "capture"])
         let operation = try reader.required("operation").string()
         guard let contract = catalog.operation(id: operation) else {
             throw reader.error("no operation '\(operation)' in the catalog; see `fakepbx contract list`", at: "operation")
@@ -73,6 +76,14 @@ public struct ContractCase: Sendable {
         let authText = try reader.member("auth")?.string() ?? "default"
         guard let auth = Step.Auth(rawValue: authText) else {
             throw reader.error("auth '\(authText)' is not valid; expected default, none or wrong", at: "auth")
+        }
+        var profiles: [AuthProfile] = []
+        for item in try reader.member("profiles")?.array() ?? [] {
+            let text = try item.string()
+            guard let profile = AuthProfile(rawValue: text) else {
+                throw item.error("'\(text)' is not an auth profile; expected \(AuthProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            profiles.append(profile)
         }
         var form: [(String, String)] = []
         for (key, value) in try reader.member("form")?.members() ?? [] { form.append((key, try value.string())) }
@@ -101,7 +112,7 @@ public struct ContractCase: Sendable {
         for (name, pointer) in try reader.member("capture")?.members() ?? [] { capture.append((name, try pointer.string())) }
         return Step(
             name: try reader.required("name").string(), operation: operation, method: method, form: form, auth: auth,
-            invalid: invalid, requires: try reader.member("requires")?.strings() ?? [],
+            invalid: invalid, requires: try reader.member("requires")?.strings() ?? [], profiles: profiles,
             expectStatus: expectStatus, expectEquals: equals, expectMatches: matches, capture: capture
         )
     }

@@ -22,6 +22,13 @@ public struct ContractRunConfiguration: Sendable {
     /// How the server's certificate is checked and which client certificate is shown (`--insecure`,
     /// `--cacert`, `--client-cert`, `--client-key`).
     public var trust = ClientTrust()
+    /// What the target enforces; steps for other profiles are skipped (`--auth-profile`).
+    public var authProfile: AuthProfile = .multi
+    /// The longest the run waits, in all, for the server's rate limits (`Retry-After`,
+    /// `X-RateLimit-Reset`) before it reports a 429 as it is (`--max-wait`).
+    public var maxWait: Duration = .seconds(120)
+    /// Told each time the run waits for a rate limit, so the user sees why it pauses.
+    public var progress: @Sendable (String) -> Void = { _ in }
 
     public init(target: String) { self.target = target }
 
@@ -32,6 +39,8 @@ public struct ContractRunConfiguration: Sendable {
 public struct ContractRunner: Sendable {
     public let catalog: ContractCatalog
     public let configuration: ContractRunConfiguration
+    /// The time spent waiting for rate limits so far in this run.
+    private let waits = WaitLedger()
 
     public init(catalog: ContractCatalog, configuration: ContractRunConfiguration) {
         self.catalog = catalog
@@ -113,6 +122,13 @@ public struct ContractRunner: Sendable {
         if step.requires.contains("credentials") && !configuration.hasCredentials {
             return [.init(name: step.name, operation: operation.id, outcome: .skipped("needs credentials; give --username and --password, or --api-key"))]
         }
+        if !step.profiles.isEmpty && !step.profiles.contains(configuration.authProfile) {
+            let names = step.profiles.map(\.rawValue).joined(separator: " or ")
+            return [.init(
+                name: step.name, operation: operation.id,
+                outcome: .skipped("for \(names) targets; this one is \(configuration.authProfile) (--auth-profile)")
+            )]
+        }
         var form: [(String, String)] = []
         for (name, template) in step.form {
             switch variables.expand(template) {
@@ -134,8 +150,11 @@ public struct ContractRunner: Sendable {
 
         let started = ContinuousClock.now
         let response: ExchangeResponse
+        var notes: [String] = []
         do {
-            response = try await send(request, body: FormEncoding.encode(form), base: base, client: client)
+            response = try await sendWaitingForRateLimits(
+                request, body: FormEncoding.encode(form), base: base, client: client, step: step.name, notes: &notes
+            )
             reachable = true
         } catch {
             if !reachable {
@@ -158,6 +177,7 @@ public struct ContractRunner: Sendable {
         checks.append(.init(
             name: "\(step.name) › expectations", operation: operation.id, violations: expectations(step, response, variables: variables)
         ))
+        checks[checks.count - 1].notes = notes
         variables.capture(step.capture, from: response)
         return checks
     }
@@ -179,9 +199,11 @@ public struct ContractRunner: Sendable {
         var violations: [ContractViolation] = []
         let expected = step.expectStatus ?? [200]
         if !expected.contains(response.status) {
+            // A redirect is reported with where it leads: a login page means the target is not the API.
+            let location = (300..<400).contains(response.status) ? response.headers["location"].map { " to \($0)" } ?? " without a Location" : ""
             violations.append(ContractViolation(
                 subject: .expectation, rule: "expect/status",
-                message: "status \(response.status); the case expects \(expected.map(String.init).joined(separator: " or "))",
+                message: "status \(response.status)\(location); the case expects \(expected.map(String.init).joined(separator: " or "))",
                 value: String(response.status)
             ))
         }
@@ -211,6 +233,29 @@ public struct ContractRunner: Sendable {
         return violations
     }
 
+    /// Sends the request; a 429 or 503 that says when to come back (`Retry-After`, `X-RateLimit-Reset`)
+    /// is retried after that wait while the run's waits stay within `maxWait`. Each wait is a note.
+    private func sendWaitingForRateLimits(
+        _ exchange: ExchangeRequest, body: String, base: String, client: HTTPClient, step: String, notes: inout [String]
+    ) async throws -> ExchangeResponse {
+        while true {
+            let response = try await send(exchange, body: body, base: base, client: client)
+            guard [429, 503].contains(response.status), let wait = RateLimitWait(headers: response.headers, now: Date()) else {
+                return response
+            }
+            let total = await waits.total
+            guard total + wait.duration <= configuration.maxWait else {
+                notes.append("status \(response.status) (\(wait.reason)); not waited: the run has waited \(RateLimitWait.text(total)) and --max-wait is \(RateLimitWait.text(configuration.maxWait))")
+                return response
+            }
+            let message = "\(step): status \(response.status), waiting \(RateLimitWait.text(wait.duration)) as the server asks (\(wait.reason))"
+            configuration.progress(message)
+            notes.append(message)
+            await waits.add(wait.duration)
+            try await Task.sleep(for: wait.duration)
+        }
+    }
+
     private func send(_ exchange: ExchangeRequest, body: String, base: String, client: HTTPClient) async throws -> ExchangeResponse {
         var request = HTTPClientRequest(url: base + exchange.path)
         request.method = HTTPMethod(rawValue: exchange.method)
@@ -228,4 +273,10 @@ extension TimeAmount {
         let (seconds, attoseconds) = duration.components
         self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
+}
+
+/// The run's total wait for rate limits, shared by its steps.
+private actor WaitLedger {
+    private(set) var total: Duration = .zero
+    func add(_ duration: Duration) { total += duration }
 }

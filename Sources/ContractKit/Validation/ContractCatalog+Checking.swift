@@ -14,6 +14,8 @@ public struct ExchangeVerdict: Sendable {
     public var headers: [ContractViolation]
     /// Violations of the response body.
     public var body: [ContractViolation]
+    /// What the check assumed, shown with the body check (a media type inferred from the body).
+    public var notes: [String] = []
 
     public var violations: [ContractViolation] { request + status + headers + body }
     public var holds: Bool { violations.isEmpty }
@@ -64,10 +66,23 @@ extension ContractCatalog {
     ) -> (status: [ContractViolation], headers: [ContractViolation], body: [ContractViolation]) {
         guard let byType = responses(of: operation, status: response.status) else {
             let declared = statuses(of: operation).map(String.init).joined(separator: ", ")
+            let location = (300..<400).contains(response.status) ? response.headers["location"].map { " (Location: \($0))" } ?? "" : ""
             return ([ContractViolation(
-                subject: .status, rule: "responses", message: "status \(response.status) is not part of \(operation.id)'s contract; expected one of \(declared)",
+                subject: .status, rule: "responses", message: "status \(response.status)\(location) is not part of \(operation.id)'s contract; expected one of \(declared)",
                 value: String(response.status)
             )], [], [])
+        }
+        // No Content-Type at all: the missing header is a violation, and a body that parses as JSON is
+        // still checked as JSON (see ``ContractCatalog/inferredMediaTypeNote``).
+        if response.mediaType == nil, case .json(let document) = response.body,
+            let schemaRef = byType[ContractCatalog.inferredMediaType] ?? nil, let validator = validator(schemaRef)
+        {
+            let expected = byType.keys.sorted().joined(separator: " or ")
+            let missing = ContractViolation(
+                subject: .headers, pointer: "Content-Type", rule: "responses/\(response.status)",
+                message: "the Content-Type header is missing; expected \(expected)"
+            )
+            return ([], [missing], schemaViolations(validator.validate(document), in: document, subject: .body))
         }
         let mediaType = response.mediaType
         guard let mediaType, let schemaRef = byType[mediaType] else {
@@ -93,12 +108,18 @@ extension ContractCatalog {
         }
     }
 
+    static let inferredMediaType = "application/json"
+    static let inferredMediaTypeNote = "the answer has no Content-Type; its body parses as JSON, so it was checked as application/json"
+
     /// Checks both sides of an exchange. An exchange without a response checks the request only.
     public func check(_ exchange: Exchange) -> ExchangeVerdict {
         let (operation, requestViolations) = checkRequest(exchange.request)
         var verdict = ExchangeVerdict(operation: operation, request: requestViolations, status: [], headers: [], body: [])
         if let response = exchange.response, let operation {
             (verdict.status, verdict.headers, verdict.body) = checkResponse(response, operation: operation)
+            if response.mediaType == nil, case .json = response.body, verdict.status.isEmpty {
+                verdict.notes.append(ContractCatalog.inferredMediaTypeNote)
+            }
         }
         return verdict
     }

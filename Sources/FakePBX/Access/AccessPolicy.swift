@@ -1,3 +1,4 @@
+import ContractKit
 import Synchronization
 
 /// The access rules the fake API enforces: the whitelist (replaceable at run time), the API user, the

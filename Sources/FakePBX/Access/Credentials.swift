@@ -1,3 +1,5 @@
+import ContractKit
+
 /// The API user fakepbx accepts.
 public struct Credentials: Sendable, Hashable {
     public var username: String

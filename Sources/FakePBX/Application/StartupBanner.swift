@@ -1,3 +1,4 @@
+import ContractKit
 /// The lines `fakepbx serve` prints once listening. The first is stable for scripts to parse:
 /// `fakepbx 0.1.0 listening on http://127.0.0.1:8080 (FusionPBX 5.4.9, auth: multi)`.
 ///

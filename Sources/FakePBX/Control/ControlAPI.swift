@@ -25,7 +25,7 @@ struct ControlAPI: Sendable {
         "GET /__fakepbx/violations", "DELETE /__fakepbx/violations",
         "GET /__fakepbx/scenario", "POST /__fakepbx/scenario (YAML)", "GET /__fakepbx/replay", "POST /__fakepbx/replay/rewind", "GET /__fakepbx/journal?limit=N&endpoint=&action=&method=&status=&client=&since=&fault=&event=", "GET /__fakepbx/journal/count?…", "POST /__fakepbx/verify {endpoint, …, count|min|max|never}", "DELETE /__fakepbx/journal",
         "GET /__fakepbx/tls", "POST /__fakepbx/tls {mode}", "GET /__fakepbx/tls/ca.pem",
-        "POST /__fakepbx/reset",
+        "POST /__fakepbx/reset?dataset=keep|initial",
     ]
 
     /// `POST /__fakepbx/verify`: each expectation is a journal filter with `count`, `min`, `max` or
@@ -85,6 +85,7 @@ struct ControlAPI: Sendable {
     struct Failure: Error {
         var status: HTTPResponse.Status
         var message: String
+        var headers: HTTPFields = [:]
     }
 
     let server: PBXServer
@@ -101,7 +102,9 @@ struct ControlAPI: Sendable {
         do {
             return try await dispatch(request, route: route, peer: peer)
         } catch let failure as Failure {
-            return json(failure.status, ["error": .string(failure.message)])
+            var response = json(failure.status, ["error": .string(failure.message)])
+            response.headers.append(contentsOf: failure.headers)
+            return response
         } catch {
             return json(.badRequest, ["error": .string("\(error)")])
         }
@@ -354,6 +357,11 @@ struct ControlAPI: Sendable {
             return json(.ok, ["status": .string("scenario \(scenario.name) started"), "steps": server.timeline.json, "faults": faultsJSON()["faults"] ?? []])
 
         case (.post, "reset", nil):
+            let body = try await document(request, keys: ["dataset"])
+            let dataset = string(body, request, "dataset") ?? "keep"
+            guard ["keep", "initial"].contains(dataset) else {
+                throw Failure(status: .badRequest, message: "dataset '\(dataset)' is not valid; expected keep (the default: tenant changes stay) or initial (the dataset the server started with)")
+            }
             server.journal.clear()
             server.timeline.reset()
             server.faults.removeAll()
@@ -361,15 +369,45 @@ struct ControlAPI: Sendable {
             server.policies.jails.reset()
             server.clientVerifier?.clear()
             server.virtualClock.reset()
-            return json(.ok, ["status": "scenario steps, faults, counters, bans, violations and the clock reset"])
+            if dataset == "initial" {
+                server.store.restoreInitial()
+                return json(.ok, ["status": "scenario steps, faults, counters, bans, violations, the journal and the clock reset; the dataset is the one the server started with", "dataset": "initial"])
+            }
+            return json(.ok, [
+                "status": "scenario steps, faults, counters, bans, violations, the journal and the clock reset; tenant data kept (add ?dataset=initial to return to the dataset the server started with)",
+                "dataset": "kept",
+            ])
 
         default:
             throw notFound(request)
         }
     }
 
+    /// 405 with `Allow` when the path is a control route for other methods (docs/api.md), else 404.
     private func notFound(_ request: Request) -> Failure {
-        Failure(status: .notFound, message: "no control route \(request.method.rawValue) \(request.uri.path); routes: \(ControlAPI.routes.joined(separator: "; "))")
+        let allowed = ControlAPI.methods(forPath: request.uri.path)
+        if !allowed.isEmpty {
+            return Failure(
+                status: .methodNotAllowed,
+                message: "\(request.uri.path) does not take \(request.method.rawValue); it takes \(allowed.joined(separator: ", "))",
+                headers: [.allow: allowed.joined(separator: ", ")]
+            )
+        }
+        return Failure(status: .notFound, message: "no control route \(request.method.rawValue) \(request.uri.path); routes: \(ControlAPI.routes.joined(separator: "; "))")
+    }
+
+    /// The methods `routes` lists for `path`; `ADDRESS` and `ID` stand for any one segment.
+    static func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var methods: [String] = []
+        for route in routes {
+            let parts = route.split(separator: " ", maxSplits: 2)
+            let pattern = parts[1].prefix { $0 != "?" }.split(separator: "/", omittingEmptySubsequences: false)
+            guard pattern.count == segments.count else { continue }
+            let matches = zip(pattern, segments).allSatisfy { $0 == $1 || (($0 == "ADDRESS" || $0 == "ID") && !$1.isEmpty) }
+            if matches, !methods.contains(String(parts[0])) { methods.append(String(parts[0])) }
+        }
+        return methods
     }
 
     private func faultsJSON() -> JSONValue {

@@ -1,3 +1,4 @@
+import ContractKit
 public import HTTPTypes
 
 /// One API script of the fake PBX: its path, methods, access rules and handler.

@@ -5,7 +5,16 @@ import Synchronization
 public final class TenantStore: Sendable {
     private let state: Mutex<Dataset>
 
-    public init(_ dataset: Dataset) { self.state = Mutex(dataset) }
+    /// The dataset the server started with, for `POST /__fakepbx/reset?dataset=initial`.
+    public let initial: Dataset
+
+    public init(_ dataset: Dataset) {
+        self.state = Mutex(dataset)
+        self.initial = dataset
+    }
+
+    /// Puts back the dataset the server started with, dropping every change made since.
+    public func restoreInitial() { state.withLock { $0 = initial } }
 
     /// A copy of the whole model.
     public var snapshot: Dataset { state.withLock { $0 } }

@@ -1,4 +1,5 @@
-/// Which credentials the API demands, following the ictVoIP module's documented history.
+/// Which credentials the API demands, following the ictVoIP module's documented history: what
+/// `fakepbx serve --auth-profile` enforces and what `fakepbx contract run --auth-profile` expects.
 public enum AuthProfile: String, Sendable, CaseIterable, CustomStringConvertible {
     /// v1.3.3: a whitelisted address is enough; credentials are not checked.
     case whitelistOnly = "whitelist-only"

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import ContractKit
+import NIOCore
+
+/// Why a command stopped, and the exit code that tells a CI script: 1 the check ran and failed or
+/// the server stopped, 2 a file or value it was given cannot be used, 64 a bad option (EX_USAGE).
+///
+/// Commands throw their library's errors (a ``ContractError``, a `DatasetError`, ...), which are
+/// all bad input; ``FakePBXCommand/main()`` is the one place that prints them and exits.
+enum CommandFailure {
+    /// The exit code and message for any error a command throws.
+    static func exitCode(for error: any Error) -> (code: Int32, message: String) {
+        if let stopped = error as? Stopped { return (1, stopped.message) }
+        // A bad option value found only when the command runs (`--case nope`, `--target ftp://…`).
+        if let contract = error as? ContractError, contract.code == .invalidArgument { return (ExitCode.validationFailure.rawValue, "\(contract)") }
+        if let io = error as? IOError { return (1, describe(io)) }
+        if let nio = error as? ChannelError { return (1, "the network failed: \(nio)") }
+        return (2, "\(error)")
+    }
+
+    /// A system error in words a user acts on, not NIO's `bind(descriptor:ptr:bytes:)` text.
+    static func describe(_ error: IOError) -> String {
+        switch error.errnoCode {
+        case EADDRINUSE: "the address is already in use: another program listens on that port; stop it, or choose another port (0 picks a free one)"
+        case EADDRNOTAVAIL: "the address is not one of this machine's; use 127.0.0.1, 0.0.0.0 or an address this machine has"
+        case EACCES: "permission denied: ports below 1024 need root; choose a port above 1023"
+        case ECONNREFUSED: "connection refused: nothing listens there; check the URL and that the server is running"
+        default: "\(String(cString: strerror(error.errnoCode))) (errno \(error.errnoCode))"
+        }
+    }
+}
+
+/// A file or value the command was given that it cannot use (exit 2), for errors that are not
+/// already a library's typed error.
+struct InputError: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { self.description = message }
+}
+
+/// A server that stopped because the system refused it (exit 1): the port in use, say.
+struct Stopped: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
