@@ -26,12 +26,28 @@ struct RequestFormTests {
             contentType: "application/x-www-form-urlencoded"
         )
         let fromJSON = try RequestForm.fields(
-            query: "", body: Array(#"{"username":"admin","password":"p&ss=w rd","extension":1001,"note":"café"}"#.utf8),
+            query: "", body: Array(#"{"username":"admin","password":"p&ss=w rd","extension":"1001","note":"café"}"#.utf8),
             contentType: "application/json; charset=utf-8"
         )
         #expect(fromMultipart == expected)
         #expect(fromURLEncoded == expected)
         #expect(fromJSON == expected)
+        // Form fields are text: a JSON body says so, as the contracts do, instead of converting.
+        for (json, message) in [
+            (#"{"key": 5}"#, "JSON parameter 'key' must be a string (as a form field is), not a number; write \"5\" or leave it out"),
+            (#"{"enabled": null}"#, "JSON parameter 'enabled' must be a string (as a form field is), not null; write it as text or leave it out"),
+            (#"{"a": [1]}"#, "JSON parameter 'a' must be a string (as a form field is), not an array; write it as text or leave it out"),
+        ] {
+            #expect(throws: RequestForm.Failure(message)) { try RequestForm.fields(query: "", body: Array(json.utf8), contentType: "application/json") }
+        }
+    }
+
+    @Test("multipart with no fields: the close delimiter alone is an empty form, as PHP reads it")
+    func emptyMultipart() throws {
+        for body in ["--b0--\r\n", "--b0--"] {
+            #expect(try RequestForm.fields(query: "", body: Array(body.utf8), contentType: "multipart/form-data; boundary=b0") == [:])
+        }
+        #expect(throws: RequestForm.Failure.self) { try RequestForm.fields(query: "", body: Array("--b1--\r\n".utf8), contentType: "multipart/form-data; boundary=b0") }
     }
 
     @Test("multipart: a quoted boundary, file parts left out (PHP's $_FILES), a part's charset, and clear errors")

@@ -166,6 +166,14 @@ struct ScenarioTests {
         }
         #expect(counts.0 > plain * 3, "200 calls a weekday per tenant against the default 12 to 22")
 
+        // calls_per_day alone applies to every tenant of the embedded dataset, whose own per-tenant
+        // volumes would otherwise leave it no tenant to apply to.
+        let alone = try Self.scenario("cdrs: {calls_per_day: 200}")
+        let aloneCount = try await withFakePBX({ $0.load(alone) }) { (server: TestServer) async throws in
+            try await server.json("/app/xml_cdr/check_cdrs.php", week)["total_records"] as? Int ?? 0
+        }
+        #expect(aloneCount > plain * 3, "calls_per_day: 200 gave \(aloneCount) records a week against \(plain)")
+
         let bad = #expect(throws: ScenarioError.self) {
             try Self.scenario("cdrs:\n  calls_per_day: -1\n")
         }

@@ -43,4 +43,37 @@ struct DataCommandTests {
             #expect(missing.stderr.contains("nope.json: cannot read the dataset file"))
         }
     }
+
+    /// `data check` applies the API's own field rules (one set, FieldRules), and reports every problem:
+    /// an unknown key no longer hides the rest.
+    @Test func checkAppliesTheAPIsRulesAndReportsEveryProblem() async throws {
+        try await withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("dataset.json").path
+            #expect(try await runProcess(try fakepbxExecutable(), ["data", "export", "--output", file]).status == 0)
+            var root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+            root["bogus_key"] = 1
+            var extensions = try #require(root["extensions"] as? [[String: Any]])
+            extensions[0]["call_timeout"] = 99999
+            root["extensions"] = extensions
+            var gateways = try #require(root["gateways"] as? [[String: Any]])
+            gateways[0]["register_transport"] = "carrier-pigeon"
+            root["gateways"] = gateways
+            let bad = dir.appendingPathComponent("bad.json").path
+            try JSONSerialization.data(withJSONObject: root).write(to: URL(fileURLWithPath: bad))
+
+            let check = try await runProcess(try fakepbxExecutable(), ["data", "check", bad])
+            #expect(check.status == 2)
+            #expect(check.stderr.contains("\(bad)#/bogus_key: unknown field 'bogus_key'"), "\(check.stderr)")
+            #expect(check.stderr.contains("\(bad)#/extensions/0/call_timeout: expected a whole number from 1 to 3600"), "\(check.stderr)")
+            #expect(check.stderr.contains("\(bad)#/gateways/0/register_transport: expected one of: tcp, tls, udp"), "\(check.stderr)")
+
+            // The API refuses the same values, with the same expectation.
+            try await withFakePBX { server in
+                let uuid = try #require((try await server.json("/app/extensions/manage_extension.php", ["action": "list"])["extensions"] as? [[String: Any]])?.first?["extension_uuid"] as? String)
+                let refused = try await server.post("/app/extensions/manage_extension.php", ["action": "update", "extension_uuid": uuid, "call_timeout": "99999"])
+                #expect(refused.status == 400)
+                #expect(refused.text.contains("call_timeout '99999' is not valid: expected a whole number from 1 to 3600"), "\(refused.text)")
+            }
+        }
+    }
 }

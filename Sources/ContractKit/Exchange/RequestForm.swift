@@ -9,7 +9,7 @@ import NIOCore
 ///   sends), in UTF-8 or the `charset` the Content-Type names;
 /// - `multipart/form-data`, which PHP's curl sends when `CURLOPT_POSTFIELDS` is an array (parsed by
 ///   multipart-kit; file parts go to `$_FILES` in PHP and are left out here);
-/// - a flat JSON object, for clients that send JSON.
+/// - a flat JSON object of strings, for clients that send JSON (the values are form fields, so text).
 ///
 /// Names follow PHP's rules: `a[]=1&a[]=2` is the array `a` (flattened here as `a[0]`, `a[1]`),
 /// `a[k]=v` the member `a[k]`, and `.` or a space in a top-level name become `_`. The body wins over
@@ -19,7 +19,7 @@ public enum RequestForm {
     public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
         public var message: String
         public var description: String { message }
-        init(_ message: String) { self.message = message }
+        public init(_ message: String) { self.message = message }
     }
 
     /// PHP's `max_input_nesting_level`.
@@ -216,6 +216,9 @@ public enum RequestForm {
         guard let boundary, !boundary.isEmpty, boundary.utf8.count <= 200 else {
             throw Failure("malformed multipart/form-data body: the Content-Type names no boundary (expected multipart/form-data; boundary=...)")
         }
+        // A form with no fields is the close delimiter alone (curl -F with an empty array; PHP reads
+        // an empty $_POST). RFC 2046 asks for one part at least, but PHP and browsers do not.
+        if body.trimmingTrailingLineBreaks.elementsEqual(Array("--\(boundary)--".utf8)) { return [] }
         let parser = MultipartParser(boundary: boundary)
         var pairs: [(String, String)] = []
         var headers: [(String, String)] = []
@@ -245,7 +248,7 @@ public enum RequestForm {
         return pairs
     }
 
-    /// A flat JSON object of parameters. Numbers keep their literal text (`1.0` stays `1.0`).
+    /// A flat JSON object of string parameters.
     private static func jsonPairs(_ body: [UInt8]) throws(Failure) -> [(String, String)] {
         let value: JSONValue
         do {
@@ -256,16 +259,13 @@ public enum RequestForm {
         guard case .object(let object) = value else {
             throw Failure("a JSON body must be an object of parameter names to values")
         }
+        // The contracts' fields are text, as a form sends them: a JSON body gives them as strings.
         var pairs: [(String, String)] = []
         for member in object {
-            switch member.value {
-            case .null: continue
-            case .string(let text): pairs.append((member.key, text))
-            case .number(let number): pairs.append((member.key, number.literal))
-            case .bool(let flag): pairs.append((member.key, flag ? "true" : "false"))
-            case .array, .object:
-                throw Failure("JSON parameter '\(member.key)' must be a string, number or boolean, not an array or object")
+            guard case .string(let text) = member.value else {
+                throw Failure("JSON parameter '\(member.key)' must be a string (as a form field is), not \(member.value.typeDescription); write \(member.value.suggestedString.map { "\"\($0)\"" } ?? "it as text") or leave it out")
             }
+            pairs.append((member.key, text))
         }
         return pairs
     }
@@ -330,5 +330,36 @@ extension String {
             }
         }
         return out
+    }
+}
+
+extension JSONValue {
+    /// "a number", "null", ...: the value's kind, for messages.
+    fileprivate var typeDescription: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// The text a form would carry for a number or boolean.
+    fileprivate var suggestedString: String? {
+        switch self {
+        case .number(let number): number.literal
+        case .bool(let flag): flag ? "true" : "false"
+        default: nil
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate var trimmingTrailingLineBreaks: ArraySlice<UInt8> {
+        var slice = self[...]
+        while let last = slice.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: "\n") { slice = slice.dropLast() }
+        return slice
     }
 }

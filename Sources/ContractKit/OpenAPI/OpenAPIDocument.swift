@@ -58,10 +58,11 @@ public struct OpenAPIDocument: Sendable {
 
     private static func schemaRef(_ ref: String) -> JSONValue { ["$ref": .string(localRef(ref))] }
 
-    private static func oneOf(_ refs: [String]) -> JSONValue {
+    /// One schema, or `keyword` (`oneOf`, `anyOf`) over the distinct ones.
+    private static func alternatives(_ refs: [String], keyword: String) -> JSONValue {
         var unique: [String] = []
         for ref in refs where !unique.contains(ref) { unique.append(ref) }
-        return unique.count == 1 ? schemaRef(unique[0]) : ["oneOf": .array(unique.map(schemaRef))]
+        return unique.count == 1 ? schemaRef(unique[0]) : [keyword: .array(unique.map(schemaRef))]
     }
 
     /// The document as JSON.
@@ -134,7 +135,7 @@ public struct OpenAPIDocument: Sendable {
         object["security"] = [["basicAuth": []], ["apiKeyHeader": []], ["bearerKey": []], [:]]
 
         if method != "GET" {
-            var schema = OpenAPIDocument.oneOf(operations.map(\.requestSchema))
+            var schema = OpenAPIDocument.alternatives(operations.map(\.requestSchema), keyword: "oneOf")
             if actionBased, operations.allSatisfy({ $0.match.keys.sorted() == ["action"] }) {
                 var mapping = JSONObject()
                 for operation in operations { mapping[operation.match["action"]!] = .string(OpenAPIDocument.localRef(operation.requestSchema)) }
@@ -164,7 +165,9 @@ public struct OpenAPIDocument: Sendable {
             var content = JSONObject()
             for mediaType in typeOrder {
                 let refs = byType[mediaType]!
-                content[mediaType] = refs.isEmpty ? ["schema": ["type": "string"]] : ["schema": OpenAPIDocument.oneOf(refs)]
+                // anyOf: the answers of a path's operations may coincide (a created gateway is also a
+                // gateway record), and an answer valid under two of them is still right.
+                content[mediaType] = refs.isEmpty ? ["schema": ["type": "string"]] : ["schema": OpenAPIDocument.alternatives(refs, keyword: "anyOf")]
             }
             var headers = JSONObject()
             for rule in catalog.responseHeaders {

@@ -91,6 +91,9 @@ extension Dataset {
     /// - Throws: ``FakePBXError`` naming the setting when the result is out of range.
     mutating func overlayCDRGeneration(_ overrides: JSONObject) throws(FakePBXError) {
         var object = (try? JSONParser.parse(Array(JSONEncoder().encode(cdrGeneration ?? CDRGeneration()))))?.objectValue ?? [:]
+        // `calls_per_day` alone sets every tenant's volume: the dataset's per-domain volumes (the
+        // embedded dataset has one for each tenant) would otherwise leave it no tenant to apply to.
+        if overrides["calls_per_day"] != nil && overrides["domains"] == nil { object["domains"] = .object([:]) }
         for member in overrides { object[member.key] = member.value }
         do {
             cdrGeneration = try JSONDecoder().decode(CDRGeneration.self, from: Data(JSONValue.object(object).serializedBytes()))

@@ -21,15 +21,15 @@ extension Dataset {
         } catch {
             throw DatasetError(file: source, problems: [.init(pointer: "", message: "not valid JSON: \(error)")])
         }
+        // Every problem at once: unknown fields do not hide bad values (the decoder ignores them).
         var problems = unknownFieldProblems(in: root)
-        if !problems.isEmpty { throw DatasetError(file: source, problems: problems) }
         let dataset: Dataset
         do {
             dataset = try JSONDecoder().decode(Dataset.self, from: data)
         } catch let error as DecodingError {
-            throw DatasetError(file: source, problems: [problem(for: error)])
+            throw DatasetError(file: source, problems: problems + [problem(for: error)])
         }
-        problems = dataset.validationProblems()
+        problems += dataset.validationProblems()
         if !problems.isEmpty { throw DatasetError(file: source, problems: problems) }
         return dataset
     }

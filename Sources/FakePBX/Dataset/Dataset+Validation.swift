@@ -38,6 +38,8 @@ extension Dataset {
             let p = "/extensions/\(i)"
             domainExists(ext.domainName, "\(p)/domain_name")
             check("\(p)/extension", FieldRules.extensionNumber(ext.number))
+            check("\(p)/call_timeout", FieldRules.range(ext.callTimeout, FieldRules.callTimeout))
+            check("\(p)/limit_max", FieldRules.range(ext.limitMax, FieldRules.limitMax))
             uniqueUUID(ext.uuid, "\(p)/extension_uuid")
             if !extensionKeys.insert("\(ext.number)@\(ext.domainName)").inserted {
                 fail("\(p)/extension", "extension \(ext.number) appears twice in \(ext.domainName)")
@@ -59,6 +61,9 @@ extension Dataset {
             if let domainName = gateway.domainName { domainExists(domainName, "\(p)/domain_name") }
             check("\(p)/gateway", FieldRules.gatewayName(gateway.name))
             check("\(p)/proxy", FieldRules.host(gateway.proxy))
+            check("\(p)/register_transport", FieldRules.oneOf(gateway.registerTransport, FieldRules.registerTransports))
+            check("\(p)/expire_seconds", FieldRules.range(gateway.expireSeconds, FieldRules.gatewaySeconds))
+            check("\(p)/retry_seconds", FieldRules.range(gateway.retrySeconds, FieldRules.gatewaySeconds))
             if let state = gateway.simulatedState { check("\(p)/state", FieldRules.oneOf(state, Gateway.knownStates)) }
             uniqueUUID(gateway.uuid, "\(p)/gateway_uuid")
             gatewayUUIDs.insert(gateway.uuid)

@@ -46,13 +46,20 @@ public struct APIRequest: Sendable {
     }
 
     /// A boolean parameter: `true/false`, `1/0`, `yes/no`, `on/off`; `nil` when absent.
+    /// Every alias given is checked (the contract checks each), and the first one given wins.
     func bool(_ names: String...) throws(APIError) -> Bool? {
-        guard let value = string(names) else { return nil }
-        switch value.lowercased() {
-        case "true", "1", "yes", "on": return true
-        case "false", "0", "no", "off": return false
-        default: throw .invalidRequest("\(names[0]) '\(value)' is not valid: expected true or false")
+        var result: Bool?
+        for name in names {
+            guard let value = string(name) else { continue }
+            let flag: Bool
+            switch value.lowercased() {
+            case "true", "1", "yes", "on": flag = true
+            case "false", "0", "no", "off": flag = false
+            default: throw .invalidRequest("\(name) '\(value)' is not valid: expected true or false")
+            }
+            result = result ?? flag
         }
+        return result
     }
 
     /// An integer parameter within `range`; `nil` when absent.

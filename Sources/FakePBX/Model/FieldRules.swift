@@ -63,6 +63,16 @@ enum FieldRules {
             ? nil : "a SIP server address such as sip.provider.com or sip.provider.com:5060"
     }
 
+    /// The ranges and choices the API enforces on numbers and enumerations, one place for both.
+    static let callTimeout = 1...3600
+    static let limitMax = 0...1000
+    static let gatewaySeconds = 1...86_400
+    static let registerTransports: Set<String> = ["udp", "tcp", "tls"]
+
+    static func range(_ value: Int, _ range: ClosedRange<Int>) -> String? {
+        range.contains(value) ? nil : "a whole number from \(range.lowerBound) to \(range.upperBound)"
+    }
+
     static func oneOf(_ value: String, _ allowed: Set<String>) -> String? {
         allowed.contains(value) ? nil : "one of: \(allowed.sorted().joined(separator: ", "))"
     }

@@ -33,9 +33,9 @@ extension Gateway: ManagedResource {
         try request.assign("realm", to: &realm)
         try request.assign("from_domain", to: &fromDomain)
         try request.assign("register", to: &register)
-        try request.assign("register_transport", to: &registerTransport) { FieldRules.oneOf($0, ["udp", "tcp", "tls"]) }
-        try request.assign("expire_seconds", to: &expireSeconds, in: 1...86_400)
-        try request.assign("retry_seconds", to: &retrySeconds, in: 1...86_400)
+        try request.assign("register_transport", to: &registerTransport) { FieldRules.oneOf($0, FieldRules.registerTransports) }
+        try request.assign("expire_seconds", to: &expireSeconds, in: FieldRules.gatewaySeconds)
+        try request.assign("retry_seconds", to: &retrySeconds, in: FieldRules.gatewaySeconds)
         try request.assign("profile", to: &profile)
         try request.assign("context", to: &context)
         try request.assign("enabled", to: &enabled)
