@@ -17,6 +17,16 @@ public struct APIRequest: Sendable {
         self.clientAddress = clientAddress
     }
 
+    /// `value` without what PHP's `trim()` removes at either end: space, tab, line feed, carriage
+    /// return, NUL and vertical tab (the contracts' `blank` is the same set).
+    static func phpTrimmed(_ value: String) -> String {
+        let set: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "\0", "\u{0B}"]
+        let scalars = value.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !set.contains($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !set.contains($0) })!
+        return String(scalars[first...last])
+    }
+
     /// The trimmed value of the first of `names` that is present and not blank.
     public func string(_ names: String...) -> String? {
         string(names)
@@ -24,7 +34,7 @@ public struct APIRequest: Sendable {
 
     func string(_ names: [String]) -> String? {
         for name in names {
-            if let value = fields[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { return value }
+            if let value = fields[name].map(APIRequest.phpTrimmed), !value.isEmpty { return value }
         }
         return nil
     }

@@ -90,6 +90,7 @@ extension PBXResponder {
         let request = accepted.request
         do {
             let apiRequest = APIRequest(method: request.method, path: endpoint.path, fields: accepted.fields, clientAddress: request.client)
+            try apiRequest.checkTypedFields()
             let response = try endpoint.handler(apiRequest, server)
             server.logger.debug(
                 "request answered",

@@ -24,12 +24,19 @@ enum FieldRules {
             ? nil : "3 to 20 digits with an optional leading +, such as 12085551234"
     }
 
+    /// A UUID as PostgreSQL prints one (8-4-4-4-12 hex digits), as the contracts' `uuid`.
     static func uuid(_ value: String) -> String? {
-        UUIDv4.isValid(value) ? nil : "a version 4 UUID such as 550e8400-e29b-41d4-a716-446655440000"
+        let groups = value.split(separator: "-", omittingEmptySubsequences: false)
+        let ok = groups.map(\.utf8.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.unicodeScalars.allSatisfy(\.properties.isASCIIHexDigit) }
+        return ok ? nil : "a UUID such as 550e8400-e29b-41d4-a716-446655440000"
     }
 
+    /// The tz database's names and UTC, as the contracts' `timeZone` lists them (Foundation also takes
+    /// abbreviations and offsets such as GMT+5, which FusionPBX does not store).
+    static let timeZones: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC", "GMT"])
+
     static func timeZone(_ value: String) -> String? {
-        TimeZone(identifier: value) != nil ? nil : "an IANA time zone such as America/Toronto or Australia/Sydney"
+        timeZones.contains(value) ? nil : "an IANA time zone such as America/Toronto or Australia/Sydney"
     }
 
     static func regex(_ value: String) -> String? {
@@ -58,8 +65,9 @@ enum FieldRules {
             ? nil : "1 to 64 letters, digits, '_', '.' or '-', such as primary_gateway"
     }
 
+    /// As the contracts' `hostPort`: letters, digits, '.', '-', ':' and the brackets of an IPv6 literal.
     static func host(_ value: String) -> String? {
-        !value.isEmpty && !value.contains(where: { $0.isWhitespace || $0 == "/" })
+        !value.isEmpty && value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) })
             ? nil : "a SIP server address such as sip.provider.com or sip.provider.com:5060"
     }
 

@@ -40,8 +40,8 @@ extension Endpoint {
             [
                 "cdrs_available": .bool(summary.total > 0), "total_records": .int(summary.total),
                 "answered_records": .int(summary.answered), "date_range": .string(query.dateRange),
-                "first_record": .string(summary.first.map(Timestamp.iso8601) ?? ""),
-                "last_record": .string(summary.last.map(Timestamp.iso8601) ?? ""),
+                "first_record": summary.first.map { .string(Timestamp.iso8601($0)) } ?? .null,
+                "last_record": summary.last.map { .string(Timestamp.iso8601($0)) } ?? .null,
                 "domains": .array(domains),
             ]
         )

@@ -24,7 +24,8 @@ extension Domain: ManagedResource {
 
     mutating func apply(_ request: APIRequest) throws {
         try request.assign("domain_description", to: &description)
-        try request.assign("domain_enabled", to: &enabled)
+        // `enabled` is an alias, as in the list filter; every alias given is checked.
+        if let flag = try request.bool("domain_enabled", "enabled") { enabled = flag }
         try request.assign("time_zone", to: &timeZone, rule: FieldRules.timeZone)
         var plan = numberingPlan.rawValue
         try request.assign("numbering_plan", to: &plan) { NumberingPlan(rawValue: $0) == nil ? "nanp, au or uk" : nil }

@@ -110,7 +110,17 @@ extension Endpoint {
                 dataset.gateways[index] = gateway
                 return gateway
             }
-            let values = try request.require([["gateway_domain"], ["gateway_username"], ["gateway_password"]])
+            // A name alone is a valid request (it updates that gateway); with no such gateway there is
+            // nothing to update, and nothing to create it from.
+            let creation = ["gateway_domain", "gateway_username", "gateway_password"]
+            let missing = creation.filter { request.string($0) == nil }
+            if !missing.isEmpty {
+                throw ModelError(
+                    .notFound,
+                    "no gateway '\(name)'\(domain.map { " in \($0)" } ?? "") to update; to create it, give \(missing.joined(separator: ", ")) too"
+                )
+            }
+            let values = try request.require(creation.map { [$0] })
             if let problem = ModelError.invalid("gateway_name", FieldRules.gatewayName(name), value: name) { throw problem }
             if let problem = ModelError.invalid("gateway_domain", FieldRules.host(values[0]), value: values[0]) { throw problem }
             var gateway = Gateway(
