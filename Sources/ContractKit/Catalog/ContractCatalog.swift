@@ -241,6 +241,16 @@ public struct ContractCatalog: Sendable {
     }
 
     /// The operation with this id.
+    /// The `examples` of an operation's request schema: forms that meet the contract and, against
+    /// fakepbx's embedded dataset, reach the operation's success answer (tested; Schemathesis and
+    /// Prism read them from the OpenAPI document).
+    public func requestExamples(of operation: ContractOperation) throws(ContractError) -> [JSONObject] {
+        let parts = operation.requestSchema.split(separator: "#", maxSplits: 1).map(String.init)
+        let document = try files.document(parts[0])
+        let schema = parts.count > 1 ? JSONPointer.resolve(parts[1], in: document) : document
+        return schema?["examples"]?.arrayValue?.compactMap(\.objectValue) ?? []
+    }
+
     public func operation(id: String) -> ContractOperation? {
         operations.first { $0.id == id }
     }
