@@ -49,9 +49,9 @@ struct DataCommand: ParsableCommand {
     }
 }
 
-/// Writes `error: MESSAGE` to standard error.
+/// Writes `Error: MESSAGE` to standard error, as ArgumentParser writes its own.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
 }
 
 /// "1 error", "3 errors": a count with its noun in the right number.

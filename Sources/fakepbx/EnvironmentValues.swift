@@ -21,6 +21,19 @@ struct EnvironmentValues {
         return ["1", "true", "yes", "on"].contains(value)
     }
 
+    /// A typed option: the flag as ArgumentParser parsed it (which lists the values a bad one may
+    /// take), else the variable, read the same way.
+    func value<T: ExpressibleByArgument>(_ flag: T?, _ variable: String) throws -> T? {
+        if let flag { return flag }
+        guard let text = resolve(nil, variable) else { return nil }
+        guard let value = T(argument: text) else {
+            let values = T.allValueStrings
+            let expected = values.count < 2 ? "" : "; expected \(values.dropLast().joined(separator: ", ")) or \(values.last!)"
+            throw ValidationError("\(variable) (environment): '\(text)' is not valid\(expected)")
+        }
+        return value
+    }
+
     /// Parses a value with `parse`, naming both the flag and the variable when it is bad.
     func parse<T>(_ flag: String?, _ variable: String, option: String, expected: String, _ parse: (String) -> T?) throws -> T? {
         guard let text = resolve(flag, variable) else { return nil }

@@ -27,7 +27,7 @@ struct RecordCommand: AsyncParsableCommand {
     @Flag(help: "Also replace phone numbers, IP addresses and domains with consistent, format-preserving stand-ins.")
     var pseudonymize = false
     @Option(help: "A field or header to keep unredacted (repeatable).") var keep: [String] = []
-    @Option(help: "trace | debug | info | notice | warning | error | critical.") var logLevel: String = "warning"
+    @Option(help: "The least severe log messages written.") var logLevel: Logger.Level = .warning
 
     func run() async throws {
         var configuration = RecordingConfiguration(upstream: upstream, output: out)
@@ -37,7 +37,7 @@ struct RecordCommand: AsyncParsableCommand {
         configuration.trust = upstreamTLS.trust
         configuration.pseudonymize = pseudonymize
         configuration.keep = keep
-        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

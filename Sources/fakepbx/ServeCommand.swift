@@ -27,10 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Tenant dataset file replacing the embedded one (see 'fakepbx data export').") var data: String?
     @Option(help: "FusionPBX version to report (default 5.4.9; 5.5+ renders flags as JSON booleans).")
     var pbxVersion: String?
-    @Option(help: "whitelist-only | password | multi (default multi).") var authProfile: String?
+    @Option(help: "Which credentials the API demands (default multi).") var authProfile: AuthProfile?
     @Option(parsing: .upToNextOption, help: "Proxies (CIDR) whose X-Forwarded-For is trusted.")
     var trustForwardedFor: [String] = []
-    @Option(help: "trace | debug | info | notice | warning | error | critical (default info).") var logLevel: String?
+    @Option(help: "The least severe log messages written (default info).") var logLevel: Logger.Level?
     @Flag(help: "Check every client request against the request contracts; list violations at GET /__fakepbx/violations.")
     var verifyClient = false
     @Flag(help: "With --verify-client: answer a request that breaks its contract with 400 and the violations.")
@@ -38,12 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A contracts folder to use instead of the built-in contracts (with --verify-client).") var contracts: String?
     @Option(help: "A rate limit as CLASS=COUNT/SECONDS (classes standard, cdr, gateway; COUNT 0 turns it off). Repeatable. Default: the documented standard=100/60, cdr=10/60, gateway=50/60.")
     var rateLimit: [String] = []
-    @Option(help: "What rate limits count by: ip, user or key (default ip).") var rateLimitKey: String?
-    @Option(help: "FusionPBX's fail2ban settings: debian (default), ubuntu or off.") var fail2banProfile: String?
+    @Option(help: "What rate limits count by (default ip).") var rateLimitKey: RateLimitKey?
+    @Option(help: "FusionPBX's fail2ban settings (default debian).") var fail2banProfile: Fail2banProfile?
     @Option(help: "A jail as NAME=MAXRETRY/FINDTIME/BANTIME, or NAME=off (jails fusionpbx, nginx-dos). Repeatable.")
     var jail: [String] = []
-    @Option(help: "What a banned address sees: reset (default; the connection is reset), drop (no answer) or 403.")
-    var banAction: String?
+    @Option(help: "What a banned address sees: reset (the connection is reset; the default), drop (no answer) or 403.")
+    var banAction: BanAction?
     @Option(parsing: .upToNextOption, help: "Addresses (CIDR) never banned, as fail2ban's ignoreip.") var ignoreip: [String] = []
     @Option(help: "Append each failed login to this file as FusionPBX's auth.log line (for a real fail2ban).") var authLog: String?
     @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/), from every address.") var adminToken: String?
@@ -59,8 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
     var bundle: String?
     @Option(parsing: .upToNextOption, help: "Answer from these cassettes (recorded exchanges) before the emulator.")
     var replay: [String] = []
-    @Option(help: "With --replay, when no recorded exchange matches: emulate (default), error (404 with the nearest candidates) or proxy (to --upstream).")
-    var onMiss: String?
+    @Option(help: "With --replay, when no recorded exchange matches: emulate (the default), error (404 with the nearest candidates) or proxy (to --upstream).")
+    var onMiss: ReplayMissChoice?
     @Option(help: "With --on-miss proxy: the real server to send misses to.") var upstream: String?
     @Option(help: "With --on-miss proxy: record the proxied misses (redacted) into this cassette.") var recordMisses: String?
     @Option(help: "A field ignored when matching recorded requests (repeatable), e.g. a timestamp the client adds.")
@@ -114,10 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.pbxVersion = try env.parse(
             pbxVersion, "FAKEPBX_PBX_VERSION", option: "--pbx-version", expected: "a version such as 5.4.9", PBXVersion.init
         ) ?? configuration.pbxVersion
-        configuration.authProfile = try env.parse(
-            authProfile, "FAKEPBX_AUTH_PROFILE", option: "--auth-profile", expected: "whitelist-only, password or multi",
-            AuthProfile.init(rawValue:)
-        ) ?? configuration.authProfile
+        configuration.authProfile = try env.value(authProfile, "FAKEPBX_AUTH_PROFILE") ?? configuration.authProfile
         let proxies = trustForwardedFor.isEmpty
             ? (env.resolve(nil, "FAKEPBX_TRUST_FORWARDED_FOR").map { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) } ?? [])
             : trustForwardedFor
@@ -127,10 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return block
         }
-        configuration.logLevel = try env.parse(
-            logLevel, "FAKEPBX_LOG_LEVEL", option: "--log-level", expected: "trace, debug, info, notice, warning, error or critical",
-            Logger.Level.init(rawValue:)
-        ) ?? configuration.logLevel
+        configuration.logLevel = try env.value(logLevel, "FAKEPBX_LOG_LEVEL") ?? configuration.logLevel
         let verify = verifyClient || env.flag("FAKEPBX_VERIFY_CLIENT")
         let strictMode = strict || env.flag("FAKEPBX_STRICT")
         if strictMode && !verify {
@@ -144,16 +138,14 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.replayCassettes = replay.isEmpty
             ? (env.resolve(nil, "FAKEPBX_REPLAY").map { $0.split(separator: ",").map(String.init) } ?? []) : replay
         configuration.volatileFields = volatile
-        let miss = env.resolve(onMiss, "FAKEPBX_ON_MISS") ?? "emulate"
+        let miss = try env.value(onMiss, "FAKEPBX_ON_MISS") ?? .emulate
         let missUpstream = env.resolve(upstream, "FAKEPBX_UPSTREAM")
         switch miss {
-        case "emulate": configuration.replayMiss = .emulate
-        case "error": configuration.replayMiss = .error
-        case "proxy":
+        case .emulate: configuration.replayMiss = .emulate
+        case .error: configuration.replayMiss = .error
+        case .proxy:
             guard let missUpstream else { throw ValidationError("--on-miss proxy needs --upstream URL (the real server to send misses to)") }
             configuration.replayMiss = .proxy(upstream: missUpstream.hasSuffix("/") ? String(missUpstream.dropLast()) : missUpstream, recordTo: recordMisses)
-        default:
-            throw ValidationError("--on-miss: '\(miss)' is not valid; expected emulate, error or proxy")
         }
         if configuration.replayCassettes.isEmpty, configuration.replayLoaded.isEmpty, onMiss != nil || recordMisses != nil {
             throw ValidationError("--on-miss and --record-misses apply with --replay CASSETTE")
@@ -166,10 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
         func list(_ flag: [String], _ variable: String) -> [String] {
             flag.isEmpty ? (env.resolve(nil, variable).map { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) } ?? []) : flag
         }
-        if let profile = try env.parse(
-            fail2banProfile, "FAKEPBX_FAIL2BAN_PROFILE", option: "--fail2ban-profile", expected: "debian, ubuntu or off",
-            Fail2banProfile.init(rawValue:)
-        ) {
+        if let profile = try env.value(fail2banProfile, "FAKEPBX_FAIL2BAN_PROFILE") {
             configuration.jails = profile.rules
         }
         for item in list(jail, "FAKEPBX_JAIL") {
@@ -192,12 +181,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.rateLimits[rateClass] = rule.limit == 0 ? nil : rule
         }
-        configuration.rateLimitKey = try env.parse(
-            rateLimitKey, "FAKEPBX_RATE_LIMIT_KEY", option: "--rate-limit-key", expected: "ip, user or key", RateLimitKey.init(rawValue:)
-        ) ?? configuration.rateLimitKey
-        configuration.banAction = try env.parse(
-            banAction, "FAKEPBX_BAN_ACTION", option: "--ban-action", expected: "reset, drop or 403", BanAction.init(rawValue:)
-        ) ?? configuration.banAction
+        configuration.rateLimitKey = try env.value(rateLimitKey, "FAKEPBX_RATE_LIMIT_KEY") ?? configuration.rateLimitKey
+        configuration.banAction = try env.value(banAction, "FAKEPBX_BAN_ACTION") ?? configuration.banAction
         let ignored = list(ignoreip, "FAKEPBX_IGNOREIP")
         if !ignored.isEmpty { configuration.ignoreIP = try ignored.map { text in
             guard let block = CIDRBlock(text) else {
@@ -227,3 +212,13 @@ struct ServeCommand: AsyncParsableCommand {
         ) ?? configuration.idleTimeout
     }
 }
+
+/// `--on-miss`: what `serve --replay` does with a request no recorded exchange matches.
+enum ReplayMissChoice: String, CaseIterable, ExpressibleByArgument {
+    case emulate, error, proxy
+}
+
+extension Fail2banProfile: ExpressibleByArgument {}
+extension BanAction: ExpressibleByArgument {}
+extension RateLimitKey: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -5,8 +5,8 @@ import FakePBX
 struct TLSOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Also serve HTTPS on this port; 0 picks a free port (off by default).") var httpsPort: String?
     @Option(help: "Write the bound HTTPS port to this file once listening.") var httpsPortFile: String?
-    @Option(help: "The certificate presented: valid (default), expired, not-yet-valid, wrong-host, self-signed or untrusted-ca.")
-    var tlsMode: String?
+    @Option(help: "The certificate presented (default valid).")
+    var tlsMode: TLSMode?
     @Option(help: "Another name (DNS name or IP address) for the certificate, besides localhost, 127.0.0.1, ::1 and --host. Repeatable.")
     var tlsName: [String] = []
     @Option(help: "Write the CA certificate (PEM) here, for clients to trust (CURLOPT_CAINFO, curl --cacert).") var tlsCaOut: String?
@@ -14,11 +14,11 @@ struct TLSOptions: ParsableArguments {
     @Option(help: "The private key (PEM) of --tls-ca-cert.") var tlsCaKey: String?
     @Option(help: "Present your own certificate chain (PEM, leaf first) in mode valid; needs --tls-key.") var tlsCert: String?
     @Option(help: "The private key (PEM) of --tls-cert.") var tlsKey: String?
-    @Option(help: "The lowest TLS version accepted: 1.2 (default) or 1.3.") var tlsMinVersion: String?
-    @Option(help: "The highest TLS version accepted: 1.2 or 1.3 (default).") var tlsMaxVersion: String?
+    @Option(help: "The lowest TLS version accepted (default 1.2).") var tlsMinVersion: TLSProtocolVersion?
+    @Option(help: "The highest TLS version accepted (default 1.3).") var tlsMaxVersion: TLSProtocolVersion?
     @Option(help: "CA certificates (PEM) whose client certificates are accepted (mutual TLS).") var tlsClientCa: String?
-    @Option(help: "Whether clients must present a certificate: none (default), optional or require (needs --tls-client-ca).")
-    var tlsClientAuth: String?
+    @Option(help: "Whether clients must present a certificate (default none; optional and require need --tls-client-ca).")
+    var tlsClientAuth: TLSClientAuth?
 
     /// The settings these flags and their `FAKEPBX_*` variables give, over `settings`.
     func apply(_ env: EnvironmentValues, to settings: inout TLSSettings) throws {
@@ -26,29 +26,25 @@ struct TLSOptions: ParsableArguments {
             Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
         } ?? settings.port
         settings.portFile = env.resolve(httpsPortFile, "FAKEPBX_HTTPS_PORT_FILE") ?? settings.portFile
-        settings.mode = try env.parse(tlsMode, "FAKEPBX_TLS_MODE", option: "--tls-mode", expected: TLSMode.names, TLSMode.init(rawValue:))
-            ?? settings.mode
+        settings.mode = try env.value(tlsMode, "FAKEPBX_TLS_MODE") ?? settings.mode
         if !tlsName.isEmpty { settings.names = tlsName }
         settings.caOutFile = env.resolve(tlsCaOut, "FAKEPBX_TLS_CA_OUT") ?? settings.caOutFile
         settings.caCertificateFile = env.resolve(tlsCaCert, "FAKEPBX_TLS_CA_CERT") ?? settings.caCertificateFile
         settings.caKeyFile = env.resolve(tlsCaKey, "FAKEPBX_TLS_CA_KEY") ?? settings.caKeyFile
         settings.certificateFile = env.resolve(tlsCert, "FAKEPBX_TLS_CERT") ?? settings.certificateFile
         settings.keyFile = env.resolve(tlsKey, "FAKEPBX_TLS_KEY") ?? settings.keyFile
-        let versions = TLSProtocolVersion.allCases.map(\.rawValue).joined(separator: " or ")
-        settings.minimumVersion = try env.parse(
-            tlsMinVersion, "FAKEPBX_TLS_MIN_VERSION", option: "--tls-min-version", expected: versions, TLSProtocolVersion.init(rawValue:)
-        ) ?? settings.minimumVersion
-        settings.maximumVersion = try env.parse(
-            tlsMaxVersion, "FAKEPBX_TLS_MAX_VERSION", option: "--tls-max-version", expected: versions, TLSProtocolVersion.init(rawValue:)
-        ) ?? settings.maximumVersion
+        settings.minimumVersion = try env.value(tlsMinVersion, "FAKEPBX_TLS_MIN_VERSION") ?? settings.minimumVersion
+        settings.maximumVersion = try env.value(tlsMaxVersion, "FAKEPBX_TLS_MAX_VERSION") ?? settings.maximumVersion
         settings.clientCAFile = env.resolve(tlsClientCa, "FAKEPBX_TLS_CLIENT_CA") ?? settings.clientCAFile
-        settings.clientAuth = try env.parse(
-            tlsClientAuth, "FAKEPBX_TLS_CLIENT_AUTH", option: "--tls-client-auth", expected: "none, optional or require",
-            TLSClientAuth.init(rawValue:)
-        ) ?? settings.clientAuth
-        let given = [httpsPortFile, tlsMode, tlsCaOut, tlsCaCert, tlsCert, tlsMinVersion, tlsMaxVersion, tlsClientCa, tlsClientAuth]
-        if settings.port == nil, given.contains(where: { $0 != nil }) || !tlsName.isEmpty {
+        settings.clientAuth = try env.value(tlsClientAuth, "FAKEPBX_TLS_CLIENT_AUTH") ?? settings.clientAuth
+        let given = [httpsPortFile, tlsCaOut, tlsCaCert, tlsCert, tlsClientCa].contains { $0 != nil }
+            || tlsMode != nil || tlsMinVersion != nil || tlsMaxVersion != nil || tlsClientAuth != nil
+        if settings.port == nil, given || !tlsName.isEmpty {
             throw ValidationError("the --tls-* and --https-port-file options apply with --https-port N (0 picks a free port)")
         }
     }
 }
+
+extension TLSMode: ExpressibleByArgument {}
+extension TLSProtocolVersion: ExpressibleByArgument {}
+extension TLSClientAuth: ExpressibleByArgument {}

@@ -83,7 +83,8 @@ struct ServeCommandTests {
     @Test(arguments: [
         (["serve", "--port", "70000"], [String: String](), "--port: '70000' is not valid; expected a port from 0 to 65535"),
         (["serve"], ["FAKEPBX_PORT": "http"], "FAKEPBX_PORT (environment): 'http' is not valid; expected a port from 0 to 65535"),
-        (["serve", "--auth-profile", "oauth"], [:], "--auth-profile: 'oauth' is not valid; expected whitelist-only, password or multi"),
+        (["serve", "--auth-profile", "oauth"], [:], "The value 'oauth' is invalid for '--auth-profile <auth-profile>'. Please provide one of 'whitelist-only', 'password' or 'multi'."),
+        (["serve"], ["FAKEPBX_AUTH_PROFILE": "oauth"], "FAKEPBX_AUTH_PROFILE (environment): 'oauth' is not valid; expected whitelist-only, password or multi"),
         (["serve", "--trust-forwarded-for", "10.0.0.0/8", "proxy.local"], [:], "--trust-forwarded-for: 'proxy.local' is not an IP address or CIDR block"),
         (["serve", "--pbx-version", "five"], [:], "--pbx-version: 'five' is not valid; expected a version such as 5.4.9"),
     ])
