@@ -16,15 +16,15 @@ struct SchemaCommand: ParsableCommand {
         )
 
         @Option(help: "The schema file.") var schema: String
-        @Option(help: "A folder of schemas that references may name (by $id, or by file path). Repeatable.")
+        @Option(help: "A folder of schemas that references may name (by $id, or by file path), searched for a relative reference that names nothing beside the schema. Repeatable.")
         var refDir: [String] = []
         @Flag(help: "Treat format as an assertion (date-time, email, ipv4, uuid, ...), not only an annotation.")
         var formatAssertion = false
-        @Option(help: "text (default) or json (the standard \"basic\" output, one document per instance).")
+        @Option(help: "How results are printed: text, or json (the standard \"basic\" output, one document per instance).")
         var output: OutputFormat = .text
         @Argument(help: "Instance files to validate.") var instances: [String]
 
-        enum OutputFormat: String, ExpressibleByArgument { case text, json }
+        enum OutputFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
 
         func validate() throws {
             if instances.isEmpty { throw ValidationError("give at least one instance file to validate") }
@@ -33,6 +33,8 @@ struct SchemaCommand: ParsableCommand {
         func run() throws {
             let validator: Validator
             var registry = SchemaRegistry()
+            // A relative `$ref` to a file beside the schema is read from disk, as a user expects.
+            registry.readsFiles = true
             for folder in refDir {
                 try registry.addFolder(folder, baseURI: SchemaRegistry.fileBaseURI(ofFolder: folder))
             }

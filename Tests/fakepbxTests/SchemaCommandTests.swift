@@ -83,6 +83,10 @@ struct SchemaCommandTests {
             #expect(searched.stdout == "\(string): valid\n\(answer): invalid (1 error)\n  (root): expected string, got object {\"status\":\"success\",\"message\":\"ok\",\"count\":0,\"gateways\":[]}\n    at /$ref/type (\(URL(fileURLWithPath: refs.path).absoluteString)b.json#/type)\n", "\(searched.stdout)")
             let unresolved = try await runProcess(binary, ["schema", "validate", "--schema", a, string])
             #expect(unresolved.status == 2 && unresolved.stderr.contains("cannot resolve b.json"))
+            // A file beside the schema needs no --ref-dir.
+            try #"{"type": "string"}"#.write(toFile: dir.appendingPathComponent("b.json").path, atomically: true, encoding: .utf8)
+            let beside = try await runProcess(binary, ["schema", "validate", "--schema", a, string])
+            #expect(beside.status == 0, "\(beside.stderr)")
         }
     }
 

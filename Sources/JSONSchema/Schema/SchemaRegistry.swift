@@ -1,3 +1,5 @@
+import Foundation
+
 /// Schema documents by URI, used to resolve `$ref`, `$dynamicRef` and `$schema`. Nothing is fetched
 /// from the network: documents are added explicitly (or from folders, see `addFolder`).
 public struct SchemaRegistry: Sendable {
@@ -5,6 +7,9 @@ public struct SchemaRegistry: Sendable {
     /// Base URIs of the folders added with `addFolder`, searched in order for a relative reference
     /// that names nothing beside the schema that makes it.
     private(set) var folderBases: [URIReference] = []
+    /// Whether a `file:` URI that names no registered document is read from disk (a schema's
+    /// neighbours, as `schema validate` finds them). Off by default: nothing is read unasked.
+    public var readsFiles = false
 
     /// A registry holding the draft 2020-12 meta-schemas.
     public init() {
@@ -22,7 +27,11 @@ public struct SchemaRegistry: Sendable {
 
     mutating func addFolderBase(_ uri: String) { folderBases.append(URIReference(uri)) }
 
-    func document(at uri: String) -> JSONValue? { documents[uri] }
+    func document(at uri: String) -> JSONValue? {
+        if let document = documents[uri] { return document }
+        guard readsFiles, uri.hasPrefix("file://"), let url = URL(string: uri), url.isFileURL else { return nil }
+        return try? SchemaRegistry.readDocument(url.path)
+    }
 
     /// The URIs of every document in the registry.
     public var uris: [String] { documents.keys.sorted() }
