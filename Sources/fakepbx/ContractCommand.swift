@@ -56,7 +56,7 @@ struct ContractCommand: AsyncParsableCommand {
         @Option(help: "API password.") var password: String?
         @Option(help: "API key (access hash), sent as the form field 'key' when no username is given.") var apiKey: String?
         @Flag(help: "Skip every case and step that writes (for production-like staging servers).") var readOnly = false
-        @Option(name: .customLong("var"), help: "A value for {{NAME}} in the cases, as NAME=VALUE (e.g. domain=tenant.example.com).")
+        @Option(name: .customLong("var"), help: "A value for {{NAME}} in the cases, as NAME=VALUE (e.g. domain=tenant.example.com); it wins over what a step would capture.")
         var variables: [String] = []
         @Option(name: .customLong("case"), help: "Run only this case (repeatable); see 'fakepbx contract list'.") var cases: [String] = []
         @Option(parsing: .unconditional, help: "Seconds to wait for each answer.") var timeout: Double = 10
