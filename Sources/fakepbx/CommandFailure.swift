@@ -20,15 +20,7 @@ enum CommandFailure {
     }
 
     /// A system error in words a user acts on, not NIO's `bind(descriptor:ptr:bytes:)` text.
-    static func describe(_ error: IOError) -> String {
-        switch error.errnoCode {
-        case EADDRINUSE: "the address is already in use: another program listens on that port; stop it, or choose another port (0 picks a free one)"
-        case EADDRNOTAVAIL: "the address is not one of this machine's; use 127.0.0.1, 0.0.0.0 or an address this machine has"
-        case EACCES: "permission denied: ports below 1024 need root; choose a port above 1023"
-        case ECONNREFUSED: "connection refused: nothing listens there; check the URL and that the server is running"
-        default: "\(String(cString: strerror(error.errnoCode))) (errno \(error.errnoCode))"
-        }
-    }
+    static func describe(_ error: IOError) -> String { SystemErrorText.describe(errno: error.errnoCode) }
 }
 
 /// A file or value the command was given that it cannot use (exit 2), for errors that are not

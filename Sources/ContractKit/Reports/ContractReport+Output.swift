@@ -68,7 +68,7 @@ extension ContractReport {
         let counts = summary
         let verdict = exitCode == 0 ? "all contracts hold" : "contracts broken"
         lines.append(
-            "\(title) \(target): \(counts.total) checks, \(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped, "
+            "\(title) \(target): \(counts.total) check\(counts.total == 1 ? "" : "s"), \(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped, "
                 + "\(counts.errors) error\(counts.errors == 1 ? "" : "s") in \(String(format: "%.2f", durationSeconds)) s: \(verdict)"
         )
         return lines.joined(separator: "\n")

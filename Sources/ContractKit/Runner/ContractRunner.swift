@@ -158,9 +158,9 @@ public struct ContractRunner: Sendable {
             reachable = true
         } catch {
             if !reachable {
-                throw ContractError(.unreachable, "no answer from the server: \(error); check the URL and that the server is running", at: base)
+                throw ContractError(.unreachable, "no answer from the server: \(SystemErrorText.describe(error))", at: base)
             }
-            return [.init(name: step.name, operation: operation.id, outcome: .error("no answer: \(error)"))]
+            return [.init(name: step.name, operation: operation.id, outcome: .error("no answer: \(SystemErrorText.describe(error))"))]
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
