@@ -37,6 +37,28 @@ struct CDREndpointTests {
         }
     }
 
+    /// FreeSWITCH stores `switch_channel_cause_q850()`, which is 16 for its own causes above 127
+    /// (fusionpbx-data.md §9): no exported row has a q850 above 127, over HTTP and from `cdr generate`.
+    @Test func q850IsNeverAbove127() async throws {
+        let reference = try String(contentsOf: try sharedFolder("reference/fusionpbx-data.md"), encoding: .utf8)
+        #expect(reference.contains("**hangup_cause_q850** is 16 for every cause above 127"), "the reference notes no longer say so; re-check fakepbx against them")
+        try await withFakePBX { server in
+            let answer = try await server.json(Self.export, Self.week.merging(["leg": "all"]) { $1 })
+            let records = try #require(answer["records"] as? [[String: Any]])
+            let q850 = records.compactMap { $0["hangup_cause_q850"] as? Int }
+            #expect(q850.count == records.count && q850.allSatisfy { $0 <= 127 }, "\(Set(q850).sorted())")
+            let cancelled = records.filter { $0["hangup_cause"] as? String == "ORIGINATOR_CANCEL" }
+            #expect(!cancelled.isEmpty && cancelled.allSatisfy { $0["hangup_cause_q850"] as? Int == 16 })
+            let busy = records.first { $0["hangup_cause"] as? String == "USER_BUSY" }
+            #expect(busy.map { $0["hangup_cause_q850"] as? Int == 17 } ?? true, "causes up to 127 keep their Q.850 code")
+        }
+        let generated = try await runProcess(try fakepbxExecutable(), ["cdr", "generate", "--count", "20000", "--legs", "all", "--quiet"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let values = generated.stdout.components(separatedBy: "\"hangup_cause_q850\":").dropFirst().map { Int($0.prefix { $0.isNumber }) ?? -1 }
+        #expect(values.count > 20000, "every leg has the column: \(values.count)")
+        #expect(values.allSatisfy { (0...127).contains($0) }, "generated q850 values: \(Set(values).sorted())")
+    }
+
     @Test func dateRangeIsInclusiveInTheDomainTimeZone() async throws {
         try await withFakePBX { server in
             let day = try await server.json(Self.export, ["date_start": "2026-11-20", "date_end": "2026-11-20", "domain_name": "harbour.pbx.example.com.au"])

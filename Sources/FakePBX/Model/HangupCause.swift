@@ -1,5 +1,7 @@
-/// FreeSWITCH hangup causes with their Q.850 codes (`switch_types.h`).
+/// FreeSWITCH hangup causes with their cause numbers (`switch_types.h`).
 public enum HangupCause {
+    /// FreeSWITCH's cause numbers. Those above 127 are its own, not Q.850's; they never reach a CDR
+    /// (see ``code(_:)``).
     public static let q850: [String: Int] = [
         "NONE": 0, "UNALLOCATED_NUMBER": 1, "NO_ROUTE_DESTINATION": 3, "NORMAL_CLEARING": 16, "USER_BUSY": 17,
         "NO_USER_RESPONSE": 18, "NO_ANSWER": 19, "SUBSCRIBER_ABSENT": 20, "CALL_REJECTED": 21,
@@ -12,9 +14,13 @@ public enum HangupCause {
         "PROGRESS_TIMEOUT": 607, "GATEWAY_DOWN": 609,
     ]
 
-    /// The Q.850 code of `cause` (0 for an unknown one); the common cause without a lookup.
+    /// The `hangup_cause_q850` FreeSWITCH stores: `switch_channel_cause_q850()` answers 16
+    /// (NORMAL_CLEARING) for every cause above 127, so ORIGINATOR_CANCEL, LOSE_RACE, BLIND_TRANSFER
+    /// and USER_NOT_REGISTERED are stored as 16 (fusionpbx-data.md §9). 0 for an unknown cause.
     static func code(_ cause: String) -> Int {
-        cause == "NORMAL_CLEARING" ? 16 : q850[cause] ?? 0
+        if cause == "NORMAL_CLEARING" { return 16 }
+        let number = q850[cause] ?? 0
+        return number > 127 ? 16 : number
     }
 
     /// Causes FusionPBX's importer classes as `failed` (app/xml_cdr/resources/classes/xml_cdr.php).
