@@ -59,6 +59,24 @@ struct CDREndpointTests {
         #expect(values.allSatisfy { (0...127).contains($0) }, "generated q850 values: \(Set(values).sorted())")
     }
 
+    /// billsec is the talk time truncated; billmsec keeps the milliseconds, in JSON and CSV alike.
+    @Test func billmsecKeepsTheMilliseconds() async throws {
+        let reference = try String(contentsOf: try sharedFolder("reference/fusionpbx-data.md"), encoding: .utf8)
+        #expect(reference.contains("**billmsec keeps the milliseconds.**"), "the reference notes no longer say so; re-check fakepbx against them")
+        try await withFakePBX { server in
+            let records = try #require(try await server.json(Self.export, Self.week)["records"] as? [[String: Any]])
+            let answered = records.filter { ($0["billsec"] as? Int ?? 0) > 0 }
+            #expect(answered.count > 50)
+            for record in answered {
+                let billsec = record["billsec"] as? Int ?? -1, billmsec = record["billmsec"] as? Int ?? -1
+                #expect(billmsec / 1000 == billsec, "\(record["xml_cdr_uuid"] ?? "")")
+                #expect(record["mduration"] as? Int == billmsec)
+            }
+            #expect(answered.filter { ($0["billmsec"] as? Int ?? 0) % 1000 != 0 }.count > answered.count * 9 / 10)
+            #expect(records.filter { ($0["billsec"] as? Int ?? 0) == 0 }.allSatisfy { $0["billmsec"] as? Int == 0 })
+        }
+    }
+
     @Test func dateRangeIsInclusiveInTheDomainTimeZone() async throws {
         try await withFakePBX { server in
             let day = try await server.json(Self.export, ["date_start": "2026-11-20", "date_end": "2026-11-20", "domain_name": "harbour.pbx.example.com.au"])

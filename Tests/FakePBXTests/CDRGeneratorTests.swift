@@ -83,12 +83,16 @@ struct CDRGeneratorTests {
         var causes: [String: Int] = [:]
         var directions: [String: Int] = [:]
         var aLegs = 0
+        var answered = 0, withMilliseconds = 0
         for r in records {
             #expect((r.billsec > 0) == (r.answerEpoch > 0), "billsec > 0 exactly when answered: \(r.uuid)")
             #expect((r.status == "answered") == (r.billsec > 0))
             #expect(r.answerEpoch == 0 || (r.startEpoch <= r.answerEpoch && r.answerEpoch <= r.endEpoch))
             #expect(r.endEpoch >= r.startEpoch)
             #expect(HangupCause.q850[r.hangupCause] != nil)
+            #expect(r.billMilliseconds / 1000 == r.billsec, "billsec is billmsec truncated: \(r.uuid)")
+            if r.billsec > 0 && r.billMilliseconds % 1000 != 0 { withMilliseconds += 1 }
+            if r.billsec > 0 { answered += 1 }
             #expect(["PCMU", "PCMA", "G722", "opus"].contains(r.readCodec))
             #expect((200...3000).contains(r.pddMilliseconds) || r.direction != "outbound" || r.leg == "b")
             if r.answerEpoch > 0 { #expect((1.0...5.0).contains(r.mos ?? 0)) } else { #expect(r.mos == nil) }
@@ -117,6 +121,9 @@ struct CDRGeneratorTests {
         #expect((0.10...0.16).contains(share(causes["ORIGINATOR_CANCEL"])), "ORIGINATOR_CANCEL 10-15 %")
         #expect((0.04...0.08).contains(share(causes["NO_ANSWER"])), "NO_ANSWER about 5 %")
         #expect(records.contains { $0.hangupCause == "LOSE_RACE" }, "ring groups leave LOSE_RACE b-legs")
+        // FreeSWITCH keeps the milliseconds in billmsec (fusionpbx-data.md §9): whole seconds would
+        // make a client that rounds billmsec up and one that bills billsec indistinguishable.
+        #expect(Double(withMilliseconds) > Double(answered) * 0.95, "\(withMilliseconds) of \(answered) answered legs have milliseconds")
     }
 
     @Test func callsFallInBusinessHoursOnTheRequestedDaysInEachDomainsTimeZone() async throws {

@@ -76,4 +76,18 @@ struct DataCommandTests {
             }
         }
     }
+
+    /// A stored CDR may give billmsec; it must be its billsec to the millisecond.
+    @Test func aStoredCDRsBillmsecMustFitItsBillsec() async throws {
+        try await withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("cdrs.json")
+            let cdr = #"{"domain_name": "a.example.com", "direction": "outbound", "start_epoch": 1795435200, "answer_epoch": 1795435205, "end_epoch": 1795435247, "billmsec": "#
+            try (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "a.example.com"}], "cdrs": ["# + cdr + "42731}, " + cdr + "41999}]}")
+                .write(to: file, atomically: true, encoding: .utf8)
+            let check = try await runProcess(try fakepbxExecutable(), ["data", "check", file.path])
+            #expect(check.status == 2)
+            #expect(check.stderr.contains("#/cdrs/1/billmsec: billmsec 41999 does not fit billsec 42"), "\(check.stderr)")
+            #expect(!check.stderr.contains("#/cdrs/0/"), "42731 is billsec 42 to the millisecond")
+        }
+    }
 }

@@ -64,6 +64,10 @@ extension CallPlan {
         legs[0].networkAddress = aAddress
         legs[0].sipCallID = CDRUUID.callID(using: &g, host: aAddress)
         legs[0].gatewayUUID = direction == .outbound ? profile.gatewayUUID : nil
+        // FreeSWITCH keeps the talk time's milliseconds in billmsec. Taken from the leg's UUID, not
+        // the generator, so every other value of the call stays what the seed made it.
+        let milliseconds = answered ? (end - answer) * 1000 + CDRUUID.milliseconds(aUUID) : nil
+        legs[0].billmsec = milliseconds
 
         for (index, bLine) in bLines.enumerated() {
             let won = index == winner
@@ -91,6 +95,7 @@ extension CallPlan {
                 : Self.disposition(cause: cause, answered: answered, aLeg: false, first: firstDisposition)
             legs[k].pddMilliseconds = max(20, pdd - Int.random(in: 0...50, using: &g))
             legs[k].mos = won ? mos : nil
+            legs[k].billmsec = won ? milliseconds : nil
             switch direction {
             case .outbound:
                 legs[k].callerIDNumber = profile.presentedNumber
@@ -158,6 +163,21 @@ extension CallPlan {
 
 /// Version 4 UUIDs and SIP Call-IDs from a seeded generator, two draws each.
 enum CDRUUID {
+    /// The milliseconds (0–999) a call's talk time has beyond its whole seconds, from the last three
+    /// hex digits of its a-leg UUID: spread over the range, the same every run, and no draw taken.
+    static func milliseconds(_ uuid: String) -> Int {
+        var value = 0
+        for byte in uuid.utf8.suffix(3) {
+            let digit: Int = switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
+            default: 0
+            }
+            value = value * 16 + digit
+        }
+        return value % 1000
+    }
+
     /// A UUID's two draws, and its text only when `text` is true.
     static func make(using g: inout SeededGenerator, text: Bool) -> String? {
         guard text else {

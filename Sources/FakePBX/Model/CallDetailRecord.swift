@@ -29,6 +29,10 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
     public var sipCallID: String
     /// The gateway an outbound leg left by, if any (rendered as `last_arg`).
     public var gatewayUUID: String?
+    /// Talk time in milliseconds, when known to the millisecond: FreeSWITCH truncates `billsec` and
+    /// keeps the rest here (42.731 s is billsec 42, billmsec 42731; fusionpbx-data.md §9). `nil`:
+    /// whole seconds.
+    public var billmsec: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case uuid = "xml_cdr_uuid", domainName = "domain_name", extensionNumber = "extension", direction, leg
@@ -39,7 +43,7 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
         case bridgeUUID = "bridge_uuid", originatingLegUUID = "originating_leg_uuid"
         case readCodec = "read_codec", writeCodec = "write_codec", pddMilliseconds = "pdd_ms"
         case mos = "rtp_audio_in_mos", networkAddress = "network_addr", sipCallID = "sip_call_id"
-        case gatewayUUID = "gateway_uuid"
+        case gatewayUUID = "gateway_uuid", billmsec
     }
 
     public init(
@@ -70,6 +74,7 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
         self.networkAddress = ""
         self.sipCallID = ""
         self.gatewayUUID = nil
+        self.billmsec = nil
     }
 
     public init(from decoder: any Decoder) throws {
@@ -103,10 +108,14 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
         networkAddress = try c.value(.networkAddress, or: "")
         sipCallID = try c.value(.sipCallID, or: "")
         gatewayUUID = try c.decodeIfPresent(String.self, forKey: .gatewayUUID)
+        billmsec = try c.decodeIfPresent(Int.self, forKey: .billmsec)
     }
 
     /// Talk time in whole seconds; 0 for unanswered legs.
     public var billsec: Int { answerEpoch > 0 ? max(0, endEpoch - answerEpoch) : 0 }
+
+    /// Talk time in milliseconds: `billmsec` as stored, else whole seconds; 0 for unanswered legs.
+    public var billMilliseconds: Int { billsec == 0 && answerEpoch == 0 ? 0 : billmsec ?? billsec * 1000 }
 
     /// FusionPBX's computed call status.
     public var status: String { HangupCause.status(cause: hangupCause, billsec: billsec, missed: missedCall) }
