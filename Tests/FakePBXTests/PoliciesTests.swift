@@ -138,8 +138,9 @@ struct PoliciesTests {
             #expect(dropped?.errno == EAGAIN, "\(String(describing: dropped))")
             return ContinuousClock.now
         }
-        // A held connection does not delay shutdown.
-        #expect(ContinuousClock.now - ended < .seconds(2))
+        // A held connection does not delay shutdown: it would hold it for ever. The bound is the test
+        // servers' 1.2 s graceful shutdown, then cancellation, with room for a loaded 2-core machine.
+        #expect(ContinuousClock.now - ended < .seconds(4))
     }
 
     @Test func failedLoginsAreWrittenAsFusionPBXAuthLogLines() async throws {
