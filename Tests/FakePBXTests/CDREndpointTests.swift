@@ -77,6 +77,23 @@ struct CDREndpointTests {
         }
     }
 
+    /// Fields that mean the same everywhere are checked before any endpoint runs (docs/api.md): a
+    /// filter the contracts refuse is refused, not answered with an empty list; blank is not given.
+    @Test func typedFieldsAreCheckedOnEveryEndpoint() async throws {
+        try await withFakePBX { server in
+            let extensionFilter = try await server.post(Self.export, Self.week.merging(["extension": "abc"]) { $1 })
+            #expect(extensionFilter.status == 400)
+            #expect(try extensionFilter.json()["message"] as? String == "Invalid Request: extension 'abc' is not valid: expected 2 to 10 digits, such as 1001")
+            let domainFilter = try await server.post("/app/gateways/provision_list.php", ["domain_name": "0."])
+            #expect(domainFilter.status == 400)
+            #expect((try domainFilter.json()["message"] as? String)?.hasPrefix("Invalid Request: domain_name '0.' is not valid") == true)
+            let uuid = try await server.post("/app/extensions/manage_extension.php", ["action": "get", "extension_uuid": "not-a-uuid"])
+            #expect(uuid.status == 400)
+            let blank = try await server.post(Self.export, Self.week.merging(["extension": "  ", "domain_name": ""]) { $1 })
+            #expect(blank.status == 200, "blank filters are not given: \(blank.text.prefix(200))")
+        }
+    }
+
     @Test func dateRangeIsInclusiveInTheDomainTimeZone() async throws {
         try await withFakePBX { server in
             let day = try await server.json(Self.export, ["date_start": "2026-11-20", "date_end": "2026-11-20", "domain_name": "harbour.pbx.example.com.au"])

@@ -68,10 +68,11 @@ struct ContractCommandTests {
     }
 
     /// The fake's own documented limits (10 CDR calls a minute) trip a second run; here a tighter one
-    /// (3 every 10 s, so even a loaded machine trips it once) trips the first. The runner waits as
-    /// Retry-After says, and says so.
+    /// trips the first. Windows are fixed (aligned to the clock), so the case's six CDR calls, spread
+    /// over less than 12 s even on a loaded machine, fall in at most two windows: 2 a window lets four
+    /// through at most, and the runner must wait as Retry-After says, and say so.
     @Test func runWaitsForRateLimitsUpToMaxWait() async throws {
-        try await withFakePBX({ $0.rateLimits[.cdr] = .init(limit: 3, window: 10) }, clock: .system) { server in
+        try await withFakePBX({ $0.rateLimits[.cdr] = .init(limit: 2, window: 12) }, clock: .system) { server in
             let binary = try fakepbxExecutable()
             let base = ["contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "read-only"]
             let waited = try await runProcess(binary, base)

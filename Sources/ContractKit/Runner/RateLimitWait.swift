@@ -32,8 +32,9 @@ struct RateLimitWait {
     }
 
     private init?(seconds: Double, reason: String) {
+        // Checked before converting: a hostile `Retry-After: 99999999999999999999` must not trap.
+        guard seconds.isFinite, seconds >= 0, seconds <= Double(RateLimitWait.ceiling.components.seconds) else { return nil }
         let duration = Duration.milliseconds(Int64((seconds * 1000).rounded(.up)))
-        guard duration <= RateLimitWait.ceiling else { return nil }
         self.duration = duration
         self.reason = reason
     }
