@@ -33,6 +33,7 @@ struct CDRCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "Share of outbound calls to special-rate numbers (0-1).") var specialShare: Double?
         @Option(parsing: .unconditional, help: "Share of outbound calls abroad (0-1).") var internationalShare: Double?
         @Option(parsing: .unconditional, help: "Share of dialled numbers with a prefix quirk to normalise (0-1).") var prefixQuirks: Double?
+        @Option(help: "The FusionPBX release whose columns to write, e.g. 5.5.2 (default: 5.4.9).") var pbxVersion: PBXVersion = .default
         @Flag(help: "No progress bar on standard error.") var quiet = false
 
         func run() throws {
@@ -56,8 +57,10 @@ struct CDRCommand: ParsableCommand {
             let last = to ?? Self.day(yesterday)
             let first = from ?? Self.day((Self.date(last) ?? yesterday).addingTimeInterval(-6 * 86_400))
             let job = CDRGenerateJob(
-                dataset: dataset, settings: settings, from: first, to: last, count: count, domain: domain, legs: legs, format: format
+                dataset: dataset, settings: settings, from: first, to: last, count: count, domain: domain, legs: legs, format: format,
+                release: pbxVersion.model
             )
+            if let note = FusionPBXReleases.note(for: pbxVersion) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
             do {
                 var (export, total) = try job.export()
                 var bar = ProgressBar(total: total, enabled: !quiet && total >= 10_000)

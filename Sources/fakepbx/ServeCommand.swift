@@ -25,8 +25,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "API password (default your-password).") var password: String?
     @Option(help: "API key / access hash (default fakepbx-demo-api-key-0123456789abcdef).") var apiKey: String?
     @Option(help: "Tenant dataset file replacing the embedded one (see 'fakepbx data export').") var data: String?
-    @Option(help: "FusionPBX version to report (default 5.4.9; 5.5+ renders flags as JSON booleans).")
+    @Option(help: "FusionPBX version to report and emulate (default 5.4.9; flags are booleans from 5.5.2). An unknown version is answered as the nearest release below it, with a warning.")
     var pbxVersion: String?
+    @Flag(help: "CDR numeric columns as JSON strings, as a PHP script json_encode-ing PostgreSQL rows sends them.")
+    var phpTypes = false
     @Option(help: "Which credentials the API demands (default multi).") var authProfile: AuthProfile?
     @Option(parsing: .upToNextOption, help: "Proxies (CIDR) whose X-Forwarded-For is trusted.")
     var trustForwardedFor: [String] = []
@@ -112,9 +114,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.credentials.password = env.resolve(password, "FAKEPBX_PASSWORD") ?? configuration.credentials.password
         configuration.credentials.apiKey = env.resolve(apiKey, "FAKEPBX_API_KEY") ?? configuration.credentials.apiKey
         configuration.pbxVersion = try env.parse(
-            pbxVersion, "FAKEPBX_PBX_VERSION", option: "--pbx-version", expected: "a version such as 5.4.9", PBXVersion.init
+            pbxVersion, "FAKEPBX_PBX_VERSION", option: "--pbx-version", expected: "a version such as 5.4.9", { PBXVersion($0) }
         ) ?? configuration.pbxVersion
         configuration.authProfile = try env.value(authProfile, "FAKEPBX_AUTH_PROFILE") ?? configuration.authProfile
+        if phpTypes || env.flag("FAKEPBX_PHP_TYPES") { configuration.phpTypes = true }
         let proxies = trustForwardedFor.isEmpty
             ? (env.resolve(nil, "FAKEPBX_TRUST_FORWARDED_FOR").map { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) } ?? [])
             : trustForwardedFor
@@ -219,6 +222,9 @@ enum ReplayMissChoice: String, CaseIterable, ExpressibleByArgument {
 }
 
 extension Fail2banProfile: ExpressibleByArgument {}
+extension PBXVersion: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
 extension BanAction: ExpressibleByArgument {}
 extension RateLimitKey: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

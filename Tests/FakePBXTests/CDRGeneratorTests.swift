@@ -171,33 +171,24 @@ struct CDRGeneratorTests {
         #expect(quirky.contains { $0.hasPrefix("91") && $0.count == 12 }, "an outside-line 9 before the number")
     }
 
+    /// cdr generate writes the CSV of FusionPBX 5.4 (the default release): §9's 34 columns, newest
+    /// first, every value in double quotes.
     @Test func csvColumnsMatchFusionPBXsExport() throws {
-        let reference = try String(contentsOf: sharedFolder("reference/fusionpbx-data.md"), encoding: .utf8)
-        // "Columns in this order (HEAD; ...): `domain_uuid, sip_call_id, extension[perm], ...`."
-        let section = try #require(reference.range(of: "Columns in this order"), "fusionpbx-data.md §1.4 lists the CSV columns")
-        let text = reference[section.upperBound...]
-        let open = try #require(text.range(of: "`domain_uuid"))
-        var listed = ""
-        var index = text.index(after: open.lowerBound)
-        // The list spans several back-ticked runs and line breaks; it ends at the first "`." after domain_name.
-        while index < text.endIndex, !listed.hasSuffix("domain_name (only show=all)") {
-            if text[index] != "`" && text[index] != "\n" { listed.append(text[index]) }
-            index = text.index(after: index)
-        }
-        let columns = listed.split(separator: ",").map { item -> String in
-            var name = item.trimmingCharacters(in: .whitespaces)
-            for mark in ["[", " ("] { if let cut = name.range(of: mark) { name = String(name[..<cut.lowerBound]) } }
-            return name.trimmingCharacters(in: .whitespaces)
-        }.filter { !$0.isEmpty && $0 != "<custom cdr fields>" && $0 != "accountcode" }
-        #expect(CallDetailRecord.csvColumns == columns, "FusionPBX's column order (no custom fields, no accountcode without its permission)")
+        let columns = try FusionPBXFacts.csvColumns54()
+        #expect(columns.count == 34)
+        #expect(PBXVersion.default.model.csvColumns.map(\.rawValue) == columns)
 
         let csv = String(decoding: try Self.bytes(Self.job(count: 300, format: .csv)), as: UTF8.self)
         let lines = csv.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.first == Substring(CallDetailRecord.csvColumns.map { "\"\($0)\"" }.joined(separator: ",")))
+        #expect(lines.first == Substring(columns.map { "\"\($0)\"" }.joined(separator: ",")))
         #expect(lines.last == "", "every row ends with \\n")
+        var previous = Int.max
         for line in lines.dropFirst().dropLast() {
             let cells = line.dropFirst().dropLast().components(separatedBy: "\",\"")
             #expect(line.hasPrefix("\"") && line.hasSuffix("\"") && cells.count == columns.count, "every value in double quotes")
+            let start = try #require(Int(cells[columns.firstIndex(of: "start_epoch")!]))
+            #expect(start <= previous, "newest first: order by start_stamp desc")
+            previous = start
         }
     }
 

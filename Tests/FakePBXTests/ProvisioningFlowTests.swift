@@ -104,26 +104,55 @@ struct ProvisioningFlowTests {
         }
     }
 
+    /// As on a real PBX (fusionpbx-data.md §9, "Registrations"): disabling an extension does not flush
+    /// its registration; the phone stays registered until the registration expires on the virtual
+    /// clock, then its re-REGISTER fails. Enabled again, it registers again.
     @Test func extensionSuspensionShowsInRegistrationAndStatus() async throws {
+        let fact = try FusionPBXFacts.bullet("Registrations:")
+        #expect(fact.contains("does not flush its registration"), "\(fact)")
         try await withFakePBX { server in
             let before = try await server.json(Self.status)
             let registeredBefore = try #require(before["registered_extensions"] as? Int)
             #expect(before["total_extensions"] as? Int == 17)
 
             let lookup = ["extension": "1001", "tenant_domain": "yourdomain.com"]
-            #expect(try await server.json(Self.registration, lookup)["registered"] as? String == "yes")
+            let registered = try await server.json(Self.registration, lookup)
+            #expect(registered["registered"] as? String == "yes")
+            let status = try #require(registered["register_status"] as? String)
+            #expect(status.wholeMatch(of: #/Registered\(UDP(-NAT)?\)\(unknown\) exp\(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\) expsecs\(\d+\)/#) != nil, "\(status)")
 
             let disabled = try await server.json(Self.extensions, ["action": "disable", "extension": "1001", "domain_name": "yourdomain.com"])
             #expect((disabled["extension"] as? [String: Any])?["enabled"] as? String == "false")
             let whileSuspended = try await server.json(Self.registration, lookup)
-            #expect(whileSuspended["registered"] as? String == "no")
-            #expect(whileSuspended["register_ip"] as? String == "")
+            #expect(whileSuspended["registered"] as? String == "yes", "still registered until it expires")
+            #expect(try await server.json(Self.status)["registered_extensions"] as? Int == registeredBefore)
+            let left = try #require((whileSuspended["register_status"] as? String)?.firstMatch(of: #/expsecs\((\d+)\)/#).flatMap { Int($0.1) })
+            #expect((1...3600).contains(left))
+
+            // One second before expiry it is still there; at expiry it is gone.
+            if left > 1 { try await Self.advanceClock(server, seconds: left - 1) }
+            #expect(try await server.json(Self.registration, lookup)["registered"] as? String == "yes")
+            try await Self.advanceClock(server, seconds: 1)
+            let expired = try await server.json(Self.registration, lookup)
+            #expect(expired["registered"] as? String == "no")
+            #expect(expired["register_ip"] as? String == "")
+            #expect(expired["register_status"] as? String == "")
             #expect(try await server.json(Self.status)["registered_extensions"] as? Int == registeredBefore - 1)
+            // Still disabled an hour later: it never comes back by itself.
+            try await Self.advanceClock(server, seconds: 3600)
+            #expect(try await server.json(Self.registration, lookup)["registered"] as? String == "no")
 
             _ = try await server.json(Self.extensions, ["action": "enable", "extension": "1001", "domain_name": "yourdomain.com"])
             #expect(try await server.json(Self.registration, lookup)["registered"] as? String == "yes")
             #expect(try await server.json(Self.status)["registered_extensions"] as? Int == registeredBefore)
         }
+    }
+
+    static func advanceClock(_ server: TestServer, seconds: Int) async throws {
+        let answer = try await RawHTTPClient.request(
+            port: server.port, method: "POST", path: "/__fakepbx/clock/advance", body: #"{"seconds": \#(seconds)}"#, contentType: "application/json"
+        )
+        #expect(answer.status == 200, "\(answer.text)")
     }
 
     @Test func badInputToManageEndpoints() async throws {
@@ -181,16 +210,16 @@ struct ProvisioningFlowTests {
 
     @Test func flagsFollowThePBXVersion() async throws {
         try await withFakePBX({ $0.pbxVersion = PBXVersion("5.5.7")! }) { server in
-            let domains = try await server.json(Self.domains, ["action": "list"])["domains"] as? [[String: Any]] ?? []
-            #expect(domains.first?["domain_enabled"] as? Bool == true, "5.5 stores flags as real booleans")
+            let extensions = try await server.json(Self.extensions, ["action": "list"])["extensions"] as? [[String: Any]] ?? []
+            #expect(extensions.first?["enabled"] as? Bool == true, "5.5.2+ stores flags as real booleans")
             #expect(try await server.json(Self.status)["version"] as? String == "5.5.7")
             // The documented provision_list keeps its documented string form.
             let gateways = try await server.json(Self.provisionList)["gateways"] as? [[String: Any]] ?? []
             #expect(gateways.first?["gateway_enabled"] as? String == "true")
         }
         try await withFakePBX { server in
-            let domains = try await server.json(Self.domains, ["action": "list"])["domains"] as? [[String: Any]] ?? []
-            #expect(domains.first?["domain_enabled"] as? String == "true", "up to 5.4 flags are the text 'true'/'false'")
+            let extensions = try await server.json(Self.extensions, ["action": "list"])["extensions"] as? [[String: Any]] ?? []
+            #expect(extensions.first?["enabled"] as? String == "true", "up to 5.5.1 flags are the text 'true'/'false'")
         }
     }
 

@@ -66,8 +66,10 @@ public func buildApplication(
             throw FakePBXError(.fileAccess, "cannot write the CA certificate (check the folder exists and is writable)", at: caOut)
         }
     }
+    if let note = FusionPBXReleases.note(for: configuration.pbxVersion) { logger.warning("\(note)") }
+    if let phpTypes = configuration.phpTypes { dataset.phpTypes = phpTypes }
     let server = try PBXServer(
-        store: TenantStore(dataset), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
+        store: TenantStore(dataset, now: { Int(virtualClock.now) }), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
         policies: policies, clientVerifier: verifier, controlAccess: ControlAccess(token: configuration.adminToken, allow: configuration.adminAllow),
         scenarioFolder: configuration.scenarioFolder ?? FileManager.default.currentDirectoryPath, replay: replay, tls: tls,
         upstreamTrust: configuration.upstreamTrust

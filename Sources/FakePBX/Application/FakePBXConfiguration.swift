@@ -19,6 +19,8 @@ public struct FakePBXConfiguration: Sendable {
     /// A dataset file replacing the embedded one.
     public var dataFile: String?
     public var pbxVersion: PBXVersion = .default
+    /// Overrides the dataset's `php_types` (CDR numbers as strings, as PHP's PostgreSQL driver gives them).
+    public var phpTypes: Bool?
     public var authProfile: AuthProfile = .multi
     /// Peers whose `X-Forwarded-For` header is believed.
     public var trustedProxies: [CIDRBlock] = []

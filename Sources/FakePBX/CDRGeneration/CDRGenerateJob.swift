@@ -18,11 +18,14 @@ public struct CDRGenerateJob: Sendable {
     public var domain: String?
     public var legs: LegSelection
     public var format: CDRExport.Format
+    /// The release whose columns are written (the CSV's differ by release, see ``FusionPBXRelease``).
+    public var release: FusionPBXRelease
 
     public init(
         dataset: Dataset, settings: CDRGeneration, from: String, to: String, count: Int? = nil, domain: String? = nil,
-        legs: LegSelection = .a, format: CDRExport.Format = .json
+        legs: LegSelection = .a, format: CDRExport.Format = .json, release: FusionPBXRelease = PBXVersion.default.model
     ) {
+        self.release = release
         self.dataset = dataset
         self.settings = settings
         self.from = from
@@ -59,8 +62,11 @@ public struct CDRGenerateJob: Sendable {
         var filtered = dataset
         filtered.cdrs = []
         let generator = CDRGenerator(dataset: filtered, settings: settings, from: days[0], to: days[1], count: count, domain: domain)
-        let filter = CDRFilter(legs: legs)
-        let selection = CDRSelection(dataset: filtered, domain: domain, filter: filter, generator: generator)
+        var filter = CDRFilter(legs: legs)
+        filter.withoutLoseRace = format == .csv
+        var selection = CDRSelection(dataset: filtered, domain: domain, filter: filter, generator: generator)
+        selection.context.use(release, allDomains: domain == nil)
+        selection.context.numbersAsStrings = dataset.phpTypes == true
         let total = selection.count()
         return (CDRExport(format: format, selection: selection, total: total, dateRange: "\(from) to \(to)"), total)
     }

@@ -24,6 +24,9 @@ public struct CDRFilter: Sendable {
     public var localTo: Int?
     /// Only calls that ended by then: the server never lists a call still in progress.
     public var endedBy: Int?
+    /// Leaves out the ring-group legs that lost to the one answered (`LOSE_RACE`), as FusionPBX's
+    /// CDR export does without the `xml_cdr_lose_race` permission.
+    public var withoutLoseRace = false
 
     public init(
         extensionNumber: String? = nil, direction: String? = nil, legs: LegSelection = .a,
@@ -79,8 +82,10 @@ public struct CDRGenerator: Sendable {
         ByteText.floorDiv(epoch + zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(epoch))), 86_400)
     }
 
-    /// Every matching call, oldest first.
-    func calls(_ filter: CDRFilter) -> CallStream { CallStream(generator: self, filter: filter) }
+    /// Every matching call, oldest first (or newest first).
+    func calls(_ filter: CDRFilter, newestFirst: Bool = false) -> CallStream {
+        CallStream(generator: self, filter: filter, newestFirst: newestFirst)
+    }
 
     /// How many legs match, without building them.
     ///
@@ -183,8 +188,10 @@ public struct CDRGenerator: Sendable {
 /// The generated calls in start order: one cursor per tenant, merged.
 struct CallStream: IteratorProtocol, Sendable {
     private struct Cursor: Sendable {
+        /// The next day to load, and the last one (the first, newest first).
         var day: Int
         var lastDay: Int
+        var loadedDay = 0
         var seconds: [Int] = []
         var position = 0
         var offset = 0
@@ -196,19 +203,22 @@ struct CallStream: IteratorProtocol, Sendable {
 
     let generator: CDRGenerator
     let filter: CDRFilter
+    /// Newest first, as FusionPBX's CDR export orders (`order by start_stamp desc`).
+    let newestFirst: Bool
     private var cursors: [Cursor]
     private let direction: CallPlan.Direction?
 
     /// `only`: just this tenant's calls.
-    init(generator: CDRGenerator, filter: CDRFilter, only: Int? = nil) {
+    init(generator: CDRGenerator, filter: CDRFilter, only: Int? = nil, newestFirst: Bool = false) {
         self.generator = generator
         self.filter = filter
+        self.newestFirst = newestFirst
         direction = filter.direction.flatMap { name in [CallPlan.Direction.outbound, .inbound, .local].first { $0.name == name } }
         cursors = generator.tenants.indices.map { t in
             var first = generator.days[t].lowerBound, last = generator.days[t].upperBound
             if let from = filter.localFrom { first = max(first, ByteText.floorDiv(from, 86_400)) }
             if let to = filter.localTo { last = min(last, ByteText.floorDiv(to, 86_400)) }
-            var cursor = Cursor(day: first, lastDay: last)
+            var cursor = newestFirst ? Cursor(day: last, lastDay: first, position: -1) : Cursor(day: first, lastDay: last)
             if let wanted = filter.extensionNumber {
                 cursor.wantedLine = generator.tenants[t].lines.firstIndex { $0.number == wanted } ?? -1
             }
@@ -218,51 +228,55 @@ struct CallStream: IteratorProtocol, Sendable {
         if filter.direction != nil && direction == nil { cursors = [] }
     }
 
+    private func hasCall(_ cursor: Cursor) -> Bool {
+        newestFirst ? cursor.position >= 0 : cursor.position < cursor.seconds.count
+    }
 
     /// Loads days until `t` has a call left; false when its range is done.
     private mutating func ready(_ t: Int) -> Bool {
-        while !cursors[t].exhausted && cursors[t].position >= cursors[t].seconds.count {
-            if cursors[t].day > cursors[t].lastDay {
+        while !cursors[t].exhausted && !hasCall(cursors[t]) {
+            let day = cursors[t].day
+            if newestFirst ? day < cursors[t].lastDay : day > cursors[t].lastDay {
                 cursors[t].exhausted = true
                 cursors[t].seconds = []
                 return false
             }
-            let day = cursors[t].day
             let profile = generator.tenants[t]
             let count = generator.callCount(tenant: t, day: day)
             let seed = CDRHash.mix(profile.seed, UInt64(bitPattern: Int64(day)))
             cursors[t].daySeed = seed
             cursors[t].offset = profile.zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(day * 86_400 + 43_200)))
             cursors[t].seconds = count > 0 ? CDRGenerator.startSeconds(count: count, day: day, seed: seed ^ 0x5bd1_e995) : []
-            cursors[t].position = 0
-            cursors[t].day += 1
+            cursors[t].position = newestFirst ? cursors[t].seconds.count - 1 : 0
+            cursors[t].loadedDay = day
+            cursors[t].day += newestFirst ? -1 : 1
         }
         return !cursors[t].exhausted
     }
 
     private func start(_ t: Int) -> Int {
         let c = cursors[t]
-        return (c.day - 1) * 86_400 + c.seconds[c.position] - c.offset
+        return c.loadedDay * 86_400 + c.seconds[c.position] - c.offset
     }
 
     mutating func next() -> CallPlan? {
         while true {
             var best = -1
-            var bestStart = Int.max
+            var bestStart = newestFirst ? Int.min : Int.max
             for t in cursors.indices where ready(t) {
                 let s = start(t)
-                if s < bestStart { best = t; bestStart = s }
+                if newestFirst ? s > bestStart : s < bestStart { best = t; bestStart = s }
             }
             guard best >= 0 else { return nil }
             let c = cursors[best]
             let index = c.position
-            cursors[best].position += 1
-            let local = (c.day - 1) * 86_400 + c.seconds[index]
+            cursors[best].position += newestFirst ? -1 : 1
+            let local = c.loadedDay * 86_400 + c.seconds[index]
             if let from = filter.localFrom, local < from { continue }
             if let to = filter.localTo, local > to { continue }
             if let endedBy = filter.endedBy, bestStart > endedBy {
-                // Starts only grow: this tenant has nothing more that has ended.
-                cursors[best].exhausted = true
+                // Oldest first, starts only grow: this tenant has nothing more that has ended.
+                if !newestFirst { cursors[best].exhausted = true }
                 continue
             }
             let plan = CallPlan(
@@ -283,6 +297,7 @@ struct CallStream: IteratorProtocol, Sendable {
         if filter.legs == .a && wanted == nil { return CallStream.aLegOnly }
         return (0..<plan.legCount).filter { index in
             filter.legs.includes(legIndex: index) && (wanted == nil || plan.lineOfLeg(index) == wanted)
+                && !(filter.withoutLoseRace && index > 0 && plan.answered && index - 1 != plan.winner)
         }
     }
 

@@ -64,6 +64,8 @@ extension CallPlan {
         legs[0].networkAddress = aAddress
         legs[0].sipCallID = CDRUUID.callID(using: &g, host: aAddress)
         legs[0].gatewayUUID = direction == .outbound ? profile.gatewayUUID : nil
+        // The outbound route sets the caller ID the carrier sees: effective_caller_id_number.
+        if direction == .outbound { legs[0].sourceNumber = profile.presentedNumber }
         // FreeSWITCH keeps the talk time's milliseconds in billmsec. Taken from the leg's UUID, not
         // the generator, so every other value of the call stays what the seed made it.
         let milliseconds = answered ? (end - answer) * 1000 + CDRUUID.milliseconds(aUUID) : nil

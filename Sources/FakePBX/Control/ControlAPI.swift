@@ -115,7 +115,10 @@ struct ControlAPI: Sendable {
         let now = server.clock.now
         switch (request.method, parts.first ?? "", parts.count > 1 ? parts[1] : nil) {
         case (.get, "health", nil), (.head, "health", nil):
-            return json(.ok, ["status": "ok", "pbx_version": .string(server.pbxVersion.text)])
+            return json(.ok, [
+                "status": "ok", "pbx_version": .string(server.pbxVersion.text),
+                "answers_as": .string(server.pbxVersion.model.version.text),
+            ])
 
         case (.get, "tls", nil):
             return json(.ok, try tlsIdentities().json)

@@ -20,11 +20,14 @@ public struct Dataset: Codable, Sendable, Hashable {
     public var cdrs: [CallDetailRecord]
     /// Generated call history, worked out on demand and never stored (see ``CDRGeneration``).
     public var cdrGeneration: CDRGeneration?
+    /// CDR numeric columns as JSON strings (`"billsec":"42"`), the way a PHP script that
+    /// `json_encode`s rows from PHP's PostgreSQL driver sends them (inferred); off when nil.
+    public var phpTypes: Bool?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case format, domains, extensions, registrations, gateways, destinations
         case outboundRoutes = "outbound_routes", accessControls = "access_controls"
-        case activeCalls = "active_calls", cdrs, cdrGeneration = "cdr_generation"
+        case activeCalls = "active_calls", cdrs, cdrGeneration = "cdr_generation", phpTypes = "php_types"
     }
 
     public init(
@@ -59,6 +62,8 @@ public struct Dataset: Codable, Sendable, Hashable {
         self.activeCalls = try c.value(.activeCalls, or: [])
         self.cdrs = try c.value(.cdrs, or: [])
         self.cdrGeneration = try c.decodeIfPresent(CDRGeneration.self, forKey: .cdrGeneration)
+        self.phpTypes = try c.decodeIfPresent(Bool.self, forKey: .phpTypes)
+        settleRegistrations()
     }
 
     /// The record type of each top-level array, for reporting unknown fields.

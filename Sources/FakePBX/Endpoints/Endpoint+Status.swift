@@ -6,11 +6,12 @@ extension Endpoint {
     static let status = Endpoint(
         "/app/status/index.php", app: .status, methods: [.get, .post], provenance: .documented
     ) { _, server in
+        let epoch = server.clock.epochSeconds
         let counts = try server.store.read { dataset in
             let enabledDomains = Set(dataset.domains.filter(\.enabled).map(\.name))
             return (
                 total: dataset.extensions.count,
-                registered: dataset.liveRegistrations.count,
+                registered: dataset.liveRegistrations(at: epoch).count,
                 active: dataset.activeCalls.filter { enabledDomains.contains($0.domainName) }.count
             )
         }

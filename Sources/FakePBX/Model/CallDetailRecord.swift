@@ -33,6 +33,9 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
     /// keeps the rest here (42.731 s is billsec 42, billmsec 42731; fusionpbx-data.md §9). `nil`:
     /// whole seconds.
     public var billmsec: Int?
+    /// `source_number` when it is not the caller ID number: on outbound a-legs, the caller ID the
+    /// outbound route sends.
+    public var sourceNumber: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case uuid = "xml_cdr_uuid", domainName = "domain_name", extensionNumber = "extension", direction, leg
@@ -43,7 +46,7 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
         case bridgeUUID = "bridge_uuid", originatingLegUUID = "originating_leg_uuid"
         case readCodec = "read_codec", writeCodec = "write_codec", pddMilliseconds = "pdd_ms"
         case mos = "rtp_audio_in_mos", networkAddress = "network_addr", sipCallID = "sip_call_id"
-        case gatewayUUID = "gateway_uuid", billmsec
+        case gatewayUUID = "gateway_uuid", billmsec, sourceNumber = "source_number"
     }
 
     public init(
@@ -75,6 +78,7 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
         self.sipCallID = ""
         self.gatewayUUID = nil
         self.billmsec = nil
+        self.sourceNumber = nil
     }
 
     public init(from decoder: any Decoder) throws {
@@ -109,6 +113,7 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
         sipCallID = try c.value(.sipCallID, or: "")
         gatewayUUID = try c.decodeIfPresent(String.self, forKey: .gatewayUUID)
         billmsec = try c.decodeIfPresent(Int.self, forKey: .billmsec)
+        sourceNumber = try c.decodeIfPresent(String.self, forKey: .sourceNumber)
     }
 
     /// Talk time in whole seconds; 0 for unanswered legs.

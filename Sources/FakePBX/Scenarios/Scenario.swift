@@ -55,6 +55,8 @@ public struct Scenario: Sendable {
     /// A dataset file, resolved against the scenario's folder.
     public var dataFile: String?
     public var pbxVersion: PBXVersion?
+    /// CDR numbers as strings, as PHP's PostgreSQL driver returns them (see ``Dataset/phpTypes``).
+    public var phpTypes: Bool?
     public var whitelist: Whitelist?
     public var username: String?
     public var password: String?
@@ -79,7 +81,7 @@ public struct Scenario: Sendable {
     /// `cdrs:` settings laid over the dataset's `cdr_generation` (volume, seed, shares).
     public var cdrGeneration = JSONObject()
 
-    static let keys = ["name", "description", "dataset", "pbx_version", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults", "timeline", "tls"]
+    static let keys = ["name", "description", "dataset", "pbx_version", "php_types", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults", "timeline", "tls"]
 
     /// Reads and checks a scenario file.
     /// - Throws: ``ScenarioError`` with every problem found, each at its line and column.
@@ -157,6 +159,10 @@ public struct Scenario: Sendable {
             let text = try value.string()
             guard let version = PBXVersion(text) else { throw value.error("'\(text)' is not a FusionPBX version such as 5.4.9") }
             scenario.pbxVersion = version
+        }
+        check { () throws(SpecError) in
+            guard let value = try root.member("php_types") else { return }
+            scenario.phpTypes = try value.bool()
         }
         check { () throws(SpecError) in
             guard let value = try root.member("whitelist") else { return }
@@ -354,6 +360,7 @@ public struct Scenario: Sendable {
         if let dataFile { configuration.dataFile = dataFile }
         for member in cdrGeneration { configuration.cdrGeneration[member.key] = member.value }
         if let pbxVersion { configuration.pbxVersion = pbxVersion }
+        if let phpTypes { configuration.phpTypes = phpTypes }
         if let whitelist { configuration.whitelist = whitelist }
         if let username { configuration.credentials.username = username }
         if let password { configuration.credentials.password = password }
@@ -374,6 +381,7 @@ public struct Scenario: Sendable {
         if dataFile != nil { names.append("dataset") }
         if !cdrGeneration.isEmpty { names.append("cdrs") }
         if pbxVersion != nil { names.append("pbx_version") }
+        if phpTypes != nil { names.append("php_types") }
         if username != nil || password != nil || apiKey != nil { names.append("credentials") }
         if authProfile != nil { names.append("auth_profile") }
         if rateLimitKey != nil { names.append("policies.rate_limit_key") }

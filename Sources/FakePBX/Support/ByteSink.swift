@@ -148,13 +148,18 @@ enum ByteText {
         sink.append(date.year)
     }
 
-    /// `14:03` of local seconds.
-    static func hourMinute(_ local: Int, into sink: ByteSink) {
+    /// `02:03 pm` of local seconds: PostgreSQL's `to_char(..., 'HH12:MI am')`, FusionPBX's default
+    /// (the `domain/time_format` setting ships off).
+    static func hourMinute12(_ local: Int, into sink: ByteSink) {
         let seconds = local - floorDiv(local, 86_400) * 86_400
-        sink.reserve(5)
-        two(seconds / 3600, sink)
+        let hour = seconds / 3600
+        sink.reserve(8)
+        two(hour % 12 == 0 ? 12 : hour % 12, sink)
         sink.appendUnchecked(UInt8(ascii: ":"))
         two(seconds / 60 % 60, sink)
+        sink.appendUnchecked(UInt8(ascii: " "))
+        sink.appendUnchecked(UInt8(ascii: hour < 12 ? "a" : "p"))
+        sink.appendUnchecked(UInt8(ascii: "m"))
     }
 
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

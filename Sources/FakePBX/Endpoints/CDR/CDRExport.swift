@@ -1,8 +1,9 @@
 import Foundation
 import NIOCore
 
-/// An export document produced in pieces: JSON (the documented summary, then the records), CSV with
-/// FusionPBX's own columns, or XML. Any number of records streams in the memory of a few batches.
+/// An export document produced in pieces: JSON (the documented summary, then the records, oldest
+/// first), CSV as FusionPBX's `xml_cdr_export.php` writes it (its columns for the release, newest first),
+/// or XML. Any number of records streams in the memory of a few batches.
 ///
 /// Calls are merged into start order cheaply (their first stage only) and handed out in batches; the
 /// costly part, building the legs and writing the rows, runs on every core when streamed
@@ -14,7 +15,8 @@ public struct CDRExport: BodyProducer {
         public var contentType: String {
             switch self {
             case .json: "application/json"
-            case .csv: "text/csv; charset=utf-8"
+            // xml_cdr_export.php: header('Content-type: application/octet-binary')
+            case .csv: "application/octet-binary"
             case .xml: "application/xml; charset=utf-8"
             }
         }
@@ -24,6 +26,7 @@ public struct CDRExport: BodyProducer {
     private var items: CDRItems
     private let renderer: CDRBatchRenderer
     private var header: [UInt8]
+    private let trailer: [UInt8]
     private var started = false
     private var finished = false
     /// Whether no row has been written yet (JSON rows after the first are preceded by a comma).
@@ -34,9 +37,10 @@ public struct CDRExport: BodyProducer {
     public static let chunkSize = 64 * 1024
 
     /// `total` is written in the summary before the records, so it must be the selection's count.
+    /// The columns are those of `selection.context`'s release.
     public init(format: Format, selection: CDRSelection, total: Int, dateRange: String) {
         self.format = format
-        items = selection.items()
+        items = selection.items(newestFirst: format == .csv)
         renderer = CDRBatchRenderer(format: format, context: selection.context, generator: items.generator)
         let header = ByteSink(capacity: 512)
         switch format {
@@ -47,7 +51,9 @@ public struct CDRExport: BodyProducer {
             ByteText.jsonString(dateRange, into: header)
             header.append(#","export_format":"JSON","records":["# as StaticString)
         case .csv:
-            header.append(CallDetailRecord.csvColumns.map { "\"\($0)\"" }.joined(separator: ","))
+            // The header is the keys of the first row: with no rows, the script's two loops write
+            // only their line ends (app/xml_cdr/xml_cdr_export.php).
+            if total > 0 { header.append(selection.context.csvColumns.map { "\"\($0.rawValue)\"" }.joined(separator: ",")) }
             header.append(UInt8(ascii: "\n"))
         case .xml:
             header.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cdr_export status=\"success\" total_records=\"\(total)\" date_range=\"")
@@ -55,6 +61,11 @@ public struct CDRExport: BodyProducer {
             header.append("\">\n" as StaticString)
         }
         self.header = header.bytes
+        trailer = switch format {
+        case .json: Array("]}".utf8)
+        case .csv: total > 0 ? [] : [UInt8(ascii: "\n")]
+        case .xml: Array("</cdr_export>\n".utf8)
+        }
     }
 
     /// Items per batch: a few MB of rows at most.
@@ -74,14 +85,6 @@ public struct CDRExport: BodyProducer {
         let skip = format == .json && first ? 1 : 0
         first = false
         return UnsafeRawBufferPointer(start: rows.sink.base + skip, count: rows.sink.count - skip)
-    }
-
-    private var trailer: [UInt8] {
-        switch format {
-        case .json: Array("]}".utf8)
-        case .csv: []
-        case .xml: Array("</cdr_export>\n".utf8)
-        }
     }
 
     public mutating func nextChunk() -> [UInt8]? {
@@ -171,10 +174,12 @@ struct CDRBatchRenderer: Sendable {
         var context = self.context
         var count = 0
         let sink = ByteSink(capacity: batch.count * (format == .xml ? 2600 : format == .json ? 1400 : 700))
-        var json = JSONRowWriter(sink: sink)
+        var json = JSONRowWriter(sink: sink, numbersAsStrings: context.numbersAsStrings)
         var xml = XMLRowWriter(sink: sink)
         for index in batch.indices {
-            let records = batch[index].records(generator: generator)
+            var records = batch[index].records(generator: generator)
+            // Newest first, the legs of a call too (a b-leg starts up to a second after its a-leg).
+            if format == .csv, records.count > 1 { records.sort { $0.startEpoch > $1.startEpoch } }
             for i in records.indices {
                 switch format {
                 case .json:

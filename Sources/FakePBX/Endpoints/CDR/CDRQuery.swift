@@ -48,13 +48,19 @@ struct CDRQuery: Sendable {
 
     var dateRange: String { "\(dateStart) to \(dateEnd)" }
 
-    /// The stored CDRs that match, and the generated history as of `now`.
-    func selection(in dataset: Dataset, now: Int) throws(ModelError) -> CDRSelection {
+    /// The stored CDRs that match, and the generated history as of `now`, with `release`'s columns.
+    /// `csv`: as FusionPBX's CSV export selects them (no `LOSE_RACE` legs; `domain_name` only for
+    /// all domains, its `show=all`).
+    func selection(in dataset: Dataset, now: Int, release: FusionPBXRelease, csv: Bool = false) throws(ModelError) -> CDRSelection {
         if let domainName { _ = try dataset.domainIndex(named: domainName) }
-        let filter = CDRFilter(
+        var filter = CDRFilter(
             extensionNumber: extensionNumber, direction: direction, legs: legs, localFrom: localFrom, localTo: localTo, endedBy: now
         )
+        filter.withoutLoseRace = csv
         let generator = dataset.cdrGeneration.map { CDRGenerator(dataset: dataset, settings: $0, now: now, domain: domainName) }
-        return CDRSelection(dataset: dataset, domain: domainName, filter: filter, generator: generator)
+        var selection = CDRSelection(dataset: dataset, domain: domainName, filter: filter, generator: generator)
+        selection.context.use(release, allDomains: domainName == nil)
+        selection.context.numbersAsStrings = dataset.phpTypes == true
+        return selection
     }
 }

@@ -1,9 +1,14 @@
 /// JSON object rows, written into a ``ByteSink``.
 struct JSONRowWriter: CDRColumnWriter {
     let sink: ByteSink
+    /// PHP's PostgreSQL driver returns `numeric` columns as strings: `"1795386377"`.
+    let numbersAsStrings: Bool
     private var firstColumn = true
 
-    init(sink: ByteSink) { self.sink = sink }
+    init(sink: ByteSink, numbersAsStrings: Bool = false) {
+        self.sink = sink
+        self.numbersAsStrings = numbersAsStrings
+    }
 
     mutating func beginRow() {
         sink.append(UInt8(ascii: "{"))
@@ -38,7 +43,9 @@ struct JSONRowWriter: CDRColumnWriter {
 
     mutating func int(_ key: StaticString, _ value: Int) {
         self.key(key)
+        if numbersAsStrings { sink.append(UInt8(ascii: "\"")) }
         sink.append(value)
+        if numbersAsStrings { sink.append(UInt8(ascii: "\"")) }
     }
 
     mutating func stamp(_ key: StaticString, _ epoch: Int) {
@@ -49,6 +56,8 @@ struct JSONRowWriter: CDRColumnWriter {
     mutating func double(_ key: StaticString, _ value: Double?) {
         self.key(key)
         guard let value, value.isFinite else { return sink.append("null" as StaticString) }
+        if numbersAsStrings { sink.append(UInt8(ascii: "\"")) }
+        defer { if numbersAsStrings { sink.append(UInt8(ascii: "\"")) } }
         // Scores such as MOS have two decimals: written without Double's shortest-digits search, the
         // same text as `description`.
         let hundredths = (value * 100).rounded()

@@ -6,7 +6,7 @@ public struct CDRSelection: Sendable {
     let stored: [CallDetailRecord]
     let generator: CDRGenerator?
     let filter: CDRFilter
-    public let context: CDRRenderContext
+    public var context: CDRRenderContext
 
     /// Stored CDRs of `dataset` matching `filter` (and `domain`), and `generator`'s.
     public init(dataset: Dataset, domain: String? = nil, filter: CDRFilter, generator: CDRGenerator?) {
@@ -16,6 +16,7 @@ public struct CDRSelection: Sendable {
             if let wanted = filter.extensionNumber, cdr.extensionNumber != wanted { return false }
             if let direction = filter.direction, cdr.direction != direction { return false }
             if !filter.legs.includes(legIndex: cdr.leg == "a" ? 0 : 1) { return false }
+            if filter.withoutLoseRace && cdr.hiddenFromCSV { return false }
             let local = cdr.startEpoch + context.offset(domain: cdr.domainName, epoch: cdr.startEpoch)
             if let from = filter.localFrom, local < from { return false }
             if let to = filter.localTo, local > to { return false }
@@ -32,8 +33,10 @@ public struct CDRSelection: Sendable {
     /// The matching records, oldest first.
     public func records() -> CDRRecords { CDRRecords(items: items()) }
 
-    /// The matching stored records and generated calls, oldest first.
-    func items() -> CDRItems { CDRItems(stored: stored, calls: generator?.calls(filter)) }
+    /// The matching stored records and generated calls, oldest first (or newest first).
+    func items(newestFirst: Bool = false) -> CDRItems {
+        CDRItems(stored: newestFirst ? stored.reversed() : stored, calls: generator?.calls(filter, newestFirst: newestFirst), newestFirst: newestFirst)
+    }
 
     /// Counts for `check_cdrs.php`.
     struct Summary {
@@ -100,10 +103,14 @@ struct CDRItems: IteratorProtocol, Sendable {
     private var index = 0
     private var calls: CallStream?
     private var peeked: CallPlan?
+    /// Legs of a call come newest first too.
+    let newestFirst: Bool
 
-    init(stored: [CallDetailRecord], calls: CallStream?) {
+    /// `stored` in the order wanted.
+    init(stored: [CallDetailRecord], calls: CallStream?, newestFirst: Bool = false) {
         self.stored = stored
         self.calls = calls
+        self.newestFirst = newestFirst
     }
 
     /// The tenants and settings generated calls are built with.
@@ -111,7 +118,7 @@ struct CDRItems: IteratorProtocol, Sendable {
 
     mutating func next() -> CDRItem? {
         if peeked == nil { peeked = calls?.next() }
-        if index < stored.count, peeked.map({ stored[index].startEpoch <= $0.start }) ?? true {
+        if index < stored.count, peeked.map({ newestFirst ? stored[index].startEpoch >= $0.start : stored[index].startEpoch <= $0.start }) ?? true {
             defer { index += 1 }
             return .stored(stored[index])
         }

@@ -17,6 +17,13 @@ public struct CDRRenderContext: Sendable {
     }
 
     var tenants: [String: Tenant]
+    /// The FusionPBX release whose columns are written.
+    public var release: FusionPBXRelease = PBXVersion.default.model
+    /// The CSV's columns: ``FusionPBXRelease/csvColumns``, without `domain_name` for one domain's
+    /// export (FusionPBX writes it only with `show=all`).
+    var csvColumns: [CDRCSVColumn] = PBXVersion.default.model.csvColumns
+    /// Numeric columns as JSON strings, as PHP's PostgreSQL driver returns them (``CDRRenderContext/phpTypes``).
+    public var numbersAsStrings = false
     /// The last tenant looked up: rows of one domain often come together.
     private var lastTenant: (name: String, tenant: Tenant?)?
     /// The UTC offset of the last (domain, hour) asked for: rows come in date order, so one entry is enough.
@@ -34,6 +41,12 @@ public struct CDRRenderContext: Sendable {
             )
         }
         self.tenants = tenants
+    }
+
+    /// Writes `release`'s columns; `allDomains` is FusionPBX's `show=all` (the CSV's `domain_name`).
+    public mutating func use(_ release: FusionPBXRelease, allDomains: Bool = true) {
+        self.release = release
+        csvColumns = release.csvColumns.filter { allDomains || $0 != .domainName }
     }
 
     func ext(_ record: CallDetailRecord) -> (uuid: String, name: String)? {
@@ -75,25 +88,50 @@ protocol CDRColumnWriter {
 }
 
 extension CallDetailRecord {
-    /// Walks the `v_xml_cdr` columns (derived ones computed) into `writer`.
+    /// `accountcode`: an extension's is its domain name (`get_accountcode()`); an inbound call has one
+    /// only when its destination sets `destination_accountcode`, which the dataset's never do.
+    var accountcode: String? { direction == "inbound" ? nil : domainName }
+
+    /// `source_number` (`effective_caller_id_number`): on outbound a-legs the caller ID the route sends.
+    var effectiveSourceNumber: String { sourceNumber ?? callerIDNumber }
+
+    /// `tta`, as `xml_cdr_inc.php` selects it: `answer_epoch - start_epoch`, a large negative number
+    /// for an unanswered call (answer_epoch 0).
+    var timeToAnswer: Int { answerEpoch - startEpoch }
+
+    /// `last_app`/`last_arg` of the a-leg's bridge: to the gateway on outbound calls, to the extension
+    /// (`user/1001@domain`) on inbound and local ones; NULL on b-legs, which run no dialplan.
+    var lastApplication: (app: String, arg: (String, String, String, String))? {
+        guard leg == "a" else { return nil }
+        if let gatewayUUID { return ("bridge", ("sofia/gateway/", gatewayUUID, "/", destinationNumber)) }
+        let target = direction == "local" ? destinationNumber : extensionNumber ?? ""
+        guard !target.isEmpty else { return nil }
+        return ("bridge", ("user/", target, "@", domainName))
+    }
+
+    /// Walks the `v_xml_cdr` columns of `context`'s release (derived ones computed) into `writer`, in
+    /// declaration order. FusionPBX stores empty strings as NULL, so an empty text column is null.
+    /// `extension` is not a `v_xml_cdr` column: the export joins it, as FusionPBX's CDR list does.
     func columns(into writer: inout some CDRColumnWriter, context: inout CDRRenderContext) {
         let tenant = context.tenant(domainName)
         let ext = extensionNumber.flatMap { tenant?.extensions[$0] }
         let billsec = self.billsec
+        let release = context.release
         writer.text("xml_cdr_uuid", uuid)
         writer.textOrNull("domain_uuid", tenant?.uuid)
+        writer.textOrNull("provider_uuid", nil)
         writer.textOrNull("extension_uuid", ext?.uuid)
-        writer.text("sip_call_id", sipCallID)
+        writer.textOrNull("sip_call_id", sipCallID.nilIfEmpty)
         writer.text("domain_name", domainName)
-        writer.text("accountcode", domainName)
+        writer.textOrNull("accountcode", accountcode)
         writer.text("direction", direction)
         writer.text("context", direction == "inbound" ? "public" : domainName)
-        writer.text("caller_id_name", callerIDName)
-        writer.text("caller_id_number", callerIDNumber)
-        writer.text("caller_destination", callerDestination)
-        writer.text("source_number", callerIDNumber)
-        writer.text("destination_number", destinationNumber)
-        writer.text("extension", extensionNumber ?? "")
+        writer.textOrNull("caller_id_name", callerIDName.nilIfEmpty)
+        writer.textOrNull("caller_id_number", callerIDNumber.nilIfEmpty)
+        writer.textOrNull("caller_destination", callerDestination.nilIfEmpty)
+        writer.textOrNull("source_number", effectiveSourceNumber.nilIfEmpty)
+        writer.textOrNull("destination_number", destinationNumber.nilIfEmpty)
+        writer.textOrNull("extension", extensionNumber?.nilIfEmpty)
         writer.int("start_epoch", startEpoch)
         writer.stamp("start_stamp", startEpoch)
         writer.stamp("answer_stamp", answerEpoch)
@@ -106,28 +144,37 @@ extension CallDetailRecord {
         writer.int("billsec", billsec)
         writer.int("billmsec", billMilliseconds)
         writer.int("hold_accum_seconds", 0)
-        writer.text("bridge_uuid", bridgeUUID)
+        writer.textOrNull("bridge_uuid", bridgeUUID.nilIfEmpty)
         writer.text("read_codec", readCodec)
-        writer.text("write_codec", writeCodec)
         writer.text("read_rate", CallDetailRecord.rate(readCodec))
+        writer.text("write_codec", writeCodec)
         writer.text("write_rate", CallDetailRecord.rate(writeCodec))
-        writer.text("network_addr", networkAddress)
+        writer.textOrNull("network_addr", networkAddress.nilIfEmpty)
         writer.text("leg", leg)
-        writer.textOrNull("originating_leg_uuid", originatingLegUUID.isEmpty ? nil : originatingLegUUID)
+        writer.textOrNull("originating_leg_uuid", originatingLegUUID.nilIfEmpty)
         writer.int("pdd_ms", pddMilliseconds)
         writer.double("rtp_audio_in_mos", answerEpoch > 0 ? mos : nil)
-        writer.text("last_app", gatewayUUID == nil ? "" : "bridge")
-        writer.text("last_arg", gatewayUUID.map { ("sofia/gateway/", $0, "/", destinationNumber) } ?? ("", "", "", ""))
+        let last = lastApplication
+        writer.textOrNull("last_app", last?.app)
+        if let last { writer.text("last_arg", last.arg) } else { writer.textOrNull("last_arg", nil) }
+        writer.bool("voicemail_message", false)
         writer.bool("missed_call", missedCall)
+        writer.textOrNull("waitsec", nil)
         writer.text("status", status)
+        if release.cdrCallDisposition { writer.textOrNull("call_disposition", nil) }
         writer.text("hangup_cause", hangupCause)
         writer.int("hangup_cause_q850", HangupCause.code(hangupCause))
-        writer.text("sip_hangup_disposition", sipHangupDisposition)
+        writer.textOrNull("sip_hangup_disposition", sipHangupDisposition.nilIfEmpty)
+        if release.cdrRingGroupColumns {
+            writer.textOrNull("ring_group_uuid", nil)
+            writer.textOrNull("ivr_menu_uuid", nil)
+        }
+        if release.cdrProcessed { writer.bool("processed", false) }
     }
 
     /// The row as a JSON value (for small answers and tests).
     func json(context: CDRRenderContext) -> JSONValue {
-        var writer = JSONRowWriter(sink: ByteSink(capacity: 2048))
+        var writer = JSONRowWriter(sink: ByteSink(capacity: 2048), numbersAsStrings: context.numbersAsStrings)
         var context = context
         writer.beginRow()
         columns(into: &writer, context: &context)
@@ -143,69 +190,59 @@ extension CallDetailRecord {
         }
     }
 
-    /// FusionPBX's CSV export columns (app/xml_cdr/xml_cdr_export.php, `show=all`), in order.
-    public static let csvColumns = [
-        "domain_uuid", "sip_call_id", "extension", "extension_name", "start_stamp", "end_stamp",
-        "start_date_formatted", "start_time_formatted", "start_epoch", "hangup_cause", "duration", "billmsec",
-        "missed_call", "record_path", "record_name", "xml_cdr_uuid", "bridge_uuid", "direction", "billsec",
-        "caller_id_name", "caller_id_number", "caller_destination", "source_number", "destination_number", "leg",
-        "read_codec", "write_codec", "cc_side", "answer_stamp", "status", "sip_hangup_disposition",
-        "call_disposition", "pdd_ms", "rtp_audio_in_mos", "wait", "tta", "domain_name",
-    ]
+    /// Whether FusionPBX's CSV export leaves this leg out: `LOSE_RACE` legs need the
+    /// `xml_cdr_lose_race` permission, which no group has by default.
+    var hiddenFromCSV: Bool { hangupCause == "LOSE_RACE" }
 
-    /// One CSV row as FusionPBX writes it: every value in double quotes, with no escaping, `\n` ended.
+    /// One CSV row as `xml_cdr_export.php` writes it: `context`'s columns, every value in double
+    /// quotes with no escaping, NULL as nothing, booleans as PHP prints them (`1` or nothing), `\n` ended.
     func csvRow(into out: ByteSink, context: inout CDRRenderContext) {
         let local = startEpoch + context.offset(domain: domainName, epoch: startEpoch)
-        let ext = context.ext(self)
-        let billsec = self.billsec
         var first = true
-        func cell(_ write: () -> Void) {
+        for column in context.csvColumns {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(UInt8(ascii: "\""))
-            write()
+            switch column {
+            case .domainUUID: out.append(context.domainUUID(domainName) ?? "")
+            case .sipCallID: out.append(sipCallID)
+            case .extension: out.append(extensionNumber ?? "")
+            case .extensionName: out.append(context.ext(self)?.name ?? "")
+            case .startStamp: ByteText.postgres(startEpoch, into: out, quoted: false)
+            case .endStamp: ByteText.postgres(endEpoch, into: out, quoted: false)
+            case .startDateFormatted: ByteText.formattedDate(local, into: out)
+            case .startTimeFormatted: ByteText.hourMinute12(local, into: out)
+            case .startEpoch: out.append(startEpoch)
+            case .duration, .billsec: out.append(billsec)
+            case .billmsec: out.append(billMilliseconds)
+            case .missedCall: if missedCall { out.append(UInt8(ascii: "1")) }
+            case .recordPath, .recordName, .ccSide, .callDisposition, .wait: break
+            case .xmlCDRUUID: out.append(uuid)
+            case .bridgeUUID: out.append(bridgeUUID)
+            case .direction: out.append(direction)
+            case .callerIDName: out.append(callerIDName)
+            case .callerIDNumber: out.append(callerIDNumber)
+            case .callerDestination: out.append(callerDestination)
+            case .sourceNumber: out.append(effectiveSourceNumber)
+            case .destinationNumber: out.append(destinationNumber)
+            case .leg: out.append(leg)
+            case .readCodec: out.append(readCodec)
+            case .writeCodec: out.append(writeCodec)
+            case .answerStamp: ByteText.postgres(answerEpoch, into: out, quoted: false)
+            case .status: out.append(status)
+            case .sipHangupDisposition: out.append(sipHangupDisposition)
+            case .pddMilliseconds: out.append(pddMilliseconds)
+            case .mos: if answerEpoch > 0, let mos { out.append("\(mos)") }
+            case .tta: out.append(timeToAnswer)
+            case .domainName: out.append(domainName)
+            }
             out.append(UInt8(ascii: "\""))
         }
-        func text(_ value: String) { cell { out.append(value) } }
-        func int(_ value: Int) { cell { out.append(value) } }
-        func stamp(_ epoch: Int) { cell { ByteText.postgres(epoch, into: out, quoted: false) } }
-        text(context.domainUUID(domainName) ?? "")
-        text(sipCallID)
-        text(extensionNumber ?? "")
-        text(ext?.name ?? "")
-        stamp(startEpoch)
-        stamp(endEpoch)
-        cell { ByteText.formattedDate(local, into: out) }
-        cell { ByteText.hourMinute(local, into: out) }
-        int(startEpoch)
-        text(hangupCause)
-        int(billsec)
-        int(billMilliseconds)
-        text(missedCall ? "1" : "")
-        text("")
-        text("")
-        text(uuid)
-        text(bridgeUUID)
-        text(direction)
-        int(billsec)
-        text(callerIDName)
-        text(callerIDNumber)
-        text(callerDestination)
-        text(callerIDNumber)
-        text(destinationNumber)
-        text(leg)
-        text(readCodec)
-        text(writeCodec)
-        text("")
-        stamp(answerEpoch)
-        text(status)
-        text(sipHangupDisposition)
-        text("")
-        int(pddMilliseconds)
-        text(answerEpoch > 0 ? mos.map { "\($0)" } ?? "" : "")
-        text("0")
-        text(answerEpoch > 0 ? String(answerEpoch - startEpoch) : "")
-        text(domainName)
         out.append(UInt8(ascii: "\n"))
     }
+}
+
+extension String {
+    /// nil for the empty string: FusionPBX stores empty values as NULL.
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

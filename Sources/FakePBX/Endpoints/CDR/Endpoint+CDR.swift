@@ -14,11 +14,15 @@ extension Endpoint {
             throw APIError.invalidRequest("format '\(name)' is not valid: expected JSON, CSV or XML")
         }
         let now = server.clock.epochSeconds
-        let selection = try server.store.read { dataset in try query.selection(in: dataset, now: now) }
+        let release = server.pbxVersion.model
+        let selection = try server.store.read { dataset in
+            try query.selection(in: dataset, now: now, release: release, csv: format == .csv)
+        }
         let total = selection.count()
         var headers: HTTPFields = [.totalRecords: String(total)]
         if format == .csv {
-            let file = "cdr_\(query.domainName ?? "all")_\(Timestamp.fileStamp(now)).csv"
+            // xml_cdr_export.php: cdr_<date>.csv with show=all, cdr_<domain>_<date>.csv for one domain.
+            let file = "cdr_\(query.domainName.map { $0 + "_" } ?? "")\(Timestamp.fileStamp(now)).csv"
             headers[.contentDisposition] = "attachment; filename=\(file)"
         }
         let export = CDRExport(format: format, selection: selection, total: total, dateRange: query.dateRange)
@@ -31,7 +35,8 @@ extension Endpoint {
     ) { request, server in
         let query = try CDRQuery(request)
         let now = server.clock.epochSeconds
-        let summary = try server.store.read { dataset in try query.selection(in: dataset, now: now) }.summary()
+        let release = server.pbxVersion.model
+        let summary = try server.store.read { dataset in try query.selection(in: dataset, now: now, release: release) }.summary()
         let domains = summary.perDomain.sorted { $0.key < $1.key }.map { entry -> JSONValue in
             ["domain_name": .string(entry.key), "total_records": .int(entry.value)]
         }
@@ -55,7 +60,8 @@ extension Endpoint {
         let page = try request.int("page", in: 1...1_000_000) ?? 1
         let perPage = try request.int("per_page", in: 1...1000) ?? 100
         let now = server.clock.epochSeconds
-        let selection = try server.store.read { dataset in try query.selection(in: dataset, now: now) }
+        let release = server.pbxVersion.model
+        let selection = try server.store.read { dataset in try query.selection(in: dataset, now: now, release: release) }
         let (total, records) = selection.page(offset: (page - 1) * perPage, limit: perPage)
         return .success(
             "CDR data retrieved successfully",

@@ -1,15 +1,25 @@
 import JSONSchema
 
-/// How rows are written for the emulated FusionPBX version: up to 5.4 flag columns are the text
-/// `'true'`/`'false'`; from 5.5 they are real booleans.
+/// How rows are written for the emulated FusionPBX release (see ``FusionPBXRelease``): flag columns
+/// are the text `'true'`/`'false'` before 5.5.2 and real booleans from then on; `domain_enabled` is a
+/// boolean in every release modelled.
 struct RenderStyle: Sendable {
-    let nativeBooleans: Bool
+    let release: FusionPBXRelease
+    /// The (virtual) time of the request, for what changes with time (registrations expiring).
+    let now: Int
 
-    init(_ version: PBXVersion) { self.nativeBooleans = version.usesNativeBooleans }
-
-    func flag(_ value: Bool) -> JSONValue {
-        nativeBooleans ? .bool(value) : .string(value ? "true" : "false")
+    init(_ version: PBXVersion, now: Int) {
+        self.release = version.model
+        self.now = now
     }
+
+    /// A text flag column (`enabled`, `register`, ...).
+    func flag(_ value: Bool) -> JSONValue {
+        release.booleanFlags ? .bool(value) : .string(value ? "true" : "false")
+    }
+
+    /// `domain_enabled`: boolean since FusionPBX 5.0.1.
+    func domainFlag(_ value: Bool) -> JSONValue { .bool(value) }
 }
 
 extension Dataset {

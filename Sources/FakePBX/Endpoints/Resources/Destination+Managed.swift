@@ -50,7 +50,7 @@ extension Destination: ManagedResource {
     }
 
     func json(_ style: RenderStyle, in dataset: Dataset) -> JSONValue {
-        [
+        var row: JSONObject = [
             "destination_uuid": .string(uuid), "domain_uuid": dataset.domainUUID(domainName),
             "domain_name": .string(domainName), "destination_type": .string(type),
             "destination_number": .string(number), "destination_prefix": .string(prefix),
@@ -58,6 +58,10 @@ extension Destination: ManagedResource {
             "destination_app": .string(app), "destination_data": .string(data),
             "destination_enabled": style.flag(enabled), "destination_description": .string(description),
         ]
+        // Columns by release (app/destinations/app_config.php): destination_email from 5.4, provider_uuid from 5.5.
+        if style.release.destinationEmail { row["destination_email"] = .null }
+        if style.release.destinationProvider { row["provider_uuid"] = .null }
+        return .object(row)
     }
 }
 

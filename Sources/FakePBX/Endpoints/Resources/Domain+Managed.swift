@@ -65,7 +65,7 @@ extension Domain: ManagedResource {
     func json(_ style: RenderStyle, in dataset: Dataset) -> JSONValue {
         [
             "domain_uuid": .string(uuid), "domain_parent_uuid": .null, "domain_name": .string(name),
-            "domain_enabled": style.flag(enabled), "domain_description": .string(description),
+            "domain_enabled": style.domainFlag(enabled), "domain_description": .string(description),
             "time_zone": .string(timeZone), "numbering_plan": .string(numberingPlan.rawValue),
             "extension_count": .int(dataset.extensions.filter { $0.domainName == name }.count),
         ]

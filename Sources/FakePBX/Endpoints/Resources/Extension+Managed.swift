@@ -64,7 +64,7 @@ extension Extension: ManagedResource {
 
     /// The SIP password is never included; it is returned once, by create.
     func json(_ style: RenderStyle, in dataset: Dataset) -> JSONValue {
-        let registered = dataset.liveRegistrations.contains { $0.domainName == domainName && $0.extensionNumber == number }
+        let registered = dataset.liveRegistrations(at: style.now).contains { $0.domainName == domainName && $0.extensionNumber == number }
         return [
             "extension_uuid": .string(uuid), "domain_uuid": dataset.domainUUID(domainName),
             "domain_name": .string(domainName), "extension": .string(number),

@@ -50,13 +50,38 @@ extension Dataset {
         domains.first { $0.name == name }?.enabled ?? false
     }
 
-    /// Registrations that count as live: the extension exists and is enabled in an enabled domain.
-    var liveRegistrations: [Registration] {
+    /// Registrations sofia lists at `now`: those of enabled extensions in enabled domains, and those of
+    /// disabled ones until they expire (see ``Registration/lingersUntil``).
+    func liveRegistrations(at now: Int) -> [Registration] {
+        registrations.filter { $0.isLive(at: now) }
+    }
+
+    /// The extensions (`number@domain`) that are enabled in an enabled domain.
+    private var enabledExtensions: Set<String> {
         let enabledDomains = Set(domains.filter(\.enabled).map(\.name))
-        let enabledExtensions = Set(
-            extensions.filter { $0.enabled && enabledDomains.contains($0.domainName) }.map { "\($0.number)@\($0.domainName)" }
-        )
-        return registrations.filter { enabledExtensions.contains("\($0.extensionNumber)@\($0.domainName)") }
+        return Set(extensions.filter { $0.enabled && enabledDomains.contains($0.domainName) }.map { "\($0.number)@\($0.domainName)" })
+    }
+
+    /// After a change at `now`: a registration whose extension or domain has just been disabled stays
+    /// until its next expiry; one whose extension is enabled again is registered again (the phone
+    /// keeps retrying).
+    mutating func reconcileRegistrations(now: Int) {
+        let enabled = enabledExtensions
+        for i in registrations.indices {
+            if enabled.contains("\(registrations[i].extensionNumber)@\(registrations[i].domainName)") {
+                registrations[i].lingersUntil = nil
+            } else if registrations[i].lingersUntil == nil {
+                registrations[i].lingersUntil = registrations[i].expiry(after: now)
+            }
+        }
+    }
+
+    /// For a dataset as loaded: registrations of extensions already disabled have long expired.
+    mutating func settleRegistrations() {
+        let enabled = enabledExtensions
+        for i in registrations.indices where !enabled.contains("\(registrations[i].extensionNumber)@\(registrations[i].domainName)") {
+            registrations[i].lingersUntil = registrations[i].lingersUntil ?? .min
+        }
     }
 }
 
