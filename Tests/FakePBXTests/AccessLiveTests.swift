@@ -140,19 +140,33 @@ struct AccessLiveTests {
     @Test func httpLevelErrors() async throws {
         try await withFakePBX { server in
             let port = server.port
+            // nginx hands every *.php to PHP-FPM, which answers a missing script in plain text (fusionpbx-data.md §9).
+            #expect(try FusionPBXFacts.bullet("Transport:").contains("PHP-FPM's plain `File not found.` with 404"))
             let missing = try await server.post("/app/unknown.php")
             #expect(missing.status == 404)
-            #expect(try missing.json()["message"] as? String == "Endpoint not found: /app/unknown.php")
+            #expect(missing.text == "File not found.\n")
+            #expect(missing.header("Content-Type") == "text/html; charset=UTF-8")
+            let notPHP = try await server.post("/app/unknown")
+            #expect(notPHP.status == 404)
+            #expect(try notPHP.json()["message"] as? String == "Endpoint not found: /app/unknown")
 
             let wrongMethod = try await RawHTTPClient.request(port: port, method: "GET", path: "/app/gateways/provision.php")
             #expect(wrongMethod.status == 405)
             #expect(wrongMethod.header("Allow") == "POST")
             #expect(try wrongMethod.json()["status"] as? String == "error")
 
-            let huge = String(repeating: "a", count: (1 << 20) + 10)
-            let tooLarge = try await RawHTTPClient.request(port: port, path: "/app/status/index.php", body: "x=\(huge)")
+            // nginx and PHP accept bodies up to 80 MB (client_max_body_size 80M, post_max_size 80M).
+            #expect(try FusionPBXFacts.bullet("Transport:").contains("bodies up to 80 MB"))
+            let large = try await RawHTTPClient.request(
+                port: port, path: "/app/status/index.php", body: "username=admin&password=your-password&x=" + String(repeating: "a", count: 3 << 20)
+            )
+            #expect(large.status == 200, "3 MB is well within the real server's limit")
+            // Refused on its Content-Length, before the body is read: the client sends only the head.
+            let announced = "POST /app/status/index.php HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \((80 << 20) + 1)\r\n\r\nx=a"
+            let tooLarge = try RawHTTPClient.parse(try await RawHTTPClient.exchange(port: port, bytes: Array(announced.utf8)))
             #expect(tooLarge.status == 413)
-            #expect(try tooLarge.json()["message"] as? String == "Invalid Request: request body is larger than 1 MiB")
+            #expect(try tooLarge.json()["message"] as? String == "Invalid Request: request body is larger than 80 MB (client_max_body_size 80M)")
 
             let badEncoding = try await RawHTTPClient.request(
                 port: port, path: "/app/status/index.php", body: "username=admin&password=your-password&x=%zz"

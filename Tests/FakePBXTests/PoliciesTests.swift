@@ -119,6 +119,39 @@ struct PoliciesTests {
         }
     }
 
+    /// The jails of fusionpbx-data.md §6 and §9: nginx-404 counts GETs and POSTs answered 404;
+    /// nginx-dos's filter matches GET and POST lines only; the legacy jail.package profile.
+    @Test func nginx404CountsNotFoundAnswersAndNginxDOSOnlyGetAndPost() async throws {
+        let fail2ban = try FusionPBXFacts.bullet("fail2ban:")
+        #expect(fail2ban.contains("`nginx-404` jail (300/60/3600)") && fail2ban.contains("`fusionpbx` 5/600/600"), "\(fail2ban)")
+        #expect(Fail2banProfile.debian.rules[JailName.nginx404] == JailRule(maxRetry: 300, findTime: 60, banTime: 3600))
+        #expect(Fail2banProfile.package.rules == [JailName.fusionpbx: JailRule(maxRetry: 5, findTime: 600, banTime: 600)])
+        try await Self.withLoopbackServer({
+            $0.jails[JailName.nginx404] = JailRule(maxRetry: 3, findTime: 60, banTime: 100)
+            $0.jails[JailName.nginxDOS] = JailRule(maxRetry: 6, findTime: 60, banTime: 100)
+            $0.banAction = .forbidden
+        }) { (server: TestServer) async throws in
+            // Methods other than GET and POST count for neither jail.
+            for _ in 1...10 {
+                let put = try await RawHTTPClient.request(port: server.port, from: "127.0.0.2", method: "PUT", path: "/app/missing.php", body: "")
+                #expect(put.status == 404)
+            }
+            for _ in 1...2 { #expect(try await server.post("/app/missing.php", from: "127.0.0.2").status == 404) }
+            #expect(try await server.post(Self.status, from: "127.0.0.2").status == 200, "a 200 does not count for nginx-404")
+            #expect(try await server.post("/app/missing.php", from: "127.0.0.2").status == 404, "the third 404 fills the jail")
+            let banned = try await server.post(Self.status, from: "127.0.0.2")
+            #expect(banned.status == 403)
+            #expect((try banned.json()["message"] as? String)?.contains("banned by the nginx-404 jail") == true, "\(banned.text)")
+            #expect(try await server.post(Self.status, from: "127.0.0.4").status == 200, "another address is untouched")
+        }
+        try await Self.withLoopbackServer({ $0.jails = Fail2banProfile.package.rules }) { (server: TestServer) async throws in
+            for _ in 1...5 { #expect(try await Self.badPassword(server, from: "127.0.0.2").status == 401) }
+            await #expect(throws: RawHTTPClient.Failure.self, "five failed logins ban under jail.package") {
+                try await server.post(Self.status, from: "127.0.0.2")
+            }
+        }
+    }
+
     @Test func nginxDOSCountsEveryRequestAndDropAndForbiddenActionsWork() async throws {
         try await Self.withLoopbackServer({
             $0.jails["nginx-dos"] = JailRule(maxRetry: 5, findTime: 60, banTime: 100)
@@ -149,6 +182,8 @@ struct PoliciesTests {
             try await Self.withLoopbackServer({ $0.authLogFile = log }) { (server: TestServer) async throws in
                 _ = try await server.post(Self.status, ["username": "whmcs", "password": "nope"], from: "127.0.0.2")
                 _ = try await server.post(Self.status)  // a good login writes nothing
+                // No credentials at all: FusionPBX logs only a submitted username or key (§9 "Login").
+                #expect(try await server.post(Self.status, credentials: false, from: "127.0.0.3").status == 401)
             }
             let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
             #expect(lines == ["Nov 23 12:00:00 fakepbx FusionPBX: [127.0.0.2] authentication failed for whmcs"])

@@ -37,7 +37,7 @@ struct ScenarioCommandTests {
         #expect(badLimit.stderr.contains("--rate-limit: 'standard=lots' is not valid; expected CLASS=COUNT/SECONDS"))
         let badJail = try await runProcess(binary, ["serve", "--port", "0", "--jail", "sshd=5/60/600"])
         #expect(badJail.status == 64)
-        #expect(badJail.stderr.contains("with NAME one of fusionpbx, nginx-dos"))
+        #expect(badJail.stderr.contains("with NAME one of fusionpbx, nginx-dos, nginx-404"))
         let badAction = try await runProcess(binary, ["serve", "--port", "0"], environment: ["FAKEPBX_BAN_ACTION": "teleport"])
         #expect(badAction.status == 64)
         #expect(badAction.stderr.contains("FAKEPBX_BAN_ACTION (environment): 'teleport' is not valid; expected reset, drop or 403"))
@@ -48,6 +48,6 @@ struct ScenarioCommandTests {
         ])
         defer { serve.signal(SIGTERM) }
         let lines = try await serve.waitForLines(6)
-        #expect(lines[5] == "  policies: rate limits standard 100/60s, cdr off, gateway 50/60s per ip; jails fusionpbx 10/600/3600; bans: drop; ignoreip 10.0.0.0/8")
+        #expect(lines[5] == "  policies: rate limits standard 100/60s, cdr off, gateway 50/60s per ip; jails fusionpbx 10/600/3600, nginx-404 120/60/3600; bans: drop; ignoreip 10.0.0.0/8")
     }
 }

@@ -1,7 +1,8 @@
 /// Every API script fakepbx serves, by path.
 public struct EndpointCatalog: Sendable {
-    /// Bodies over this size are refused with 413, as nginx's `client_max_body_size 1m` would.
-    public static let maxBodySize = 1 << 20
+    /// Bodies over this size are refused with 413: FusionPBX's nginx sets `client_max_body_size 80M`
+    /// and its PHP `post_max_size` 80M (fusionpbx-data.md §9).
+    public static let maxBodySize = 80 << 20
 
     public let endpoints: [Endpoint]
     private let byPath: [String: Endpoint]

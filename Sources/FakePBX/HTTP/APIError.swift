@@ -62,7 +62,7 @@ public struct APIError: Error, Sendable, Hashable {
     }
 
     static var payloadTooLarge: APIError {
-        APIError(.contentTooLarge, "Invalid Request", "request body is larger than 1 MiB")
+        APIError(.contentTooLarge, "Invalid Request", "request body is larger than 80 MB (client_max_body_size 80M)")
     }
 
     /// The answer of `serve --verify-client --strict` to a request that breaks its contract.

@@ -47,7 +47,9 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), _):
             let path = head.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
-            if usualInFlight == 0, let endpoint = responder.fastPathEndpoint(method: head.method, path: path) {
+            // A body announced over the limit goes the usual way, which refuses it (413) before reading it.
+            let announced = head.headerFields[.contentLength].flatMap(Int.init) ?? 0
+            if usualInFlight == 0, announced <= EndpointCatalog.maxBodySize, let endpoint = responder.fastPathEndpoint(method: head.method, path: path) {
                 state = .buffering(head, context.channel.allocator.buffer(capacity: 0), endpoint)
             } else {
                 forward(context, data)

@@ -15,6 +15,6 @@ public struct PBXRequestContext: RequestContext {
         self.channel = source.channel
     }
 
-    /// fakepbx reads bodies itself, with the 1 MiB limit and its own error envelope.
+    /// fakepbx reads bodies itself, with the 80 MB limit and its own error envelope.
     public var maxUploadSize: Int { EndpointCatalog.maxBodySize }
 }

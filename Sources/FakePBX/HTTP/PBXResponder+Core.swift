@@ -49,9 +49,9 @@ enum CheckedRequest: Sendable {
 }
 
 extension PBXResponder {
-    /// A ban with `--ban-action 403`, then the `nginx-dos` jail: the answer when refused, and what
-    /// applied either way.
-    func prelude(client: IPAddress, envelope: Endpoint.Envelope) -> (Answer?, [String]) {
+    /// A ban with `--ban-action 403`, then the `nginx-dos` jail (its filter matches GET and POST lines
+    /// only): the answer when refused, and what applied either way.
+    func prelude(client: IPAddress, method: HTTPRequest.Method, envelope: Endpoint.Envelope) -> (Answer?, [String]) {
         let jails = server.policies.jails
         let now = server.clock.now
         if server.policies.banAction == .forbidden, let ban = jails.ban(for: client, now: now) {
@@ -60,14 +60,14 @@ extension PBXResponder {
             return (answer, answer.applied)
         }
         // The request that fills the jail is still answered; the ban applies from the next one.
-        guard let ban = jails.record(JailName.nginxDOS, address: client, now: now) else { return (nil, []) }
+        guard method == .get || method == .post, let ban = jails.record(JailName.nginxDOS, address: client, now: now) else { return (nil, []) }
         logBan(ban)
         return (nil, ["ban:\(ban.jail)"])
     }
 
     /// Every check before the handler, in the documented order (see ``PBXResponder``).
     func checked(_ request: IncomingRequest, endpoint: Endpoint) -> CheckedRequest {
-        let (refusal, applied) = prelude(client: request.client, envelope: endpoint.envelope)
+        let (refusal, applied) = prelude(client: request.client, method: request.method, envelope: endpoint.envelope)
         if let refusal { return .answered(refusal) }
         var rateHeaders = HTTPFields()
         do {
@@ -161,6 +161,7 @@ extension PBXResponder {
     /// Records an answered request in the journal: the status and bytes really sent, how long it
     /// took, its fields, and the scheme and TLS facts of its connection.
     func journal(_ request: IncomingRequest, status: Int, answer: Answer, bytes: Int?, since started: ContinuousClock.Instant) {
+        countInAccessLogJails(request, status: status)
         let elapsed = ContinuousClock.now - started
         server.journal.record(RequestJournal.Entry(
             time: server.clock.now, client: request.client, method: request.method.rawValue, path: request.path, status: status,
@@ -168,5 +169,12 @@ extension PBXResponder {
             fields: answer.fields ?? request.fields, bytes: bytes,
             milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         ))
+    }
+
+    /// What nginx's access log feeds fail2ban once an answer is sent: a GET or POST answered 404
+    /// counts for `nginx-404` (its filter: `<HOST> - - [...] "(GET|POST).*HTTP[^ ]* 404`).
+    private func countInAccessLogJails(_ request: IncomingRequest, status: Int) {
+        guard status == 404, request.method == .get || request.method == .post else { return }
+        if let ban = server.policies.jails.record(JailName.nginx404, address: request.client, now: server.clock.now) { logBan(ban) }
     }
 }

@@ -93,7 +93,7 @@ public struct PBXResponder: HTTPResponder {
     /// A path no endpoint serves: the recordings may know it, else 404.
     private func unknownPath(_ request: Request, _ incoming: IncomingRequest) async -> Answer {
         let path = incoming.path, client = incoming.client
-        let (refusal, _) = prelude(client: client, envelope: .standard)
+        let (refusal, _) = prelude(client: client, method: request.method, envelope: .standard)
         if let refusal { return refusal }
         if server.replay != nil {
             guard server.policy.allows(client) else { return render(.whitelistDenied, envelope: .standard) }
@@ -106,6 +106,8 @@ public struct PBXResponder: HTTPResponder {
             let violations = verifier.verify(exchangeRequest(incoming, form: [:]), client: client.description, time: Timestamp.iso8601(server.clock.epochSeconds))
             if verifier.mode == .strict { return render(.contractViolated(violations), envelope: .standard) }
         }
+        // nginx hands every *.php to PHP-FPM, which answers a script that does not exist in plain text.
+        if path.hasSuffix(".php") { return .phpFileNotFound }
         return render(.endpointNotFound(path), envelope: .standard)
     }
 
@@ -316,6 +318,11 @@ struct Answer: Sendable {
         self.body = body
         self.rest = rest
     }
+
+    /// PHP-FPM's answer for a `.php` path with no script behind it (fpm_main.c: "File not found.").
+    static let phpFileNotFound = Answer(
+        status: .notFound, headers: [.contentType: "text/html; charset=UTF-8"], body: Array("File not found.\n".utf8)
+    )
 
     /// Reads a streamed body whole, for the faults that rewrite bodies.
     mutating func materialize() {

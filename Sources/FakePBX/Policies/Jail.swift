@@ -27,26 +27,41 @@ public struct JailRule: Sendable, Hashable, CustomStringConvertible {
 public enum JailName {
     /// Failed logins (FusionPBX's `fusionpbx` filter on auth.log).
     public static let fusionpbx = "fusionpbx"
-    /// Every request (the `nginx-dos` filter on nginx's access log).
+    /// Every GET and POST (the `nginx-dos` filter on nginx's access log).
     public static let nginxDOS = "nginx-dos"
-    public static let all = [fusionpbx, nginxDOS]
+    /// GETs and POSTs answered 404 (the `nginx-404` filter on nginx's access log).
+    public static let nginx404 = "nginx-404"
+    public static let all = [fusionpbx, nginxDOS, nginx404]
 }
 
 /// FusionPBX's installed fail2ban settings, by distribution.
 public enum Fail2banProfile: String, Sendable, Hashable, CaseIterable {
-    /// debian/resources/fail2ban/jail.local: fusionpbx 20/60/3600, nginx-dos 800/60/86400.
+    /// debian/resources/fail2ban/jail.local: fusionpbx 20/60/3600, nginx-dos 800/60/86400,
+    /// nginx-404 300/60/3600.
     case debian
-    /// ubuntu/resources/fail2ban/jail.local: fusionpbx 10/600/3600, nginx-dos 300/60/86400.
+    /// ubuntu/resources/fail2ban/jail.local: fusionpbx 10/600/3600, nginx-dos 300/60/86400,
+    /// nginx-404 120/60/3600.
     case ubuntu
+    /// The legacy `jail.package` (fusionpbx-data.md §9): fusionpbx 5/600/600 on ports 80 and 443; its
+    /// other jail, freeswitch-dos 50/30/6000, watches SIP, which fakepbx does not speak.
+    case package
     /// No jails.
     case off
 
     public var rules: [String: JailRule] {
         switch self {
         case .debian:
-            [JailName.fusionpbx: .init(maxRetry: 20, findTime: 60, banTime: 3600), JailName.nginxDOS: .init(maxRetry: 800, findTime: 60, banTime: 86_400)]
+            [
+                JailName.fusionpbx: .init(maxRetry: 20, findTime: 60, banTime: 3600), JailName.nginxDOS: .init(maxRetry: 800, findTime: 60, banTime: 86_400),
+                JailName.nginx404: .init(maxRetry: 300, findTime: 60, banTime: 3600),
+            ]
         case .ubuntu:
-            [JailName.fusionpbx: .init(maxRetry: 10, findTime: 600, banTime: 3600), JailName.nginxDOS: .init(maxRetry: 300, findTime: 60, banTime: 86_400)]
+            [
+                JailName.fusionpbx: .init(maxRetry: 10, findTime: 600, banTime: 3600), JailName.nginxDOS: .init(maxRetry: 300, findTime: 60, banTime: 86_400),
+                JailName.nginx404: .init(maxRetry: 120, findTime: 60, banTime: 3600),
+            ]
+        case .package:
+            [JailName.fusionpbx: .init(maxRetry: 5, findTime: 600, banTime: 600)]
         case .off:
             [:]
         }
