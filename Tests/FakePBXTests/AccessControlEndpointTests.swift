@@ -10,9 +10,13 @@ struct AccessControlEndpointTests {
         try await withFakePBX { server in
             let list = try await server.json(Self.path, ["action": "list"])
             let names = (list["access_controls"] as? [[String: Any]] ?? []).compactMap { $0["access_control_name"] as? String }
-            #expect(names == ["domains", "lan"])
-            let lan = try await server.json(Self.path, ["action": "get", "access_control_name": "lan"])
-            #expect(((lan["access_control"] as? [String: Any])?["nodes"] as? [Any])?.count == 3)
+            // FusionPBX's stock lists since April 2023, both default deny (fusionpbx-data.md §9).
+            #expect(try FusionPBXFacts.bullet("Access controls:").contains("`rfc1918` and `providers`"))
+            #expect(names == ["rfc1918", "providers"])
+            let rfc1918 = try await server.json(Self.path, ["action": "get", "access_control_name": "rfc1918"])
+            let acl = try #require(rfc1918["access_control"] as? [String: Any])
+            #expect((acl["nodes"] as? [Any])?.count == 3)
+            #expect(acl["access_control_default"] as? String == "deny")
 
             let whitelist = try await server.json(Self.path, ["action": "whitelist"])
             #expect(whitelist["entries"] as? [String] == ["127.0.0.1", "::1"])

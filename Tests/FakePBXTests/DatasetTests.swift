@@ -18,7 +18,7 @@ struct DatasetTests {
             #expect((dataset.cdrGeneration?.volume(of: domain.name) ?? 0) > 0, "\(domain.name) makes calls")
         }
         let au = dataset.outboundRoutes.filter { $0.domainName == "harbour.pbx.example.com.au" }
-        let special = try #require(au.first { $0.name == "AU-13-1300-1800" })
+        let special = try #require(au.first { $0.name == "carrier_au.AU-13-1300-1800" }, "routes are named <gateway>.<abbrv>, as dialplan_outbound_add.php names them")
         for number in ["1300555123", "1800555123", "131313"] {
             #expect(try Regex(special.expression).wholeMatch(in: number) != nil, "\(number) routes as a special number")
         }

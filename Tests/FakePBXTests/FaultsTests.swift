@@ -145,10 +145,17 @@ struct FaultsTests {
             try await Self.addFault(server, #"{"type": "login-redirect", "match": {"endpoint": "chkcon"}, "when": {"nth": 2}}"#)
             let page = try await server.post("/app/xml_cdr/chkcon.php")
             #expect(page.status == 200 && page.header("Content-Type")?.hasPrefix("text/html") == true)
-            #expect(page.text.contains("authenticate.php"))
+            // As FusionPBX 5.4 renders it (fusionpbx-data.md §9, "Login").
+            let login = try FusionPBXFacts.bullet("Login:")
+            for fact in ["<title>Login</title>", "<form method='post' name='frm' action=''>", "id='default_login'"] {
+                #expect(login.contains(fact), "§9 says \(fact)")
+                #expect(page.text.contains(fact), "the page has \(fact)")
+            }
+            #expect(page.header("Set-Cookie")?.wholeMatch(of: #/PHPSESSID=[0-9a-v]{26}; path=\/; HttpOnly/#) != nil, "\(page.header("Set-Cookie") ?? "no cookie")")
             let redirect = try await server.post("/app/xml_cdr/chkcon.php")
             #expect(redirect.status == 302)
             #expect(redirect.header("Location") == "/?path=%2Fapp%2Fxml_cdr%2Fchkcon.php")
+            #expect(redirect.body.isEmpty)
             // Other endpoints are untouched.
             #expect(try await server.post(Self.status).status == 200)
         }

@@ -62,11 +62,17 @@ struct ProvisioningFlowTests {
             ])
             #expect((did["destination"] as? [String: Any])?["destination_context"] as? String == "public")
 
+            // Unnamed, a route is named as dialplan_outbound_add.php names it, with its companion (§9).
+            #expect(try FusionPBXFacts.bullet("Outbound routes:").contains("`call_direction-outbound.<abbrv>` at order 22"))
             let route = try await server.json(Self.outbound, [
-                "action": "create", "dialplan_name": "10-11-NANP", "domain_name": domain,
+                "action": "create", "domain_name": domain,
                 "dialplan_expression": #"^(?:\+1|1)?([2-9]\d{2}[2-9]\d{2}\d{4})$"#, "gateway_uuid": gatewayUUID, "prefix_number": "1",
             ])
             #expect((route["outbound_route"] as? [String: Any])?["gateway_name"] as? String == "acme_trunk")
+            #expect((route["outbound_route"] as? [String: Any])?["dialplan_name"] as? String == "acme_trunk.10-11-NANP")
+            let routes = try await server.json(Self.outbound, ["action": "list", "domain_name": domain])["outbound_routes"] as? [[String: Any]] ?? []
+            #expect(routes.map { $0["dialplan_name"] as? String } == ["call_direction-outbound.10-11-NANP", "acme_trunk.10-11-NANP"])
+            #expect(routes.first?["dialplan_order"] as? Int == 22 && routes.first?["gateway_uuid"] is NSNull)
 
             // Auto Suspend Mode = Gateway: disable the tenant's trunk; every view shows it.
             let suspended = try await server.json(Self.gateways, ["action": "disable", "gateway_uuid": gatewayUUID])
@@ -85,7 +91,7 @@ struct ProvisioningFlowTests {
             // Deleting a gateway a route uses, or a domain with extensions, is refused.
             let gatewayInUse = try await server.post(Self.gateways, ["action": "delete", "gateway_uuid": gatewayUUID])
             #expect(gatewayInUse.status == 409)
-            #expect((try gatewayInUse.json()["message"] as? String)?.contains("used by outbound routes 10-11-NANP") == true)
+            #expect((try gatewayInUse.json()["message"] as? String)?.contains("used by outbound routes acme_trunk.10-11-NANP") == true)
             let domainInUse = try await server.post(Self.domains, ["action": "delete", "domain_name": domain])
             #expect(domainInUse.status == 409)
             #expect(
@@ -94,7 +100,8 @@ struct ProvisioningFlowTests {
             )
 
             // Tear down in dependency order; then the domain can go.
-            #expect(try await server.post(Self.outbound, ["action": "delete", "dialplan_name": "10-11-NANP", "domain_name": domain]).status == 200)
+            #expect(try await server.post(Self.outbound, ["action": "delete", "dialplan_name": "acme_trunk.10-11-NANP", "domain_name": domain]).status == 200)
+            #expect(try await server.json(Self.outbound, ["action": "list", "domain_name": domain])["count"] as? Int == 0, "the companion goes with its route")
             #expect(try await server.post(Self.gateways, ["action": "delete", "gateway_uuid": gatewayUUID]).status == 200)
             #expect(try await server.post(Self.destinations, ["action": "delete", "destination_number": "14165550100"]).status == 200)
             #expect(try await server.post(Self.extensions, ["action": "delete", "extension": "2001", "domain_name": domain]).status == 200)

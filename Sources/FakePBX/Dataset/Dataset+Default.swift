@@ -77,7 +77,11 @@ struct DefaultTenant {
         }
         self.routes = routes.enumerated().compactMap { index, route in
             guard let trunk else { return nil }
-            var outbound = OutboundRoute(uuid: UUIDv4.derived(from: "outbound:\(route.name)@\(name)"), domainName: name, name: route.name, expression: route.expression, gatewayUUID: trunk.uuid)
+            // Named as dialplan_outbound_add.php names a route: <gateway>.<abbrv>.
+            var outbound = OutboundRoute(
+                uuid: UUIDv4.derived(from: "outbound:\(route.name)@\(name)"), domainName: name, name: "\(trunk.name).\(route.name)",
+                expression: route.expression, gatewayUUID: trunk.uuid
+            )
             outbound.prefixNumber = route.prefix
             outbound.order = 300 + index * 10
             return outbound
@@ -168,18 +172,19 @@ enum DefaultTenants {
         routes: [], callsPerDay: 0
     )
 
+    /// FusionPBX's stock lists since April 2023 (app/access_controls/app_defaults.php): `rfc1918` and
+    /// `providers` (renamed from `domains`), both default deny; `providers` holds the carriers' addresses.
     static let accessControls = [
         AccessControl(
-            uuid: UUIDv4.derived(from: "acl:domains"), name: "domains", defaultAction: "deny",
-            description: "Carrier addresses allowed to send calls",
-            nodes: [.init(type: "allow", cidr: "203.0.113.0/24", description: "carrier signalling")]
+            uuid: UUIDv4.derived(from: "acl:rfc1918"), name: "rfc1918", defaultAction: "deny", description: "",
+            nodes: [
+                .init(type: "allow", cidr: "10.0.0.0/8"), .init(type: "allow", cidr: "172.16.0.0/12"),
+                .init(type: "allow", cidr: "192.168.0.0/16"),
+            ]
         ),
         AccessControl(
-            uuid: UUIDv4.derived(from: "acl:lan"), name: "lan", defaultAction: "allow", description: "Local networks",
-            nodes: [
-                .init(type: "allow", cidr: "192.168.0.0/16"), .init(type: "allow", cidr: "10.0.0.0/8"),
-                .init(type: "allow", cidr: "172.16.0.0/12"),
-            ]
+            uuid: UUIDv4.derived(from: "acl:providers"), name: "providers", defaultAction: "deny", description: "",
+            nodes: [.init(type: "allow", cidr: "203.0.113.0/24", description: "carrier signalling")]
         ),
     ]
 

@@ -93,11 +93,17 @@ extension PBXResponder {
             return answer.response(method: method)
         case .loginPage:
             return Answer(
-                status: .ok, headers: [.contentType: "text/html; charset=UTF-8", .fakePBXFault: fault.id], body: Array(PBXResponder.loginPage.utf8)
+                status: .ok,
+                headers: [.contentType: "text/html; charset=UTF-8", .setCookie: PBXResponder.newSessionCookie(), .fakePBXFault: fault.id],
+                body: Array(PBXResponder.loginPage.utf8)
             ).response(method: method)
         case .loginRedirect:
             return Answer(
-                status: .found, headers: [.location: PBXResponder.loginLocation(path), .contentType: "text/html; charset=UTF-8", .fakePBXFault: fault.id],
+                status: .found,
+                headers: [
+                    .location: PBXResponder.loginLocation(path), .contentType: "text/html; charset=UTF-8",
+                    .setCookie: PBXResponder.newSessionCookie(), .fakePBXFault: fault.id,
+                ],
                 body: []
             ).response(method: method)
         case .contentType(let type):
@@ -130,23 +136,50 @@ extension PBXResponder {
         "/?path=" + (path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=?/"))) ?? path)
     }
 
-    /// A page shaped like FusionPBX's login form (core/authentication).
+    /// FusionPBX's login page as an app page without credentials gets it, at the same URL
+    /// (core/authentication/resources/views/login.htm at 5.4.4, rendered with the stock theme and
+    /// trimmed of its scripts and styles): single-quoted attributes, `<form method='post' name='frm'
+    /// action=''>` inside `<div id='default_login'>`.
     static let loginPage = """
         <!DOCTYPE html>
-        <html>
-        <head><meta charset="utf-8"><title>Login</title></head>
-        <body>
-        <div id="login_form">
-        <form name="login" method="post" action="/core/authentication/resources/authenticate.php">
-        <input type="text" class="txt login" name="username" placeholder="Username">
-        <input type="password" class="txt login" name="password" placeholder="Password">
-        <input type="submit" class="btn" value="Login">
-        </form>
-        </div>
-        </body>
+        <html xmlns='http://www.w3.org/1999/xhtml' xml:lang='en' lang='en'>
+        	<head>
+        		<meta charset='utf-8' />
+        		<meta http-equiv='Content-Type' content='text/html; charset=UTF-8' />
+        		<meta name='viewport' content='width=device-width, initial-scale=1.0, maximum-scale=1.0, user-scalable=no' />
+        		<link rel='stylesheet' type='text/css' href='/themes/default/css.php' />
+        		<title>Login</title>
+        	</head>
+        	<body>
+        		<div id='background-image'></div>
+        		<div id='background-color'></div>
+        		<div id='page' align='center'>
+        			<div id='message_container'></div>
+        			<div id='default_login'>
+        				<a href='/'><img id='login_logo' style='width: auto; height: auto;' src='/themes/default/images/logo_login.png' /></a><br />
+        				<form method='post' name='frm' action=''>
+        					<div class='login_text'>
+        						<input type='text' class='txt login' style='text-align: center; min-width: 200px; width: 200px; margin-bottom: 8px;' name='username' id='username' placeholder="Username" /><br />
+        						<input type='password' class='txt login' style='text-align: center; min-width: 200px; width: 200px; margin-bottom: 8px;' name='password' placeholder="Password" /><br />
+        					</div>
+        					<div>
+        						<input type='submit' id='btn_login' class='btn' style='width: 100px; margin-top: 15px;' value='Login' /><br />
+        					</div>
+        				</form>
+        			</div>
+        		</div>
+        	</body>
         </html>
 
         """
+
+    /// A new PHP session, as the login page and the failed login's redirect set it: `PHPSESSID`, 26
+    /// characters of PHP's default session alphabet (`session.sid_bits_per_character = 5`).
+    static func newSessionCookie() -> String {
+        let alphabet = Array("0123456789abcdefghijklmnopqrstuv")
+        let id = String((0..<26).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+        return "PHPSESSID=\(id); path=/; HttpOnly"
+    }
 }
 
 extension HTTPField.Name {

@@ -20,11 +20,18 @@ extension OutboundRoute: ManagedResource {
         return index
     }
 
+    /// Without `dialplan_name`, the route is named as dialplan_outbound_add.php names it: `<gateway>.<abbrv>`.
     static func make(_ request: APIRequest, in dataset: Dataset) throws -> OutboundRoute {
-        let values = try request.require([["dialplan_name"], APIRequest.domainAliases, ["dialplan_expression"], ["gateway_uuid"]])
-        let domain = dataset.domains[try dataset.domainIndex(named: values[1])].name
-        var route = OutboundRoute(uuid: UUIDv4.random(), domainName: domain, name: values[0], expression: values[2], gatewayUUID: values[3])
+        let values = try request.require([APIRequest.domainAliases, ["dialplan_expression"], ["gateway_uuid"]])
+        let domain = dataset.domains[try dataset.domainIndex(named: values[0])].name
+        var route = OutboundRoute(uuid: UUIDv4.random(), domainName: domain, name: "", expression: values[1], gatewayUUID: values[2])
         try route.apply(request)
+        if let name = request.string("dialplan_name") {
+            route.name = name
+        } else {
+            let gateway = dataset.gateways.first { $0.uuid == route.gatewayUUID }?.name ?? "gateway"
+            route.name = "\(gateway).\(OutboundRoute.abbreviation(of: route.expression))"
+        }
         return route
     }
 
@@ -51,9 +58,13 @@ extension OutboundRoute: ManagedResource {
         if clash { throw ModelError(.conflict, "outbound route '\(name)' already exists in domain '\(domainName)'") }
     }
 
+    /// Each route with its `call_direction-outbound` companion before it, as FusionPBX lists the
+    /// Outbound Routes app's dialplans (the companion is read-only here and goes with its route).
     static func list(_ request: APIRequest, in dataset: Dataset) throws -> [OutboundRoute] {
         let domain = try dataset.domainNamed(by: request)
-        return dataset.outboundRoutes.filter { domain == nil || $0.domainName == domain }
+        return dataset.outboundRoutes.filter { domain == nil || $0.domainName == domain }.flatMap { route in
+            [route.companion(gatewayName: dataset.gateways.first { $0.uuid == route.gatewayUUID }?.name ?? ""), route]
+        }
     }
 
     func json(_ style: RenderStyle, in dataset: Dataset) -> JSONValue {
@@ -62,7 +73,7 @@ extension OutboundRoute: ManagedResource {
             "dialplan_uuid": .string(uuid), "app_uuid": .string(OutboundRoute.appUUID),
             "domain_uuid": dataset.domainUUID(domainName), "domain_name": .string(domainName),
             "dialplan_name": .string(name), "dialplan_context": .string(domainName),
-            "dialplan_expression": .string(expression), "gateway_uuid": .string(gatewayUUID),
+            "dialplan_expression": .string(expression), "gateway_uuid": companionOf == nil ? .string(gatewayUUID) : .null,
             "gateway_name": .string(gatewayName), "prefix_number": .string(prefixNumber),
             "dialplan_order": .int(order), "dialplan_enabled": style.flag(enabled),
             "dialplan_description": .string(description),
