@@ -150,9 +150,14 @@ struct FusionPBXVersionTests {
         }
     }
 
-    /// With `php_types` the CDR numbers are strings, as a PHP script `json_encode`-ing PostgreSQL rows sends them.
+    /// With `php_types` the CDR numbers are strings, as a PHP script `json_encode`-ing PostgreSQL rows
+    /// sends them; a scenario turns it on as the flag does.
     @Test func phpTypesSendNumbersAsStrings() async throws {
         #expect(try FusionPBXFacts.bullet("Values:").contains("returns `numeric` columns as strings"))
+        var configuration = FakePBXConfiguration()
+        try Scenario(text: "name: php\nphp_types: true\n", file: "php.yaml").apply(to: &configuration)
+        #expect(configuration.phpTypes == true)
+        #expect(throws: ScenarioError.self) { try Scenario(text: "name: php\nphp_types: sometimes\n", file: "php.yaml") }
         try await withFakePBX({ $0.phpTypes = true }) { server in
             let json = try await server.json(Self.export, Self.week.merging(["format": "JSON"]) { $1 })
             let record = try #require((json["records"] as? [[String: Any]])?.first)

@@ -40,6 +40,28 @@ struct CDRCommandTests {
         #expect(quiet.stderr.isEmpty)
     }
 
+    /// The CSV of the release asked for (fusionpbx-data.md §9): 5.5.1 swaps tta for wait; an empty
+    /// export has no header; an unknown version is answered as the nearest release, and said so.
+    @Test func csvFollowsTheReleaseAskedFor() async throws {
+        let columns54 = try FusionPBXFacts.csvColumns54()
+        let v551 = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "50", "--format", "csv", "--pbx-version", "5.5.1"])
+        #expect(v551.status == 0)
+        let header = v551.stdout.prefix { $0 != "\n" }
+        #expect(header == columns54.map { "\"\($0 == "tta" ? "wait" : $0)\"" }.joined(separator: ","))
+        #expect(v551.stderr.isEmpty, "a known release needs no note")
+
+        let empty = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "0", "--format", "csv"])
+        #expect(empty.status == 0)
+        #expect(empty.stdout == "\n\n", "no header without rows, as xml_cdr_export.php writes it")
+
+        let unknown = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "5", "--format", "csv", "--pbx-version", "5.4.11"])
+        #expect(unknown.status == 0)
+        #expect(unknown.stderr.contains("FusionPBX 5.4.11 is not a release fakepbx knows; it answers as 5.4.10"), "\(unknown.stderr)")
+        #expect(unknown.stdout.hasPrefix(columns54.map { "\"\($0)\"" }.joined(separator: ",")))
+        let bad = try await runProcess(try fakepbxExecutable(), Self.base + ["--pbx-version", "five"])
+        #expect(bad.status == 64)
+    }
+
     @Test func badOptionsExitWithUsageErrors() async throws {
         let format = try await runProcess(try fakepbxExecutable(), Self.base + ["--format", "pdf"])
         #expect(format.status == 64)

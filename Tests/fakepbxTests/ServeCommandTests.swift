@@ -59,6 +59,19 @@ struct ServeCommandTests {
         #expect(!server.standardError.contains("Sup3r-Secret"), "secrets never reach the log")
     }
 
+    /// A version the release table does not know is served as the nearest release below it, and the
+    /// server says which; the status endpoint reports the version as given.
+    @Test func anUnknownVersionIsAnsweredAsTheNearestReleaseAndSaidSo() async throws {
+        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--pbx-version", "5.5.99"])
+        let lines = try await server.waitForLines(1)
+        #expect(lines[0].hasSuffix("(FusionPBX 5.5.99, auth: multi)"))
+        let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
+        #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:]).json()["version"] as? String == "5.5.99")
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit(timeout: .seconds(10))
+        #expect(server.standardError.contains("FusionPBX 5.5.99 is not a release fakepbx knows; it answers as 5.5.13"), "\(server.standardError)")
+    }
+
     @Test func flagWinsOverEnvironment() async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["FAKEPBX_AUTH_PROFILE"] = "password"
