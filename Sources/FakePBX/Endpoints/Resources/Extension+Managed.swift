@@ -74,7 +74,7 @@ extension Extension: ManagedResource {
             "outbound_caller_id_number": .string(outboundCallerIDNumber),
             "directory_first_name": .string(directoryFirstName), "directory_last_name": .string(directoryLastName),
             "accountcode": .string(domainName), "user_context": .string(domainName),
-            "call_timeout": .int(callTimeout), "limit_max": .int(limitMax), "toll_allow": .string(tollAllow),
+            "call_timeout": .int(callTimeout), "limit_max": .string(String(limitMax)), "toll_allow": .string(tollAllow),
             "enabled": style.flag(enabled), "description": .string(description),
             "registered": .string(registered ? "yes" : "no"),
         ]
