@@ -81,11 +81,9 @@ struct JSONRowWriter: CDRColumnWriter {
         sink.append(value ? "true" as StaticString : "false")
     }
 
-    mutating func textOrNull(_ key: StaticString, _ value: String?) {
-        if let value { text(key, value) } else {
-            self.key(key)
-            sink.append("null" as StaticString)
-        }
+    mutating func null(_ key: StaticString) {
+        self.key(key)
+        sink.append("null" as StaticString)
     }
 }
 
@@ -117,5 +115,5 @@ struct XMLRowWriter: CDRColumnWriter {
     mutating func stamp(_ key: StaticString, _ epoch: Int) { element(key) { ByteText.postgres(epoch, into: sink, quoted: false) } }
     mutating func double(_ key: StaticString, _ value: Double?) { element(key) { sink.append(value.map { "\($0)" } ?? "") } }
     mutating func bool(_ key: StaticString, _ value: Bool) { element(key) { sink.append(value ? "true" as StaticString : "false") } }
-    mutating func textOrNull(_ key: StaticString, _ value: String?) { text(key, value ?? "") }
+    mutating func null(_ key: StaticString) { element(key) {} }
 }

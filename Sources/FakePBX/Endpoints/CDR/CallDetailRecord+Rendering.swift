@@ -18,7 +18,9 @@ public struct CDRRenderContext: Sendable {
 
     var tenants: [String: Tenant]
     /// The FusionPBX release whose columns are written.
-    public var release: FusionPBXRelease = PBXVersion.default.model
+    public private(set) var release: FusionPBXRelease = PBXVersion.default.model
+    /// The release's optional `v_xml_cdr` columns, read once per export rather than per row.
+    private(set) var columnsOfRelease = ReleaseColumns(PBXVersion.default.model)
     /// The CSV's columns: ``FusionPBXRelease/csvColumns``, without `domain_name` for one domain's
     /// export (FusionPBX writes it only with `show=all`).
     var csvColumns: [CDRCSVColumn] = PBXVersion.default.model.csvColumns
@@ -46,6 +48,7 @@ public struct CDRRenderContext: Sendable {
     /// Writes `release`'s columns; `allDomains` is FusionPBX's `show=all` (the CSV's `domain_name`).
     public mutating func use(_ release: FusionPBXRelease, allDomains: Bool = true) {
         self.release = release
+        columnsOfRelease = ReleaseColumns(release)
         csvColumns = release.csvColumns.filter { allDomains || $0 != .domainName }
     }
 
@@ -73,6 +76,19 @@ public struct CDRRenderContext: Sendable {
     }
 }
 
+/// Which optional `v_xml_cdr` columns a release has (see ``FusionPBXRelease``).
+struct ReleaseColumns: Sendable {
+    let callDisposition: Bool
+    let ringGroup: Bool
+    let processed: Bool
+
+    init(_ release: FusionPBXRelease) {
+        callDisposition = release.cdrCallDisposition
+        ringGroup = release.cdrRingGroupColumns
+        processed = release.cdrProcessed
+    }
+}
+
 /// Receives a CDR's columns in FusionPBX's declaration order: JSON and XML rows are written from the
 /// same walk, so they can never disagree.
 protocol CDRColumnWriter {
@@ -83,15 +99,25 @@ protocol CDRColumnWriter {
     mutating func stamp(_ key: StaticString, _ epoch: Int)
     mutating func double(_ key: StaticString, _ value: Double?)
     mutating func bool(_ key: StaticString, _ value: Bool)
-    /// A text column that is `null` when empty.
+    /// A text column that may be NULL.
     mutating func textOrNull(_ key: StaticString, _ value: String?)
+    /// A text column written NULL when empty, as FusionPBX stores an empty string.
+    mutating func textOrNullIfEmpty(_ key: StaticString, _ value: String)
+    /// A NULL column.
+    mutating func null(_ key: StaticString)
+}
+
+extension CDRColumnWriter {
+    mutating func textOrNullIfEmpty(_ key: StaticString, _ value: String) {
+        if value.isEmpty { null(key) } else { text(key, value) }
+    }
+
+    mutating func textOrNull(_ key: StaticString, _ value: String?) {
+        if let value { text(key, value) } else { null(key) }
+    }
 }
 
 extension CallDetailRecord {
-    /// `accountcode`: an extension's is its domain name (`get_accountcode()`); an inbound call has one
-    /// only when its destination sets `destination_accountcode`, which the dataset's never do.
-    var accountcode: String? { direction == "inbound" ? nil : domainName }
-
     /// `source_number` (`effective_caller_id_number`): on outbound a-legs the caller ID the route sends.
     var effectiveSourceNumber: String { sourceNumber ?? callerIDNumber }
 
@@ -99,14 +125,21 @@ extension CallDetailRecord {
     /// for an unanswered call (answer_epoch 0).
     var timeToAnswer: Int { answerEpoch - startEpoch }
 
-    /// `last_app`/`last_arg` of the a-leg's bridge: to the gateway on outbound calls, to the extension
-    /// (`user/1001@domain`) on inbound and local ones; NULL on b-legs, which run no dialplan.
-    var lastApplication: (app: String, arg: (String, String, String, String))? {
-        guard leg == "a" else { return nil }
-        if let gatewayUUID { return ("bridge", ("sofia/gateway/", gatewayUUID, "/", destinationNumber)) }
+    /// `last_app`/`last_arg`: the a-leg's bridge, to the gateway on outbound calls
+    /// (`sofia/gateway/<uuid>/<number>`), to the extension (`user/1001@domain`) on inbound and local
+    /// ones; NULL on b-legs, which run no dialplan.
+    private func lastApplication(into writer: inout some CDRColumnWriter) {
         let target = direction == "local" ? destinationNumber : extensionNumber ?? ""
-        guard !target.isEmpty else { return nil }
-        return ("bridge", ("user/", target, "@", domainName))
+        if leg == "a", let gatewayUUID {
+            writer.text("last_app", "bridge")
+            writer.text("last_arg", ("sofia/gateway/", gatewayUUID, "/", destinationNumber))
+        } else if leg == "a", !target.isEmpty {
+            writer.text("last_app", "bridge")
+            writer.text("last_arg", ("user/", target, "@", domainName))
+        } else {
+            writer.null("last_app")
+            writer.null("last_arg")
+        }
     }
 
     /// Walks the `v_xml_cdr` columns of `context`'s release (derived ones computed) into `writer`, in
@@ -116,22 +149,24 @@ extension CallDetailRecord {
         let tenant = context.tenant(domainName)
         let ext = extensionNumber.flatMap { tenant?.extensions[$0] }
         let billsec = self.billsec
-        let release = context.release
+        let optional = context.columnsOfRelease
         writer.text("xml_cdr_uuid", uuid)
         writer.textOrNull("domain_uuid", tenant?.uuid)
-        writer.textOrNull("provider_uuid", nil)
+        writer.null("provider_uuid")
         writer.textOrNull("extension_uuid", ext?.uuid)
-        writer.textOrNull("sip_call_id", sipCallID.nilIfEmpty)
+        writer.textOrNullIfEmpty("sip_call_id", sipCallID)
         writer.text("domain_name", domainName)
-        writer.textOrNull("accountcode", accountcode)
+        // An extension's accountcode is its domain (get_accountcode()); an inbound call gets one only
+        // from its destination's destination_accountcode, which the dataset's never set.
+        if direction == "inbound" { writer.null("accountcode") } else { writer.text("accountcode", domainName) }
         writer.text("direction", direction)
         writer.text("context", direction == "inbound" ? "public" : domainName)
-        writer.textOrNull("caller_id_name", callerIDName.nilIfEmpty)
-        writer.textOrNull("caller_id_number", callerIDNumber.nilIfEmpty)
-        writer.textOrNull("caller_destination", callerDestination.nilIfEmpty)
-        writer.textOrNull("source_number", effectiveSourceNumber.nilIfEmpty)
-        writer.textOrNull("destination_number", destinationNumber.nilIfEmpty)
-        writer.textOrNull("extension", extensionNumber?.nilIfEmpty)
+        writer.textOrNullIfEmpty("caller_id_name", callerIDName)
+        writer.textOrNullIfEmpty("caller_id_number", callerIDNumber)
+        writer.textOrNullIfEmpty("caller_destination", callerDestination)
+        writer.textOrNullIfEmpty("source_number", sourceNumber ?? callerIDNumber)
+        writer.textOrNullIfEmpty("destination_number", destinationNumber)
+        writer.textOrNullIfEmpty("extension", extensionNumber ?? "")
         writer.int("start_epoch", startEpoch)
         writer.stamp("start_stamp", startEpoch)
         writer.stamp("answer_stamp", answerEpoch)
@@ -144,32 +179,30 @@ extension CallDetailRecord {
         writer.int("billsec", billsec)
         writer.int("billmsec", billMilliseconds)
         writer.int("hold_accum_seconds", 0)
-        writer.textOrNull("bridge_uuid", bridgeUUID.nilIfEmpty)
+        writer.textOrNullIfEmpty("bridge_uuid", bridgeUUID)
         writer.text("read_codec", readCodec)
         writer.text("read_rate", CallDetailRecord.rate(readCodec))
         writer.text("write_codec", writeCodec)
         writer.text("write_rate", CallDetailRecord.rate(writeCodec))
-        writer.textOrNull("network_addr", networkAddress.nilIfEmpty)
+        writer.textOrNullIfEmpty("network_addr", networkAddress)
         writer.text("leg", leg)
-        writer.textOrNull("originating_leg_uuid", originatingLegUUID.nilIfEmpty)
+        writer.textOrNullIfEmpty("originating_leg_uuid", originatingLegUUID)
         writer.int("pdd_ms", pddMilliseconds)
         writer.double("rtp_audio_in_mos", answerEpoch > 0 ? mos : nil)
-        let last = lastApplication
-        writer.textOrNull("last_app", last?.app)
-        if let last { writer.text("last_arg", last.arg) } else { writer.textOrNull("last_arg", nil) }
+        lastApplication(into: &writer)
         writer.bool("voicemail_message", false)
         writer.bool("missed_call", missedCall)
-        writer.textOrNull("waitsec", nil)
+        writer.null("waitsec")
         writer.text("status", status)
-        if release.cdrCallDisposition { writer.textOrNull("call_disposition", nil) }
+        if optional.callDisposition { writer.null("call_disposition") }
         writer.text("hangup_cause", hangupCause)
         writer.int("hangup_cause_q850", HangupCause.code(hangupCause))
-        writer.textOrNull("sip_hangup_disposition", sipHangupDisposition.nilIfEmpty)
-        if release.cdrRingGroupColumns {
-            writer.textOrNull("ring_group_uuid", nil)
-            writer.textOrNull("ivr_menu_uuid", nil)
+        writer.textOrNullIfEmpty("sip_hangup_disposition", sipHangupDisposition)
+        if optional.ringGroup {
+            writer.null("ring_group_uuid")
+            writer.null("ivr_menu_uuid")
         }
-        if release.cdrProcessed { writer.bool("processed", false) }
+        if optional.processed { writer.bool("processed", false) }
     }
 
     /// The row as a JSON value (for small answers and tests).
@@ -242,7 +275,3 @@ extension CallDetailRecord {
     }
 }
 
-extension String {
-    /// nil for the empty string: FusionPBX stores empty values as NULL.
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}
