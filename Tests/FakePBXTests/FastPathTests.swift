@@ -80,6 +80,8 @@ struct FastPathTests {
             let journal = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal?limit=2")
             let entries = try journal.json()["requests"] as? [[String: Any]] ?? []
             #expect(entries.count == 2 && entries.allSatisfy { $0["path"] as? String == Self.status }, "both journalled")
+            // The journal names the entry point, so the fast path cannot vanish unnoticed.
+            #expect(Set(entries.compactMap { $0["answered_by"] as? String }) == ["event-loop", "hummingbird"], "\(entries)")
         }
     }
 }

@@ -1,5 +1,6 @@
-"""What the benchmark scripts share: starting fakepbx on a free loopback port, wrk, the machine line."""
-import os, platform, re, subprocess, sys, tempfile, time
+"""What the benchmark scripts share: starting fakepbx on a free loopback port, nginx serving a
+static copy of an answer, wrk, time to a first answer, the machine line."""
+import os, platform, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 # Policies relaxed, for benchmarks that send more than a real server's limits allow.
 RELAXED = ["--rate-limit", "standard=0/60", "--rate-limit", "cdr=0/60", "--rate-limit", "gateway=0/60",
@@ -43,3 +44,83 @@ def wrk(url, seconds, connections, script=None):
     if "Non-2xx" in out:
         sys.exit("some answers were not 200:\n" + out)
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, deadline=20):
+    end = time.time() + deadline
+    while time.time() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    sys.exit(f"nothing listens on {port}")
+
+
+def nginx_serving(body, path):
+    """nginx on a free loopback port serving `body` at `path` as a static file (JSON); returns
+    (process, port, version)."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    tmp = tempfile.mkdtemp()
+    os.chmod(tmp, 0o755)  # nginx's workers may run as another user and must read the document root
+    root = os.path.join(tmp, "www")
+    file = os.path.join(root, path.lstrip("/"))
+    os.makedirs(os.path.dirname(file))
+    open(file, "wb").write(body)
+    folder = os.path.dirname(file)
+    while len(folder) >= len(tmp):
+        os.chmod(folder, 0o755)
+        folder = os.path.dirname(folder)
+    os.chmod(file, 0o644)
+    port = free_port()
+    conf = os.path.join(tmp, "nginx.conf")
+    open(conf, "w").write(f"""
+worker_processes auto;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  default_type application/json;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  server {{ listen 127.0.0.1:{port}; root {root}; }}
+}}
+""")
+    process = subprocess.Popen([nginx, "-c", conf, "-p", tmp, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+    wait_port(port)
+    version = subprocess.run([nginx, "-v"], stderr=subprocess.PIPE, text=True).stderr.strip()
+    return process, port, version
+
+
+def first_answer_ms(command, port, request, runs):
+    """Milliseconds from exec of `command` (which listens on `port`) to the first complete 200 answer
+    to `request`, one run at a time; returns the sorted samples."""
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        answered = False
+        while not answered and time.perf_counter() < started + 10:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    s.sendall(request)
+                    answered = s.recv(4096).startswith(b"HTTP/1.1 200")
+            except OSError:
+                time.sleep(0.0002)
+        elapsed = (time.perf_counter() - started) * 1000
+        process.terminate()
+        process.wait(timeout=5)
+        if not answered:
+            sys.exit(f"{command[0]} did not answer within 10 s")
+        samples.append(elapsed)
+    return sorted(samples)
+
+
+def median(values):
+    return statistics.median(values)

@@ -1,25 +1,9 @@
 """fakepbx against nginx on the same JSON; see scripts/bench/throughput."""
-import os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import os, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 import benchlib
 
 binary, seconds, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 tmp = tempfile.mkdtemp()
-os.chmod(tmp, 0o755)  # nginx's workers may run as another user and must read the document root
-nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-def wait_port(port, deadline=20):
-    end = time.time() + deadline
-    while time.time() < end:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.02)
-    sys.exit(f"nothing listens on {port}")
 
 # fakepbx: policies on, the standard limit high enough for the load; HTTPS beside HTTP.
 https_port_file = os.path.join(tmp, "https-port")
@@ -33,29 +17,7 @@ request = urllib.request.Request(f"http://127.0.0.1:{fake_port}/app/status/index
 body = urllib.request.urlopen(request).read()
 
 # nginx: the same bytes as a static file.
-root = os.path.join(tmp, "www")
-os.makedirs(os.path.join(root, "app/status"))
-open(os.path.join(root, "app/status/index.json"), "wb").write(body)
-for folder in [root, os.path.join(root, "app"), os.path.join(root, "app/status")]:
-    os.chmod(folder, 0o755)
-os.chmod(os.path.join(root, "app/status/index.json"), 0o644)
-nginx_port = free_port()
-conf = os.path.join(tmp, "nginx.conf")
-open(conf, "w").write(f"""
-worker_processes auto;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  default_type application/json;
-  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
-  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-  server {{ listen 127.0.0.1:{nginx_port}; root {root}; }}
-}}
-""")
-server = subprocess.Popen([nginx, "-c", conf, "-p", tmp, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
-wait_port(nginx_port)
+server, nginx_port, version = benchlib.nginx_serving(body, "/app/status/index.json")
 
 lua = benchlib.post_script()
 
@@ -101,7 +63,6 @@ finally:
     benchlib.stop(server)
 
 f, n, h = statistics.median(results["fakepbx"]), statistics.median(results["nginx"]), statistics.median(results["https"])
-version = subprocess.run([nginx, "-v"], stderr=subprocess.PIPE, text=True).stderr.strip()
 print(f"{benchlib.machine()}; {version}")
 print(f"wrk -t1 -c32, {seconds} s per run, {rounds} rounds; same {len(body)}-byte JSON body")
 print(f"  nginx (static file):              median {n:,.0f} req/s  runs {', '.join(f'{r:,.0f}' for r in results['nginx'])}")

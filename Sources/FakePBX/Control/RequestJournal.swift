@@ -2,6 +2,13 @@ import ContractKit
 import JSONSchema
 import Synchronization
 
+/// Where a request was answered: on the event loop by ``FastPathHandler`` (an ordinary request
+/// whose answer needs no suspension), or by Hummingbird's responder (faults, replay, streaming, HEAD).
+public enum EntryPoint: String, Sendable {
+    case eventLoop = "event-loop"
+    case hummingbird
+}
+
 /// The most recent requests, with the policies and faults that applied to each, for the control API
 /// (`GET /__fakepbx/journal`).
 public final class RequestJournal: Sendable {
@@ -32,6 +39,8 @@ public final class RequestJournal: Sendable {
         /// For an entry that is not an answered request: `connection-refused`, `ban-started`,
         /// `ban-lifted`, `scenario-step`, `clock`, `tls-handshake-failed`...
         public var event: String? = nil
+        /// Which entry point answered a request: ``EntryPoint``.
+        public var answeredBy: EntryPoint? = nil
         /// Assigned by the journal: 1, 2, 3... since start or the last clear.
         public internal(set) var sequence = 0
 
@@ -53,6 +62,7 @@ public final class RequestJournal: Sendable {
                 object["fields"] = .object(shown)
             }
             if let bytes { object["bytes"] = .int(bytes) }
+            if let answeredBy { object["answered_by"] = .string(answeredBy.rawValue) }
             if let milliseconds { object["duration_ms"] = .double((milliseconds * 1000).rounded() / 1000) }
             if let detail { object["detail"] = .string(detail) }
             if let tls {

@@ -154,20 +154,23 @@ extension PBXResponder {
         case .accepted(let accepted): handled(accepted)
         }
         server.timeline.observe(request.target, server: server)
-        journal(request, status: answer.status.code, answer: answer, bytes: answer.body.count, since: started)
+        journal(request, status: answer.status.code, answer: answer, bytes: answer.body.count, since: started, by: .eventLoop)
         return answer
     }
 
     /// Records an answered request in the journal: the status and bytes really sent, how long it
     /// took, its fields, and the scheme and TLS facts of its connection.
-    func journal(_ request: IncomingRequest, status: Int, answer: Answer, bytes: Int?, since started: ContinuousClock.Instant) {
+    func journal(
+        _ request: IncomingRequest, status: Int, answer: Answer, bytes: Int?, since started: ContinuousClock.Instant, by entryPoint: EntryPoint
+    ) {
         countInAccessLogJails(request, status: status)
         let elapsed = ContinuousClock.now - started
         server.journal.record(RequestJournal.Entry(
             time: server.clock.now, client: request.client, method: request.method.rawValue, path: request.path, status: status,
             applied: answer.applied, scheme: request.tls == nil ? "http" : "https", tls: request.tls,
             fields: answer.fields ?? request.fields, bytes: bytes,
-            milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
+            answeredBy: entryPoint
         ))
     }
 

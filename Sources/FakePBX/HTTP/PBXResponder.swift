@@ -56,7 +56,7 @@ public struct PBXResponder: HTTPResponder {
             if case .truncate(let limit) = fault.kind { bytes = min(bytes ?? limit, limit) }
         }
         answer.applied += faults.map { "fault:\($0.id)" }
-        journal(incoming, status: cut ? 0 : response.status.code, answer: answer, bytes: cut ? 0 : bytes, since: started)
+        journal(incoming, status: cut ? 0 : response.status.code, answer: answer, bytes: cut ? 0 : bytes, since: started, by: .hummingbird)
         return response
     }
 
