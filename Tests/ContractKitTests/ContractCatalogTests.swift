@@ -29,6 +29,21 @@ struct ContractCatalogTests {
         #expect(catalog.operation(id: "manage_domain.create")?.provenance == .inferred)
     }
 
+    /// Each endpoint declares its rate class, methods and provenance once; the contracts say the same
+    /// of every operation at its path.
+    @Test func theCatalogAgreesWithEachEndpointsDeclaration() throws {
+        let catalog = try ContractCatalog.embedded()
+        for endpoint in EndpointCatalog.standard.endpoints {
+            let operations = catalog.operations(at: endpoint.path)
+            #expect(!operations.isEmpty, "\(endpoint.path)")
+            for operation in operations {
+                #expect(operation.rateLimitClass == endpoint.rateClass.rawValue, "\(operation.id): rate class")
+                #expect(Set(operation.methods) == Set(endpoint.methods.map(\.rawValue)), "\(operation.id): methods")
+                #expect(operation.provenance.rawValue == endpoint.provenance.rawValue, "\(operation.id): provenance")
+            }
+        }
+    }
+
     @Test func documentedExamplesValidate() throws {
         let catalog = try ContractCatalog.embedded()
         let path = repositoryFile("Recordings/ictvoip-docs.json").path

@@ -8,7 +8,7 @@ extension Endpoint {
     /// Under `multi` it also demands credentials (v1.4 "multi authentication"); under `password` it does
     /// not ("Username and password fields are not required for this endpoint").
     static let chkcon = Endpoint(
-        "/app/xml_cdr/chkcon.php", app: .accessControl, methods: [.get, .post], envelope: .chkcon,
+        "/app/xml_cdr/chkcon.php", app: .accessControl, rateClass: .standard, methods: [.get, .post], envelope: .chkcon,
         provenance: .documented, credentialProfiles: [.multi]
     ) { _, _ in
         .json(["success": 1, "message": "API Access Granted: Whitelisted IP"])
@@ -17,7 +17,7 @@ extension Endpoint {
     /// `manage_access_control.php`: FusionPBX access control lists, the whitelist in force, and the API
     /// deployment's version strings. Inferred.
     static let manageAccessControl = Endpoint(
-        "/app/access_controls/manage_access_control.php", app: .accessControl, provenance: .inferred
+        "/app/access_controls/manage_access_control.php", app: .accessControl, rateClass: .standard, provenance: .inferred
     ) { request, server in
         switch try request.action(["list", "get", "check", "whitelist", "versions", "version"]) {
         case "list":

@@ -7,7 +7,7 @@ extension Endpoint {
     /// registration expires on the (virtual) clock, since FusionPBX does not flush it; then it reports
     /// `"registered":"no"`. `register_status` is sofia's status string (a fakepbx addition).
     static let checkRegistration = Endpoint(
-        "/app/registrations/check_registration.php", app: .registrations, provenance: .documented
+        "/app/registrations/check_registration.php", app: .registrations, rateClass: .standard, provenance: .documented
     ) { request, server in
         let values = try request.require([["extension"], ["tenant_domain", "domain_name", "domain"]])
         let (number, domainName) = (values[0], values[1].lowercased())

@@ -14,12 +14,15 @@ public struct Endpoint: Sendable {
     public let methods: [HTTPRequest.Method]
     public let envelope: Envelope
     public let provenance: Provenance
+    /// The documented rate-limit class (gateway operations, CDR export, standard), declared by
+    /// each endpoint: `Contracts/catalog.json` must agree (tested).
+    public let rateClass: RateLimitClass
     /// Auth profiles under which this endpoint demands credentials (besides the whitelist).
     let credentialProfiles: Set<AuthProfile>
     let handler: @Sendable (APIRequest, PBXServer) throws -> EndpointResponse
 
     init(
-        _ path: String, app: PBXApp, methods: [HTTPRequest.Method] = [.post], envelope: Envelope = .standard,
+        _ path: String, app: PBXApp, rateClass: RateLimitClass, methods: [HTTPRequest.Method] = [.post], envelope: Envelope = .standard,
         provenance: Provenance, credentialProfiles: Set<AuthProfile> = [.password, .multi],
         handler: @escaping @Sendable (APIRequest, PBXServer) throws -> EndpointResponse
     ) {
@@ -28,6 +31,7 @@ public struct Endpoint: Sendable {
         self.methods = methods
         self.envelope = envelope
         self.provenance = provenance
+        self.rateClass = rateClass
         self.credentialProfiles = credentialProfiles
         self.handler = handler
     }

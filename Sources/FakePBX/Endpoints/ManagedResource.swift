@@ -57,8 +57,8 @@ extension Endpoint {
     static let manageActions = ["list", "get", "create", "update", "delete", "enable", "disable", "version"]
 
     /// An action-based endpoint for resource `R`.
-    static func manage<R: ManagedResource>(_ resource: R.Type, path: String, app: PBXApp) -> Endpoint {
-        Endpoint(path, app: app, provenance: .inferred) { request, server in
+    static func manage<R: ManagedResource>(_ resource: R.Type, path: String, app: PBXApp, rateClass: RateLimitClass) -> Endpoint {
+        Endpoint(path, app: app, rateClass: rateClass, provenance: .inferred) { request, server in
             let style = RenderStyle(server.pbxVersion, now: server.clock.epochSeconds)
             let action = try request.action(manageActions)
             switch action {

@@ -189,8 +189,8 @@ public struct PBXResponder: HTTPResponder {
             throw APIError.whitelistDenied
         }
 
-        let allowed = endpoint.methods.contains(.get) ? endpoint.methods + [.head] : endpoint.methods
-        guard allowed.contains(request.method) else {
+        // HEAD is allowed wherever GET is.
+        guard endpoint.methods.contains(request.method) || (request.method == .head && endpoint.methods.contains(.get)) else {
             if let verifier = server.clientVerifier {
                 let violations = verifier.verify(
                     exchangeRequest(request, form: [:]), client: client.description, time: Timestamp.iso8601(server.clock.epochSeconds)

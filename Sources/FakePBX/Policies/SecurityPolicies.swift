@@ -26,12 +26,3 @@ public final class SecurityPolicies: Sendable {
     }
 }
 
-extension Endpoint {
-    /// The documented rate-limit class: gateway operations, CDR export (and CDR data retrieval,
-    /// inferred), or standard.
-    public var rateClass: RateLimitClass {
-        if path.hasPrefix("/app/gateways/") { return .gateway }
-        if path.hasSuffix("/export_cdr.php") || path.hasSuffix("/get_cdr_data.php") { return .cdr }
-        return .standard
-    }
-}

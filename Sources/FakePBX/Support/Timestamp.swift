@@ -6,8 +6,13 @@ import Musl
 import Darwin
 #endif
 
+import Synchronization
+
 /// Timestamp formats the real server writes, produced without Foundation formatters (they are on hot paths).
 enum Timestamp {
+    /// The last ISO 8601 text made: every answer's envelope carries the current second.
+    private static let lastISO8601 = Mutex<(epoch: Int, text: String)>((.min, ""))
+
     private static func components(_ epoch: Int) -> tm {
         var time = time_t(epoch)
         var parts = tm()
@@ -22,6 +27,13 @@ enum Timestamp {
 
     /// `2024-01-15T10:30:00Z`, as in the ictVoIP documentation's envelopes.
     static func iso8601(_ epoch: Int) -> String {
+        if let cached = lastISO8601.withLock({ $0.epoch == epoch ? $0.text : nil }) { return cached }
+        let text = formatISO8601(epoch)
+        lastISO8601.withLock { $0 = (epoch, text) }
+        return text
+    }
+
+    private static func formatISO8601(_ epoch: Int) -> String {
         let t = components(epoch)
         return "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1))-\(pad(t.tm_mday))T\(pad(t.tm_hour)):\(pad(t.tm_min)):\(pad(t.tm_sec))Z"
     }

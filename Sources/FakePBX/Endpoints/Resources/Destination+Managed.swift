@@ -67,6 +67,6 @@ extension Destination: ManagedResource {
 
 extension Endpoint {
     static let manageDestinations = Endpoint.manage(
-        Destination.self, path: "/app/destinations/manage_destinations.php", app: .destinations
+        Destination.self, path: "/app/destinations/manage_destinations.php", app: .destinations, rateClass: .standard
     )
 }

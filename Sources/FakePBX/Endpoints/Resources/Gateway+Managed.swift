@@ -90,14 +90,14 @@ extension Gateway: ManagedResource {
 }
 
 extension Endpoint {
-    static let manageGateway = Endpoint.manage(Gateway.self, path: "/app/gateways/manage_gateway.php", app: .gateways)
+    static let manageGateway = Endpoint.manage(Gateway.self, path: "/app/gateways/manage_gateway.php", app: .gateways, rateClass: .gateway)
 
     /// `provision.php`: create or update a gateway by name. Documented.
     ///
     /// `gateway_domain` is the SIP server the gateway registers to (FusionPBX's `proxy`). Creating needs
     /// all four documented fields; updating an existing gateway needs only `gateway_name`.
     static let provisionGateway = Endpoint(
-        "/app/gateways/provision.php", app: .gateways, provenance: .documented
+        "/app/gateways/provision.php", app: .gateways, rateClass: .gateway, provenance: .documented
     ) { request, server in
         let name = try request.require([["gateway_name"]])[0]
         let gateway = try server.store.write { dataset in
@@ -136,7 +136,7 @@ extension Endpoint {
 
     /// `provision_list.php`: every gateway with its live status. Documented.
     static let provisionList = Endpoint(
-        "/app/gateways/provision_list.php", app: .gateways, provenance: .documented
+        "/app/gateways/provision_list.php", app: .gateways, rateClass: .gateway, provenance: .documented
     ) { request, server in
         let gateways = try server.store.read { dataset in try Gateway.list(request, in: dataset) }
         let items = gateways.map { gateway -> JSONValue in

@@ -83,6 +83,6 @@ extension OutboundRoute: ManagedResource {
 
 extension Endpoint {
     static let manageOutbound = Endpoint.manage(
-        OutboundRoute.self, path: "/app/dialplan_outbound/manage_outbound.php", app: .outbound
+        OutboundRoute.self, path: "/app/dialplan_outbound/manage_outbound.php", app: .outbound, rateClass: .standard
     )
 }
