@@ -1,0 +1,125 @@
+import ContractKit
+import Hummingbird
+import JSONSchema
+
+extension ControlAPI {
+    /// The client contract's violations (`--verify-client`).
+    static let violationRoutes: [ControlRoute] = [
+        ControlRoute(.get, "violations") { api, _ in
+            guard let verifier = api.server.clientVerifier else {
+                return api.json(.ok, [
+                    "enabled": false, "count": 0, "violations": [],
+                    "hint": "start fakepbx with --verify-client to check the client's requests against the contracts",
+                ])
+            }
+            let (entries, dropped) = verifier.recorded
+            return api.json(.ok, [
+                "enabled": true, "mode": .string(verifier.mode.rawValue), "count": .int(entries.count), "dropped": .int(dropped),
+                "violations": .array(entries.map(\.json)),
+            ])
+        },
+        ControlRoute(.delete, "violations") { api, _ in
+            api.server.clientVerifier?.clear()
+            return api.json(.ok, ["status": "cleared"])
+        },
+    ]
+
+    /// Replay from recordings (`--replay`).
+    static let replayRoutes: [ControlRoute] = [
+        ControlRoute(.get, "replay") { api, _ in api.json(.ok, api.replayJSON()) },
+        ControlRoute(.post, "replay/rewind") { api, _ in
+            api.server.replay?.rewind()
+            return api.json(.ok, ["status": "every recorded sequence starts again"])
+        },
+    ]
+
+    /// The request journal: query it, count in it, verify expectations against it, clear it.
+    static let journalRoutes: [ControlRoute] = [
+        ControlRoute(.get, "journal", usage: "GET /__fakepbx/journal?limit=N&endpoint=&action=&method=&status=&client=&since=&fault=&event=") { api, call in
+            let request = call.request
+            let limit = try api.number([:], request, "limit", in: 1...Double(RequestJournal.capacity), unit: "entries").map { Int($0) }
+                ?? RequestJournal.capacity
+            let filter = try JournalQuery(FormEncoding.decode(request.uri.query ?? ""), ignoring: ["limit"])
+            let entries = Array(api.server.journal.recent().filter(filter.matches).suffix(limit))
+            return api.json(.ok, ["count": .int(entries.count), "requests": .array(entries.map(\.json))])
+        },
+        ControlRoute(.get, "journal/count", usage: "GET /__fakepbx/journal/count?…") { api, call in
+            let filter = try JournalQuery(FormEncoding.decode(call.request.uri.query ?? ""))
+            return api.json(.ok, ["count": .int(api.server.journal.recent().filter(filter.matches).count)])
+        },
+        ControlRoute(.post, "verify", usage: "POST /__fakepbx/verify {endpoint, …, count|min|max|never}") { api, call in
+            try api.verify(try await api.document(call.request))
+        },
+        ControlRoute(.delete, "journal") { api, _ in
+            api.server.journal.clear()
+            return api.json(.ok, ["status": "cleared"])
+        },
+    ]
+
+    private func replayJSON() -> JSONValue {
+        guard let replay = server.replay else {
+            return ["enabled": false, "hint": "start fakepbx with --replay CASSETTE to answer from recordings"]
+        }
+        let counts = replay.counts
+        return [
+            "enabled": true,
+            "cassettes": .array(replay.cassettes.map { ["path": .string($0.path), "name": .string($0.cassette.name), "exchanges": .int($0.cassette.exchanges.count)] }),
+            "served": .int(counts.served), "missed": .int(counts.missed),
+            "recent": .array(server.journal.recent(100).compactMap { entry -> JSONValue? in
+                guard let label = entry.applied.first(where: { $0.hasPrefix("replay") }) else { return nil }
+                let redacted = entry.applied.first { $0.hasPrefix("replay-redacted:") }.map {
+                    $0.dropFirst("replay-redacted:".count).split(separator: ",").map { JSONValue.string(String($0)) }
+                } ?? []
+                return [
+                    "time": .string(Timestamp.iso8601(Int(entry.time))), "method": .string(entry.method), "path": .string(entry.path),
+                    "served_by": .string(label), "matched_by_redaction": .array(redacted),
+                ]
+            }),
+        ]
+    }
+
+    /// `POST /__fakepbx/verify`: each expectation is a journal filter with `count`, `min`, `max` or
+    /// `never`; 200 when all hold, 409 with what differed and the nearest entries otherwise.
+    private func verify(_ document: JSONValue) throws -> Response {
+        let items = document.arrayValue ?? [document]
+        let bounds: Set<String> = ["count", "min", "max", "never"]
+        var results: [JSONValue] = []
+        var failed = false
+        let entries = server.journal.recent()
+        for (index, item) in items.enumerated() {
+            guard case .object(let object) = item else {
+                throw Failure(status: .badRequest, message: "expectation \(index + 1): expected an object such as {\"endpoint\": \"export_cdr\", \"count\": 3}")
+            }
+            let filter = try JournalQuery(try JournalQuery.values(of: object, keys: bounds))
+            func bound(_ key: String) throws -> Int? {
+                guard let value = object[key] else { return nil }
+                guard case .number(let number) = value, let int = number.intValue, int >= 0 else {
+                    throw Failure(status: .badRequest, message: "expectation \(index + 1): \(key) must be a whole number of at least 0")
+                }
+                return int
+            }
+            var minimum = try bound("min"), maximum = try bound("max")
+            if let exact = try bound("count") { (minimum, maximum) = (exact, exact) }
+            switch object["never"] {
+            case nil, .bool(false)?: break
+            case .bool(true)?: (minimum, maximum) = (0, 0)
+            default: throw Failure(status: .badRequest, message: "expectation \(index + 1): never must be true or false")
+            }
+            if minimum == nil, maximum == nil { minimum = 1 }
+            let matching = entries.filter(filter.matches)
+            let holds = (minimum.map { matching.count >= $0 } ?? true) && (maximum.map { matching.count <= $0 } ?? true)
+            var result: JSONObject = ["expectation": item, "matched": .int(matching.count), "holds": .bool(holds)]
+            if !holds {
+                failed = true
+                let expected = minimum == maximum ? "exactly \(minimum!)" : [minimum.map { "at least \($0)" }, maximum.map { "at most \($0)" }].compactMap { $0 }.joined(separator: " and ")
+                result["message"] = .string("expected \(expected) matching requests, found \(matching.count)")
+                // What came closest: the same endpoint with other details, else the latest requests.
+                let near = JournalQuery.relaxed(filter)
+                let nearest = entries.filter { near.matches($0) && !filter.matches($0) }.suffix(5)
+                result["nearest"] = .array((nearest.isEmpty ? entries.filter { $0.event == nil }.suffix(5) : nearest).map(\.json))
+            }
+            results.append(.object(result))
+        }
+        return json(failed ? .conflict : .ok, ["verified": .bool(!failed), "expectations": .array(results)])
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import JSONSchema
+
+extension ControlAPI {
+    /// fail2ban's jails and bans, and the rate-limit counters.
+    static let policyRoutes: [ControlRoute] = [
+        ControlRoute(.get, "jails") { api, call in api.json(.ok, api.jailsJSON(now: call.now)) },
+        ControlRoute(.get, "bans") { api, call in api.json(.ok, ["bans": api.bansJSON(now: call.now)]) },
+        ControlRoute(.post, "bans", usage: "POST /__fakepbx/bans {address, jail, seconds}") { api, call in
+            let body = try await api.document(call.request, keys: ["address", "jail", "seconds"])
+            guard let text = api.string(body, call.request, "address"), let address = IPAddress(text) else {
+                throw Failure(status: .badRequest, message: "give the address to ban, e.g. {\"address\": \"203.0.113.5\", \"jail\": \"fusionpbx\", \"seconds\": 3600}")
+            }
+            let jail = api.string(body, call.request, "jail") ?? JailName.fusionpbx
+            let seconds = try api.number(body, call.request, "seconds", in: InputLimits.seconds)
+            let ban = api.server.policies.jails.ban(address, jail: jail, seconds: seconds, now: call.now)
+            api.server.journal.event(
+                "ban-started", client: address, time: call.now, applied: ["ban:\(ban.jail)"],
+                detail: "banned through the control API until \(Timestamp.iso8601(Int(ban.until)))"
+            )
+            return api.json(.ok, ["ban": api.banJSON(ban)])
+        },
+        ControlRoute(.delete, "bans/ADDRESS") { api, call in
+            let text = call.parameter
+            guard let address = IPAddress(text.removingPercentEncoding ?? text) else {
+                throw Failure(status: .badRequest, message: "'\(text)' is not an IP address")
+            }
+            let lifted = api.server.policies.jails.unban(address)
+            if lifted { api.server.journal.event("ban-lifted", client: address, time: call.now, detail: "unbanned through the control API") }
+            return api.json(lifted ? .ok : .notFound, ["address": .string(address.description), "unbanned": .bool(lifted)])
+        },
+        ControlRoute(.delete, "bans") { api, call in
+            for ban in api.server.policies.jails.bans(now: call.now) {
+                api.server.policies.jails.unban(ban.address)
+                api.server.journal.event("ban-lifted", client: ban.address, time: call.now, detail: "unbanned through the control API")
+            }
+            return api.json(.ok, ["status": "every ban lifted"])
+        },
+        ControlRoute(.get, "ratelimits") { api, call in api.json(.ok, api.rateLimitsJSON(now: call.now)) },
+        ControlRoute(.delete, "ratelimits") { api, _ in
+            api.server.policies.rateLimiter.reset()
+            return api.json(.ok, ["status": "counters reset"])
+        },
+    ]
+
+    private func jailsJSON(now: Double) -> JSONValue {
+        let jails = server.policies.jails
+        let failures = jails.failures(now: now)
+        let list: [JSONValue] = jails.rules.keys.sorted().map { name in
+            let rule = jails.rules[name]!
+            let counted: [JSONValue] = (failures[name] ?? [:]).sorted { $0.key.description < $1.key.description }.map {
+                ["address": .string($0.key.description), "failures": .int($0.value)]
+            }
+            return [
+                "name": .string(name), "maxretry": .int(rule.maxRetry), "findtime": .int(rule.findTime), "bantime": .int(rule.banTime),
+                "failures": .array(counted),
+            ]
+        }
+        return [
+            "jails": .array(list), "ban_action": .string(server.policies.banAction.rawValue),
+            "ignoreip": .array(jails.ignoreIP.map { .string($0.description) }), "bans": bansJSON(now: now),
+        ]
+    }
+
+    private func rateLimitsJSON(now: Double) -> JSONValue {
+        let limiter = server.policies.rateLimiter
+        var rules = JSONObject()
+        for rateClass in RateLimitClass.allCases {
+            let rule = limiter.currentRules[rateClass]
+            rules[rateClass.rawValue] = rule.map { ["limit": .int($0.limit), "window": .int($0.window)] } ?? .null
+        }
+        let counters: [JSONValue] = limiter.counters(now: now).map {
+            ["class": .string($0.rateClass.rawValue), "key": .string($0.key), "count": .int($0.count), "limit": .int($0.limit), "reset": .int($0.reset)]
+        }
+        return ["key": .string(limiter.keyedBy.rawValue), "rules": .object(rules), "counters": .array(counters)]
+    }
+
+    private func banJSON(_ ban: Jails.Ban) -> JSONValue {
+        [
+            "address": .string(ban.address.description), "jail": .string(ban.jail),
+            "since": .string(Timestamp.iso8601(Int(ban.since))), "until": .string(Timestamp.iso8601(Int(ban.until))),
+        ]
+    }
+
+    private func bansJSON(now: Double) -> JSONValue { .array(server.policies.jails.bans(now: now).map(banJSON)) }
+}
