@@ -13,62 +13,6 @@ import JSONSchema
 ///   when: {every: 3}        # or nth, first, probability + seed, after + for, from + until
 /// ```
 public struct Fault: Sendable {
-    /// What the client sees.
-    public enum Kind: Sendable, Hashable {
-        /// The answer is delayed by `milliseconds`, plus up to `jitter` more.
-        case latency(milliseconds: Int, jitter: Int)
-        /// Any status, with the error envelope, or a raw body when given.
-        case status(Int, body: String?)
-        /// The JSON body is cut short and garbled.
-        case malformedJSON
-        /// The body stops after `bytes` while Content-Length announces all of it.
-        case truncate(bytes: Int)
-        /// The connection is closed before any byte of the answer.
-        case emptyReply
-        /// The connection is reset (RST), not closed.
-        case reset
-        /// No answer for `seconds` (at most 60), then the connection is closed.
-        case hang(seconds: Double)
-        /// The answer is sent `bytesPerSecond` at a time.
-        case slowDrip(bytesPerSecond: Int)
-        /// FusionPBX's HTML login page instead of JSON (what a non-whitelisted caller sees on some installs).
-        case loginPage
-        /// A 302 to the login page instead of JSON.
-        case loginRedirect
-        /// The body as usual under another Content-Type.
-        case contentType(String)
-        /// The status and versions answers report another FusionPBX version.
-        case version(String)
-        /// The TLS handshake of an HTTPS connection goes wrong (before any request).
-        case handshake(Handshake)
-
-        /// Latency stacks with one other fault; every other kind decides the answer alone.
-        var isLatency: Bool { if case .latency = self { true } else { false } }
-
-        /// Whether the client gets no answer at all (reset, empty reply, hang).
-        var cutsConnection: Bool {
-            switch self {
-            case .reset, .emptyReply, .hang: true
-            default: false
-            }
-        }
-
-        /// Whether it acts on a connection's TLS handshake rather than on a request.
-        var isHandshake: Bool { if case .handshake = self { true } else { false } }
-    }
-
-    /// What a TLS handshake fault does when the client's ClientHello arrives.
-    public enum Handshake: Sendable, Hashable {
-        /// The connection is reset (RST) instead of a ServerHello.
-        case reset
-        /// The connection is closed (FIN) instead of a ServerHello.
-        case close
-        /// Nothing for `seconds` (at most 60), then the connection is closed.
-        case hang(seconds: Double)
-        /// Bytes that are not TLS, then the connection is closed.
-        case garbage
-    }
-
     /// Which requests a fault applies to; every given condition must hold.
     public struct Match: Sendable, Hashable {
         /// Path patterns, `*` matching any run of characters (`/app/xml_cdr/*`).
@@ -151,43 +95,20 @@ public struct Fault: Sendable {
         return rest.count >= parts[parts.count - 1].count
     }
 
-    static let types = [
-        "latency", "status", "malformed-json", "truncate", "empty-reply", "reset", "hang", "slow-drip", "login-page",
-        "login-redirect", "content-type", "version", "tls-reset", "tls-close", "tls-hang", "tls-garbage",
-    ]
+    /// Every fault type's name, as scenarios and the control API write it.
+    static let types = Kind.Name.allCases.map(\.rawValue)
 
     /// Reads a fault document; `now` anchors relative windows (`after`, `for`) and `index` names
     /// faults without an id.
     /// `defaultSeed` seeds a `probability` that names no seed of its own (a bundle's seed).
     public init(_ document: JSONValue, pointer: String = "", now: Double, index: Int = 0, defaultSeed: UInt64 = 1) throws(SpecError) {
         let reader = SpecReader(document, pointer: pointer)
-        try reader.rejectUnknown(["id", "type", "status", "body", "ms", "jitter", "bytes", "seconds", "rate", "content_type", "version", "match", "when", "commit"])
+        try reader.rejectUnknown(["id", "type", "match", "when", "commit"] + Kind.parameterKeys)
         let type = try reader.required("type").string()
-        let kind: Kind
-        switch type {
-        case "latency":
-            kind = .latency(milliseconds: try reader.required("ms").int(in: 0...600_000), jitter: try reader.member("jitter")?.int(in: 0...600_000) ?? 0)
-        case "status":
-            kind = .status(try reader.required("status").int(in: 100...599), body: try reader.member("body")?.string())
-        case "malformed-json": kind = .malformedJSON
-        case "truncate": kind = .truncate(bytes: try reader.required("bytes").int(in: 0...Int.max))
-        case "empty-reply": kind = .emptyReply
-        case "reset": kind = .reset
-        case "hang", "tls-hang":
-            let seconds = try reader.member("seconds")?.double() ?? 60
-            guard seconds > 0, seconds <= 60 else { throw reader.error("expected seconds from 0 to 60 (a hang is bounded)", at: "seconds") }
-            kind = type == "hang" ? .hang(seconds: seconds) : .handshake(.hang(seconds: seconds))
-        case "tls-reset": kind = .handshake(.reset)
-        case "tls-close": kind = .handshake(.close)
-        case "tls-garbage": kind = .handshake(.garbage)
-        case "slow-drip": kind = .slowDrip(bytesPerSecond: try reader.required("rate").int(in: 1...100_000_000))
-        case "login-page": kind = .loginPage
-        case "login-redirect": kind = .loginRedirect
-        case "content-type": kind = .contentType(try reader.required("content_type").string())
-        case "version": kind = .version(try reader.required("version").string())
-        default:
+        guard let name = Kind.Name(rawValue: type) else {
             throw reader.error("unknown fault type '\(type)'; expected one of: \(Fault.types.joined(separator: ", "))", at: "type")
         }
+        let kind = try Kind(name, parameters: reader)
 
         var match = Match()
         if let m = try reader.member("match") {

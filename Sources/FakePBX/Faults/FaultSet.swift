@@ -92,24 +92,7 @@ extension Fault {
     /// The fault as the control API lists it.
     var json: JSONValue {
         var object: JSONObject = ["id": .string(id)]
-        switch kind {
-        case .latency(let ms, let jitter): object["type"] = "latency"; object["ms"] = .int(ms); object["jitter"] = .int(jitter)
-        case .status(let code, let body): object["type"] = "status"; object["status"] = .int(code); if let body { object["body"] = .string(body) }
-        case .malformedJSON: object["type"] = "malformed-json"
-        case .truncate(let bytes): object["type"] = "truncate"; object["bytes"] = .int(bytes)
-        case .emptyReply: object["type"] = "empty-reply"
-        case .reset: object["type"] = "reset"
-        case .hang(let seconds): object["type"] = "hang"; object["seconds"] = .double(seconds)
-        case .slowDrip(let rate): object["type"] = "slow-drip"; object["rate"] = .int(rate)
-        case .loginPage: object["type"] = "login-page"
-        case .loginRedirect: object["type"] = "login-redirect"
-        case .contentType(let type): object["type"] = "content-type"; object["content_type"] = .string(type)
-        case .version(let version): object["type"] = "version"; object["version"] = .string(version)
-        case .handshake(.reset): object["type"] = "tls-reset"
-        case .handshake(.close): object["type"] = "tls-close"
-        case .handshake(.hang(let seconds)): object["type"] = "tls-hang"; object["seconds"] = .double(seconds)
-        case .handshake(.garbage): object["type"] = "tls-garbage"
-        }
+        for member in kind.description { object[member.key] = member.value }
         if commit { object["commit"] = true }
         var match = JSONObject()
         if !self.match.paths.isEmpty { match["path"] = .array(self.match.paths.map(JSONValue.string)) }
