@@ -12,14 +12,7 @@ public struct CDRExport: BodyProducer {
     public enum Format: String, Sendable, CaseIterable {
         case json = "JSON", csv = "CSV", xml = "XML"
 
-        public var contentType: String {
-            switch self {
-            case .json: "application/json"
-            // xml_cdr_export.php: header('Content-type: application/octet-binary')
-            case .csv: "application/octet-binary"
-            case .xml: "application/xml; charset=utf-8"
-            }
-        }
+        public var contentType: String { document.contentType }
     }
 
     public let format: Format
@@ -31,6 +24,8 @@ public struct CDRExport: BodyProducer {
     private var finished = false
     /// Whether no row has been written yet (JSON rows after the first are preceded by a comma).
     private var first = true
+    /// Bytes of separator before the first row, left out.
+    private let skipFirstSeparator: Int
     /// Records written so far.
     public private(set) var written = 0
 
@@ -40,32 +35,12 @@ public struct CDRExport: BodyProducer {
     /// The columns are those of `selection.context`'s release.
     public init(format: Format, selection: CDRSelection, total: Int, dateRange: String) {
         self.format = format
-        items = selection.items(newestFirst: format == .csv)
-        renderer = CDRBatchRenderer(format: format, context: selection.context, generator: items.generator)
-        let header = ByteSink(capacity: 512)
-        switch format {
-        case .json:
-            header.append(#"{"status":"success","message":"CDR export completed","total_records":"# as StaticString)
-            header.append(total)
-            header.append(#","date_range":"# as StaticString)
-            ByteText.jsonString(dateRange, into: header)
-            header.append(#","export_format":"JSON","records":["# as StaticString)
-        case .csv:
-            // The header is the keys of the first row: with no rows, the script's two loops write
-            // only their line ends (app/xml_cdr/xml_cdr_export.php).
-            if total > 0 { header.append(selection.context.csvColumns.map { "\"\($0.rawValue)\"" }.joined(separator: ",")) }
-            header.append(UInt8(ascii: "\n"))
-        case .xml:
-            header.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cdr_export status=\"success\" total_records=\"\(total)\" date_range=\"")
-            ByteText.xmlEscaped(dateRange, into: header)
-            header.append("\">\n" as StaticString)
-        }
-        self.header = header.bytes
-        trailer = switch format {
-        case .json: Array("]}".utf8)
-        case .csv: total > 0 ? [] : [UInt8(ascii: "\n")]
-        case .xml: Array("</cdr_export>\n".utf8)
-        }
+        let document = format.document
+        items = selection.items(newestFirst: document.newestFirst)
+        renderer = CDRBatchRenderer(document: document, context: selection.context, generator: items.generator)
+        header = document.header(total: total, dateRange: dateRange, context: selection.context)
+        trailer = document.trailer(total: total)
+        skipFirstSeparator = document.separator == nil ? 0 : 1
     }
 
     /// Items per batch: a few MB of rows at most.
@@ -82,7 +57,7 @@ public struct CDRExport: BodyProducer {
     private mutating func placed(_ rows: CDRBatchRenderer.Rows) -> UnsafeRawBufferPointer {
         written += rows.count
         guard rows.count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        let skip = format == .json && first ? 1 : 0
+        let skip = first ? skipFirstSeparator : 0
         first = false
         return UnsafeRawBufferPointer(start: rows.sink.base + skip, count: rows.sink.count - skip)
     }
@@ -156,12 +131,12 @@ public struct CDRExport: BodyProducer {
 struct CDRBatchRenderer: Sendable {
     /// A rendered batch. Its sink passes from the worker that wrote it to the writer, never shared.
     struct Rows: @unchecked Sendable {
-        /// JSON rows each start with a comma.
+        /// Rows each start with the format's separator, if it has one.
         let sink: ByteSink
         let count: Int
     }
 
-    let format: CDRExport.Format
+    let document: any CDRDocumentFormat
     let context: CDRRenderContext
     let generator: CDRGenerator?
 
@@ -173,27 +148,15 @@ struct CDRBatchRenderer: Sendable {
     func render(_ batch: [CDRItem]) -> Rows {
         var context = self.context
         var count = 0
-        let sink = ByteSink(capacity: batch.count * (format == .xml ? 2600 : format == .json ? 1400 : 700))
-        var json = JSONRowWriter(sink: sink, numbersAsStrings: context.numbersAsStrings)
-        var xml = XMLRowWriter(sink: sink)
+        let sink = ByteSink(capacity: batch.count * document.rowSize)
+        let separator = document.separator
         for index in batch.indices {
             var records = batch[index].records(generator: generator)
             // Newest first, the legs of a call too (a b-leg starts up to a second after its a-leg).
-            if format == .csv, records.count > 1 { records.sort { $0.startEpoch > $1.startEpoch } }
+            if document.newestFirst, records.count > 1 { records.sort { $0.startEpoch > $1.startEpoch } }
             for i in records.indices {
-                switch format {
-                case .json:
-                    sink.append(UInt8(ascii: ","))
-                    json.beginRow()
-                    records[i].columns(into: &json, context: &context)
-                    json.endRow()
-                case .csv:
-                    records[i].csvRow(into: sink, context: &context)
-                case .xml:
-                    sink.append("  <cdr>" as StaticString)
-                    records[i].columns(into: &xml, context: &context)
-                    sink.append("</cdr>\n" as StaticString)
-                }
+                if let separator { sink.append(separator) }
+                document.row(records[i], into: sink, context: &context)
                 count += 1
             }
         }
