@@ -1,40 +1,72 @@
 extension Dataset {
     /// Every inconsistency in the dataset: bad formats, duplicates and references to missing records.
     func validationProblems() -> [DatasetError.Problem] {
-        var problems: [DatasetError.Problem] = []
-        func check(_ pointer: String, _ message: String?) {
-            if let message { problems.append(.init(pointer: pointer, message: "expected " + message)) }
-        }
-        func fail(_ pointer: String, _ message: String) {
-            problems.append(.init(pointer: pointer, message: message))
-        }
-
+        var checker = DatasetChecker(dataset: self)
         if format != Dataset.formatName {
-            fail("/format", "unsupported format '\(format)'; this fakepbx reads \"\(Dataset.formatName)\"")
+            checker.fail("/format", "unsupported format '\(format)'; this fakepbx reads \"\(Dataset.formatName)\"")
         }
+        // In this order: each table's references are checked against the tables before it.
+        checker.checkDomains()
+        checker.checkExtensions()
+        checker.checkRegistrations()
+        checker.checkGateways()
+        checker.checkDestinations()
+        checker.checkOutboundRoutes()
+        checker.checkAccessControls()
+        checker.checkActiveCalls()
+        checker.checkCDRs()
+        for (pointer, message) in cdrGeneration?.problems(at: "/cdr_generation", domainNames: checker.domainNames) ?? [] {
+            checker.fail(pointer, message)
+        }
+        return checker.problems
+    }
+}
 
-        var domainNames = Set<String>()
-        var uuids = Set<String>()
-        func uniqueUUID(_ value: String, _ pointer: String) {
-            check(pointer, FieldRules.uuid(value))
-            if !uuids.insert(value.lowercased()).inserted { fail(pointer, "duplicate UUID \(value)") }
-        }
-        func domainExists(_ name: String, _ pointer: String) {
-            if !domainNames.contains(name) {
-                fail(pointer, "no domain named '\(name)'; add it to /domains or correct the name")
-            }
-        }
+/// Checks a dataset table by table, remembering the names and UUIDs seen for the references and
+/// duplicates of the tables after.
+struct DatasetChecker {
+    let dataset: Dataset
+    private(set) var problems: [DatasetError.Problem] = []
+    private(set) var domainNames = Set<String>()
+    private var uuids = Set<String>()
+    private var extensionKeys = Set<String>()
+    private var gatewayUUIDs = Set<String>()
 
-        for (i, domain) in domains.enumerated() {
+    init(dataset: Dataset) { self.dataset = dataset }
+
+    mutating func check(_ pointer: String, _ message: String?) {
+        if let message { problems.append(.init(pointer: pointer, message: "expected " + message)) }
+    }
+
+    mutating func fail(_ pointer: String, _ message: String) {
+        problems.append(.init(pointer: pointer, message: message))
+    }
+
+    private mutating func uniqueUUID(_ value: String, _ pointer: String) {
+        check(pointer, FieldRules.uuid(value))
+        if !uuids.insert(value.lowercased()).inserted { fail(pointer, "duplicate UUID \(value)") }
+    }
+
+    private mutating func domainExists(_ name: String, _ pointer: String) {
+        if !domainNames.contains(name) {
+            fail(pointer, "no domain named '\(name)'; add it to /domains or correct the name")
+        }
+    }
+
+    /// Names, time zones and UUIDs of `/domains`; each name once.
+    mutating func checkDomains() {
+        for (i, domain) in dataset.domains.enumerated() {
             let p = "/domains/\(i)"
             check("\(p)/domain_name", FieldRules.domainName(domain.name))
             check("\(p)/time_zone", FieldRules.timeZone(domain.timeZone))
             uniqueUUID(domain.uuid, "\(p)/domain_uuid")
             if !domainNames.insert(domain.name).inserted { fail("\(p)/domain_name", "duplicate domain '\(domain.name)'") }
         }
+    }
 
-        var extensionKeys = Set<String>()
-        for (i, ext) in extensions.enumerated() {
+    /// Numbers, ranges and domains of `/extensions`; each number once per domain.
+    mutating func checkExtensions() {
+        for (i, ext) in dataset.extensions.enumerated() {
             let p = "/extensions/\(i)"
             domainExists(ext.domainName, "\(p)/domain_name")
             check("\(p)/extension", FieldRules.extensionNumber(ext.number))
@@ -45,8 +77,11 @@ extension Dataset {
                 fail("\(p)/extension", "extension \(ext.number) appears twice in \(ext.domainName)")
             }
         }
+    }
 
-        for (i, registration) in registrations.enumerated() {
+    /// Each registration names an extension that exists, from a valid address.
+    mutating func checkRegistrations() {
+        for (i, registration) in dataset.registrations.enumerated() {
             let p = "/registrations/\(i)"
             if !extensionKeys.contains("\(registration.extensionNumber)@\(registration.domainName)") {
                 fail("\(p)/extension", "no extension \(registration.extensionNumber) in domain '\(registration.domainName)'")
@@ -54,9 +89,11 @@ extension Dataset {
             check("\(p)/network_ip", FieldRules.ipAddress(registration.networkIP))
             check("\(p)/network_port", FieldRules.port(registration.networkPort))
         }
+    }
 
-        var gatewayUUIDs = Set<String>()
-        for (i, gateway) in gateways.enumerated() {
+    /// Names, hosts, transports, timers and states of `/gateways`.
+    mutating func checkGateways() {
+        for (i, gateway) in dataset.gateways.enumerated() {
             let p = "/gateways/\(i)"
             if let domainName = gateway.domainName { domainExists(domainName, "\(p)/domain_name") }
             check("\(p)/gateway", FieldRules.gatewayName(gateway.name))
@@ -68,16 +105,22 @@ extension Dataset {
             uniqueUUID(gateway.uuid, "\(p)/gateway_uuid")
             gatewayUUIDs.insert(gateway.uuid)
         }
+    }
 
-        for (i, destination) in destinations.enumerated() {
+    /// Numbers, types and domains of `/destinations`.
+    mutating func checkDestinations() {
+        for (i, destination) in dataset.destinations.enumerated() {
             let p = "/destinations/\(i)"
             domainExists(destination.domainName, "\(p)/domain_name")
             check("\(p)/destination_number", FieldRules.phoneNumber(destination.number))
             check("\(p)/destination_type", FieldRules.oneOf(destination.type, Destination.types))
             uniqueUUID(destination.uuid, "\(p)/destination_uuid")
         }
+    }
 
-        for (i, route) in outboundRoutes.enumerated() {
+    /// Expressions, domains and gateways of `/outbound_routes`.
+    mutating func checkOutboundRoutes() {
+        for (i, route) in dataset.outboundRoutes.enumerated() {
             let p = "/outbound_routes/\(i)"
             domainExists(route.domainName, "\(p)/domain_name")
             check("\(p)/dialplan_expression", FieldRules.regex(route.expression))
@@ -86,8 +129,11 @@ extension Dataset {
             }
             uniqueUUID(route.uuid, "\(p)/dialplan_uuid")
         }
+    }
 
-        for (i, acl) in accessControls.enumerated() {
+    /// Default actions and nodes of `/access_controls`.
+    mutating func checkAccessControls() {
+        for (i, acl) in dataset.accessControls.enumerated() {
             let p = "/access_controls/\(i)"
             check("\(p)/access_control_default", FieldRules.oneOf(acl.defaultAction, AccessControl.actions))
             uniqueUUID(acl.uuid, "\(p)/access_control_uuid")
@@ -96,13 +142,19 @@ extension Dataset {
                 check("\(p)/nodes/\(n)/node_type", FieldRules.oneOf(node.type, AccessControl.actions))
             }
         }
+    }
 
-        for (i, call) in activeCalls.enumerated() {
+    /// Domains and directions of `/active_calls`.
+    mutating func checkActiveCalls() {
+        for (i, call) in dataset.activeCalls.enumerated() {
             domainExists(call.domainName, "/active_calls/\(i)/domain_name")
             check("/active_calls/\(i)/direction", FieldRules.oneOf(call.direction, CallDetailRecord.directions))
         }
+    }
 
-        for (i, cdr) in cdrs.enumerated() {
+    /// Stored CDRs: domains, directions, legs, causes, extensions and a consistent timeline.
+    mutating func checkCDRs() {
+        for (i, cdr) in dataset.cdrs.enumerated() {
             let p = "/cdrs/\(i)"
             domainExists(cdr.domainName, "\(p)/domain_name")
             check("\(p)/direction", FieldRules.oneOf(cdr.direction, CallDetailRecord.directions))
@@ -124,9 +176,5 @@ extension Dataset {
                 fail("\(p)/answer_epoch", "answer_epoch must be 0 (unanswered) or between start_epoch and end_epoch")
             }
         }
-        for (pointer, message) in cdrGeneration?.problems(at: "/cdr_generation", domainNames: domainNames) ?? [] {
-            fail(pointer, message)
-        }
-        return problems
     }
 }

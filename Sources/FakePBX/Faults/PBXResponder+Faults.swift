@@ -29,15 +29,27 @@ extension PBXResponder {
         answer.headers[.fakePBXFault] = faults.map(\.id).joined(separator: ", ")
         guard let fault = faults.first(where: { !$0.kind.isLatency }) else { return answer.response(method: method) }
         server.logger.debug("fault injected", metadata: ["fault": "\(fault.id)", "path": "\(path)"])
-        switch fault.kind {
-        case .malformedJSON, .truncate, .slowDrip, .version: answer.materialize()
-        default: break
-        }
 
         switch fault.kind {
         case .latency, .handshake:
             // Handshake faults act before any request (``HandshakeGuard``); never selected here.
             return answer.response(method: method)
+        case .truncate, .slowDrip:
+            answer.materialize()
+            return sentBadly(answer, fault.kind, method: method)
+        case .emptyReply, .reset, .hang:
+            await cut(context.channel, fault.kind)
+            return answer.response(method: method)
+        case .status, .malformedJSON, .loginPage, .loginRedirect, .contentType, .version:
+            return replaced(answer, by: fault, path: path).response(method: method)
+        }
+    }
+
+    /// The answer a fault puts in place of the script's: another status, a corrupted body, the login
+    /// page or its redirect, another Content-Type or version.
+    private func replaced(_ answer: Answer, by fault: Fault, path: String) -> Answer {
+        var answer = answer
+        switch fault.kind {
         case .status(let code, let body):
             let status = HTTPResponse.Status(code: code)
             if let body {
@@ -49,72 +61,82 @@ extension PBXResponder {
             }
             if code == 429 { answer.headers[.retryAfter] = "60" }
             if code == 302 || code == 301 { answer.headers[.location] = PBXResponder.loginLocation(path) }
-            return answer.response(method: method)
         case .malformedJSON:
             // Half the document, then a stray fragment: no JSON parser accepts it.
+            answer.materialize()
             answer.body = Array(answer.body.prefix(max(1, answer.body.count / 2))) + Array(#"",,"}{"#.utf8)
-            return answer.response(method: method)
-        case .truncate(let bytes):
-            let body = answer.body
-            let cut = min(bytes, body.count)
-            return Response(status: answer.status, headers: answer.headers, body: ResponseBody(contentLength: body.count) { writer in
-                if cut > 0 { try await writer.write(ByteBuffer(bytes: body.prefix(cut))) }
-                throw FaultCutConnection()
-            })
-        case .slowDrip(let rate):
-            let body = answer.body
-            let chunk = max(1, rate / 10)
-            return Response(status: answer.status, headers: answer.headers, body: ResponseBody(contentLength: body.count) { writer in
-                var offset = 0
-                while offset < body.count {
-                    let end = min(body.count, offset + chunk)
-                    try await writer.write(ByteBuffer(bytes: body[offset..<end]))
-                    offset = end
-                    if offset < body.count { try await Task.sleep(for: .milliseconds(100)) }
-                }
-                try await writer.finish(nil)
-            })
-        case .emptyReply:
-            context.channel?.close(promise: nil)
-            return answer.response(method: method)
-        case .reset:
-            try? await context.channel?.reset().get()
-            return answer.response(method: method)
-        case .hang(let seconds):
-            // Bounded; over as soon as the client gives up, or the server shuts down (the task is cancelled).
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
-                if let channel = context.channel { group.addTask { try? await channel.closeFuture.get() } }
-                await group.next()
-                // Closing completes the close future, so the group can end (a future ignores cancellation).
-                context.channel?.close(promise: nil)
-                group.cancelAll()
-            }
-            return answer.response(method: method)
         case .loginPage:
-            return Answer(
+            answer = Answer(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=UTF-8", .setCookie: PBXResponder.newSessionCookie(), .fakePBXFault: fault.id],
                 body: Array(PBXResponder.loginPage.utf8)
-            ).response(method: method)
+            )
         case .loginRedirect:
-            return Answer(
+            answer = Answer(
                 status: .found,
                 headers: [
                     .location: PBXResponder.loginLocation(path), .contentType: "text/html; charset=UTF-8",
                     .setCookie: PBXResponder.newSessionCookie(), .fakePBXFault: fault.id,
                 ],
                 body: []
-            ).response(method: method)
+            )
         case .contentType(let type):
             answer.headers[.contentType] = type
-            return answer.response(method: method)
         case .version(let version):
+            answer.materialize()
             if case .object(var object)? = try? JSONParser.parse(answer.body) {
                 for key in ["version", "pbx_version"] where object[key] != nil { object[key] = .string(version) }
                 answer.body = JSONValue.object(object).serializedBytes()
             }
-            return answer.response(method: method)
+        case .latency, .handshake, .truncate, .slowDrip, .emptyReply, .reset, .hang:
+            break
+        }
+        return answer
+    }
+
+    /// The answer's body cut short under its full Content-Length, or dripped a little at a time.
+    private func sentBadly(_ answer: Answer, _ kind: Fault.Kind, method: HTTPRequest.Method) -> Response {
+        let body = answer.body
+        if case .truncate(let bytes) = kind {
+            let cut = min(bytes, body.count)
+            return Response(status: answer.status, headers: answer.headers, body: ResponseBody(contentLength: body.count) { writer in
+                if cut > 0 { try await writer.write(ByteBuffer(bytes: body.prefix(cut))) }
+                throw FaultCutConnection()
+            })
+        }
+        guard case .slowDrip(let rate) = kind else { return answer.response(method: method) }
+        let chunk = max(1, rate / 10)
+        return Response(status: answer.status, headers: answer.headers, body: ResponseBody(contentLength: body.count) { writer in
+            var offset = 0
+            while offset < body.count {
+                let end = min(body.count, offset + chunk)
+                try await writer.write(ByteBuffer(bytes: body[offset..<end]))
+                offset = end
+                if offset < body.count { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// No answer at all: the connection closed, reset, or held (bounded) and then closed.
+    private func cut(_ channel: (any Channel)?, _ kind: Fault.Kind) async {
+        switch kind {
+        case .emptyReply:
+            channel?.close(promise: nil)
+        case .reset:
+            try? await channel?.reset().get()
+        case .hang(let seconds):
+            // Bounded; over as soon as the client gives up, or the server shuts down (the task is cancelled).
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
+                if let channel { group.addTask { try? await channel.closeFuture.get() } }
+                await group.next()
+                // Closing completes the close future, so the group can end (a future ignores cancellation).
+                channel?.close(promise: nil)
+                group.cancelAll()
+            }
+        default:
+            break
         }
     }
 

@@ -133,12 +133,14 @@ extension PBXResponder {
     // MARK: The fast path
 
     /// The endpoint a request head may be answered for on the event loop, without Hummingbird's
-    /// async bridge: a known endpoint with no recordings and no faults in play (those need the async
-    /// path). The CDR data scripts never are: their work grows with the call history, and an event
-    /// loop must not stall. `nil` sends the request the usual way.
+    /// async bridge; `nil` sends the request the usual way. What needs the async path, and why:
+    /// - faults in play: an answer may be delayed, dripped, cut or replaced (suspension);
+    /// - recordings (`--replay`): the answer may come from a cassette or an upstream (proxying);
+    /// - HEAD: Hummingbird sends the head of the GET answer without its body;
+    /// - an endpoint whose ``Endpoint/Work`` grows with the data: it runs on a worker thread.
     func fastPathEndpoint(method: HTTPRequest.Method, path: String) -> Endpoint? {
         guard method != .head, server.replay == nil, server.faults.isEmpty,
-            let endpoint = server.catalog.endpoint(for: path), endpoint.app != .xmlCDR
+            let endpoint = server.catalog.endpoint(for: path), endpoint.work == .light
         else { return nil }
         return endpoint
     }

@@ -83,9 +83,8 @@ public struct PBXResponder: HTTPResponder {
                 replayed.fields = accepted.fields
                 return replayed
             }
-            // The CDR scripts' work grows with the call history (a count over a million calls takes
-            // half a second): off the event loop, so that other connections are not held up.
-            guard endpoint.app == .xmlCDR else { return handled(accepted) }
+            // Work that grows with the data runs off the event loop, so other connections are not held up.
+            guard endpoint.work == .growsWithData else { return handled(accepted) }
             return await offTheEventLoop { handled(accepted) }
         }
     }

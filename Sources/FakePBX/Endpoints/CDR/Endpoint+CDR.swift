@@ -6,7 +6,7 @@ extension Endpoint {
     /// `export_cdr.php`: the documented summary plus the records, as JSON, CSV or XML. Documented
     /// (the records and the CSV/XML layouts are inferred from FusionPBX).
     static let exportCDR = Endpoint(
-        "/app/xml_cdr/export_cdr.php", app: .xmlCDR, rateClass: .cdr, provenance: .documented
+        "/app/xml_cdr/export_cdr.php", app: .xmlCDR, rateClass: .cdr, work: .growsWithData, provenance: .documented
     ) { request, server in
         let query = try CDRQuery(request)
         let name = (request.string("format") ?? "JSON").uppercased()
@@ -31,7 +31,7 @@ extension Endpoint {
 
     /// `check_cdrs.php`: whether CDRs exist for a range, with counts per domain. Inferred.
     static let checkCDRs = Endpoint(
-        "/app/xml_cdr/check_cdrs.php", app: .xmlCDR, rateClass: .standard, provenance: .inferred
+        "/app/xml_cdr/check_cdrs.php", app: .xmlCDR, rateClass: .standard, work: .growsWithData, provenance: .inferred
     ) { request, server in
         let query = try CDRQuery(request)
         let now = server.clock.epochSeconds
@@ -54,7 +54,7 @@ extension Endpoint {
 
     /// `get_cdr_data.php`: CDR rows for analysis, filtered and paged. Inferred.
     static let getCDRData = Endpoint(
-        "/app/xml_cdr/get_cdr_data.php", app: .xmlCDR, rateClass: .cdr, provenance: .inferred
+        "/app/xml_cdr/get_cdr_data.php", app: .xmlCDR, rateClass: .cdr, work: .growsWithData, provenance: .inferred
     ) { request, server in
         let query = try CDRQuery(request)
         let page = try request.int("page", in: 1...1_000_000) ?? 1
