@@ -24,6 +24,14 @@ public final class AccessPolicy: Sendable {
         whitelistState.withLock { $0 = whitelist }
     }
 
+    /// Adds `block` unless the whitelist has it already, in one step (the control API and scenario
+    /// timelines add entries this way).
+    public func addToWhitelist(_ block: CIDRBlock) {
+        whitelistState.withLock { whitelist in
+            if !whitelist.entries.contains(block) { whitelist.entries.append(block) }
+        }
+    }
+
     /// Whether `address` is whitelisted.
     public func allows(_ address: IPAddress) -> Bool {
         whitelistState.withLock { $0.allows(address) }

@@ -19,11 +19,7 @@ extension ControlAPI {
                 throw Failure(status: .badRequest, message: "\(fixed.joined(separator: ", ")) can only be set at start-up (fakepbx serve --scenario FILE); remove them to load this scenario at run time")
             }
             if let whitelist = scenario.whitelist { server.policy.replaceWhitelist(whitelist) }
-            for (rateClass, rule) in scenario.rateLimits { server.policies.rateLimiter.setRule(rule, for: rateClass) }
-            if let profile = scenario.fail2banProfile {
-                for jail in JailName.all { server.policies.jails.setRule(profile.rules[jail], for: jail) }
-            }
-            for (jail, rule) in scenario.jails { server.policies.jails.setRule(rule, for: jail) }
+            server.policies.apply(scenario)
             server.timeline.start(scenario, on: server)
             return api.json(.ok, [
                 "status": .string("scenario \(scenario.name) started"), "steps": server.timeline.json, "faults": api.faultsJSON()["faults"] ?? [],

@@ -25,9 +25,7 @@ extension ControlAPI {
             guard let entry = api.string(body, call.request, "entry"), let block = CIDRBlock(entry) else {
                 throw Failure(status: .badRequest, message: "give an IP address or CIDR block, e.g. {\"entry\": \"203.0.113.0/24\"}")
             }
-            var whitelist = api.server.policy.whitelist
-            if !whitelist.entries.contains(block) { whitelist.entries.append(block) }
-            api.server.policy.replaceWhitelist(whitelist)
+            api.server.policy.addToWhitelist(block)
             return api.json(.ok, api.whitelistJSON())
         },
     ]

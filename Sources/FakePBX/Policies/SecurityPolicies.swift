@@ -24,5 +24,14 @@ public final class SecurityPolicies: Sendable {
             authLog: try configuration.authLogFile.map { try AuthLog(path: $0) }
         )
     }
-}
 
+    /// The rate limits and jails a scenario loaded at run time sets (its fail2ban profile first, then
+    /// its own jail rules over it).
+    func apply(_ scenario: Scenario) {
+        for (rateClass, rule) in scenario.rateLimits { rateLimiter.setRule(rule, for: rateClass) }
+        if let profile = scenario.fail2banProfile {
+            for jail in JailName.all { jails.setRule(profile.rules[jail], for: jail) }
+        }
+        for (jail, rule) in scenario.jails { jails.setRule(rule, for: jail) }
+    }
+}

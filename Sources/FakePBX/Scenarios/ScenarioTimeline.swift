@@ -95,10 +95,7 @@ public final class ScenarioTimeline: Sendable {
             case .ban(let address, let jail, let seconds): server.policies.jails.ban(address, jail: jail, seconds: seconds, now: now)
             case .unban(let address): server.policies.jails.unban(address)
             case .whitelist(let whitelist): server.policy.replaceWhitelist(whitelist)
-            case .whitelistAdd(let block):
-                var whitelist = server.policy.whitelist
-                if !whitelist.entries.contains(block) { whitelist.entries.append(block) }
-                server.policy.replaceWhitelist(whitelist)
+            case .whitelistAdd(let block): server.policy.addToWhitelist(block)
             case .advanceClock(let seconds): server.virtualClock.advance(by: seconds)
             case .freezeClock: server.virtualClock.freeze()
             case .resumeClock: server.virtualClock.resume()
