@@ -99,6 +99,9 @@ struct DatasetTests {
          #"bad.json#/format: unsupported format 'fakepbx-dataset/9'; this fakepbx reads "fakepbx-dataset/1""#),
         (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com"}], "gateways": [{"gateway": "gw", "proxy": "sip.example.com"}], "outbound_routes": [{"domain_name": "t1.example.com", "dialplan_name": "x", "dialplan_expression": "^(\\d+$", "gateway_uuid": "550e8400-e29b-41d4-a716-446655440000"}]}"#,
          "bad.json#/outbound_routes/0/gateway_uuid: no gateway with UUID 550e8400-e29b-41d4-a716-446655440000; use a gateway_uuid from /gateways"),
+        // A hostile interval would overflow the expiry arithmetic of every write and registration check.
+        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com"}], "extensions": [{"domain_name": "t1.example.com", "extension": "100"}], "registrations": [{"domain_name": "t1.example.com", "extension": "100", "network_ip": "192.0.2.1", "expires_seconds": 9223372036854775807}]}"#,
+         "bad.json#/registrations/0/expires_seconds: expected a whole number from 1 to 86400"),
     ])
     func badDatasetsNameTheField(_ json: String, _ expected: String) {
         #expect {

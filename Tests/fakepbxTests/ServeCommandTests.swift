@@ -59,6 +59,21 @@ struct ServeCommandTests {
         #expect(!server.standardError.contains("Sup3r-Secret"), "secrets never reach the log")
     }
 
+    /// `--php-types` and `FAKEPBX_PHP_TYPES` send CDR numbers as strings, as the README's table says.
+    @Test(arguments: [(["--php-types"], [String: String]()), ([], ["FAKEPBX_PHP_TYPES": "true"])])
+    func phpTypesFromTheFlagOrTheEnvironment(_ flags: [String], _ variables: [String: String]) async throws {
+        let environment = ProcessInfo.processInfo.environment.merging(variables) { $1 }
+        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"] + flags, environment: environment)
+        let lines = try await server.waitForLines(1)
+        let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
+        let day = { (offset: Double) in String(ISO8601DateFormatter().string(from: Date().addingTimeInterval(offset * 86_400)).prefix(10)) }
+        let export = try await RawHTTPClient.post(port: port, path: "/app/xml_cdr/export_cdr.php", ["date_start": day(-7), "date_end": day(-1)])
+        let record = try #require((try export.json()["records"] as? [[String: Any]])?.first, "\(export.text.prefix(300))")
+        #expect(record["billsec"] is String && record["start_epoch"] is String, "\(record)")
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit(timeout: .seconds(10))
+    }
+
     /// A version the release table does not know is served as the nearest release below it, and the
     /// server says which; the status endpoint reports the version as given.
     @Test func anUnknownVersionIsAnsweredAsTheNearestReleaseAndSaidSo() async throws {

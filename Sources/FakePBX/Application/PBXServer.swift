@@ -23,6 +23,8 @@ public final class PBXServer: Sendable {
     let missForwarder: UpstreamForwarder?
     let missRecorder: CassetteRecorder?
     public let pbxVersion: PBXVersion
+    /// The release ``pbxVersion`` is answered as, looked up once (see ``FusionPBXReleases``).
+    public let release: FusionPBXRelease
     public let startEpoch: Double
     public let logger: Logger
     /// Checks the client's requests against the contracts (`serve --verify-client`); `nil` when off.
@@ -64,6 +66,7 @@ public final class PBXServer: Sendable {
             missRecorder = nil
         }
         self.pbxVersion = pbxVersion
+        self.release = pbxVersion.model
         self.startEpoch = clock.now
         self.logger = logger
         self.clientVerifier = clientVerifier

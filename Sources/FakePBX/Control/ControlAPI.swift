@@ -28,7 +28,7 @@ struct ControlAPI: Sendable {
     ]
 
     private func health() -> Response {
-        json(.ok, ["status": "ok", "pbx_version": .string(server.pbxVersion.text), "answers_as": .string(server.pbxVersion.model.version.text)])
+        json(.ok, ["status": "ok", "pbx_version": .string(server.pbxVersion.text), "answers_as": .string(server.release.version.text)])
     }
 
     /// A control request that cannot be carried out: the status and what to do.

@@ -88,6 +88,7 @@ struct DatasetChecker {
             }
             check("\(p)/network_ip", FieldRules.ipAddress(registration.networkIP))
             check("\(p)/network_port", FieldRules.port(registration.networkPort))
+            check("\(p)/expires_seconds", FieldRules.range(registration.expiresSeconds, FieldRules.registrationSeconds))
         }
     }
 

@@ -59,7 +59,7 @@ extension Endpoint {
     /// An action-based endpoint for resource `R`.
     static func manage<R: ManagedResource>(_ resource: R.Type, path: String, app: PBXApp, rateClass: RateLimitClass) -> Endpoint {
         Endpoint(path, app: app, rateClass: rateClass, provenance: .inferred) { request, server in
-            let style = RenderStyle(server.pbxVersion, now: server.clock.epochSeconds)
+            let style = RenderStyle(server.release, now: server.clock.epochSeconds)
             let action = try request.action(manageActions)
             switch action {
             case "version":

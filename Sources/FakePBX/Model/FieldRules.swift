@@ -75,6 +75,8 @@ enum FieldRules {
     static let callTimeout = 1...3600
     static let limitMax = 0...1000
     static let gatewaySeconds = 1...86_400
+    /// A registration's interval (SIP `Expires`): up to a day, so expiry arithmetic stays in range.
+    static let registrationSeconds = 1...86_400
     static let registerTransports: Set<String> = ["udp", "tcp", "tls"]
 
     static func range(_ value: Int, _ range: ClosedRange<Int>) -> String? {

@@ -28,7 +28,8 @@ public struct PBXVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// The numbers alone: `5.6.4-dev` and `5.6.4` are the same release to the version table.
     var number: (Int, Int, Int) { (major, minor, patch) }
 
-    public static func < (lhs: PBXVersion, rhs: PBXVersion) -> Bool { lhs.number < rhs.number }
+    /// By number, then by text (`5.6.4` before `5.6.4-dev`), so the order agrees with `==`.
+    public static func < (lhs: PBXVersion, rhs: PBXVersion) -> Bool { (lhs.major, lhs.minor, lhs.patch, lhs.text) < (rhs.major, rhs.minor, rhs.patch, rhs.text) }
     public static func == (lhs: PBXVersion, rhs: PBXVersion) -> Bool { lhs.text == rhs.text }
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 

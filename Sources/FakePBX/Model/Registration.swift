@@ -46,12 +46,15 @@ public struct Registration: DatasetRecord, Hashable {
         )
     }
 
+    /// `number@domain` of the extension it belongs to.
+    var extensionKey: String { "\(extensionNumber)@\(domainName)" }
+
     /// Seconds into each registration interval at which this phone re-registers, from its address:
     /// phones do not all refresh at once, and the same dataset always gives the same phases.
     var phase: Int {
         let interval = max(1, expiresSeconds)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(extensionNumber)@\(domainName)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in extensionKey.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return Int(hash % UInt64(interval))
     }
 

@@ -17,14 +17,12 @@ public struct CDRRenderContext: Sendable {
     }
 
     var tenants: [String: Tenant]
-    /// The FusionPBX release whose columns are written.
-    public private(set) var release: FusionPBXRelease = PBXVersion.default.model
-    /// The release's optional `v_xml_cdr` columns, read once per export rather than per row.
+    /// The optional `v_xml_cdr` columns of the release written, read once per export rather than per row.
     private(set) var columnsOfRelease = ReleaseColumns(PBXVersion.default.model)
     /// The CSV's columns: ``FusionPBXRelease/csvColumns``, without `domain_name` for one domain's
     /// export (FusionPBX writes it only with `show=all`).
     var csvColumns: [CDRCSVColumn] = PBXVersion.default.model.csvColumns
-    /// Numeric columns as JSON strings, as PHP's PostgreSQL driver returns them (``CDRRenderContext/phpTypes``).
+    /// Numeric columns as JSON strings, as PHP's PostgreSQL driver returns them (``Dataset/phpTypes``).
     public var numbersAsStrings = false
     /// The last tenant looked up: rows of one domain often come together.
     private var lastTenant: (name: String, tenant: Tenant?)?
@@ -47,7 +45,6 @@ public struct CDRRenderContext: Sendable {
 
     /// Writes `release`'s columns; `allDomains` is FusionPBX's `show=all` (the CSV's `domain_name`).
     public mutating func use(_ release: FusionPBXRelease, allDomains: Bool = true) {
-        self.release = release
         columnsOfRelease = ReleaseColumns(release)
         csvColumns = release.csvColumns.filter { allDomains || $0 != .domainName }
     }
@@ -164,7 +161,7 @@ extension CallDetailRecord {
         writer.textOrNullIfEmpty("caller_id_name", callerIDName)
         writer.textOrNullIfEmpty("caller_id_number", callerIDNumber)
         writer.textOrNullIfEmpty("caller_destination", callerDestination)
-        writer.textOrNullIfEmpty("source_number", sourceNumber ?? callerIDNumber)
+        writer.textOrNullIfEmpty("source_number", effectiveSourceNumber)
         writer.textOrNullIfEmpty("destination_number", destinationNumber)
         writer.textOrNullIfEmpty("extension", extensionNumber ?? "")
         writer.int("start_epoch", startEpoch)

@@ -14,7 +14,7 @@ extension Endpoint {
             throw APIError.invalidRequest("format '\(name)' is not valid: expected JSON, CSV or XML")
         }
         let now = server.clock.epochSeconds
-        let release = server.pbxVersion.model
+        let release = server.release
         let selection = try server.store.read { dataset in
             try query.selection(in: dataset, now: now, release: release, csv: format == .csv)
         }
@@ -35,7 +35,7 @@ extension Endpoint {
     ) { request, server in
         let query = try CDRQuery(request)
         let now = server.clock.epochSeconds
-        let release = server.pbxVersion.model
+        let release = server.release
         let summary = try server.store.read { dataset in try query.selection(in: dataset, now: now, release: release) }.summary()
         let domains = summary.perDomain.sorted { $0.key < $1.key }.map { entry -> JSONValue in
             ["domain_name": .string(entry.key), "total_records": .int(entry.value)]
@@ -60,7 +60,7 @@ extension Endpoint {
         let page = try request.int("page", in: 1...1_000_000) ?? 1
         let perPage = try request.int("per_page", in: 1...1000) ?? 100
         let now = server.clock.epochSeconds
-        let release = server.pbxVersion.model
+        let release = server.release
         let selection = try server.store.read { dataset in try query.selection(in: dataset, now: now, release: release) }
         let (total, records) = selection.page(offset: (page - 1) * perPage, limit: perPage)
         return .success(

@@ -8,8 +8,8 @@ struct RenderStyle: Sendable {
     /// The (virtual) time of the request, for what changes with time (registrations expiring).
     let now: Int
 
-    init(_ version: PBXVersion, now: Int) {
-        self.release = version.model
+    init(_ release: FusionPBXRelease, now: Int) {
+        self.release = release
         self.now = now
     }
 

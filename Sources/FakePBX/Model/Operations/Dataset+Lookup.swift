@@ -68,7 +68,7 @@ extension Dataset {
     mutating func reconcileRegistrations(now: Int) {
         let enabled = enabledExtensions
         for i in registrations.indices {
-            if enabled.contains("\(registrations[i].extensionNumber)@\(registrations[i].domainName)") {
+            if enabled.contains(registrations[i].extensionKey) {
                 registrations[i].lingersUntil = nil
             } else if registrations[i].lingersUntil == nil {
                 registrations[i].lingersUntil = registrations[i].expiry(after: now)
@@ -79,7 +79,7 @@ extension Dataset {
     /// For a dataset as loaded: registrations of extensions already disabled have long expired.
     mutating func settleRegistrations() {
         let enabled = enabledExtensions
-        for i in registrations.indices where !enabled.contains("\(registrations[i].extensionNumber)@\(registrations[i].domainName)") {
+        for i in registrations.indices where !enabled.contains(registrations[i].extensionKey) {
             registrations[i].lingersUntil = registrations[i].lingersUntil ?? .min
         }
     }
