@@ -92,7 +92,7 @@ public func buildApplication(
             server: HTTPServerBuilder { httpResponder in
                 HTTPSChannel(
                     base: HTTP1Channel(responder: httpResponder, configuration: .init(additionalChannelHandlers: [
-                        RequestHeadTimeout(timeout: headerTimeout), ExpectContinueHandler(), FastPathHandler(responder: responder, secure: true),
+                        RequestHeadTimeout(timeout: headerTimeout), ExpectContinueHandler(), FastPathHandler(pipeline: responder.pipeline, secure: true),
                     ], idleTimeout: idleTimeout)),
                     server: server, identities: tls
                 )
@@ -121,7 +121,7 @@ public func buildApplication(
             BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock, journal: server.journal),
             RequestHeadTimeout(timeout: headerTimeout),
             ExpectContinueHandler(),
-            FastPathHandler(responder: responder),
+            FastPathHandler(pipeline: responder.pipeline),
         ], idleTimeout: idleTimeout)),
         configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
         services: services,

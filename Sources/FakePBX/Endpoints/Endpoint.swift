@@ -29,12 +29,12 @@ public struct Endpoint: Sendable {
     public let work: Work
     /// Auth profiles under which this endpoint demands credentials (besides the whitelist).
     let credentialProfiles: Set<AuthProfile>
-    let handler: @Sendable (APIRequest, PBXServer) throws -> EndpointResponse
+    let handler: @Sendable (APIRequest, HandlerContext) throws -> EndpointResponse
 
     init(
         _ path: String, app: PBXApp, rateClass: RateLimitClass, work: Work = .light, methods: [HTTPRequest.Method] = [.post],
         envelope: Envelope = .standard, provenance: Provenance, credentialProfiles: Set<AuthProfile> = [.password, .multi],
-        handler: @escaping @Sendable (APIRequest, PBXServer) throws -> EndpointResponse
+        handler: @escaping @Sendable (APIRequest, HandlerContext) throws -> EndpointResponse
     ) {
         self.path = path
         self.app = app

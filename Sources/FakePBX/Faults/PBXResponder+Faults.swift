@@ -56,7 +56,7 @@ extension PBXResponder {
                 answer = Answer(status: status, headers: [.contentType: "text/plain; charset=utf-8", .fakePBXFault: fault.id], body: Array(body.utf8))
             } else {
                 let (name, detail) = PBXResponder.faultMessage(code)
-                answer = render(APIError(status, name, detail), envelope: server.catalog.endpoint(for: path)?.envelope ?? .standard)
+                answer = pipeline.render(APIError(status, name, detail), envelope: server.catalog.endpoint(for: path)?.envelope ?? .standard)
                 answer.headers[.fakePBXFault] = fault.id
             }
             if code == 429 { answer.headers[.retryAfter] = "60" }

@@ -8,14 +8,14 @@ import NIOCore
 import NIOHTTPTypes
 import Synchronization
 
-/// Answers ordinary API requests on the event loop that read them, past Hummingbird's async
-/// bridge: the same checks, handler, journal and answer as ``PBXResponder`` (both call its
-/// synchronous core), in a fraction of the time (see docs/performance.md, throughput).
+/// The event loop's entry point: answers API requests that need nothing asynchronous
+/// (``RequestPipeline/Needs``) on the event loop that read them, past Hummingbird's async bridge,
+/// in a fraction of the time (see docs/performance.md, throughput). It only translates bytes to and
+/// from the ``RequestPipeline``, as ``PBXResponder`` does.
 ///
-/// A request goes the usual way, untouched, when it needs the async path or may take long: the
-/// control API, HEAD, the CDR data scripts, recordings (`--replay`), any fault, a body over the size
-/// limit, or an earlier request on the same connection still being answered there (answers keep
-/// their order).
+/// A request goes the usual way, untouched, when it needs more: the control API, a body over the
+/// size limit, or an earlier request on the same connection still being answered there (answers
+/// keep their order).
 final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -28,7 +28,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case forwarding
     }
 
-    private let responder: PBXResponder
+    private let pipeline: RequestPipeline
     private var state = State.idle
     /// Requests handed to Hummingbird whose answers have not been written yet.
     private var usualInFlight = 0
@@ -38,8 +38,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let secure: Bool
     private var tls: TLSConnectionInfo?
 
-    init(responder: PBXResponder, secure: Bool = false) {
-        self.responder = responder
+    init(pipeline: RequestPipeline, secure: Bool = false) {
+        self.pipeline = pipeline
         self.secure = secure
     }
 
@@ -49,7 +49,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let path = head.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
             // A body announced over the limit goes the usual way, which refuses it (413) before reading it.
             let announced = head.headerFields[.contentLength].flatMap(Int.init) ?? 0
-            if usualInFlight == 0, announced <= EndpointCatalog.maxBodySize, let endpoint = responder.fastPathEndpoint(method: head.method, path: path) {
+            if usualInFlight == 0, announced <= EndpointCatalog.maxBodySize, let endpoint = pipeline.onTheLoop(path: path) {
                 state = .buffering(head, context.channel.allocator.buffer(capacity: 0), endpoint)
             } else {
                 forward(context, data)
@@ -92,31 +92,32 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func connectionTLS(_ context: ChannelHandlerContext) -> TLSConnectionInfo? {
-        if secure, tls == nil { tls = responder.server.tls?.connections.info(for: context.channel) }
+        if secure, tls == nil { tls = pipeline.server.tls?.connections.info(for: context.channel) }
         return tls
     }
 
     private func answer(_ context: ChannelHandlerContext, head: HTTPRequest, body: ByteBuffer, endpoint: Endpoint, end: NIOAny) {
+        let started = ContinuousClock.now
         let path = head.path ?? "/"
         let query = path.firstIndex(of: "?").map { String(path[path.index(after: $0)...]) } ?? ""
-        let peer = context.channel.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
-        let client = responder.server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: head.headerFields[values: .xForwardedFor])
-        let request = IncomingRequest(
-            method: head.method, path: endpoint.path, query: query, headers: head.headerFields, client: client,
+        let request = pipeline.admit(
+            method: head.method, path: endpoint.path, query: query, headers: head.headerFields,
+            peer: context.channel.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!,
             body: .success(Array(body.readableBytesView)), tls: connectionTLS(context)
         )
-        guard let answer = responder.answerOnTheLoop(request, endpoint: endpoint) else {
+        guard let answer = pipeline.answerNow(request, endpoint: endpoint) else {
             handOver(context, head: head, body: body)
             context.fireChannelRead(end)
             return
         }
-        var response = HTTPResponse(status: answer.status, headerFields: answer.headers)
-        response.headerFields[.contentLength] = String(answer.body.count)
+        var response = answer.head
         response.headerFields[.date] = HTTPDate.now()
         context.write(wrapOutboundOut(.head(response)), promise: nil)
-        if !answer.body.isEmpty {
+        let bodyless = head.method == .head || answer.body.isEmpty
+        if !bodyless {
             context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: answer.body))), promise: nil)
         }
+        pipeline.complete(request, answer: answer, sent: answer.status.code, bytes: head.method == .head ? 0 : answer.body.count, since: started, by: .eventLoop)
         guard head.headerFields[.connection]?.lowercased() == "close" else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             return

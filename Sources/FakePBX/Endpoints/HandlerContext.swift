@@ -1,0 +1,21 @@
+/// What an endpoint's handler may use, and nothing else: the tenant model, the clock, the emulated
+/// version and release, and the access rules (for `chkcon.php`). Made once per server.
+struct HandlerContext: Sendable {
+    let store: TenantStore
+    let clock: PBXClock
+    /// The version the server reports (`--pbx-version`), and the release it is answered as.
+    let pbxVersion: PBXVersion
+    let release: FusionPBXRelease
+    /// When the server started, for the uptime `status/index.php` reports.
+    let startEpoch: Double
+    let policy: AccessPolicy
+
+    init(_ server: PBXServer) {
+        store = server.store
+        clock = server.clock
+        pbxVersion = server.pbxVersion
+        release = server.release
+        startEpoch = server.startEpoch
+        policy = server.policy
+    }
+}
