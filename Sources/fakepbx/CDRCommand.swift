@@ -69,9 +69,8 @@ struct CDRCommand: ParsableCommand {
                 if let out, !quiet {
                     FileHandle.standardError.write(Data("wrote \(total) CDRs (\(first) to \(last), seed '\(settings.seed)') to \(out)\n".utf8))
                 }
-            } catch let error as FakePBXError where error.code == .invalidConfiguration {
-                throw ValidationError("\(error)")
             } catch {
+                if error.code == .invalidConfiguration { throw ValidationError("\(error)") }
                 throw error
             }
         }

@@ -38,7 +38,7 @@ struct ContractCatalogTests {
             #expect(!operations.isEmpty, "\(endpoint.path)")
             for operation in operations {
                 #expect(operation.rateLimitClass == endpoint.rateClass.rawValue, "\(operation.id): rate class")
-                #expect(Set(operation.methods) == Set(endpoint.methods.map(\.rawValue)), "\(operation.id): methods")
+                #expect(Set(operation.methods) == Set(endpoint.methods.map { "\($0)" }), "\(operation.id): methods")
                 #expect(operation.provenance.rawValue == endpoint.provenance.rawValue, "\(operation.id): provenance")
             }
         }

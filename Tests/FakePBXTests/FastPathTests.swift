@@ -84,4 +84,17 @@ struct FastPathTests {
             #expect(Set(entries.compactMap { $0["answered_by"] as? String }) == ["event-loop", "hummingbird"], "\(entries)")
         }
     }
+
+    @Test func headIsAnsweredOnTheEventLoopWithTheHeadersOfGET() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            let get = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/app/xml_cdr/chkcon.php")
+            let head = try await RawHTTPClient.request(port: server.port, method: "HEAD", path: "/app/xml_cdr/chkcon.php")
+            #expect(head.status == get.status && !get.body.isEmpty, "\(get.text)")
+            #expect(head.body.isEmpty)
+            #expect(head.header("Content-Length") == String(get.body.count))
+            let journal = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal?method=HEAD")
+            let entries = try journal.json()["requests"] as? [[String: Any]] ?? []
+            #expect(entries.count == 1 && entries.first?["answered_by"] as? String == "event-loop" && entries.first?["bytes"] as? Int == 0, "\(entries)")
+        }
+    }
 }

@@ -103,6 +103,9 @@ struct ScenarioTests {
             }
             let refused = await #expect(throws: RawHTTPClient.Failure.self) { try await server.post(Self.status) }
             #expect(refused?.errno == ECONNRESET)
+            // A timeline's ban is journalled as a control-API ban is, saying who banned.
+            let events = try await Self.control(server, "GET", "journal?event=ban-started").json()["requests"] as? [[String: Any]] ?? []
+            #expect(events.contains { ($0["detail"] as? String)?.contains("by scenario ban-after-exports, step 1") == true }, "\(events)")
             _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 601}"#)
             #expect(try await server.post(Self.status).status == 200)
         }

@@ -41,7 +41,7 @@ struct VerifyClientTests {
             #expect((second["message"] as? String)?.contains("\"tenant_domain\" missing") == true)
             // Secrets never reach the violations list.
             let raw = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/violations").text
-            #expect(!raw.contains(server.configuration.credentials.password ?? "no password"))
+            #expect(!raw.contains(server.configuration.credentials.password))
 
             let cleared = try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/violations")
             #expect(cleared.status == 200)

@@ -18,16 +18,16 @@ extension ControlAPI {
                     throw Failure(status: .badRequest, message: "\(error)")
                 }
             }
-            for fault in added { api.server.faults.add(fault) }
+            api.controls.addFaults(added)
             return api.json(.ok, api.faultsJSON())
         },
         ControlRoute(.delete, "faults/ID") { api, call in
             let id = call.parameter
-            let removed = api.server.faults.remove(id: id.removingPercentEncoding ?? id)
+            let removed = api.controls.removeFault(id: id.removingPercentEncoding ?? id)
             return api.json(removed ? .ok : .notFound, removed ? api.faultsJSON() : ["error": .string("no fault with id '\(id)'")])
         },
         ControlRoute(.delete, "faults") { api, _ in
-            api.server.faults.removeAll()
+            api.controls.clearFaults()
             return api.json(.ok, api.faultsJSON())
         },
     ]

@@ -14,11 +14,7 @@ extension ControlAPI {
             }
             let jail = api.string(body, call.request, "jail") ?? JailName.fusionpbx
             let seconds = try api.number(body, call.request, "seconds", in: InputLimits.seconds)
-            let ban = api.server.policies.jails.ban(address, jail: jail, seconds: seconds, now: call.now)
-            api.server.journal.event(
-                "ban-started", client: address, time: call.now, applied: ["ban:\(ban.jail)"],
-                detail: "banned through the control API until \(Timestamp.iso8601(Int(ban.until)))"
-            )
+            let ban = api.controls.ban(address, jail: jail, seconds: seconds, by: .controlAPI(peer: call.peer))
             return api.json(.ok, ["ban": api.banJSON(ban)])
         },
         ControlRoute(.delete, "bans/ADDRESS") { api, call in
@@ -26,15 +22,11 @@ extension ControlAPI {
             guard let address = IPAddress(text.removingPercentEncoding ?? text) else {
                 throw Failure(status: .badRequest, message: "'\(text)' is not an IP address")
             }
-            let lifted = api.server.policies.jails.unban(address)
-            if lifted { api.server.journal.event("ban-lifted", client: address, time: call.now, detail: "unbanned through the control API") }
+            let lifted = api.controls.unban(address, by: .controlAPI(peer: call.peer))
             return api.json(lifted ? .ok : .notFound, ["address": .string(address.description), "unbanned": .bool(lifted)])
         },
         ControlRoute(.delete, "bans") { api, call in
-            for ban in api.server.policies.jails.bans(now: call.now) {
-                api.server.policies.jails.unban(ban.address)
-                api.server.journal.event("ban-lifted", client: ban.address, time: call.now, detail: "unbanned through the control API")
-            }
+            api.controls.unbanAll(by: .controlAPI(peer: call.peer))
             return api.json(.ok, ["status": "every ban lifted"])
         },
         ControlRoute(.get, "ratelimits") { api, call in api.json(.ok, api.rateLimitsJSON(now: call.now)) },

@@ -18,9 +18,7 @@ extension ControlAPI {
             guard fixed.isEmpty else {
                 throw Failure(status: .badRequest, message: "\(fixed.joined(separator: ", ")) can only be set at start-up (fakepbx serve --scenario FILE); remove them to load this scenario at run time")
             }
-            if let whitelist = scenario.whitelist { server.policy.replaceWhitelist(whitelist) }
-            server.policies.apply(scenario)
-            server.timeline.start(scenario, on: server)
+            api.controls.start(scenario)
             return api.json(.ok, [
                 "status": .string("scenario \(scenario.name) started"), "steps": server.timeline.json, "faults": api.faultsJSON()["faults"] ?? [],
             ])

@@ -24,8 +24,7 @@ extension ControlAPI {
         guard let mode = TLSMode(rawValue: name) else {
             throw Failure(status: .badRequest, message: "unknown TLS mode '\(name)'; expected one of: \(TLSMode.names)")
         }
-        identities.mode = mode
-        server.logger.notice("TLS mode changed", metadata: ["mode": "\(mode.rawValue)"])
+        controls.setTLSMode(mode, by: .controlAPI(peer: call.peer))
         return json(.ok, identities.json)
     }
 

@@ -39,6 +39,8 @@ struct ControlAPI: Sendable {
     }
 
     let server: PBXServer
+    /// The operations it shares with scenario timelines.
+    var controls: PBXControls { PBXControls(server: server) }
 
     /// Answers a control request from `peer` (the TCP peer: `X-Forwarded-For` never decides who
     /// may drive the fake).

@@ -1,10 +1,16 @@
 import Foundation
-import Synchronization
 
-/// The live tenant model, shared by every request. Reads and writes are serialised by a mutex; each
-/// write either completes or changes nothing.
+/// The live tenant model, shared by every request. Each write publishes a new immutable snapshot
+/// (with the counts `status/index.php` answers with), which a read takes with one atomic load and no
+/// lock; writes are serialised, and each either completes or changes nothing.
 public final class TenantStore: Sendable {
-    private let state: Mutex<(dataset: Dataset, counts: StatusCounts)>
+    private struct State: Sendable {
+        var dataset: Dataset
+        var counts: StatusCounts
+        init(_ dataset: Dataset) { self.dataset = dataset; counts = StatusCounts(dataset) }
+    }
+
+    private let state: Published<State>
     /// The (virtual) time of a write, for registrations outliving their extension.
     private let now: @Sendable () -> Int
 
@@ -14,33 +20,33 @@ public final class TenantStore: Sendable {
     public init(_ dataset: Dataset, now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
         var dataset = dataset
         dataset.settleRegistrations()
-        self.state = Mutex((dataset, StatusCounts(dataset)))
+        self.state = Published(State(dataset))
         self.initial = dataset
         self.now = now
     }
 
     /// Puts back the dataset the server started with, dropping every change made since.
-    public func restoreInitial() { state.withLock { $0 = (initial, StatusCounts(initial)) } }
+    public func restoreInitial() { state.update { $0 = State(initial) } }
 
-    /// A copy of the whole model.
-    public var snapshot: Dataset { state.withLock { $0.dataset } }
+    /// The whole model as last written.
+    public var snapshot: Dataset { state.value.dataset }
 
     /// The counts `status/index.php` answers with, kept up to date by every write rather than
     /// worked out per request.
-    public var statusCounts: StatusCounts { state.withLock { $0.counts } }
+    public var statusCounts: StatusCounts { state.value.counts }
 
-    /// Runs `body` with read access.
+    /// Runs `body` on the model as last written.
     public func read<T: Sendable>(_ body: (borrowing Dataset) throws -> T) throws -> T {
-        try state.withLock { state throws -> T in try body(state.dataset) }
+        try body(state.value.dataset)
     }
 
-    /// Runs `body` on a copy and stores the copy only if `body` succeeds, so a failed write changes nothing.
+    /// Runs `body` on a copy and publishes the copy only if `body` succeeds, so a failed write changes nothing.
     public func write<T: Sendable>(_ body: (inout Dataset) throws -> T) throws -> T {
-        try state.withLock { state throws -> T in
+        try state.update { state throws -> T in
             var copy = state.dataset
             let result = try body(&copy)
             copy.reconcileRegistrations(now: now())
-            state = (copy, StatusCounts(copy))
+            state = State(copy)
             return result
         }
     }

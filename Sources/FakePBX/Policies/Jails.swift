@@ -13,7 +13,7 @@ public final class Jails: Sendable {
 
     /// Matches per second over the last `findTime` seconds, in a ring: counting and expiring are
     /// O(1) amortised whatever `maxRetry` is (fail2ban itself works in whole seconds from the logs).
-    struct Window {
+    struct Window: Sendable {
         private var counts: [Int]
         private var newest: Int
         private(set) var total = 0
@@ -42,58 +42,71 @@ public final class Jails: Sendable {
         }
     }
 
-    private struct State {
+    private struct Config: Sendable {
         var rules: [String: JailRule]
         var ignoreIP: [CIDRBlock]
-        var failures: [String: [IPAddress: Window]] = [:]
-        var bans: [IPAddress: Ban] = [:]
     }
 
-    private let state: Mutex<State>
-    /// Bans are checked on every accepted connection; this flag keeps that check lock-free while no
-    /// address is banned, the common case.
+    private struct Counted: Hashable, Sendable {
+        var jail: String
+        var address: IPAddress
+    }
+
+    /// Read on every request: no lock to read.
+    private let config: Published<Config>
+    /// Failures per jail and address, one lock per stripe of addresses.
+    private let failures = StripedDictionary<Counted, Window>()
+    private let bansInForce = Mutex<[IPAddress: Ban]>([:])
+    /// Bans are checked on every accepted connection and request; this flag keeps that check
+    /// lock-free while no address is banned, the common case.
     private let anyBans = Atomic<Bool>(false)
     /// Told of a ban found expired (bans are lifted lazily, when their address is next seen).
     private let expiryObserver = Mutex<(@Sendable (Ban) -> Void)?>(nil)
 
-    /// Calls `observer` with each ban found expired from now on.
     func observeExpiry(_ observer: @escaping @Sendable (Ban) -> Void) { expiryObserver.withLock { $0 = observer } }
 
     public init(rules: [String: JailRule], ignoreIP: [CIDRBlock] = []) {
-        state = Mutex(State(rules: rules, ignoreIP: ignoreIP))
+        config = Published(Config(rules: rules, ignoreIP: ignoreIP))
     }
 
-    public var rules: [String: JailRule] { state.withLock { $0.rules } }
-    public var ignoreIP: [CIDRBlock] { state.withLock { $0.ignoreIP } }
+    public var rules: [String: JailRule] { config.value.rules }
+    public var ignoreIP: [CIDRBlock] { config.value.ignoreIP }
 
-    public func setRule(_ rule: JailRule?, for jail: String) { state.withLock { $0.rules[jail] = rule } }
+    public func setRule(_ rule: JailRule?, for jail: String) { config.update { $0.rules[jail] = rule } }
 
     /// Counts one match of `jail`'s filter for `address`; returns the ban it triggers, if any.
     @discardableResult
     public func record(_ jail: String, address: IPAddress, now: Double) -> Ban? {
-        state.withLock { state in
-            guard let rule = state.rules[jail], !state.ignoreIP.contains(where: { $0.contains(address) }) else { return nil }
-            if let ban = state.bans[address], ban.until > now { return nil }
-            let second = Int(now.rounded(.down))
+        let config = config.value
+        guard let rule = config.rules[jail], !config.ignoreIP.contains(where: { $0.contains(address) }) else { return nil }
+        if anyBans.load(ordering: .acquiring), let ban = bansInForce.withLock({ $0[address] }), ban.until > now { return nil }
+        let second = Int(now.rounded(.down))
+        let filled = failures.withEntry(Counted(jail: jail, address: address)) { window -> Bool in
             // Mutated in place: no copy of the window's counts per request.
-            state.failures[jail, default: [:]][address, default: Window(findTime: rule.findTime, now: second)].add(at: second)
-            guard state.failures[jail]![address]!.total >= rule.maxRetry else { return nil }
-            state.failures[jail]?[address] = nil
-            let ban = Ban(address: address, jail: jail, since: now, until: now + Double(rule.banTime))
-            state.bans[address] = ban
-            anyBans.store(true, ordering: .releasing)
-            return ban
+            if window == nil { window = Window(findTime: rule.findTime, now: second) }
+            window!.add(at: second)
+            guard window!.total >= rule.maxRetry else { return false }
+            window = nil
+            return true
         }
+        guard filled else { return nil }
+        return imposed(Ban(address: address, jail: jail, since: now, until: now + Double(rule.banTime)))
+    }
+
+    private func imposed(_ ban: Ban) -> Ban {
+        bansInForce.withLock { $0[ban.address] = ban }
+        anyBans.store(true, ordering: .releasing)
+        return ban
     }
 
     /// The ban in force for `address` at `now`, if any; expired bans are lifted.
     public func ban(for address: IPAddress, now: Double) -> Ban? {
         guard anyBans.load(ordering: .acquiring) else { return nil }
-        let (inForce, expired): (Ban?, Ban?) = state.withLock { state in
-            guard let ban = state.bans[address] else { return (nil, nil) }
+        let (inForce, expired): (Ban?, Ban?) = bansInForce.withLock { bans in
+            guard let ban = bans[address] else { return (nil, nil) }
             if ban.until > now { return (ban, nil) }
-            state.bans[address] = nil
-            if state.bans.isEmpty { anyBans.store(false, ordering: .releasing) }
+            bans[address] = nil
+            if bans.isEmpty { anyBans.store(false, ordering: .releasing) }
             return (nil, ban)
         }
         if let expired, let observer = expiryObserver.withLock({ $0 }) { observer(expired) }
@@ -103,52 +116,41 @@ public final class Jails: Sendable {
     /// Bans `address` by hand (the control API), for `seconds` or the jail's ban time.
     @discardableResult
     public func ban(_ address: IPAddress, jail: String, seconds: Double?, now: Double) -> Ban {
-        state.withLock { state in
-            let duration = seconds ?? Double(state.rules[jail]?.banTime ?? 3600)
-            let ban = Ban(address: address, jail: jail, since: now, until: now + duration)
-            state.bans[address] = ban
-            anyBans.store(true, ordering: .releasing)
-            return ban
-        }
+        let duration = seconds ?? Double(config.value.rules[jail]?.banTime ?? 3600)
+        return imposed(Ban(address: address, jail: jail, since: now, until: now + duration))
     }
 
     /// Lifts the ban on `address`; whether there was one.
     @discardableResult
     public func unban(_ address: IPAddress) -> Bool {
-        state.withLock { state in
-            state.failures = state.failures.mapValues { $0.filter { $0.key != address } }
-            let removed = state.bans.removeValue(forKey: address) != nil
-            if state.bans.isEmpty { anyBans.store(false, ordering: .releasing) }
+        failures.removeAll { $0.address == address }
+        return bansInForce.withLock { bans in
+            let removed = bans.removeValue(forKey: address) != nil
+            if bans.isEmpty { anyBans.store(false, ordering: .releasing) }
             return removed
         }
     }
 
     /// Bans in force at `now`, oldest first.
     public func bans(now: Double) -> [Ban] {
-        state.withLock { state in state.bans.values.filter { $0.until > now }.sorted { $0.since < $1.since } }
+        bansInForce.withLock { bans in bans.values.filter { $0.until > now }.sorted { $0.since < $1.since } }
     }
 
     /// Failures counted within each jail's find time, by jail and address.
     public func failures(now: Double) -> [String: [IPAddress: Int]] {
-        state.withLock { state in
-            var result: [String: [IPAddress: Int]] = [:]
-            for (jail, byAddress) in state.failures {
-                for (address, window) in byAddress {
-                    var current = window
-                    current.expire(to: Int(now.rounded(.down)))
-                    if current.total > 0 { result[jail, default: [:]][address] = current.total }
-                }
-            }
-            return result
+        var result: [String: [IPAddress: Int]] = [:]
+        for (counted, window) in failures.entries {
+            var current = window
+            current.expire(to: Int(now.rounded(.down)))
+            if current.total > 0 { result[counted.jail, default: [:]][counted.address] = current.total }
         }
+        return result
     }
 
     /// Lifts every ban and forgets every failure.
     public func reset() {
-        state.withLock { state in
-            state.failures = [:]
-            state.bans = [:]
-        }
+        failures.removeAll { _ in true }
+        bansInForce.withLock { $0 = [:] }
         anyBans.store(false, ordering: .releasing)
     }
 }

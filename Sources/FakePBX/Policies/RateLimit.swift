@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The documented rate-limit classes of the ictVoIP API: standard endpoints, CDR export, gateway
 /// operations.
@@ -76,33 +75,34 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    private struct Key: Hashable { var rateClass: RateLimitClass; var subject: Subject }
-    private struct Window { var start: Int; var count: Int }
-    private let rules = Mutex<[RateLimitClass: RateLimitRule]>([:])
-    private let windows = Mutex<[Key: Window]>([:])
+    private struct Key: Hashable, Sendable { var rateClass: RateLimitClass; var subject: Subject }
+    private struct Window: Sendable { var start: Int; var count: Int }
+    /// Read on every request, changed by the control API and scenarios: no lock to read.
+    private let rules: Published<[RateLimitClass: RateLimitRule]>
+    /// One lock per stripe of clients, not one for all.
+    private let windows = StripedDictionary<Key, Window>()
     public let keyedBy: RateLimitKey
 
     public init(rules: [RateLimitClass: RateLimitRule], keyedBy: RateLimitKey = .ip) {
-        self.rules.withLock { $0 = rules }
+        self.rules = Published(rules)
         self.keyedBy = keyedBy
     }
 
-    public var currentRules: [RateLimitClass: RateLimitRule] { rules.withLock { $0 } }
+    public var currentRules: [RateLimitClass: RateLimitRule] { rules.value }
 
-    public func setRule(_ rule: RateLimitRule?, for rateClass: RateLimitClass) { rules.withLock { $0[rateClass] = rule } }
+    public func setRule(_ rule: RateLimitRule?, for rateClass: RateLimitClass) { rules.update { $0[rateClass] = rule } }
 
     /// Counts a request; `nil` when the class has no limit.
     public func count(_ rateClass: RateLimitClass, key: Subject, now: Double) -> Decision? {
-        guard let rule = rules.withLock({ $0[rateClass] }), rule.limit > 0 else { return nil }
+        guard let rule = rules.value[rateClass], rule.limit > 0 else { return nil }
         let time = Int(now.rounded(.down))
         let start = time - ((time % rule.window) + rule.window) % rule.window
-        return windows.withLock { windows in
-            let id = Key(rateClass: rateClass, subject: key)
-            var window = windows[id] ?? Window(start: start, count: 0)
+        return windows.withEntry(Key(rateClass: rateClass, subject: key)) { entry in
+            var window = entry ?? Window(start: start, count: 0)
             if window.start != start { window = Window(start: start, count: 0) }
             let allowed = window.count < rule.limit
             if allowed { window.count += 1 }
-            windows[id] = window
+            entry = window
             return Decision(allowed: allowed, limit: rule.limit, remaining: max(0, rule.limit - window.count), reset: start + rule.window)
         }
     }
@@ -110,17 +110,15 @@ public final class RateLimiter: Sendable {
     /// Counters of windows still open at `now`.
     public func counters(now: Double) -> [Counter] {
         let rules = currentRules
-        return windows.withLock { windows in
-            windows.compactMap { id, window -> Counter? in
-                guard let rule = rules[id.rateClass], Int(now) < window.start + rule.window else { return nil }
-                return Counter(
-                    rateClass: id.rateClass, key: id.subject.description, count: window.count, limit: rule.limit,
-                    windowStart: window.start, reset: window.start + rule.window
-                )
-            }.sorted { ($0.rateClass.rawValue, $0.key) < ($1.rateClass.rawValue, $1.key) }
-        }
+        return windows.entries.compactMap { id, window -> Counter? in
+            guard let rule = rules[id.rateClass], Int(now) < window.start + rule.window else { return nil }
+            return Counter(
+                rateClass: id.rateClass, key: id.subject.description, count: window.count, limit: rule.limit,
+                windowStart: window.start, reset: window.start + rule.window
+            )
+        }.sorted { ($0.rateClass.rawValue, $0.key) < ($1.rateClass.rawValue, $1.key) }
     }
 
     /// Forgets every counter.
-    public func reset() { windows.withLock { $0 = [:] } }
+    public func reset() { windows.removeAll { _ in true } }
 }

@@ -85,30 +85,8 @@ public final class ScenarioTimeline: Sendable {
             "scenario-step", client: IPAddress("127.0.0.1")!, time: server.clock.now,
             detail: "scenario \(item.scenario), step \(item.index + 1) fired"
         )
-        for action in item.step.actions {
-            let now = server.clock.now
-            switch action {
-            case .addFault(let document, let pointer):
-                if let fault = try? Fault(document, pointer: pointer, now: now, index: server.faults.list.count) { server.faults.add(fault) }
-            case .removeFault(let id): server.faults.remove(id: id)
-            case .clearFaults: server.faults.removeAll()
-            case .ban(let address, let jail, let seconds): server.policies.jails.ban(address, jail: jail, seconds: seconds, now: now)
-            case .unban(let address): server.policies.jails.unban(address)
-            case .whitelist(let whitelist): server.policy.replaceWhitelist(whitelist)
-            case .whitelistAdd(let block): server.policy.addToWhitelist(block)
-            case .advanceClock(let seconds): server.virtualClock.advance(by: seconds)
-            case .freezeClock: server.virtualClock.freeze()
-            case .resumeClock: server.virtualClock.resume()
-            case .tlsMode(let mode): server.tls?.mode = mode
-            case .gatewayState(let name, let state):
-                _ = try? server.store.write { dataset in
-                    for index in dataset.gateways.indices where dataset.gateways[index].name == name {
-                        dataset.gateways[index].simulatedState = state
-                    }
-                }
-            case .rateLimit(let rateClass, let rule): server.policies.rateLimiter.setRule(rule, for: rateClass)
-            }
-        }
+        let controls = PBXControls(server: server)
+        for action in item.step.actions { controls.perform(action, by: .scenario(item.scenario, step: item.index + 1)) }
     }
 
     /// The steps of every scenario started, for the control API.
