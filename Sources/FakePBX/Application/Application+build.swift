@@ -69,7 +69,7 @@ public func buildApplication(
     if let note = FusionPBXReleases.note(for: configuration.pbxVersion) { logger.warning("\(note)") }
     if let phpTypes = configuration.phpTypes { dataset.phpTypes = phpTypes }
     let server = try PBXServer(
-        store: TenantStore(dataset, now: { Int(virtualClock.now) }), policy: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
+        store: TenantStore(dataset, now: { Int(virtualClock.now) }), access: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
         policies: policies, clientVerifier: verifier, controlAccess: ControlAccess(token: configuration.adminToken, allow: configuration.adminAllow),
         scenarioFolder: configuration.scenarioFolder ?? FileManager.default.currentDirectoryPath, replay: replay, tls: tls,
         upstreamTrust: configuration.upstreamTrust
@@ -109,7 +109,7 @@ public func buildApplication(
     let (adminPorts, adminPortContinuation) = AsyncStream<Int>.makeStream()
     if let adminPort = configuration.adminPort {
         services.append(Application(
-            responder: ControlResponder(server: server),
+            responder: responder.control,
             configuration: ApplicationConfiguration(address: .hostname(host, port: adminPort), serverName: nil),
             onServerRunning: { channel in adminPortContinuation.yield(channel.localAddress?.port ?? adminPort) },
             logger: logger

@@ -6,7 +6,9 @@ import Foundation
 /// emulated PBX's identity.
 public final class PBXServer: Sendable {
     public let store: TenantStore
-    public let policy: AccessPolicy
+    /// Who may use the API: the whitelist, the credentials and which proxies' `X-Forwarded-For` is
+    /// trusted. (The fail2ban jails and rate limits are ``policies``.)
+    public let access: AccessPolicy
     public let clock: PBXClock
     /// The controllable clock behind `clock` (freeze, advance, set).
     public let virtualClock: VirtualClock
@@ -38,13 +40,13 @@ public final class PBXServer: Sendable {
     let catalog: EndpointCatalog
 
     public init(
-        store: TenantStore, policy: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
+        store: TenantStore, access: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
         policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, controlAccess: ControlAccess = ControlAccess(), scenarioFolder: String = FileManager.default.currentDirectoryPath,
         replay: ReplayStore? = nil, tls: TLSIdentities? = nil, upstreamTrust: ClientTrust = ClientTrust()
     ) throws(ContractError) {
         self.tls = tls
         self.store = store
-        self.policy = policy
+        self.access = access
         self.virtualClock = clock
         self.clock = clock.clock
         self.policies = policies

@@ -17,7 +17,7 @@ extension ControlAPI {
             } else {
                 whitelist = try Whitelist(parsing: String(decoding: bytes, as: UTF8.self), source: "PUT /__fakepbx/whitelist")
             }
-            api.server.policy.replaceWhitelist(whitelist)
+            api.server.access.replaceWhitelist(whitelist)
             return api.json(.ok, api.whitelistJSON())
         },
         ControlRoute(.post, "whitelist", usage: "POST /__fakepbx/whitelist {entry}") { api, call in
@@ -25,12 +25,12 @@ extension ControlAPI {
             guard let entry = api.string(body, call.request, "entry"), let block = CIDRBlock(entry) else {
                 throw Failure(status: .badRequest, message: "give an IP address or CIDR block, e.g. {\"entry\": \"203.0.113.0/24\"}")
             }
-            api.server.policy.addToWhitelist(block)
+            api.server.access.addToWhitelist(block)
             return api.json(.ok, api.whitelistJSON())
         },
     ]
 
     private func whitelistJSON() -> JSONValue {
-        ["entries": .array(server.policy.whitelist.entries.map { .string($0.description) })]
+        ["entries": .array(server.access.whitelist.entries.map { .string($0.description) })]
     }
 }

@@ -10,8 +10,8 @@ import NIOCore
 /// emulated API. With `--admin-token`, every route needs `Authorization: Bearer TOKEN`.
 ///
 /// Bodies are JSON objects; a value can also be given as a query parameter (`?seconds=3600`). Each
-/// resource's routes are in `ControlAPI+Resource.swift`; ``table`` gathers them, and the 404
-/// answer, `Allow` and dispatch all read it.
+/// resource's routes are in `ControlAPI+Resource.swift`; ``table`` gathers them, and the router
+/// (`ControlAPI+Router.swift`), the 404 answer and `Allow` all read it.
 struct ControlAPI: Sendable {
     static let prefix = "/__fakepbx/"
 
@@ -42,36 +42,12 @@ struct ControlAPI: Sendable {
     /// The operations it shares with scenario timelines.
     var controls: PBXControls { PBXControls(server: server) }
 
-    /// Answers a control request from `peer` (the TCP peer: `X-Forwarded-For` never decides who
-    /// may drive the fake).
-    func respond(to request: Request, peer: IPAddress) async -> Response {
-        let route = String(request.uri.path.dropFirst(ControlAPI.prefix.count))
-        let isHealth = route == "health" && (request.method == .get || request.method == .head)
-        if !isHealth, let (status, message) = server.controlAccess.refusal(peer: peer, authorization: request.headers[.authorization]) {
-            server.logger.notice("control API refused", metadata: ["client": "\(peer)", "path": "\(request.uri.path)"])
-            return json(HTTPResponse.Status(code: status), ["error": .string(message)])
+    /// 405 with `Allow` when the path is a control route for other methods (docs/api.md), else 404;
+    /// on the admin port, a path outside the control API.
+    func notFound(_ request: Request) -> Failure {
+        guard request.uri.path.hasPrefix(ControlAPI.prefix) else {
+            return Failure(status: .notFound, message: "this port serves only the control API, under \(ControlAPI.prefix)")
         }
-        do {
-            return try await dispatch(request, route: route, peer: peer)
-        } catch let failure as Failure {
-            var response = json(failure.status, ["error": .string(failure.message)])
-            response.headers.append(contentsOf: failure.headers)
-            return response
-        } catch {
-            return json(.badRequest, ["error": .string("\(error)")])
-        }
-    }
-
-    private func dispatch(_ request: Request, route: String, peer: IPAddress) async throws -> Response {
-        for entry in ControlAPI.table where entry.method == request.method {
-            guard let parameter = entry.parameter(in: route) else { continue }
-            return try await entry.handle(self, ControlCall(request: request, peer: peer, now: server.clock.now, parameter: parameter))
-        }
-        throw notFound(request)
-    }
-
-    /// 405 with `Allow` when the path is a control route for other methods (docs/api.md), else 404.
-    private func notFound(_ request: Request) -> Failure {
         let allowed = ControlAPI.methods(forPath: request.uri.path)
         if !allowed.isEmpty {
             return Failure(

@@ -111,7 +111,7 @@ struct PBXControls: Sendable {
 
     /// Loads a scenario at run time: its whitelist, rate limits and jails, then its timeline.
     func start(_ scenario: Scenario) {
-        if let whitelist = scenario.whitelist { server.policy.replaceWhitelist(whitelist) }
+        if let whitelist = scenario.whitelist { server.access.replaceWhitelist(whitelist) }
         server.policies.apply(scenario)
         server.timeline.start(scenario, on: server)
     }
@@ -125,8 +125,8 @@ struct PBXControls: Sendable {
         case .clearFaults: clearFaults()
         case .ban(let address, let jail, let seconds): ban(address, jail: jail, seconds: seconds, by: actor)
         case .unban(let address): unban(address, by: actor)
-        case .whitelist(let whitelist): server.policy.replaceWhitelist(whitelist)
-        case .whitelistAdd(let block): server.policy.addToWhitelist(block)
+        case .whitelist(let whitelist): server.access.replaceWhitelist(whitelist)
+        case .whitelistAdd(let block): server.access.addToWhitelist(block)
         case .advanceClock(let seconds): clock(.advance(seconds), by: actor)
         case .freezeClock: clock(.freeze, by: actor)
         case .resumeClock: clock(.resume, by: actor)

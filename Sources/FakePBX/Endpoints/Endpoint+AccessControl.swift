@@ -39,10 +39,10 @@ extension Endpoint {
             }
             return .success(
                 "Whitelist check completed",
-                ["ip_address": .string(address), "whitelisted": .bool(server.policy.allows(ip))]
+                ["ip_address": .string(address), "whitelisted": .bool(server.access.allows(ip))]
             )
         case "whitelist":
-            let entries = server.policy.whitelist.entries.map { JSONValue.string($0.description) }
+            let entries = server.access.whitelist.entries.map { JSONValue.string($0.description) }
             return .success("Whitelist retrieved successfully", ["count": .int(entries.count), "entries": .array(entries)])
         case "versions":
             let apps = PBXApp.all.map { JSONValue.object(["app": .string($0.name), "version": .string($0.version)]) }

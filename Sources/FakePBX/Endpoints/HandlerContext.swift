@@ -8,7 +8,7 @@ struct HandlerContext: Sendable {
     let release: FusionPBXRelease
     /// When the server started, for the uptime `status/index.php` reports.
     let startEpoch: Double
-    let policy: AccessPolicy
+    let access: AccessPolicy
 
     init(_ server: PBXServer) {
         store = server.store
@@ -16,6 +16,6 @@ struct HandlerContext: Sendable {
         pbxVersion = server.pbxVersion
         release = server.release
         startEpoch = server.startEpoch
-        policy = server.policy
+        access = server.access
     }
 }

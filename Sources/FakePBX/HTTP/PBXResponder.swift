@@ -14,10 +14,13 @@ public struct PBXResponder: HTTPResponder {
     public typealias Context = PBXRequestContext
     let server: PBXServer
     let pipeline: RequestPipeline
+    /// The control API's router (also the whole `--admin-port` listener).
+    let control: RouterResponder<PBXRequestContext>
 
     public init(server: PBXServer) {
         self.server = server
         self.pipeline = RequestPipeline(server: server)
+        self.control = ControlAPI.responder(server: server)
     }
 
     public func respond(to request: Request, context: PBXRequestContext) async throws -> Response {
@@ -30,7 +33,7 @@ public struct PBXResponder: HTTPResponder {
             if server.policies.banAction == .forbidden, let ban = server.policies.jails.ban(for: peer, now: server.clock.now) {
                 return pipeline.render(.banned(ban), envelope: .standard).response(method: request.method)
             }
-            return await ControlAPI(server: server).respond(to: request, peer: peer)
+            return try await control.respond(to: request, context: context)
         }
 
         let incoming = pipeline.admit(

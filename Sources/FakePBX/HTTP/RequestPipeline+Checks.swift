@@ -76,7 +76,7 @@ extension RequestPipeline {
             var fields = RequestForm.merged(query: queryFields, body: bodyFields)
             let presented = PresentedCredentials(fields: fields, headers: request.headers)
             try countRate(request, endpoint: endpoint, presented: presented, headers: &rateHeaders)
-            try verifyContract(request, endpoint: endpoint, form: bodyFields)
+            try verifyContract(request, form: bodyFields)
             try checkCredentials(request, endpoint: endpoint, presented: presented)
             for name in presented.formFields { fields[name] = nil }
             return .accepted(AcceptedRequest(request: request, endpoint: endpoint, fields: fields, applied: applied, rateHeaders: rateHeaders))
@@ -102,7 +102,7 @@ extension RequestPipeline {
     }
 
     private func checkWhitelist(_ request: IncomingRequest, endpoint: Endpoint) throws(APIError) {
-        guard !server.policy.allows(request.client) else { return }
+        guard !server.access.allows(request.client) else { return }
         server.logger.notice("request from non-whitelisted address denied", metadata: ["client": "\(request.client)", "path": "\(endpoint.path)"])
         throw APIError.whitelistDenied
     }
@@ -111,10 +111,7 @@ extension RequestPipeline {
     private func checkMethod(_ request: IncomingRequest, endpoint: Endpoint) throws(APIError) {
         let methods = endpoint.methods
         guard !methods.contains(request.method), !(request.method == .head && methods.contains(.get)) else { return }
-        if let verifier = server.clientVerifier {
-            let violations = verifier.verify(request.exchange(form: [:]), client: request.client.description, time: Timestamp.iso8601(server.clock.epochSeconds))
-            if verifier.mode == .strict, !violations.isEmpty { throw APIError.contractViolated(violations) }
-        }
+        try verifyContract(request, form: [:])
         throw APIError.methodNotAllowed(request.method, allowed: methods)
     }
 
@@ -135,21 +132,23 @@ extension RequestPipeline {
         guard decision.allowed else { throw APIError.rateLimited(endpoint.rateClass, decision: decision, now: now) }
     }
 
-    private func verifyContract(_ request: IncomingRequest, endpoint: Endpoint, form: [String: String]) throws(APIError) {
+    /// The client's contract (`--verify-client`): violations are recorded and logged; in strict mode
+    /// they are the answer.
+    func verifyContract(_ request: IncomingRequest, form: [String: String]) throws(APIError) {
         guard let verifier = server.clientVerifier else { return }
         let violations = verifier.verify(request.exchange(form: form), client: request.client.description, time: Timestamp.iso8601(server.clock.epochSeconds))
         guard !violations.isEmpty else { return }
         server.logger.notice(
             "request breaks its contract",
-            metadata: ["client": "\(request.client)", "path": "\(endpoint.path)", "violations": "\(violations.count)"]
+            metadata: ["client": "\(request.client)", "path": "\(request.path)", "violations": "\(violations.count)"]
         )
         if verifier.mode == .strict { throw APIError.contractViolated(violations) }
     }
 
     private func checkCredentials(_ request: IncomingRequest, endpoint: Endpoint, presented: PresentedCredentials) throws(APIError) {
-        let policy = server.policy
-        guard endpoint.credentialProfiles.contains(policy.profile) else { return }
-        switch policy.credentials.check(presented, profile: policy.profile) {
+        let access = server.access
+        guard endpoint.credentialProfiles.contains(access.profile) else { return }
+        switch access.credentials.check(presented, profile: access.profile) {
         case .accepted:
             return
         case .missing:

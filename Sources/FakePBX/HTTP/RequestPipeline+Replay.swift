@@ -11,14 +11,15 @@ extension RequestPipeline {
         let (refusal, _) = prelude(client: request.client, method: request.method, envelope: .standard)
         if let refusal { return refusal }
         if server.replay != nil {
-            guard server.policy.allows(request.client) else { return render(.whitelistDenied, envelope: .standard) }
+            guard server.access.allows(request.client) else { return render(.whitelistDenied, envelope: .standard) }
             let body = (try? request.body.get()) ?? []
             let fields = (try? RequestForm.fields(query: request.query, body: body, contentType: request.headers[.contentType])) ?? [:]
             if let replayed = await replayAnswer(request, body: body, fields: fields) { return replayed }
         }
-        if let verifier = server.clientVerifier {
-            let violations = verifier.verify(request.exchange(form: [:]), client: request.client.description, time: Timestamp.iso8601(server.clock.epochSeconds))
-            if verifier.mode == .strict { return render(.contractViolated(violations), envelope: .standard) }
+        do {
+            try verifyContract(request, form: [:])
+        } catch {
+            return render(error, envelope: .standard)
         }
         // nginx hands every *.php to PHP-FPM, which answers a script that does not exist in plain text.
         if request.path.hasSuffix(".php") { return .phpFileNotFound }

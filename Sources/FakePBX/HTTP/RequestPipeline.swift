@@ -56,7 +56,7 @@ struct RequestPipeline: Sendable {
         method: HTTPRequest.Method, path: String, query: String, headers: HTTPFields, peer: IPAddress,
         body: Result<[UInt8], APIError>, tls: TLSConnectionInfo?
     ) -> IncomingRequest {
-        let client = server.policy.addressResolver.clientAddress(peer: peer, forwardedFor: headers[values: .xForwardedFor])
+        let client = server.access.addressResolver.clientAddress(peer: peer, forwardedFor: headers[values: .xForwardedFor])
         server.timeline.tick(server)
         return IncomingRequest(method: method, path: path, query: query, headers: headers, client: client, body: body, tls: tls)
     }

@@ -1,0 +1,80 @@
+import Hummingbird
+import HTTPTypes
+import JSONSchema
+import Logging
+
+extension ControlAPI {
+    /// The control API as a Hummingbird router: every route of ``table`` on the `/__fakepbx` group,
+    /// behind the admin check (``AdminCheck``), with failures, unknown routes and other methods
+    /// answered as JSON (``ControlAnswers``). Serves the shared port's control paths and the whole
+    /// `--admin-port` listener.
+    static func responder(server: PBXServer) -> RouterResponder<PBXRequestContext> {
+        let api = ControlAPI(server: server)
+        let router = Router(context: PBXRequestContext.self)
+        router.add(middleware: ControlAnswers(api: api))
+        router.add(middleware: AdminCheck(access: server.controlAccess, logger: server.logger))
+        let group = router.group(RouterPath(String(prefix.dropLast())))
+        for route in table {
+            group.on(route.routerPath, method: route.method) { request, context in
+                let call = ControlCall(request: request, peer: context.peer, now: server.clock.now, parameter: context.parameters.get("parameter") ?? "")
+                return try await route.handle(api, call)
+            }
+        }
+        return router.buildResponder()
+    }
+}
+
+extension ControlRoute {
+    /// The path on the router: a wildcard segment (`ADDRESS`, `ID`) is the `parameter` parameter.
+    var routerPath: RouterPath {
+        RouterPath(path.split(separator: "/").map { $0 == "ADDRESS" || $0 == "ID" ? ":parameter" : String($0) }.joined(separator: "/"))
+    }
+}
+
+extension PBXRequestContext {
+    /// The TCP peer: `X-Forwarded-For` never decides who may drive the fake.
+    var peer: IPAddress { remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")! }
+}
+
+/// With `--admin-token`, every control route but `GET /__fakepbx/health` needs
+/// `Authorization: Bearer TOKEN`; with `--admin-allow`, only those addresses may use it.
+struct AdminCheck: RouterMiddleware {
+    typealias Context = PBXRequestContext
+    let access: ControlAccess
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let isHealth = request.uri.path == "\(ControlAPI.prefix)health" && (request.method == .get || request.method == .head)
+        if !isHealth, let (status, message) = access.refusal(peer: context.peer, authorization: request.headers[.authorization]) {
+            logger.notice("control API refused", metadata: ["client": "\(context.peer)", "path": "\(request.uri.path)"])
+            throw ControlAPI.Failure(status: HTTPResponse.Status(code: status), message: message)
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Answers what a control route throws as JSON: a ``ControlAPI/Failure`` with its status, a path no
+/// route serves with the list of routes (or 405 and `Allow` when other methods serve it), anything
+/// else as 400.
+struct ControlAnswers: RouterMiddleware {
+    typealias Context = PBXRequestContext
+    let api: ControlAPI
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let failure as ControlAPI.Failure {
+            return answer(failure)
+        } catch let error as HTTPError where error.status == .notFound {
+            return answer(api.notFound(request))
+        } catch {
+            return answer(ControlAPI.Failure(status: .badRequest, message: "\(error)"))
+        }
+    }
+
+    private func answer(_ failure: ControlAPI.Failure) -> Response {
+        var response = api.json(failure.status, ["error": .string(failure.message)])
+        response.headers.append(contentsOf: failure.headers)
+        return response
+    }
+}
