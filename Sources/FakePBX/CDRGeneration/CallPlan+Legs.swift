@@ -9,29 +9,7 @@ extension CallPlan {
         var g = generator
         let plan = profile.plan
         let caller = profile.lines[line]
-        var callerName = caller.name
-        var callerNumber = caller.number
-        var destination: String
-        var bDestination: String
-        var aAddress = caller.address
-        switch direction {
-        case .outbound:
-            (destination, bDestination) = dialledNumber(plan: plan, profile: profile, settings: settings, using: &g)
-        case .inbound:
-            let international = Int.random(in: 0..<100, using: &g) < 5
-            let mobile = Int.random(in: 0..<100, using: &g) < 40
-            let nsn = international ? plan.foreignNumber(using: &g) : plan.subscriber(mobile: mobile, areaCodes: profile.areaCodes, using: &g)
-            let quirk = Double.random(in: 0..<1, using: &g) < settings.prefixQuirks
-            callerNumber = international ? nsn : plan.delivered(nsn, international: profile.carrierSendsCountryCode != quirk)
-            callerName = Self.callerNames[Int.random(in: 0..<Self.callerNames.count, using: &g)]
-            let did = profile.dids[did]
-            destination = Double.random(in: 0..<1, using: &g) < settings.prefixQuirks ? "+" + plan.countryCode + did.nsn : did.number
-            bDestination = ""
-            aAddress = profile.carrierAddress
-        case .local:
-            destination = ""
-            bDestination = ""
-        }
+        let (callerName, callerNumber, destination, bDestination, aAddress) = parties(profile: profile, settings: settings, using: &g)
 
         let aUUID = CDRUUID.make(using: &g)
         let pdd = direction == .outbound ? Int.random(in: 300...3000, using: &g)
@@ -51,11 +29,6 @@ extension CallPlan {
             callerIDName: callerName, callerIDNumber: callerNumber, callerDestination: destination,
             destinationNumber: destination, startEpoch: start, answerEpoch: answer, endEpoch: end, hangupCause: cause
         ))
-        if direction == .local {
-            let callee = profile.lines[bLines.first ?? line]
-            legs[0].destinationNumber = callee.number
-            legs[0].callerDestination = callee.number
-        }
         legs[0].sipHangupDisposition = Self.disposition(cause: cause, answered: answered, aLeg: true, first: firstDisposition)
         legs[0].readCodec = direction == .inbound ? carrierCodec : phoneCodec
         legs[0].writeCodec = legs[0].readCodec
@@ -76,11 +49,7 @@ extension CallPlan {
             let target = profile.lines[bLine]
             let delay = min(ring, Int.random(in: 0...1, using: &g))
             if let wanted, !wanted.contains(index + 1) {
-                // The same draws as a built leg: a UUID (kept when it is the bridged one), PDD, Call-ID.
-                let uuid = CDRUUID.make(using: &g, text: won)
-                _ = Int.random(in: 0...50, using: &g)
-                _ = g.next()
-                if won, let uuid { legs[0].bridgeUUID = uuid }
+                if let uuid = Self.skippedLeg(bridged: won, using: &g) { legs[0].bridgeUUID = uuid }
                 continue
             }
             legs.append(CallDetailRecord(
@@ -98,23 +67,62 @@ extension CallPlan {
             legs[k].pddMilliseconds = max(20, pdd - Int.random(in: 0...50, using: &g))
             legs[k].mos = won ? mos : nil
             legs[k].billmsec = won ? milliseconds : nil
-            switch direction {
-            case .outbound:
+            if direction == .outbound {
+                // Out through the gateway to the carrier, with the route's caller ID.
                 legs[k].callerIDNumber = profile.presentedNumber
                 legs[k].destinationNumber = bDestination
-                legs[k].readCodec = carrierCodec
-                legs[k].networkAddress = profile.carrierAddress
                 legs[k].gatewayUUID = profile.gatewayUUID
-            case .inbound, .local:
-                legs[k].readCodec = phoneCodec
-                legs[k].networkAddress = target.address
             }
+            legs[k].readCodec = direction == .outbound ? carrierCodec : phoneCodec
+            legs[k].networkAddress = direction == .outbound ? profile.carrierAddress : target.address
             legs[k].writeCodec = legs[k].readCodec
             legs[k].sipCallID = CDRUUID.callID(using: &g, host: legs[k].networkAddress)
             if won { legs[0].bridgeUUID = legs[k].uuid }
         }
         if let wanted, !wanted.contains(0) { legs.removeFirst() }
         return legs
+    }
+
+    /// The draws of a b-leg not asked for, as a built one makes them (a UUID, PDD, Call-ID), so the
+    /// legs after it stay the same; its UUID when it is the bridged one.
+    private static func skippedLeg(bridged: Bool, using g: inout SeededGenerator) -> String? {
+        let uuid = CDRUUID.make(using: &g, text: bridged)
+        _ = Int.random(in: 0...50, using: &g)
+        _ = g.next()
+        return bridged ? uuid : nil
+    }
+
+    /// Who calls whom: the caller's name and number as the a-leg shows them, the number dialled (as
+    /// the a-leg and as the carrier-bound b-leg show it), and the address the call came from.
+    private func parties(
+        profile: TenantProfile, settings: CDRGeneration, using g: inout SeededGenerator
+    ) -> (callerName: String, callerNumber: String, destination: String, bDestination: String, address: String) {
+        let plan = profile.plan
+        let caller = profile.lines[line]
+        var callerName = caller.name
+        var callerNumber = caller.number
+        var destination: String
+        var bDestination: String
+        var aAddress = caller.address
+        switch direction {
+        case .outbound:
+            (destination, bDestination) = dialledNumber(plan: plan, profile: profile, settings: settings, using: &g)
+        case .inbound:
+            let international = Int.random(in: 0..<100, using: &g) < 5
+            let mobile = Int.random(in: 0..<100, using: &g) < 40
+            let nsn = international ? plan.foreignNumber(using: &g) : plan.subscriber(mobile: mobile, areaCodes: profile.areaCodes, using: &g)
+            let quirk = Double.random(in: 0..<1, using: &g) < settings.prefixQuirks
+            callerNumber = international ? nsn : plan.delivered(nsn, international: profile.carrierSendsCountryCode != quirk)
+            callerName = Self.callerNames[Int.random(in: 0..<Self.callerNames.count, using: &g)]
+            let did = profile.dids[did]
+            destination = Double.random(in: 0..<1, using: &g) < settings.prefixQuirks ? "+" + plan.countryCode + did.nsn : did.number
+            bDestination = ""
+            aAddress = profile.carrierAddress
+        case .local:
+            destination = profile.lines[bLines.first ?? line].number
+            bDestination = ""
+        }
+        return (callerName, callerNumber, destination, bDestination, aAddress)
     }
 
     /// The number a user dialled, and the same number as the b-leg sends it to the carrier.
