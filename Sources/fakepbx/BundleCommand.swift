@@ -13,6 +13,7 @@ struct BundleCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Write one JSON bundle from cassettes, scenarios, a state snapshot, the PBX version, the clock and a seed."
         )
 

@@ -11,6 +11,7 @@ struct CDRCommand: ParsableCommand {
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Write a seeded set of FusionPBX CDRs as JSON, CSV or XML.",
             discussion: """
                 The same seed, dataset and options always give byte-identical output. Calls spread over

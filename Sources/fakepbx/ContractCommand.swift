@@ -43,6 +43,7 @@ struct ContractCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run the contract cases against a server and check every answer.",
             discussion: """
                 Runs Contracts/cases/: every read endpoint, the provisioning flow with clean-up, and negative \
@@ -111,6 +112,7 @@ struct ContractCommand: AsyncParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate every request and response of recorded cassettes, offline."
         )
 
@@ -134,6 +136,7 @@ struct ContractCommand: AsyncParsableCommand {
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Compare two cassettes (before and after an upgrade): operations, fields, types, statuses.",
             discussion: """
                 Breaking: an operation or field gone, a field retyped, a boolean that became a string (or back),                 a change of statuses. Not breaking (listed as notes): an operation or field added. Exit 1 on any                 breaking difference.
@@ -180,7 +183,7 @@ struct ContractCommand: AsyncParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the operations and cases of the contracts.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the operations and cases of the contracts.")
 
         @OptionGroup var common: Common
 

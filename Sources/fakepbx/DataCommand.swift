@@ -12,6 +12,7 @@ struct DataCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Print a dataset as JSON: the embedded default, or --data FILE after validation.",
             discussion: "Edit the output and pass it to 'fakepbx serve --data FILE'."
         )
@@ -37,6 +38,7 @@ struct DataCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate a dataset file; prints every bad field with its JSON pointer (exit 0 valid, 2 invalid)."
         )
 

@@ -72,6 +72,7 @@ struct RecordingCommand: ParsableCommand {
 
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scan",
             abstract: "Fail when a secret survives in a cassette (exit 0 clean, 1 secrets found, 2 unreadable)."
         )
 

@@ -11,6 +11,7 @@ struct ScenarioCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check scenario files; print every problem as FILE:LINE:COLUMN: what is wrong and what is expected.",
             discussion: "Exit codes: 0 every file is valid, 1 a file has problems, 2 a file cannot be read."
         )

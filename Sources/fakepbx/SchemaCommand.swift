@@ -11,6 +11,7 @@ struct SchemaCommand: ParsableCommand {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Validate JSON instance files against a schema.",
             discussion: "Exit status: 0 all valid, 1 some invalid (errors listed per instance), 2 bad schema or an unreadable instance file (the others are still validated)."
         )

@@ -24,6 +24,21 @@ struct SourceShapeTests {
         #expect(over.isEmpty, "split these:\n\(over.joined(separator: "\n"))")
     }
 
+    /// swift-argument-parser derives an unnamed command's name with `String(describing:)`, whose
+    /// first-time protocol-conformance lookups cost about 2 ms of every start (perf).
+    @Test func everyCommandNamesItself() throws {
+        let folder = repositoryFile("Sources/fakepbx")
+        var unnamed: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".swift") }).sorted() {
+            let lines = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).components(separatedBy: "\n")
+            for (index, line) in lines.enumerated() where line.contains("CommandConfiguration(") {
+                let call = lines[index...].prefix(3).joined(separator: " ")
+                if !call.contains("commandName:") { unnamed.append("Sources/fakepbx/\(file):\(index + 1)") }
+            }
+        }
+        #expect(unnamed.isEmpty, "give these CommandConfigurations a commandName: \(unnamed)")
+    }
+
     @Test func theCounterFindsALongFunction() {
         let long = ["    func long() {"] + Array(repeating: "        step()", count: 85) + ["    }"]
         #expect(Self.functions(in: ["struct S {"] + long + ["}"]).contains { $0 == (1, 87) })
