@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import Foundation
 
 /// The outcome of running a program to completion.
@@ -45,4 +50,50 @@ func makeProcess(_ executable: String, _ arguments: [String], environment: [Stri
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     return (process, out, err)
+}
+
+/// A program left running while a test goes on (`curl -N` following a stream): its standard output
+/// goes to a file the test can read at any time; `stop()` ends it.
+public final class BackgroundProcess: @unchecked Sendable {
+    private let process = Process()
+    /// Where standard output is written.
+    public let output: URL
+
+    public init(_ executable: String, _ arguments: [String]) throws {
+        output = FileManager.default.temporaryDirectory.appendingPathComponent("background-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// What it has written so far.
+    public var text: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+
+    /// Waits until its output contains every one of `texts` (at most `seconds`), and returns it.
+    public func wait(for texts: [String], seconds: Double = 15) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let text = self.text
+            if texts.allSatisfy(text.contains) { return text }
+            if !process.isRunning { return self.text }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return text
+    }
+
+    /// Whether it is still running.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Ends it (SIGKILL) and removes its output file. Foundation's `waitUntilExit` spins in a run
+    /// loop on Linux, so this only signals; the program is gone at once.
+    public func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: output)
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }

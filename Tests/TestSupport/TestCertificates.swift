@@ -68,11 +68,16 @@ public struct TestCertificates: Sendable {
 
 /// Runs the curl program, or fails saying how to install it.
 public func runCurl(_ arguments: [String]) async throws -> ProcessResult {
+    try await runProcess(try curlExecutable(), arguments)
+}
+
+/// The curl program, or an error saying how to install it.
+public func curlExecutable() throws -> String {
     let candidates = ["/usr/bin/curl", "/usr/local/bin/curl", "/bin/curl"]
     guard let curl = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
         throw RawHTTPClient.Failure("this test uses the curl program, which is not installed; apt-get install curl (.ci/run does)")
     }
-    return try await runProcess(curl, arguments)
+    return curl
 }
 
 /// Runs `body` against a fakepbx with HTTPS on a free port, its CA written to a file whose path

@@ -78,6 +78,8 @@ public final class RequestJournal: Sendable {
     public static let capacity = 500
     /// A ring: `next` is where the next entry goes once the ring is full.
     private let ring = Mutex<(entries: [Entry], next: Int, sequence: Int)>(([], 0, 0))
+    /// Every entry as it is recorded, for `GET /__fakepbx/events`.
+    let feed = JournalFeed()
 
     public init() {}
 
@@ -92,6 +94,8 @@ public final class RequestJournal: Sendable {
                 ring.entries[ring.next] = entry
                 ring.next = (ring.next + 1) % RequestJournal.capacity
             }
+            // Under the ring's lock, so the feed has the journal's order.
+            if feed.isListening { feed.publish(entry) }
         }
     }
 

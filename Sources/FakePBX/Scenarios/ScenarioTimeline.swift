@@ -109,15 +109,23 @@ public final class ScenarioTimeline: Sendable {
     }
 }
 
-/// Fires time steps even when no request arrives, ten times a second.
+/// Fires time steps even when no request arrives, ten times a second; beats the journal feed's
+/// heartbeat, and ends its streams when the server stops.
 struct TimelineTicker: Service {
     let server: PBXServer
 
     func run() async throws {
+        // Open event streams end first, so the server's graceful shutdown does not wait on them.
+        defer { server.journal.feed.finishAll() }
         try? await cancelWhenGracefulShutdown {
+            var lastBeat = ContinuousClock.now
             while !Task.isCancelled {
                 try await Task.sleep(for: .milliseconds(100))
                 server.timeline.tick(server)
+                if ContinuousClock.now - lastBeat >= JournalFeed.heartbeatInterval {
+                    lastBeat = ContinuousClock.now
+                    server.journal.feed.heartbeat()
+                }
             }
         }
     }

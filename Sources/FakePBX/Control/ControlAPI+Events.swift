@@ -1,0 +1,57 @@
+import ContractKit
+import Foundation
+import Hummingbird
+import HTTPTypes
+import JSONSchema
+import NIOCore
+
+extension ControlAPI {
+    /// The journal, live, as Server-Sent Events (`curl -N`, or `EventSource` in a browser).
+    static let eventRoutes: [ControlRoute] = [
+        ControlRoute(.get, "events", usage: "GET /__fakepbx/events?endpoint=&status=&client=&event=… (Server-Sent Events)") { api, call in
+            try api.events(call)
+        },
+    ]
+
+    /// One event per journal entry from now on: `event: request` for an answered request, else the
+    /// entry's own kind (`ban-started`, `clock`, `tls-handshake-failed`…); `id:` is its sequence, and
+    /// `data:` the entry as `GET /__fakepbx/journal` shows it. The journal's filters apply. With
+    /// `Last-Event-ID` (an `EventSource` reconnecting), the entries after it still in the journal
+    /// come first.
+    private func events(_ call: ControlCall) throws -> Response {
+        let filter = try JournalQuery(FormEncoding.decode(call.request.uri.query ?? ""))
+        let journal = server.journal
+        // Subscribed before the backlog is read, so nothing recorded in between is lost.
+        let stream = journal.feed.subscribe()
+        let lastID = call.request.headers[.lastEventID].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        let missed = lastID > 0 ? journal.recent().filter { $0.sequence > lastID } : []
+        let seen = missed.last?.sequence ?? lastID
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .xAccelBuffering: "no"]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "retry: 1000\n: fakepbx journal events\n\n"))
+            for entry in missed where filter.matches(entry) { try await writer.write(Self.serverSentEvent(entry)) }
+            for await item in stream {
+                switch item {
+                case .entry(let entry) where entry.sequence > seen && filter.matches(entry):
+                    try await writer.write(Self.serverSentEvent(entry))
+                case .entry:
+                    continue
+                case .heartbeat:
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                }
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// An entry in the event-stream format; the JSON is one line, so one `data:` field holds it.
+    static func serverSentEvent(_ entry: RequestJournal.Entry) -> ByteBuffer {
+        ByteBuffer(string: "id: \(entry.sequence)\nevent: \(entry.event ?? "request")\ndata: \(entry.json.serialized())\n\n")
+    }
+}
+
+extension HTTPField.Name {
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    /// Asks nginx, when it proxies the control API, not to buffer the stream.
+    static let xAccelBuffering = HTTPField.Name("X-Accel-Buffering")!
+}

@@ -1,0 +1,62 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `GET /__fakepbx/events`: the journal, live, as Server-Sent Events, followed with `curl -N`.
+@Suite("Journal events")
+struct EventsTests {
+    /// `curl -N` following `path` on `server`, left running.
+    static func follow(_ server: TestServer, _ path: String, headers: [String] = []) throws -> BackgroundProcess {
+        try BackgroundProcess(try curlExecutable(), ["-sS", "-N"] + headers.flatMap { ["-H", $0] } + ["http://127.0.0.1:\(server.port)\(path)"])
+    }
+
+    /// The stream's events (blocks with an `id:`), in order.
+    static func events(_ text: String) -> [String] {
+        text.components(separatedBy: "\n\n").filter { $0.hasPrefix("id: ") }
+    }
+
+    @Test("curl -N follows the journal: each request and event as it happens, named by its kind, with its sequence as id")
+    func eventsStreamLive() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            let curl = try Self.follow(server, "/__fakepbx/events")
+            defer { curl.stop() }
+            let opened = try await curl.wait(for: [": fakepbx journal events"])
+            #expect(opened.hasPrefix("retry: 1000\n"), "\(opened)")
+            // Sent once the stream is open: only a live feed can show them.
+            #expect(try await server.post("/app/status/index.php").status == 200)
+            let ban = try await RawHTTPClient.request(
+                port: server.port, method: "POST", path: "/__fakepbx/bans", body: #"{"address": "203.0.113.9", "seconds": 60}"#, contentType: "application/json"
+            )
+            #expect(ban.status == 200, "\(ban.text)")
+            let text = try await curl.wait(for: ["event: request", "event: ban-started"])
+            let events = Self.events(text)
+            #expect(events.count == 2, "\(text)")
+            let request = try #require(events.first)
+            #expect(request.hasPrefix("id: 1\nevent: request\ndata: {"), "\(request)")
+            #expect(request.contains(#""path":"/app/status/index.php""#) && request.contains(#""status":200"#))
+            #expect(events.last?.hasPrefix("id: 2\nevent: ban-started\ndata: {") == true, "\(text)")
+            #expect(events.last?.contains("203.0.113.9") == true)
+            #expect(curl.isRunning, "the server keeps the stream open")
+        }
+    }
+
+    @Test("the journal's filters apply, Last-Event-ID sends what was missed, a bad filter is 400")
+    func filtersAndResume() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            #expect(try await server.post("/app/status/index.php").status == 200)
+            #expect(try await server.post("/app/nowhere.php").status == 404)
+            // An EventSource that saw entry 1 reconnects: entry 2 comes first, filtered like the journal.
+            let resumed = try Self.follow(server, "/__fakepbx/events?status=404", headers: ["Last-Event-ID: 1"])
+            defer { resumed.stop() }
+            let missed = try await resumed.wait(for: ["id: 2\n"])
+            #expect(Self.events(missed).first?.hasPrefix("id: 2\nevent: request\ndata: {") == true, "\(missed)")
+            // Filtered: a 200 after the resume does not show; a 404 does.
+            #expect(try await server.post("/app/status/index.php").status == 200)
+            #expect(try await server.post("/app/nowhere-else.php").status == 404)
+            let live = try await resumed.wait(for: ["id: 4\n"])
+            #expect(Self.events(live).map { $0.prefix(6) } == ["id: 2\n", "id: 4\n"], "\(live)")
+            let bad = try await runCurl(["-sS", "-w", "%{http_code}", "http://127.0.0.1:\(server.port)/__fakepbx/events?colour=blue"])
+            #expect(bad.stdout.hasSuffix("400") && bad.stdout.contains("colour"), "\(bad.stdout)")
+        }
+    }
+}
