@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HTTPTypes
 import JSONSchema
@@ -44,12 +45,30 @@ struct AdminCheck: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let request = Self.tokenFromQuery(request)
         let isHealth = request.uri.path == "\(ControlAPI.prefix)health" && (request.method == .get || request.method == .head)
         if !isHealth, let (status, message) = access.refusal(peer: context.peer, authorization: request.headers[.authorization]) {
             logger.notice("control API refused", metadata: ["client": "\(context.peer)", "path": "\(request.uri.path)"])
             throw ControlAPI.Failure(status: HTTPResponse.Status(code: status), message: message)
         }
         return try await next(request, context)
+    }
+
+    /// A browser cannot add a header to a page it opens or to an `EventSource`, so the dashboard
+    /// passes the token as `?token=`: taken out of the query and checked as a bearer token.
+    static func tokenFromQuery(_ request: Request) -> Request {
+        guard let query = request.uri.query, query.contains("token="), request.headers[.authorization] == nil else { return request }
+        var token: String?
+        let kept = query.split(separator: "&").filter { pair in
+            guard pair.hasPrefix("token=") else { return true }
+            token = String(pair.dropFirst("token=".count)).removingPercentEncoding
+            return false
+        }
+        guard let token else { return request }
+        var head = request.head
+        head.path = request.uri.path + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
+        head.headerFields[.authorization] = "Bearer \(token)"
+        return Request(head: head, body: request.body)
     }
 }
 

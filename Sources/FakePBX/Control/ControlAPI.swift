@@ -17,7 +17,7 @@ struct ControlAPI: Sendable {
 
     /// Every control route, in the order the 404 answer lists them.
     static let table: [ControlRoute] = healthRoutes + clockRoutes + policyRoutes + whitelistRoutes + stateRoutes
-        + faultRoutes + violationRoutes + scenarioRoutes + replayRoutes + journalRoutes + eventRoutes + tlsRoutes + resetRoutes
+        + faultRoutes + violationRoutes + scenarioRoutes + replayRoutes + journalRoutes + eventRoutes + dashboardRoutes + tlsRoutes + resetRoutes
 
     /// The routes' usage, as the 404 answer lists them.
     static let routes: [String] = table.compactMap(\.usage)

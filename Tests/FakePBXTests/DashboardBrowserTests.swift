@@ -1,0 +1,54 @@
+import FakePBX
+import Foundation
+import TestSupport
+import Testing
+
+/// The dashboard (`GET /__fakepbx/`) in a real, headless Chromium, driven by
+/// `scripts/browser/dashboard.py` (Playwright on Debian's `chromium`). With
+/// `FAKEPBX_SCREENSHOTS=1`, the run also writes `docs/dashboard.png`, which the README shows.
+@Suite("Dashboard in a browser")
+struct DashboardBrowserTests {
+    static func python() throws -> String {
+        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/python3" }
+        guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw RawHTTPClient.Failure("the browser tests run scripts/browser/dashboard.py, and no python3 is on the PATH")
+        }
+        return python
+    }
+
+    static func drive(_ server: TestServer, token: String? = nil, screenshot: String? = nil) async throws -> ProcessResult {
+        var arguments = [repositoryFile("scripts/browser/dashboard.py").path, "http://127.0.0.1:\(server.port)"]
+        if let token { arguments += ["--token", token] }
+        if let screenshot { arguments += ["--screenshot", screenshot] }
+        return try await runProcess(try python(), arguments)
+    }
+
+    @Test("loads with no console error; curl's request shows within a second; the clock buttons, the fault form and a ban's time left work")
+    func dashboardInChromium() async throws {
+        let screenshot = ProcessInfo.processInfo.environment["FAKEPBX_SCREENSHOTS"] == "1"
+            ? repositoryFile("docs/dashboard.png").path
+            : FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString).png").path
+        try await withFakePBX { (server: TestServer) async throws in
+            let result = try await Self.drive(server, screenshot: screenshot)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("ok    the ban leaves when the clock passes it"), "\(result.stdout)")
+        }
+        #expect(FileManager.default.fileExists(atPath: screenshot), "the browser wrote no screenshot")
+    }
+
+    @Test("with --admin-token the page works when opened with ?token=, and is refused without it")
+    func dashboardWithAdminToken() async throws {
+        let token = "dashboard-token-0123456789"
+        try await withFakePBX({ $0.adminToken = token }) { (server: TestServer) async throws in
+            let refused = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/")
+            #expect(refused.status == 401, "\(refused.text)")
+            let wrong = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/?token=nope")
+            #expect(wrong.status == 401, "\(wrong.text)")
+            // The token is taken out of the query: a route that reads its query does not see it.
+            let journal = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal?limit=1&token=\(token)")
+            #expect(journal.status == 200, "\(journal.text)")
+            let result = try await Self.drive(server, token: token)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+"""Drives the dashboard (GET /__fakepbx/) in a real, headless Chromium, for DashboardBrowserTests.
+
+    python3 scripts/browser/dashboard.py BASE_URL [--token TOKEN] [--screenshot FILE]
+
+BASE_URL is a running fakepbx (http://127.0.0.1:PORT). Checks, in order: the page loads and goes
+live with no console error; a request made with curl shows in the timeline within a second; the
+clock buttons move the clock; a fault added from the form changes the next answer and is removed
+from the page; a ban shows with its time left and leaves when the clock passes it. Prints one line
+per check and exits 1 at the first that fails. Uses the system Chromium (Debian's `chromium`)
+through Playwright (`pip install playwright`; no browser download).
+"""
+import argparse, json, shutil, subprocess, sys, time, urllib.request
+
+parser = argparse.ArgumentParser()
+parser.add_argument("base")
+parser.add_argument("--token")
+parser.add_argument("--screenshot")
+args = parser.parse_args()
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:
+    sys.exit("this test drives Chromium with Playwright, which is not installed: python3 -m pip install playwright (.ci/run does)")
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+if not chromium:
+    sys.exit("this test needs Chromium, which is not installed: apt-get install chromium (.ci/run does)")
+curl = shutil.which("curl") or sys.exit("this test uses curl, which is not installed: apt-get install curl")
+
+
+def control(method, path, body=None):
+    request = urllib.request.Request(args.base + "/__fakepbx/" + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Content-Type", "application/json")
+    if args.token:
+        request.add_header("Authorization", "Bearer " + args.token)
+    with urllib.request.urlopen(request) as answer:
+        return json.load(answer)
+
+
+def status_request():
+    """POST the status script with curl; its HTTP status."""
+    out = subprocess.run([curl, "-s", "-o", "/dev/null", "-w", "%{http_code}", "-d", "username=admin&password=your-password",
+                          args.base + "/app/status/index.php"], capture_output=True, text=True, check=True).stdout
+    return int(out)
+
+
+def check(name, ok, detail=""):
+    print(("ok    " if ok else "FAIL  ") + name + (": " + detail if detail else ""), flush=True)
+    if not ok:
+        sys.exit(1)
+
+
+errors = []
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(args.base + "/__fakepbx/" + ("?token=" + args.token if args.token else ""))
+    # Locator assertions run outside the page's scripts, so its Content-Security-Policy (no eval) holds.
+    expect(page.locator("#connection")).to_have_text("live", timeout=10000)
+    expect(page.locator("#clock-now")).not_to_have_text("…", timeout=10000)
+    check("the page loads and goes live with no console error", not errors, "; ".join(errors))
+
+    started = time.monotonic()
+    check("curl's request is answered", status_request() == 200)
+    expect(page.locator("#timeline tr.entry", has_text="/app/status/index.php").first).to_be_visible(timeout=1000)
+    check("the request shows in the timeline within a second", True, f"{(time.monotonic() - started) * 1000:.0f} ms")
+
+    before = page.text_content("#clock-now")
+    page.click("text=+1 h")
+    expect(page.locator("#clock-now")).not_to_have_text(before, timeout=5000)
+    after = page.text_content("#clock-now")
+    moved = control("GET", "clock")["now"].replace("T", " ")
+    check("+1 h moves the clock", after.startswith(moved[:16]), f"{before} -> {after} (server: {moved})")
+
+    page.select_option("#fault-type", "status")
+    page.fill("#fault-status", "503")
+    page.fill("#fault-path", "status")
+    page.click("#fault-form button[type=submit]")
+    page.wait_for_selector("#faults button", timeout=5000)
+    check("a fault added from the form changes the next answer", status_request() == 503)
+    page.click("#faults button")
+    expect(page.locator("#faults button")).to_have_count(0, timeout=5000)
+    check("removing it from the page restores the answer", status_request() == 200)
+
+    control("POST", "bans", {"address": "203.0.113.7", "jail": "fusionpbx", "seconds": 1800})
+    expect(page.locator("#bans")).to_contain_text("203.0.113.7", timeout=5000)
+    shown = page.text_content("#bans")
+    check("a ban shows with its time left", "min" in shown and "left" in shown, shown)
+    if args.screenshot:
+        page.screenshot(path=args.screenshot, full_page=False)
+    page.click("text=+1 h")
+    expect(page.locator("#bans")).not_to_contain_text("203.0.113.7", timeout=5000)
+    check("the ban leaves when the clock passes it", True)
+    check("still no console error", not errors, "; ".join(errors))
+    browser.close()
