@@ -29,13 +29,14 @@ struct ContractCommand: AsyncParsableCommand {
     struct Reports: ParsableArguments {
         @Option(help: "Write a JUnit XML report (GitLab, GitHub, Jenkins) to this file.") var junit: String?
         @Option(help: "Write a JSON report to this file.") var json: String?
+        @Option(help: "Write a self-contained HTML report to this file (keep it as a CI artifact).") var html: String?
         @Flag(help: "Print only the summary line, not each failure.") var quiet = false
 
         /// Prints the console summary, writes the report files and exits with the report's code.
         func finish(_ report: ContractReport, exitCode: Int32? = nil) throws {
             let summary = report.consoleSummary()
             print(quiet ? String(summary.split(separator: "\n").last ?? "") : summary)
-            try report.write(junit: junit, json: json)
+            try report.write(junit: junit, json: json, html: html)
             let code = exitCode ?? report.exitCode
             if code != 0 { throw ExitCode(code) }
         }

@@ -87,4 +87,16 @@ struct ReportTests {
         let passing = ContractReport(title: "t", target: "x", suites: [.init(name: "a", checks: [.init(name: "ok", operation: nil, violations: [])])], startedAt: "")
         #expect(passing.exitCode == 0)
     }
+
+    @Test func htmlHasTheJUnitCountsAndEscapesEverythingItShows() throws {
+        let html = Self.sample().htmlDocument()
+        for (id, count) in [("total", 4), ("passed", 1), ("failed", 1), ("skipped", 1), ("errors", 1)] {
+            #expect(html.contains("<td id=\"\(id)\">\(count)</td>"), "\(id)")
+        }
+        #expect(html.contains("<code class=\"pointer\">/message</code>"))
+        #expect(html.contains("&quot;&lt;b&gt;&amp;&#39;"), "the message and value are escaped")
+        #expect(!html.contains("<b>&"), "nothing the server sent reaches the page as markup")
+        #expect(html.contains("<strong>b &amp; c</strong>"))
+        #expect(!html.contains("<script"), "the report runs no script")
+    }
 }

@@ -8,19 +8,11 @@ import Testing
 /// `FAKEPBX_SCREENSHOTS=1`, the run also writes `docs/dashboard.png`, which the README shows.
 @Suite("Dashboard in a browser")
 struct DashboardBrowserTests {
-    static func python() throws -> String {
-        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/python3" }
-        guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw RawHTTPClient.Failure("the browser tests run scripts/browser/dashboard.py, and no python3 is on the PATH")
-        }
-        return python
-    }
-
     static func drive(_ server: TestServer, token: String? = nil, screenshot: String? = nil) async throws -> ProcessResult {
         var arguments = [repositoryFile("scripts/browser/dashboard.py").path, "http://127.0.0.1:\(server.port)"]
         if let token { arguments += ["--token", token] }
         if let screenshot { arguments += ["--screenshot", screenshot] }
-        return try await runProcess(try python(), arguments)
+        return try await runProcess(try python3(), arguments)
     }
 
     @Test("loads with no console error; curl's request shows within a second; the clock buttons, the fault form and a ban's time left work")

@@ -97,3 +97,12 @@ public final class BackgroundProcess: @unchecked Sendable {
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }
+
+/// Python 3 from the PATH (the browser tests' Playwright scripts run on it), or an error saying so.
+public func python3() throws -> String {
+    let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/python3" }
+    guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw RawHTTPClient.Failure("this test runs a Python script (scripts/browser/), and no python3 is on the PATH; apt-get install python3")
+    }
+    return python
+}

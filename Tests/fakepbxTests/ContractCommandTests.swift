@@ -156,13 +156,23 @@ struct ContractCommandTests {
             let broken = dir.appendingPathComponent("broken.json").path
             try text.write(toFile: broken, atomically: true, encoding: .utf8)
             let junit = dir.appendingPathComponent("junit.xml").path
-            let failed = try await runProcess(binary, ["contract", "check", broken, "--junit", junit])
+            let html = dir.appendingPathComponent("report.html").path
+            let failed = try await runProcess(binary, ["contract", "check", broken, "--junit", junit, "--html", html])
             #expect(failed.status == 1)
             #expect(failed.stdout.contains("FAIL ictvoip-docs: export CDRs › body [export_cdr]"))
             #expect(failed.stdout.contains("body /total_records: expected integer, got string \"1250\""))
             #expect(failed.stdout.contains("body /gateways/0: required property \"gateway_status\" missing"))
             let xml = try String(contentsOfFile: junit, encoding: .utf8)
             #expect(xml.contains("failures=\"2\""))
+            // The HTML report, opened in a real browser: the JUnit counts, and each violation at its pointer.
+            let screenshot = ProcessInfo.processInfo.environment["FAKEPBX_SCREENSHOTS"] == "1"
+                ? repositoryFile("docs/report.png").path : dir.appendingPathComponent("report.png").path
+            let browser = try await runProcess(try python3(), [
+                repositoryFile("scripts/browser/report.py").path, html, junit,
+                "--pointer", "/total_records", "--pointer", "/gateways/0", "--screenshot", screenshot,
+            ])
+            #expect(browser.status == 0, "\(browser.stdout)\(browser.stderr)")
+            #expect(browser.stdout.contains("ok    the violation at /gateways/0 is visible"), "\(browser.stdout)")
         }
     }
 

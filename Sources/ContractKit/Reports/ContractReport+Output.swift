@@ -74,12 +74,13 @@ extension ContractReport {
         return lines.joined(separator: "\n")
     }
 
-    /// Writes the JUnit and JSON reports, each atomically, where asked.
-    public func write(junit: String?, json jsonPath: String?) throws(ContractError) {
+    /// Writes the JUnit, JSON and HTML reports, each atomically, where asked.
+    public func write(junit: String?, json jsonPath: String?, html: String? = nil) throws(ContractError) {
         if let junit { try ContractReport.writeAtomically(Array(junitXML().utf8), to: junit) }
         if let jsonPath {
             try ContractReport.writeAtomically(json.fileBytes, to: jsonPath)
         }
+        if let html { try ContractReport.writeAtomically(Array(htmlDocument().utf8), to: html) }
     }
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ContractError) {
