@@ -94,7 +94,7 @@ struct ReportTests {
             #expect(html.contains("<td id=\"\(id)\">\(count)</td>"), "\(id)")
         }
         #expect(html.contains("<code class=\"pointer\">/message</code>"))
-        #expect(html.contains("&quot;&lt;b&gt;&amp;&#39;"), "the message and value are escaped")
+        #expect(html.contains("&quot;&lt;b&gt;&amp;&apos;"), "the message and value are escaped")
         #expect(!html.contains("<b>&"), "nothing the server sent reaches the page as markup")
         #expect(html.contains("<strong>b &amp; c</strong>"))
         #expect(!html.contains("<script"), "the report runs no script")

@@ -11,19 +11,14 @@ through Playwright (`pip install playwright`; no browser download).
 """
 import argparse, json, shutil, subprocess, sys, time, urllib.request
 
+from browserlib import check, expect, open_page, sync_playwright
+
 parser = argparse.ArgumentParser()
 parser.add_argument("base")
 parser.add_argument("--token")
 parser.add_argument("--screenshot")
 args = parser.parse_args()
 
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:
-    sys.exit("this test drives Chromium with Playwright, which is not installed: python3 -m pip install playwright (.ci/run does)")
-chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-if not chromium:
-    sys.exit("this test needs Chromium, which is not installed: apt-get install chromium (.ci/run does)")
 curl = shutil.which("curl") or sys.exit("this test uses curl, which is not installed: apt-get install curl")
 
 
@@ -43,18 +38,9 @@ def status_request():
     return int(out)
 
 
-def check(name, ok, detail=""):
-    print(("ok    " if ok else "FAIL  ") + name + (": " + detail if detail else ""), flush=True)
-    if not ok:
-        sys.exit(1)
 
-
-errors = []
 with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    browser, page, errors = open_page(playwright, 1400, 900)
     page.goto(args.base + "/__fakepbx/" + ("?token=" + args.token if args.token else ""))
     # Locator assertions run outside the page's scripts, so its Content-Security-Policy (no eval) holds.
     expect(page.locator("#connection")).to_have_text("live", timeout=10000)

@@ -59,23 +59,6 @@ extension ContractReport {
         }
     }
 
-    /// Text as HTML: the five characters that could end an element or an attribute.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
-
     private static let style = """
         body { font-family: system-ui, sans-serif; font-size: 14px; margin: 1.5em; color: #1b1f24; }
         h1 { font-size: 1.3em; } .target { color: #6e7781; font-weight: normal; }

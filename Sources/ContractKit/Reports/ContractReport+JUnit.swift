@@ -4,32 +4,32 @@ extension ContractReport {
     public func junitXML() -> String {
         let total = summary
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"\(escape(title))\" tests=\"\(total.total)\" failures=\"\(total.failed)\" errors=\"\(total.errors)\""
-        xml += " skipped=\"\(total.skipped)\" time=\"\(seconds(durationSeconds))\" timestamp=\"\(escape(startedAt))\">\n"
+        xml += "<testsuites name=\"\(Self.escape(title))\" tests=\"\(total.total)\" failures=\"\(total.failed)\" errors=\"\(total.errors)\""
+        xml += " skipped=\"\(total.skipped)\" time=\"\(seconds(durationSeconds))\" timestamp=\"\(Self.escape(startedAt))\">\n"
         for suite in suites {
             let counts = Summary(suite.checks)
             let time = suite.checks.reduce(0) { $0 + $1.durationSeconds }
-            xml += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(counts.total)\" failures=\"\(counts.failed)\""
-            xml += " errors=\"\(counts.errors)\" skipped=\"\(counts.skipped)\" time=\"\(seconds(time))\" timestamp=\"\(escape(startedAt))\">\n"
-            xml += "    <properties><property name=\"target\" value=\"\(escape(target))\"/></properties>\n"
+            xml += "  <testsuite name=\"\(Self.escape(suite.name))\" tests=\"\(counts.total)\" failures=\"\(counts.failed)\""
+            xml += " errors=\"\(counts.errors)\" skipped=\"\(counts.skipped)\" time=\"\(seconds(time))\" timestamp=\"\(Self.escape(startedAt))\">\n"
+            xml += "    <properties><property name=\"target\" value=\"\(Self.escape(target))\"/></properties>\n"
             for check in suite.checks {
                 let classname = "contracts.\(suite.name)" + (check.operation.map { ".\($0)" } ?? "")
-                xml += "    <testcase classname=\"\(escape(classname))\" name=\"\(escape(check.name))\" time=\"\(seconds(check.durationSeconds))\""
-                let notes = check.notes.isEmpty ? "" : "      <system-out>\(escape(check.notes.joined(separator: "\n")))</system-out>\n"
+                xml += "    <testcase classname=\"\(Self.escape(classname))\" name=\"\(Self.escape(check.name))\" time=\"\(seconds(check.durationSeconds))\""
+                let notes = check.notes.isEmpty ? "" : "      <system-out>\(Self.escape(check.notes.joined(separator: "\n")))</system-out>\n"
                 switch check.outcome {
                 case .passed where notes.isEmpty:
                     xml += "/>\n"
                 case .passed:
                     xml += ">\n\(notes)    </testcase>\n"
                 case .skipped(let reason):
-                    xml += ">\n      <skipped message=\"\(escape(reason))\"/>\n    </testcase>\n"
+                    xml += ">\n      <skipped message=\"\(Self.escape(reason))\"/>\n    </testcase>\n"
                 case .error(let message):
-                    xml += ">\n      <error type=\"transport\" message=\"\(escape(message))\">\(escape(message))</error>\n    </testcase>\n"
+                    xml += ">\n      <error type=\"transport\" message=\"\(Self.escape(message))\">\(Self.escape(message))</error>\n    </testcase>\n"
                 case .failed(let violations):
                     let first = violations.first.map(\.description) ?? ""
                     let message = violations.count == 1 ? first : "\(violations.count) violations; first: \(first)"
-                    xml += ">\n      <failure type=\"contract-violation\" message=\"\(escape(message))\">"
-                    xml += escape(violations.map(ContractReport.detail).joined(separator: "\n"))
+                    xml += ">\n      <failure type=\"contract-violation\" message=\"\(Self.escape(message))\">"
+                    xml += Self.escape(violations.map(ContractReport.detail).joined(separator: "\n"))
                     xml += "</failure>\n\(notes)    </testcase>\n"
                 }
             }
@@ -53,8 +53,9 @@ extension ContractReport {
         return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 
-    /// XML-escapes text for attributes and content; characters XML 1.0 forbids become U+FFFD.
-    private func escape(_ text: String) -> String {
+    /// Escapes text for XML and HTML attributes and content (the JUnit and HTML reports); characters
+    /// XML 1.0 forbids become U+FFFD.
+    static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for scalar in text.unicodeScalars {
