@@ -2,6 +2,7 @@ import ArgumentParser
 import ContractKit
 import FakePBX
 import Foundation
+import JSONSchema
 import NIOCore
 import Logging
 
@@ -67,8 +68,49 @@ struct RecordingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recording",
         abstract: "Work with recorded cassettes.",
-        subcommands: [Scan.self]
+        subcommands: [Scan.self, Export.self, Import.self]
     )
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export",
+            abstract: "Write a cassette as HAR 1.2, for browser tools, Charles, Fiddler or mitmproxy."
+        )
+
+        @Flag(help: "Write HAR 1.2 (the only export format).") var har = false
+        @Argument(help: "The cassette.") var cassette: String
+        @Option(name: .shortAndLong, help: "Where to write it (standard output by default).") var out: String?
+
+        func validate() throws {
+            if !har { throw ValidationError("say which format to export: --har") }
+        }
+
+        func run() throws {
+            let bytes = try Cassette.load(contentsOf: cassette).har.fileBytes
+            guard let out else { return FileHandle.standardOutput.write(Data(bytes)) }
+            try AtomicFile.write(bytes, to: out)
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Turn a HAR (from a browser or a proxy) into a cassette for serve --replay and contract check.",
+            discussion: "Secrets are redacted as fakepbx record redacts them, unless kept with --keep."
+        )
+
+        @Argument(help: "The HAR file.") var file: String
+        @Option(name: .shortAndLong, help: "The cassette to write.") var out: String
+        @Option(help: "A field to keep as it is (repeatable), as with fakepbx record.") var keep: [String] = []
+
+        func run() throws {
+            var cassette = try Cassette.load(har: file)
+            let redactor = Redactor(keep: Set(keep))
+            cassette.exchanges = cassette.exchanges.map(redactor.redact)
+            try cassette.write(to: out)
+            print("\(out): \(cassette.exchanges.count) exchanges from \(file), secrets redacted")
+        }
+    }
 
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(

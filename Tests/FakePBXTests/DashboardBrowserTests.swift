@@ -15,7 +15,7 @@ struct DashboardBrowserTests {
         return try await runProcess(try python3(), arguments)
     }
 
-    @Test("loads with no console error; curl's request shows within a second; the clock buttons, the fault form and a ban's time left work")
+    @Test("loads with no console error; curl's request shows from the live feed; the clock buttons, the fault form and a ban's time left work")
     func dashboardInChromium() async throws {
         let screenshot = ProcessInfo.processInfo.environment["FAKEPBX_SCREENSHOTS"] == "1"
             ? repositoryFile("docs/dashboard.png").path

@@ -3,7 +3,7 @@
     python3 scripts/browser/dashboard.py BASE_URL [--token TOKEN] [--screenshot FILE]
 
 BASE_URL is a running fakepbx (http://127.0.0.1:PORT). Checks, in order: the page loads and goes
-live with no console error; a request made with curl shows in the timeline within a second; the
+live with no console error; a request made with curl shows in the timeline (and how long it took); the
 clock buttons move the clock; a fault added from the form changes the next answer and is removed
 from the page; a ban shows with its time left and leaves when the clock passes it. Prints one line
 per check and exits 1 at the first that fails. Uses the system Chromium (Debian's `chromium`)
@@ -49,8 +49,10 @@ with sync_playwright() as playwright:
 
     started = time.monotonic()
     check("curl's request is answered", status_request() == 200)
-    expect(page.locator("#timeline tr.entry", has_text="/app/status/index.php").first).to_be_visible(timeout=1000)
-    check("the request shows in the timeline within a second", True, f"{(time.monotonic() - started) * 1000:.0f} ms")
+    # The page does not poll the journal: only the live feed can bring the row. How fast is measured,
+    # not asserted (speed belongs to benchmarks; a loaded CI machine may take longer than a second).
+    expect(page.locator("#timeline tr.entry", has_text="/app/status/index.php").first).to_be_visible(timeout=15000)
+    check("the request shows in the timeline, from the live feed", True, f"after {(time.monotonic() - started) * 1000:.0f} ms")
 
     before = page.text_content("#clock-now")
     page.click("text=+1 h")

@@ -30,16 +30,23 @@ public struct Cassette: Sendable, Hashable {
     /// Reads a cassette file.
     /// - Throws: ``ContractError`` with the file and the JSON pointer (or line and column) of the problem.
     public static func load(contentsOf path: String) throws(ContractError) -> Cassette {
+        try Cassette(try document(at: path, what: "cassette"), file: path)
+    }
+
+    /// Reads a HAR file (``init(har:file:)``).
+    public static func load(har path: String) throws(ContractError) -> Cassette {
+        try Cassette(har: try document(at: path, what: "HAR file"), file: path)
+    }
+
+    private static func document(at path: String, what: String) throws(ContractError) -> JSONValue {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ContractError(.fileAccess, "cannot read the cassette (check the path and permissions)", at: path)
+            throw ContractError(.fileAccess, "cannot read the \(what) (check the path and permissions)", at: path)
         }
-        let document: JSONValue
         do {
-            document = try JSONParser.parse(Array(data))
+            return try JSONParser.parse(Array(data))
         } catch {
             throw ContractError(.invalidCassette, "not valid JSON: \(error)", at: "\(path):\(error.line):\(error.column)")
         }
-        return try Cassette(document, file: path)
     }
 
     /// Decodes a parsed cassette; `file` names it in errors.

@@ -35,13 +35,22 @@ extension ControlAPI {
 
     /// The request journal: query it, count in it, verify expectations against it, clear it.
     static let journalRoutes: [ControlRoute] = [
-        ControlRoute(.get, "journal", usage: "GET /__fakepbx/journal?limit=N&endpoint=&action=&method=&status=&client=&since=&fault=&event=") { api, call in
+        ControlRoute(.get, "journal", usage: "GET /__fakepbx/journal?limit=N&endpoint=&action=&method=&status=&client=&since=&fault=&event=&format=har") { api, call in
             let request = call.request
             let limit = try api.number([:], request, "limit", in: 1...Double(RequestJournal.capacity), unit: "entries").map { Int($0) }
                 ?? RequestJournal.capacity
-            let filter = try JournalQuery(FormEncoding.decode(request.uri.query ?? ""), ignoring: ["limit"])
+            let filter = try JournalQuery(FormEncoding.decode(request.uri.query ?? ""), ignoring: ["limit", "format"])
             let entries = Array(api.server.journal.recent().filter(filter.matches).suffix(limit))
-            return api.json(.ok, ["count": .int(entries.count), "requests": .array(entries.map(\.json))])
+            switch api.queryValue(request, "format") {
+            case nil, "json":
+                return api.json(.ok, ["count": .int(entries.count), "requests": .array(entries.map(\.json))])
+            case "har":
+                // HAR 1.2 holds requests only: the journal's events are left out.
+                let host = request.head.authority ?? "localhost"
+                return api.json(.ok, Cassette(name: "journal", source: "GET /__fakepbx/journal", exchanges: entries.compactMap { $0.exchange(host: host) }).har)
+            case let format?:
+                throw Failure(status: .badRequest, message: "format '\(format)' is not one the journal is written in; expected json or har")
+            }
         },
         ControlRoute(.get, "journal/count", usage: "GET /__fakepbx/journal/count?…") { api, call in
             let filter = try JournalQuery(FormEncoding.decode(call.request.uri.query ?? ""))

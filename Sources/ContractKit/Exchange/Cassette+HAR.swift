@@ -1,0 +1,149 @@
+import Foundation
+import JSONSchema
+
+/// HAR 1.2 (the HTTP Archive format browsers, Charles, Fiddler and mitmproxy write): a cassette
+/// written as HAR, and a HAR read as a cassette.
+extension Cassette {
+    /// The cassette as a HAR 1.2 log: one entry per exchange, with its request (headers, query,
+    /// form as `postData.params`) and answer (headers, body as `content.text`). Hosts are not kept in
+    /// cassettes; URLs use the `Host` header, else `localhost`.
+    public var har: JSONValue {
+        [
+            "log": [
+                "version": "1.2",
+                "creator": ["name": "fakepbx", "version": "0.1.0"],
+                "comment": .string([name, description, source].filter { !$0.isEmpty }.joined(separator: "; ")),
+                "entries": .array(exchanges.map(Self.harEntry)),
+            ],
+        ]
+    }
+
+    private static func harEntry(_ exchange: Exchange) -> JSONValue {
+        let request = exchange.request
+        let host = request.headers["host"] ?? "localhost"
+        var harRequest: JSONObject = [
+            "method": .string(request.method), "url": .string("http://\(host)\(request.path)\(request.query.isEmpty ? "" : "?" + request.query)"),
+            "httpVersion": "HTTP/1.1", "cookies": [], "headers": nameValues(request.headers),
+            "queryString": nameValues(FormEncoding.decode(request.query)), "headersSize": -1, "bodySize": -1,
+        ]
+        if request.hasBody {
+            let text = FormEncoding.encode(request.form.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            harRequest["postData"] = [
+                "mimeType": .string(request.headers["content-type"] ?? "application/x-www-form-urlencoded"),
+                "params": nameValues(request.form), "text": .string(text),
+            ]
+            harRequest["bodySize"] = .int(text.utf8.count)
+        }
+        let milliseconds = exchange.timing?.durationMilliseconds ?? 0
+        var entry: JSONObject = [
+            "startedDateTime": .string(exchange.timing?.startedAt ?? "1970-01-01T00:00:00Z"), "time": .double(milliseconds),
+            "request": .object(harRequest), "cache": [:],
+            "timings": ["send": 0, "wait": .double(milliseconds), "receive": 0],
+            "comment": .string(exchange.name),
+        ]
+        guard let response = exchange.response else {
+            // No answer (a cut connection): HAR has no such entry, so status 0, as browsers write it.
+            entry["response"] = harResponse(status: 0, headers: [:], text: nil)
+            return .object(entry)
+        }
+        let text: String? = switch response.body {
+        case .empty: nil
+        case .json(let value): value.serialized()
+        case .text(let text): text
+        }
+        entry["response"] = harResponse(status: response.status, headers: response.headers, text: text)
+        return .object(entry)
+    }
+
+    private static func harResponse(status: Int, headers: [String: String], text: String?) -> JSONValue {
+        let size = text?.utf8.count ?? 0
+        var content: JSONObject = ["size": .int(size), "mimeType": .string(headers["content-type"] ?? "")]
+        if let text { content["text"] = .string(text) }
+        return [
+            "status": .int(status), "statusText": "", "httpVersion": "HTTP/1.1", "cookies": [], "headers": nameValues(headers),
+            "content": .object(content), "redirectURL": .string(headers["location"] ?? ""), "headersSize": -1, "bodySize": .int(size),
+        ]
+    }
+
+    private static func nameValues(_ map: [String: String]) -> JSONValue {
+        .array(map.sorted { $0.key < $1.key }.map { ["name": .string($0.key), "value": .string($0.value)] })
+    }
+
+    /// Reads a HAR log (from a browser or a proxy) as a cassette: each entry's method, path, query,
+    /// headers and form (`postData.params`, or its urlencoded or flat-JSON `text`), and its answer
+    /// (`content.text`, base64 decoded when so marked). An entry with status 0 (no answer) keeps no
+    /// response. Errors name the entry by its JSON pointer.
+    public init(har document: JSONValue, file: String) throws(ContractError) {
+        let root = JSONReader(document, file: file, code: .invalidCassette)
+        let log = try root.required("log")
+        let version = try log.required("version").string()
+        guard version.hasPrefix("1.") else { throw log.error("HAR version '\(version)' is not one this fakepbx reads; expected 1.1 or 1.2", at: "version") }
+        name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        description = try log.member("comment")?.string() ?? ""
+        source = "imported from \(file)"
+        exchanges = []
+        for (index, entry) in try log.required("entries").array().enumerated() {
+            exchanges.append(try Cassette.exchange(har: entry, index: index))
+        }
+    }
+
+    private static func exchange(har entry: JSONReader, index: Int) throws(ContractError) -> Exchange {
+        let request = try entry.required("request")
+        let url = try request.required("url").string()
+        guard let components = URLComponents(string: url), !components.path.isEmpty || components.host != nil else {
+            throw request.error("'\(url)' is not a URL", at: "url")
+        }
+        let method = try request.required("method").string()
+        let headers = try Self.headers(request.required("headers"))
+        var form: [String: String] = [:]
+        if let post = try request.member("postData") {
+            if let params = try post.member("params"), !(try params.array().isEmpty) {
+                for param in try params.array() { form[try param.required("name").string()] = try param.member("value")?.string() ?? "" }
+            } else if let text = try post.member("text")?.string() {
+                let mime = (try post.member("mimeType")?.string() ?? "").lowercased()
+                if mime.contains("json"), case .object(let object)? = try? JSONParser.parse(Array(text.utf8)) {
+                    for member in object { form[member.key] = member.value.stringValue ?? member.value.serialized() }
+                } else {
+                    form = FormEncoding.decode(text)
+                }
+            }
+        }
+        let harResponse = try entry.required("response")
+        let status = try harResponse.required("status").int()
+        var response: ExchangeResponse?
+        if status != 0 {
+            guard (100...599).contains(status) else { throw harResponse.error("\(status) is not an HTTP status", at: "status") }
+            let content = try harResponse.required("content")
+            var bytes = Array((try content.member("text")?.string() ?? "").utf8)
+            if try content.member("encoding")?.string() == "base64" {
+                guard let decoded = Data(base64Encoded: String(decoding: bytes, as: UTF8.self)) else {
+                    throw content.error("the text is marked base64 but is not", at: "text")
+                }
+                bytes = Array(decoded)
+            }
+            response = ExchangeResponse(status: status, headers: try Self.headers(harResponse.required("headers")), bytes: bytes)
+        }
+        let started = try entry.required("startedDateTime").string()
+        let time = try entry.required("time")
+        guard case .number(let milliseconds) = time.value else { throw time.error("expected a number of milliseconds") }
+        return Exchange(
+            name: try entry.member("comment")?.string() ?? "\(method) \(components.path)",
+            note: "entry \(index + 1) of the HAR",
+            request: ExchangeRequest(
+                method: method, path: components.path.isEmpty ? "/" : components.path, query: components.percentEncodedQuery ?? "",
+                headers: headers, form: form
+            ),
+            response: response,
+            timing: Exchange.Timing(startedAt: started, durationMilliseconds: max(0, milliseconds.doubleValue))
+        )
+    }
+
+    private static func headers(_ list: JSONReader) throws(ContractError) -> [String: String] {
+        var pairs: [(String, String)] = []
+        for header in try list.array() {
+            pairs.append((try header.required("name").string(), try header.required("value").string()))
+        }
+        // HTTP/2 pseudo-headers (":authority") are not headers of the request.
+        return Exchange.headerMap(pairs.filter { !$0.0.hasPrefix(":") })
+    }
+}

@@ -1,0 +1,87 @@
+import ContractKit
+import Foundation
+import JSONSchema
+import TestSupport
+import Testing
+
+/// Cassettes as HAR 1.2 and back: what `fakepbx recording export --har` and `recording import` do.
+@Suite("HAR")
+struct HARTests {
+    /// HAR 1.2's required members, as a JSON Schema (Fixtures/har-1.2.schema.json), with `format`
+    /// asserted, checked with the project's own validator.
+    static func harValidator() throws -> Validator {
+        let schema = try JSONParser.parse(Array(try Data(contentsOf: repositoryFile("Tests/ContractKitTests/Fixtures/har-1.2.schema.json"))))
+        return try Validator(schema: schema, formatAssertion: true)
+    }
+
+    @Test("the documentation's cassette written as HAR is valid HAR 1.2, and reads back as the same exchanges")
+    func roundTrip() throws {
+        let cassette = try Cassette.load(contentsOf: repositoryFile("Recordings/ictvoip-docs.json").path)
+        let har = cassette.har
+        let result = try Self.harValidator().validate(har)
+        #expect(result.isValid, "\(result.errors.prefix(5))")
+        #expect(har["log"]?["entries"]?.arrayValue?.count == cassette.exchanges.count)
+        let back = try Cassette(har: JSONParser.parse(Array(har.fileBytes)), file: "docs.har")
+        #expect(back.exchanges.count == cassette.exchanges.count)
+        for (original, read) in zip(cassette.exchanges, back.exchanges) {
+            #expect(read.name == original.name)
+            #expect(read.request == original.request, "\(original.name)")
+            #expect(read.response == original.response, "\(original.name)")
+        }
+    }
+
+    @Test("a HAR from a browser: pseudo-headers dropped, a JSON or urlencoded body read as the form, base64 content decoded, no answer kept as none")
+    func browserHAR() throws {
+        let har: JSONValue = [
+            "log": [
+                "version": "1.2", "creator": ["name": "Chromium", "version": "156"],
+                "entries": [
+                    [
+                        "startedDateTime": "2026-11-23T12:00:00.125+01:00", "time": 12.5, "cache": [:], "timings": ["send": 1, "wait": 10, "receive": 1.5],
+                        "request": [
+                            "method": "POST", "url": "https://pbx.example.com/app/status/index.php?verbose=1", "httpVersion": "h2", "cookies": [],
+                            "headers": [["name": ":authority", "value": "pbx.example.com"], ["name": "Content-Type", "value": "application/json"]],
+                            "queryString": [["name": "verbose", "value": "1"]], "headersSize": -1, "bodySize": 40,
+                            "postData": ["mimeType": "application/json", "text": #"{"username":"admin","password":"x","n":5}"#],
+                        ],
+                        "response": [
+                            "status": 200, "statusText": "OK", "httpVersion": "h2", "cookies": [], "redirectURL": "", "headersSize": -1, "bodySize": 16,
+                            "headers": [["name": "Content-Type", "value": "application/json"]],
+                            "content": ["size": 16, "mimeType": "application/json", "encoding": "base64", "text": "eyJzdGF0dXMiOiJvayJ9"],
+                        ],
+                    ],
+                    [
+                        "startedDateTime": "2026-11-23T12:00:01Z", "time": 0, "cache": [:], "timings": ["send": 0, "wait": 0, "receive": 0],
+                        "request": [
+                            "method": "GET", "url": "https://pbx.example.com/app/xml_cdr/chkcon.php", "httpVersion": "HTTP/1.1", "cookies": [],
+                            "headers": [], "queryString": [], "headersSize": -1, "bodySize": 0,
+                        ],
+                        "response": [
+                            "status": 0, "statusText": "", "httpVersion": "", "cookies": [], "headers": [], "redirectURL": "", "headersSize": -1, "bodySize": 0,
+                            "content": ["size": 0, "mimeType": ""],
+                        ],
+                    ],
+                ],
+            ],
+        ]
+        #expect(try Self.harValidator().validate(har).isValid)
+        let cassette = try Cassette(har: har, file: "/tmp/browser.har")
+        let first = try #require(cassette.exchanges.first)
+        #expect(first.request.path == "/app/status/index.php" && first.request.query == "verbose=1")
+        #expect(first.request.headers == ["content-type": "application/json"])
+        #expect(first.request.form == ["username": "admin", "password": "x", "n": "5"])
+        #expect(first.response == ExchangeResponse(status: 200, headers: ["content-type": "application/json"], body: .json(["status": "ok"])))
+        #expect(cassette.exchanges.last?.response == nil)
+        #expect(cassette.name == "browser")
+    }
+
+    @Test("a bad HAR is refused with the JSON pointer of the problem")
+    func badHAR() throws {
+        let missing: JSONValue = ["log": ["version": "1.2", "entries": [["startedDateTime": "x", "time": 1, "request": ["method": "GET"]]]]]
+        let error = #expect(throws: ContractError.self) { try Cassette(har: missing, file: "bad.har") }
+        #expect(error?.description.contains("/log/entries/0/request") == true, "\(String(describing: error))")
+        let version: JSONValue = ["log": ["version": "2.0", "entries": []]]
+        let wrong = #expect(throws: ContractError.self) { try Cassette(har: version, file: "v.har") }
+        #expect(wrong?.description.contains("HAR version '2.0'") == true, "\(String(describing: wrong))")
+    }
+}
