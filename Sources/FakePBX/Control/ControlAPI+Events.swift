@@ -22,31 +22,37 @@ extension ControlAPI {
         let filter = try JournalQuery(FormEncoding.decode(call.request.uri.query ?? ""))
         let journal = server.journal
         // Subscribed before the backlog is read, so nothing recorded in between is lost.
-        let stream = journal.feed.subscribe()
+        let subscription = journal.feed.subscribe()
         let lastID = call.request.headers[.lastEventID].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
         let missed = lastID > 0 ? journal.recent().filter { $0.sequence > lastID } : []
         let seen = missed.last?.sequence ?? lastID
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .xAccelBuffering: "no"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // However the stream ends (the client went, the server stops), the feed forgets it.
+            defer { subscription.close() }
             try await writer.write(ByteBuffer(string: "retry: 1000\n: fakepbx journal events\n\n"))
-            for entry in missed where filter.matches(entry) { try await writer.write(Self.serverSentEvent(entry)) }
-            for await item in stream {
-                switch item {
-                case .entry(let entry) where entry.sequence > seen && filter.matches(entry):
-                    try await writer.write(Self.serverSentEvent(entry))
-                case .entry:
-                    continue
-                case .heartbeat:
-                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+            var text = ""
+            for entry in missed where filter.matches(entry) { text += Self.serverSentEvent(entry) }
+            if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
+            // Everything recorded since the last write goes out in one write.
+            for await _ in subscription.wakeUps {
+                text = ""
+                for item in subscription.take() {
+                    switch item {
+                    case .entry(let entry) where entry.sequence > seen && filter.matches(entry): text += Self.serverSentEvent(entry)
+                    case .entry: continue
+                    case .heartbeat: text += ": keep-alive\n\n"
+                    }
                 }
+                if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
             }
             try await writer.finish(nil)
         })
     }
 
     /// An entry in the event-stream format; the JSON is one line, so one `data:` field holds it.
-    static func serverSentEvent(_ entry: RequestJournal.Entry) -> ByteBuffer {
-        ByteBuffer(string: "id: \(entry.sequence)\nevent: \(entry.event ?? "request")\ndata: \(entry.json.serialized())\n\n")
+    static func serverSentEvent(_ entry: RequestJournal.Entry) -> String {
+        "id: \(entry.sequence)\nevent: \(entry.event ?? "request")\ndata: \(entry.json.serialized())\n\n"
     }
 }
 

@@ -157,6 +157,12 @@ function addEntry(entry) {
   row.addEventListener("click", toggle);
   row.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); } });
   $("timeline").prepend(row);
+  // The journal keeps the last 500 entries; so does the page, however fast requests come.
+  while ($("timeline").querySelectorAll("tr.entry").length > 500) {
+    const last = $("timeline").lastElementChild;
+    if (last.classList.contains("entry")) seen.delete(JSON.parse(last.dataset.entry).sequence);
+    last.remove();
+  }
   if (entry.event === "clock") refreshClock();
   if (entry.event && entry.event.startsWith("ban")) refreshPolicies();
 }

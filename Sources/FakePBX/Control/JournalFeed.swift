@@ -1,7 +1,9 @@
 import Synchronization
 
-/// The journal's live feed: every entry recorded, handed to each open subscriber
-/// (`GET /__fakepbx/events`). While nobody listens, recording costs one atomic load more.
+/// The journal's live feed: every entry recorded, handed to each open subscription
+/// (`GET /__fakepbx/events`). While nobody listens, recording costs one atomic load more. Under load
+/// a subscription hands over everything recorded since its last read at once, so a stream writes
+/// many events in one write rather than one write each.
 final class JournalFeed: Sendable {
     /// What a subscriber is handed: an entry, or a heartbeat that keeps the connection (and any
     /// proxy on the way) alive and lets a stream whose reader has gone notice it.
@@ -13,56 +15,88 @@ final class JournalFeed: Sendable {
     /// Seconds between heartbeats.
     static let heartbeatInterval: Duration = .seconds(15)
 
-    /// Entries an open stream may hold for a slow reader before the oldest are dropped.
+    /// Entries a subscription holds for a slow reader before the oldest are dropped.
     static let backlog = 1_000
 
-    private let subscribers = Mutex<(next: Int, continuations: [Int: AsyncStream<Item>.Continuation])>((0, [:]))
+    /// One open stream's pending items, and the wake-up its reader waits on.
+    final class Subscription: Sendable {
+        private let pending = Mutex<[Item]>([])
+        private let wakes: AsyncStream<Void>
+        fileprivate let wake: AsyncStream<Void>.Continuation
+
+        fileprivate init() {
+            (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        }
+
+        fileprivate func add(_ item: Item) {
+            pending.withLock { items in
+                if items.count >= JournalFeed.backlog { items.removeFirst(items.count - JournalFeed.backlog + 1) }
+                items.append(item)
+            }
+            wake.yield()
+        }
+
+        /// Wakes the reader when items are pending; it ends when the feed ends this subscription
+        /// (the server is stopping). Read it with one `for await` loop, taking the items each time.
+        var wakeUps: AsyncStream<Void> { wakes }
+
+        /// Ends the subscription (its reader is done): the feed forgets it.
+        func close() { wake.finish() }
+
+        /// Everything recorded since the last call.
+        func take() -> [Item] {
+            pending.withLock { items in
+                defer { items = [] }
+                return items
+            }
+        }
+    }
+
+    private let subscriptions = Mutex<(next: Int, open: [Int: Subscription])>((0, [:]))
     private let listening = Atomic<Bool>(false)
 
     /// Whether any stream is open.
     var isListening: Bool { listening.load(ordering: .relaxed) }
 
-    /// A stream of the entries recorded from now on; it ends when the caller stops iterating.
-    func subscribe() -> AsyncStream<Item> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingNewest(Self.backlog))
-        let id = subscribers.withLock { state in
+    /// A subscription to the entries recorded from now on; it ends when its reader stops reading.
+    func subscribe() -> Subscription {
+        let subscription = Subscription()
+        let id = subscriptions.withLock { state in
             state.next += 1
-            state.continuations[state.next] = continuation
+            state.open[state.next] = subscription
             listening.store(true, ordering: .relaxed)
             return state.next
         }
-        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
-        return stream
+        subscription.wake.onTermination = { [weak self] _ in self?.unsubscribe(id) }
+        return subscription
     }
 
     private func unsubscribe(_ id: Int) {
-        subscribers.withLock { state in
-            state.continuations[id] = nil
-            listening.store(!state.continuations.isEmpty, ordering: .relaxed)
+        subscriptions.withLock { state in
+            state.open[id] = nil
+            listening.store(!state.open.isEmpty, ordering: .relaxed)
         }
     }
 
-    /// Hands `entry` to every open stream.
-    func publish(_ entry: RequestJournal.Entry) {
-        subscribers.withLock { state in
-            for continuation in state.continuations.values { continuation.yield(.entry(entry)) }
+    /// Hands `entry` to every open subscription.
+    func publish(_ entry: RequestJournal.Entry) { each { $0.add(.entry(entry)) } }
+
+    /// Hands every open subscription a heartbeat.
+    func heartbeat() { each { $0.add(.heartbeat) } }
+
+    private func each(_ body: (Subscription) -> Void) {
+        subscriptions.withLock { state in
+            for subscription in state.open.values { body(subscription) }
         }
     }
 
-    /// Hands every open stream a heartbeat.
-    func heartbeat() {
-        subscribers.withLock { state in
-            for continuation in state.continuations.values { continuation.yield(.heartbeat) }
-        }
-    }
-
-    /// Ends every open stream (the server is stopping).
+    /// Ends every open subscription (the server is stopping).
     func finishAll() {
-        let open = subscribers.withLock { state in
-            defer { state.continuations = [:] }
-            return Array(state.continuations.values)
+        let open = subscriptions.withLock { state in
+            defer { state.open = [:] }
+            return Array(state.open.values)
         }
         listening.store(false, ordering: .relaxed)
-        for continuation in open { continuation.finish() }
+        for subscription in open { subscription.wake.finish() }
     }
 }
