@@ -55,6 +55,16 @@ struct EventsTests {
             #expect(try await server.post("/app/nowhere-else.php").status == 404)
             let live = try await resumed.wait(for: ["id: 4\n"])
             #expect(Self.events(live).map { $0.prefix(6) } == ["id: 2\n", "id: 4\n"], "\(live)")
+            // An id this server never gave (a dashboard reconnecting after a restart): everything held comes.
+            let restarted = try Self.follow(server, "/__fakepbx/events", headers: ["Last-Event-ID: 99999"])
+            defer { restarted.stop() }
+            let all = try await restarted.wait(for: ["id: 1\n", "id: 4\n"])
+            #expect(Self.events(all).count == 4, "\(all)")
+            // A journal reset keeps counting: an open stream still shows what comes after it.
+            #expect(try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/journal").status == 200)
+            #expect(try await server.post("/app/nowhere-at-all.php").status == 404)
+            let afterReset = try await resumed.wait(for: ["id: 5\n"])
+            #expect(Self.events(afterReset).last?.contains("nowhere-at-all") == true, "\(afterReset)")
             let bad = try await runCurl(["-sS", "-w", "%{http_code}", "http://127.0.0.1:\(server.port)/__fakepbx/events?colour=blue"])
             #expect(bad.stdout.hasSuffix("400") && bad.stdout.contains("colour"), "\(bad.stdout)")
         }

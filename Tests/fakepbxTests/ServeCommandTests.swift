@@ -136,3 +136,26 @@ struct ServeCommandTests {
         _ = try await first.waitForExit(timeout: .seconds(5))
     }
 }
+
+/// `fakepbx serve` stopping with an event stream open.
+@Suite("Event streams at shutdown")
+struct EventStreamShutdownTests {
+    @Test("SIGTERM ends an open /__fakepbx/events stream and the server still stops promptly")
+    func shutdownEndsStreams() async throws {
+        try await withTemporaryDirectory { dir in
+            let portFile = dir.appendingPathComponent("port").path
+            let serve = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--port-file", portFile])
+            _ = try await serve.waitForLines(1)
+            let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            let curl = try BackgroundProcess(try curlExecutable(), ["-sS", "-N", "http://127.0.0.1:\(port)/__fakepbx/events"])
+            defer { curl.stop() }
+            _ = try await curl.wait(for: [": fakepbx journal events"])
+            serve.signal(SIGTERM)
+            // Hang bound only; the product's own bound is 1.2 s graceful plus 0.5 s cancellation.
+            #expect(try await serve.waitForExit(timeout: .seconds(10)) != nil, "the server waited on the stream")
+            let deadline = Date().addingTimeInterval(10)
+            while curl.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!curl.isRunning, "the stream stayed open after the server stopped")
+        }
+    }
+}

@@ -17,14 +17,16 @@ extension ControlAPI {
     /// entry's own kind (`ban-started`, `clock`, `tls-handshake-failed`…); `id:` is its sequence, and
     /// `data:` the entry as `GET /__fakepbx/journal` shows it. The journal's filters apply. With
     /// `Last-Event-ID` (an `EventSource` reconnecting), the entries after it still in the journal
-    /// come first.
+    /// come first; an id this server never gave (it restarted since) brings every entry it holds.
     private func events(_ call: ControlCall) throws -> Response {
         let filter = try JournalQuery(FormEncoding.decode(call.request.uri.query ?? ""))
         let journal = server.journal
         // Subscribed before the backlog is read, so nothing recorded in between is lost.
         let subscription = journal.feed.subscribe()
-        let lastID = call.request.headers[.lastEventID].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
-        let missed = lastID > 0 ? journal.recent().filter { $0.sequence > lastID } : []
+        var lastID = call.request.headers[.lastEventID].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        if lastID > journal.lastSequence { lastID = 0 }
+        let resumed = call.request.headers[.lastEventID] != nil
+        let missed = resumed ? journal.recent().filter { $0.sequence > lastID } : []
         let seen = missed.last?.sequence ?? lastID
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .xAccelBuffering: "no"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in

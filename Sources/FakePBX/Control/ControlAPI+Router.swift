@@ -32,11 +32,6 @@ extension ControlRoute {
     }
 }
 
-extension PBXRequestContext {
-    /// The TCP peer: `X-Forwarded-For` never decides who may drive the fake.
-    var peer: IPAddress { remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")! }
-}
-
 /// With `--admin-token`, every control route but `GET /__fakepbx/health` needs
 /// `Authorization: Bearer TOKEN`; with `--admin-allow`, only those addresses may use it.
 struct AdminCheck: RouterMiddleware {

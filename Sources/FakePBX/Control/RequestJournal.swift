@@ -107,7 +107,12 @@ public final class RequestJournal: Sendable {
         }
     }
 
-    public func clear() { ring.withLock { $0 = ([], 0, 0) } }
+    /// Forgets every entry. Sequence numbers keep counting, so an event stream's ids never repeat
+    /// and a stream opened before the reset still tells new entries from those it has sent.
+    public func clear() { ring.withLock { $0 = ([], 0, $0.sequence) } }
+
+    /// The sequence number of the last entry recorded; 0 before the first.
+    var lastSequence: Int { ring.withLock { $0.sequence } }
 
     /// Records an event that is not an answered request; `tls` marks one of an HTTPS connection.
     func event(_ event: String, client: IPAddress, time: Double, applied: [String] = [], detail: String? = nil, tls: TLSConnectionInfo? = nil) {

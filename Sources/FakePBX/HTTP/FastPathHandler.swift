@@ -102,7 +102,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let query = path.firstIndex(of: "?").map { String(path[path.index(after: $0)...]) } ?? ""
         let request = pipeline.admit(
             method: head.method, path: endpoint.path, query: query, headers: head.headerFields,
-            peer: context.channel.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!,
+            peer: IPAddress(peer: context.channel.remoteAddress),
             body: .success(Array(body.readableBytesView)), tls: connectionTLS(context)
         )
         guard let answer = pipeline.answerNow(request, endpoint: endpoint) else {

@@ -18,3 +18,9 @@ public struct PBXRequestContext: RequestContext {
     /// fakepbx reads bodies itself, with the 80 MB limit and its own error envelope.
     public var maxUploadSize: Int { EndpointCatalog.maxBodySize }
 }
+
+extension PBXRequestContext {
+    /// The TCP peer: `X-Forwarded-For` is read only by the pipeline, from configured proxies, and
+    /// never decides who may drive the fake.
+    var peer: IPAddress { IPAddress(peer: remoteAddress) }
+}

@@ -26,7 +26,7 @@ public struct PBXResponder: HTTPResponder {
     public func respond(to request: Request, context: PBXRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         let path = request.uri.path
-        let peer = context.remoteAddress.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")!
+        let peer = context.peer
         if path.hasPrefix(ControlAPI.prefix) {
             // A ban answered with 403 covers the control API on this port too, as an iptables ban
             // covers every port; `--admin-port` is the way in for a test that banned itself.
