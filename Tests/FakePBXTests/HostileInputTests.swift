@@ -56,8 +56,9 @@ struct HostileInputTests {
             let refused = try await control(server, "POST", "scenario", bomb)
             #expect(refused.status == 400)
             #expect(refused.text.contains("expands to more than 100000 values"), "\(refused.text)")
-            // Guards the old behaviour (11 s and 760 MB), not a speed figure.
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // Guards the old behaviour (11 s and 760 MB), not a speed figure: a hang bound, with room
+            // for a CI machine running the whole suite and a browser (5 s was missed at 5.2 s there).
+            #expect(ContinuousClock.now - started < .seconds(10))
             #expect(try await control(server, "GET", "health").status == 200)
         }
     }
