@@ -135,8 +135,9 @@ struct FaultsTests {
             _ = client
             return ContinuousClock.now
         }
-        // The hang lasts 60 s; shutdown takes about 1.5 s (more on a loaded machine), never the hang.
-        #expect(ContinuousClock.now - ended < .seconds(8))
+        // The hang lasts 60 s; shutdown takes about 1.5 s (9.3 s was seen on a CI machine also running
+        // a browser), never the hang: a hang bound well under 60 s.
+        #expect(ContinuousClock.now - ended < .seconds(30))
     }
 
     @Test func loginPagesAndRedirectsReplaceTheJSON() async throws {
