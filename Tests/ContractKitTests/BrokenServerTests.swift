@@ -31,17 +31,7 @@ struct BrokenServerTests {
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: quietLogger
         )
-        let group = ServiceGroup(configuration: .init(services: [app], logger: quietLogger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            let result: Result<T, any Error>
-            do { result = .success(try await body(port)) } catch { result = .failure(error) }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try result.get()
-        }
+        return try await withRunning(app, ports: ports, body)
     }
 
     static func reply(_ status: HTTPResponse.Status, _ type: String, _ text: String) -> Response {

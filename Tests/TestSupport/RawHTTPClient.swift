@@ -89,7 +89,9 @@ public enum RawHTTPClient {
         }
     }
 
-    private static func blockingExchange(port: Int, host: String, source: String?, bytes: [UInt8], timeout seconds: Int) throws -> [UInt8] {
+    /// ``exchange(port:host:from:bytes:timeout:)`` on the calling thread, for a test that must send
+    /// without the concurrency pool.
+    public static func blockingExchange(port: Int, host: String, source: String?, bytes: [UInt8], timeout seconds: Int) throws -> [UInt8] {
         let isV6 = host.contains(":")
         let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
