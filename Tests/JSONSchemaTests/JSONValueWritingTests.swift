@@ -8,6 +8,23 @@ struct JSONValueWritingTests {
         #expect(value.serialized() == #"{"status":"success","message":"System operational","active_calls":5}"#)
     }
 
+    @Test("members written as text equal the same members built as an object and serialized")
+    func objectTextEqualsTheBuiltObject() {
+        func members(_ object: inout some JSONMemberWriter) {
+            object.write("id", 7)
+            object.write("say \"hi\"", .string("line\nbreak"))
+            object.write("nested", ["a": [1, 2, nil], "b": true])
+        }
+        var built = JSONObject()
+        members(&built)
+        var text = Array("data: ".utf8)
+        JSONObjectText.append(to: &text) { members(&$0) }
+        #expect(String(decoding: text, as: UTF8.self) == "data: " + JSONValue.object(built).serialized())
+        var empty: [UInt8] = []
+        JSONObjectText.append(to: &empty) { _ in }
+        #expect(String(decoding: empty, as: UTF8.self) == "{}")
+    }
+
     @Test func stringsAreEscapedAsJSONRequires() {
         let value: JSONValue = .string("a\"b\\c\n\t\u{01}/é☎")
         #expect(value.serialized() == "\"a\\\"b\\\\c\\n\\t\\u0001/é☎\"")

@@ -33,28 +33,33 @@ extension ControlAPI {
             // However the stream ends (the client went, the server stops), the feed forgets it.
             defer { subscription.close() }
             try await writer.write(ByteBuffer(string: "retry: 1000\n: fakepbx journal events\n\n"))
-            var text = ""
-            for entry in missed where filter.matches(entry) { text += Self.serverSentEvent(entry) }
-            if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
-            // Everything recorded since the last write goes out in one write.
+            var text: [UInt8] = []
+            for entry in missed where filter.matches(entry) { Self.appendServerSentEvent(entry, to: &text) }
+            if !text.isEmpty { try await writer.write(ByteBuffer(bytes: text)) }
+            // Everything recorded since the last write goes out in one write, at most one a `writeInterval`.
+            var lastWrite = ContinuousClock.now
             for await _ in subscription.wakeUps {
-                text = ""
+                try await Task.sleep(until: lastWrite + JournalFeed.writeInterval)
+                lastWrite = .now
+                text.removeAll(keepingCapacity: true)
                 for item in subscription.take() {
                     switch item {
-                    case .entry(let entry) where entry.sequence > seen && filter.matches(entry): text += Self.serverSentEvent(entry)
+                    case .entry(let entry) where entry.sequence > seen && filter.matches(entry): Self.appendServerSentEvent(entry, to: &text)
                     case .entry: continue
-                    case .heartbeat: text += ": keep-alive\n\n"
+                    case .heartbeat: text.append(contentsOf: ": keep-alive\n\n".utf8)
                     }
                 }
-                if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
+                if !text.isEmpty { try await writer.write(ByteBuffer(bytes: text)) }
             }
             try await writer.finish(nil)
         })
     }
 
-    /// An entry in the event-stream format; the JSON is one line, so one `data:` field holds it.
-    static func serverSentEvent(_ entry: RequestJournal.Entry) -> String {
-        "id: \(entry.sequence)\nevent: \(entry.event ?? "request")\ndata: \(entry.json.serialized())\n\n"
+    /// Appends an entry in the event-stream format; the JSON is one line, so one `data:` field holds it.
+    static func appendServerSentEvent(_ entry: RequestJournal.Entry, to text: inout [UInt8]) {
+        text.append(contentsOf: "id: \(entry.sequence)\nevent: \(entry.event ?? "request")\ndata: ".utf8)
+        JSONObjectText.append(to: &text) { entry.writeMembers(to: &$0) }
+        text.append(contentsOf: "\n\n".utf8)
     }
 }
 

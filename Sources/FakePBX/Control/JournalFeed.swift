@@ -18,9 +18,16 @@ final class JournalFeed: Sendable {
     /// Entries a subscription holds for a slow reader before the oldest are dropped.
     static let backlog = 1_000
 
+    /// The shortest time between two writes of one stream. A quiet server's entries go out at once;
+    /// under load a stream writes every 25 ms with everything recorded meanwhile, so an open
+    /// dashboard costs one write per interval rather than one per request.
+    static let writeInterval: Duration = .milliseconds(25)
+
     /// One open stream's pending items, and the wake-up its reader waits on.
     final class Subscription: Sendable {
         private let pending = Mutex<[Item]>([])
+        /// Whether a wake-up is already on its way: recording then skips the stream's own lock.
+        private let woken = Atomic<Bool>(false)
         private let wakes: AsyncStream<Void>
         fileprivate let wake: AsyncStream<Void>.Continuation
 
@@ -33,7 +40,7 @@ final class JournalFeed: Sendable {
                 if items.count >= JournalFeed.backlog { items.removeFirst(items.count - JournalFeed.backlog + 1) }
                 items.append(item)
             }
-            wake.yield()
+            if !woken.exchange(true, ordering: .acquiringAndReleasing) { wake.yield() }
         }
 
         /// Wakes the reader when items are pending; it ends when the feed ends this subscription
@@ -45,7 +52,8 @@ final class JournalFeed: Sendable {
 
         /// Everything recorded since the last call.
         func take() -> [Item] {
-            pending.withLock { items in
+            woken.store(false, ordering: .releasing)
+            return pending.withLock { items in
                 defer { items = [] }
                 return items
             }

@@ -48,29 +48,38 @@ public final class RequestJournal: Sendable {
         public var operation: String? { method.isEmpty ? nil : OperationNames.name(path: path, action: fields["action"]?.lowercased()) }
 
         var json: JSONValue {
-            var object: JSONObject = [
-                "sequence": .int(sequence), "time": .string(Timestamp.iso8601(Int(time))), "client": .string(client.description),
-                "scheme": .string(scheme), "method": .string(method), "path": .string(path), "status": .int(status),
-                "applied": .array(applied.map(JSONValue.string)),
-            ]
-            if let event { object["event"] = .string(event) }
-            if let operation { object["operation"] = .string(operation) }
-            if let action = fields["action"] { object["action"] = .string(action) }
+            var object = JSONObject()
+            writeMembers(to: &object)
+            return .object(object)
+        }
+
+        /// The entry's members, in the journal's order, for ``json`` and the event stream's text.
+        func writeMembers(to object: inout some JSONMemberWriter) {
+            object.write("sequence", .int(sequence))
+            object.write("time", .string(Timestamp.iso8601(Int(time))))
+            object.write("client", .string(client.description))
+            object.write("scheme", .string(scheme))
+            object.write("method", .string(method))
+            object.write("path", .string(path))
+            object.write("status", .int(status))
+            object.write("applied", .array(applied.map(JSONValue.string)))
+            if let event { object.write("event", .string(event)) }
+            if let operation { object.write("operation", .string(operation)) }
+            if let action = fields["action"] { object.write("action", .string(action)) }
             if !method.isEmpty {
                 var shown = JSONObject()
                 for name in fields.keys.sorted() { shown[name] = .string(SecretNames.shown(fields[name]!, name: name)) }
-                object["fields"] = .object(shown)
+                object.write("fields", .object(shown))
             }
-            if let bytes { object["bytes"] = .int(bytes) }
-            if let answeredBy { object["answered_by"] = .string(answeredBy.rawValue) }
-            if let milliseconds { object["duration_ms"] = .double((milliseconds * 1000).rounded() / 1000) }
-            if let detail { object["detail"] = .string(detail) }
+            if let bytes { object.write("bytes", .int(bytes)) }
+            if let answeredBy { object.write("answered_by", .string(answeredBy.rawValue)) }
+            if let milliseconds { object.write("duration_ms", .double((milliseconds * 1000).rounded() / 1000)) }
+            if let detail { object.write("detail", .string(detail)) }
             if let tls {
-                if !tls.version.isEmpty { object["tls_version"] = .string(tls.version) }
-                if let name = tls.serverName { object["sni"] = .string(name) }
-                if let subject = tls.clientCertificate { object["client_certificate"] = .string(subject) }
+                if !tls.version.isEmpty { object.write("tls_version", .string(tls.version)) }
+                if let name = tls.serverName { object.write("sni", .string(name)) }
+                if let subject = tls.clientCertificate { object.write("client_certificate", .string(subject)) }
             }
-            return .object(object)
         }
     }
 
