@@ -24,6 +24,7 @@ struct DashboardBrowserTests {
             let result = try await Self.drive(server, screenshot: screenshot)
             #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("ok    the ban leaves when the clock passes it"), "\(result.stdout)")
+            #expect(result.stdout.contains("ok    Enter on a row shows the answer sent"), "\(result.stdout)")
         }
         #expect(FileManager.default.fileExists(atPath: screenshot), "the browser wrote no screenshot")
     }

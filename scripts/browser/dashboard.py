@@ -3,9 +3,9 @@
     python3 scripts/browser/dashboard.py BASE_URL [--token TOKEN] [--screenshot FILE]
 
 BASE_URL is a running fakepbx (http://127.0.0.1:PORT). Checks, in order: the page loads and goes
-live with no console error; a request made with curl shows in the timeline (and how long it took); the
-clock buttons move the clock; a fault added from the form changes the next answer and is removed
-from the page; a ban shows with its time left and leaves when the clock passes it. Prints one line
+live with no console error; a request made with curl shows in the timeline (and how long it took), and
+opening it shows the answer sent; the clock buttons move the clock; a fault added from the form
+changes the next answer and is removed from the page; a ban shows with its time left and leaves when the clock passes it. Prints one line
 per check and exits 1 at the first that fails. Uses the system Chromium (Debian's `chromium`)
 through Playwright (`pip install playwright`; no browser download).
 """
@@ -53,6 +53,17 @@ with sync_playwright() as playwright:
     # not asserted (speed belongs to benchmarks; a loaded CI machine may take longer than a second).
     expect(page.locator("#timeline tr.entry", has_text="/app/status/index.php").first).to_be_visible(timeout=15000)
     check("the request shows in the timeline, from the live feed", True, f"after {(time.monotonic() - started) * 1000:.0f} ms")
+
+    # Opening the row (with the keyboard) shows the request's fields and the answer as it was sent.
+    row = page.locator("#timeline tr.entry", has_text="/app/status/index.php").first
+    row.focus()
+    page.keyboard.press("Enter")
+    answer = page.locator("#timeline tr.detail pre.answer").first
+    expect(answer).to_contain_text('"status": "success"', timeout=5000)
+    shown = answer.text_content()
+    check("Enter on a row shows the answer sent: status, headers and body", shown.startswith("200") and "content-type: application/json" in shown, shown[:120])
+    page.keyboard.press("Enter")
+    expect(page.locator("#timeline tr.detail")).to_have_count(0, timeout=5000)
 
     # The page's clock also ticks on its own, so wait for the hour the server moved to, not for any change.
     before = page.text_content("#clock-now")

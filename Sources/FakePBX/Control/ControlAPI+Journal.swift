@@ -56,6 +56,18 @@ extension ControlAPI {
             let filter = try JournalQuery(FormEncoding.decode(call.request.uri.query ?? ""))
             return api.json(.ok, ["count": .int(api.server.journal.recent().filter(filter.matches).count)])
         },
+        ControlRoute(.get, "journal/ID", usage: "GET /__fakepbx/journal/SEQUENCE (one entry with the answer sent)") { api, call in
+            guard let sequence = Int(call.parameter), let entry = api.server.journal.entry(sequence) else {
+                throw Failure(
+                    status: .notFound,
+                    message: "no journal entry '\(call.parameter)': the journal keeps the last \(RequestJournal.capacity); GET /__fakepbx/journal lists them with their sequence"
+                )
+            }
+            var object = JSONObject()
+            entry.writeMembers(to: &object)
+            object["answer"] = entry.answer?.json ?? .null
+            return api.json(.ok, .object(object))
+        },
         ControlRoute(.post, "verify", usage: "POST /__fakepbx/verify {endpoint, …, count|min|max|never}") { api, call in
             try api.verify(try await api.document(call.request))
         },

@@ -36,6 +36,7 @@ enum DashboardPage {
   .event td { color: #8250df; }
   .muted { color: #6e7781; }
   pre { white-space: pre-wrap; word-break: break-all; margin: .3em 0; font-size: .9em; }
+  tr.detail h3 { font-size: .85em; margin: .4em 0 0; }
   button, select, input { font: inherit; }
   form { display: flex; gap: .4em; flex-wrap: wrap; align-items: center; }
   .filters { display: flex; gap: .5em; margin-bottom: .5em; flex-wrap: wrap; }
@@ -150,7 +151,12 @@ function addEntry(entry) {
     detail.className = "detail";
     const cell = document.createElement("td");
     cell.colSpan = 7;
-    cell.append(text("pre", JSON.stringify(entry, null, 2)));
+    cell.append(text("h3", entry.event ? "Event" : "Request"), text("pre", JSON.stringify(entry, null, 2)));
+    if (!entry.event) {
+      const answer = text("pre", "loading the answer…", "answer");
+      cell.append(text("h3", "Answer"), answer);
+      showAnswer(entry.sequence, answer);
+    }
     detail.append(cell);
     row.after(detail);
   };
@@ -165,6 +171,18 @@ function addEntry(entry) {
   }
   if (entry.event === "clock") refreshClock();
   if (entry.event && entry.event.startsWith("ban")) refreshPolicies();
+}
+// The answer as sent (secrets redacted), from the journal: status, headers, then the body.
+async function showAnswer(sequence, into) {
+  try {
+    const answer = (await api("journal/" + sequence)).answer;
+    if (!answer) { into.textContent = "no answer was sent (the connection was cut)"; return; }
+    const headers = Object.entries(answer.headers).map(([name, value]) => name + ": " + value).join("\n");
+    const body = answer.body === null ? "" : answer.body_is_json ? JSON.stringify(answer.body, null, 2) : answer.body;
+    into.textContent = answer.status + "\n" + headers + "\n\n" + body + (answer.whole ? "" : "\n… (the first 16 KiB of the body)");
+  } catch (error) {
+    into.textContent = "the journal no longer holds this answer (" + error.message + ")";
+  }
 }
 function refilter() {
   for (const row of $("timeline").querySelectorAll("tr.entry")) row.hidden = !matches(JSON.parse(row.dataset.entry));

@@ -3,8 +3,9 @@ import JSONSchema
 
 extension RequestJournal.Entry {
     /// The answered request as an exchange, for the journal as HAR: its method, path and fields
-    /// (secrets shown as `[redacted]`, as the journal shows them), the status sent and how long it
-    /// took. The journal keeps no headers or answer bodies, so neither does the HAR.
+    /// (secrets shown as `[redacted]`, as the journal shows them), the answer sent (its headers and
+    /// the first ``JournalAnswer/bodyLimit`` bytes of its body, redacted the same way) and how long
+    /// it took. The request's headers are not kept, so the HAR has only its Host.
     func exchange(host: String) -> Exchange? {
         guard !method.isEmpty else { return nil }
         var shown: [String: String] = [:]
@@ -12,7 +13,7 @@ extension RequestJournal.Entry {
         return Exchange(
             name: "#\(sequence) \(operation ?? path)" + (applied.isEmpty ? "" : " (\(applied.joined(separator: ", ")))"),
             request: ExchangeRequest(method: method, path: path, headers: ["host": host], form: shown),
-            response: status == 0 ? nil : ExchangeResponse(status: status),
+            response: status == 0 ? nil : answer?.shown ?? ExchangeResponse(status: status),
             timing: Exchange.Timing(startedAt: Timestamp.iso8601(Int(time)), durationMilliseconds: milliseconds ?? 0)
         )
     }

@@ -41,6 +41,8 @@ public final class RequestJournal: Sendable {
         public var event: String? = nil
         /// Which entry point answered a request: ``EntryPoint``.
         public var answeredBy: EntryPoint? = nil
+        /// The answer as sent; nil for an event, or when no answer was sent (a cut connection).
+        public var answer: JournalAnswer? = nil
         /// Assigned by the journal: 1, 2, 3... since start or the last clear.
         public internal(set) var sequence = 0
 
@@ -114,6 +116,11 @@ public final class RequestJournal: Sendable {
             let ordered = Array(ring.entries[ring.next...] + ring.entries[..<ring.next])
             return Array(ordered.suffix(limit))
         }
+    }
+
+    /// The entry with this sequence number, while the journal still holds it.
+    public func entry(_ sequence: Int) -> Entry? {
+        ring.withLock { ring in ring.entries.first { $0.sequence == sequence } }
     }
 
     /// Forgets every entry. Sequence numbers keep counting, so an event stream's ids never repeat

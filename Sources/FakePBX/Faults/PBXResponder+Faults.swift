@@ -17,7 +17,8 @@ struct FaultCutConnection: Error {}
 extension PBXResponder {
     /// Sends `answer`, bent by the faults that fired: delayed, replaced, corrupted, cut, dripped, or
     /// not sent at all. A faulted answer carries `X-FakePBX-Fault: ID` when it has headers at all.
-    func finish(_ answer: Answer, faults: [Fault], method: HTTPRequest.Method, path: String, context: PBXRequestContext) async -> Response {
+    /// `answer` becomes the answer as sent, for the journal.
+    func finish(_ answer: inout Answer, faults: [Fault], method: HTTPRequest.Method, path: String, context: PBXRequestContext) async -> Response {
         guard !faults.isEmpty else { return answer.response(method: method) }
         for fault in faults {
             if case .latency(let ms, let jitter) = fault.kind {
@@ -25,7 +26,6 @@ extension PBXResponder {
                 try? await Task.sleep(for: .milliseconds(ms + extra))
             }
         }
-        var answer = answer
         answer.headers[.fakePBXFault] = faults.map(\.id).joined(separator: ", ")
         guard let fault = faults.first(where: { !$0.kind.isLatency }) else { return answer.response(method: method) }
         server.logger.debug("fault injected", metadata: ["fault": "\(fault.id)", "path": "\(path)"])
@@ -41,7 +41,8 @@ extension PBXResponder {
             await cut(context.channel, fault.kind)
             return answer.response(method: method)
         case .status, .malformedJSON, .loginPage, .loginRedirect, .contentType, .version:
-            return replaced(answer, by: fault, path: path).response(method: method)
+            answer = replaced(answer, by: fault, path: path)
+            return answer.response(method: method)
         }
     }
 

@@ -117,7 +117,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if !bodyless {
             context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: answer.body))), promise: nil)
         }
-        pipeline.complete(request, answer: answer, sent: answer.status.code, bytes: head.method == .head ? 0 : answer.body.count, since: started, by: .eventLoop)
+        pipeline.complete(request, answer: answer, sent: answer, bytes: head.method == .head ? 0 : answer.body.count, since: started, by: .eventLoop)
         guard head.headerFields[.connection]?.lowercased() == "close" else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             return

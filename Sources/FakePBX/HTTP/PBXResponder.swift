@@ -45,7 +45,8 @@ public struct PBXResponder: HTTPResponder {
         let withheld = faults.contains { $0.withholdsWrite }
         var answer = await pipeline.answer(incoming, withheld: withheld)
         if withheld { answer.applied.append("not-committed") }
-        let response = await finish(answer, faults: faults, method: request.method, path: path, context: context)
+        var sent = answer
+        let response = await finish(&sent, faults: faults, method: request.method, path: path, context: context)
         // What the client was really sent: the fault's status, or none when the connection was cut.
         let cut = faults.contains { $0.kind.cutsConnection }
         var bytes = request.method == .head ? 0 : response.body.contentLength
@@ -53,7 +54,7 @@ public struct PBXResponder: HTTPResponder {
             if case .truncate(let limit) = fault.kind { bytes = min(bytes ?? limit, limit) }
         }
         answer.applied += faults.map { "fault:\($0.id)" }
-        pipeline.complete(incoming, answer: answer, sent: cut ? 0 : response.status.code, bytes: cut ? 0 : bytes, since: started, by: .hummingbird)
+        pipeline.complete(incoming, answer: answer, sent: cut ? nil : sent, bytes: cut ? 0 : bytes, since: started, by: .hummingbird)
         return response
     }
 

@@ -103,10 +103,12 @@ struct RequestPipeline: Sendable {
     }
 
     /// The last steps, once the answer is sent: call-count scenario steps, the access-log jails and
-    /// the journal, with the status and bytes really sent (0 for a cut connection).
+    /// the journal, with the answer really sent (`sent`, nil for a cut connection) and its body's
+    /// bytes; `answer` is the pipeline's, with what applied and the request's fields.
     func complete(
-        _ request: IncomingRequest, answer: Answer, sent status: Int, bytes: Int?, since started: ContinuousClock.Instant, by entryPoint: EntryPoint
+        _ request: IncomingRequest, answer: Answer, sent: Answer?, bytes: Int?, since started: ContinuousClock.Instant, by entryPoint: EntryPoint
     ) {
+        let status = sent?.status.code ?? 0
         server.timeline.observe(request.target, server: server)
         countInAccessLogJails(request, status: status)
         let elapsed = ContinuousClock.now - started
@@ -115,7 +117,7 @@ struct RequestPipeline: Sendable {
             applied: answer.applied, scheme: request.tls == nil ? "http" : "https", tls: request.tls,
             fields: answer.fields ?? request.fields, bytes: bytes,
             milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
-            answeredBy: entryPoint
+            answeredBy: entryPoint, answer: sent.map { JournalAnswer($0, sentBytes: bytes, isHead: request.method == .head) }
         ))
     }
 

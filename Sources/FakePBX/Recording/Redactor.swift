@@ -37,7 +37,7 @@ public final class Redactor: Sendable {
         if var response = exchange.response {
             response.headers = redact(headers: response.headers)
             switch response.body {
-            case .json(let value): response.body = .json(redact(value, key: nil))
+            case .json(let value): response.body = .json(value.mappingStrings { scrub($0, key: $1) })
             case .text(let text): response.body = .text(pseudonymize ? pseudonymizeText(redactShapes(text)) : redactShapes(text))
             case .empty: break
             }
@@ -68,21 +68,6 @@ public final class Redactor: Sendable {
         var result: [String: String] = [:]
         for (name, value) in fields { result[name] = scrub(value, key: name) }
         return result
-    }
-
-    private func redact(_ value: JSONValue, key: String?) -> JSONValue {
-        switch value {
-        case .object(let object):
-            var copy = JSONObject()
-            for member in object { copy[member.key] = redact(member.value, key: member.key) }
-            return .object(copy)
-        case .array(let items):
-            return .array(items.map { redact($0, key: key) })
-        case .string(let text):
-            return .string(scrub(text, key: key))
-        default:
-            return value
-        }
     }
 
     /// A string value named `key`: a secret's placeholder, a pseudonym, or the value with any
