@@ -77,4 +77,23 @@ struct BrokenServerTests {
         #expect(xml.contains("rule:  schemas/common.json#/$defs/count/type"))
         #expect(xml.contains("value: &quot;5&quot;"))
     }
+
+    @Test("contract run --html against the broken server: the page has the JUnit counts and the body violation at its pointer, in Chromium")
+    func theHTMLReportOfAFailedRunOpensInABrowser() async throws {
+        let binary = try fakepbxExecutable()
+        try await withTemporaryDirectory { dir in
+            let junit = dir.appendingPathComponent("junit.xml").path
+            let html = dir.appendingPathComponent("run.html").path
+            let run = try await Self.withBrokenServer { port in
+                try await runProcess(binary, [
+                    "contract", "run", "--target", "http://127.0.0.1:\(port)", "--case", "read-only", "--username", "admin", "--password", "pw",
+                    "--max-wait", "0", "--junit", junit, "--html", html, "--quiet",
+                ])
+            }
+            #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+            let browser = try await runProcess(try python3(), [repositoryFile("scripts/browser/report.py").path, html, junit, "--pointer", "/active_calls"])
+            #expect(browser.status == 0, "\(browser.stdout)\(browser.stderr)")
+            #expect(browser.stdout.contains("ok    the violation at /active_calls is visible"), "\(browser.stdout)")
+        }
+    }
 }

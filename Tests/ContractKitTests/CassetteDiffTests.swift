@@ -53,13 +53,21 @@ struct CassetteDiffTests {
             try new.write(to: after)
             let junit = dir.appendingPathComponent("diff.xml").path
             let binary = try fakepbxExecutable()
-            let result = try await runProcess(binary, ["contract", "diff", before, after, "--junit", junit])
+            let html = dir.appendingPathComponent("diff.html").path
+            let result = try await runProcess(binary, ["contract", "diff", before, after, "--junit", junit, "--html", html])
             #expect(result.status == 1)
             #expect(result.stdout.contains("NOTE diff: status /load: new field (string)"))
             #expect(result.stdout.contains("FAIL diff: provision_list [provision_list]"))
             let xml = try String(contentsOfFile: junit, encoding: .utf8)
             #expect(xml.contains("<system-out>status /load: new field (string)</system-out>"))
             #expect(xml.contains("failures=\"4\""), "\(xml)")
+            // The drift report in a real browser: the JUnit counts, and the changed fields at their pointers.
+            let browser = try await runProcess(try python3(), [
+                repositoryFile("scripts/browser/report.py").path, html, junit,
+                "--pointer", "/gateways/*/gateway_enabled", "--pointer", "/active_calls",
+            ])
+            #expect(browser.status == 0, "\(browser.stdout)\(browser.stderr)")
+            #expect(browser.stdout.contains("ok    the violation at /active_calls is visible"), "\(browser.stdout)")
             let same = try await runProcess(binary, ["contract", "diff", before, before])
             #expect(same.status == 0)
         }

@@ -8,9 +8,10 @@ import Testing
 /// `FAKEPBX_SCREENSHOTS=1`, the run also writes `docs/dashboard.png`, which the README shows.
 @Suite("Dashboard in a browser")
 struct DashboardBrowserTests {
-    static func drive(_ server: TestServer, token: String? = nil, screenshot: String? = nil) async throws -> ProcessResult {
+    static func drive(_ server: TestServer, token: String? = nil, screenshot: String? = nil, https: Bool = false) async throws -> ProcessResult {
         var arguments = [repositoryFile("scripts/browser/dashboard.py").path, "http://127.0.0.1:\(server.port)"]
         if let token { arguments += ["--token", token] }
+        if https, let port = server.httpsPort { arguments += ["--https-port", String(port)] }
         if let screenshot { arguments += ["--screenshot", screenshot] }
         return try await runProcess(try python3(), arguments)
     }
@@ -42,6 +43,15 @@ struct DashboardBrowserTests {
             #expect(journal.status == 200, "\(journal.text)")
             let result = try await Self.drive(server, token: token)
             #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        }
+    }
+
+    @Test("with HTTPS on, the TLS panel shows the mode, switches it, and offers the CA that curl then trusts")
+    func tlsPanel() async throws {
+        try await withHTTPSFakePBX { server, _ in
+            let result = try await Self.drive(server, https: true)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("ok    curl trusting that CA gets 200 over HTTPS"), "\(result.stdout)")
         }
     }
 }

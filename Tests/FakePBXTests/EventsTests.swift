@@ -1,3 +1,4 @@
+import FakePBX
 import Foundation
 import TestSupport
 import Testing
@@ -37,6 +38,21 @@ struct EventsTests {
             #expect(events.last?.hasPrefix("id: 2\nevent: ban-started\ndata: {") == true, "\(text)")
             #expect(events.last?.contains("203.0.113.9") == true)
             #expect(curl.isRunning, "the server keeps the stream open")
+        }
+    }
+
+    @Test("a quiet stream gets a comment line every heartbeat, and the requests that follow still come")
+    func heartbeatKeepsAQuietStreamAlive() async throws {
+        try await withFakePBX({ $0.eventHeartbeat = .milliseconds(300) }) { (server: TestServer) async throws in
+            let curl = try Self.follow(server, "/__fakepbx/events")
+            defer { curl.stop() }
+            _ = try await curl.wait(for: [": fakepbx journal events"])
+            let beats = try await curl.wait(for: [": keep-alive\n\n: keep-alive\n\n"])
+            #expect(beats.contains(": keep-alive\n\n: keep-alive\n\n"), "two heartbeats on a quiet stream: \(beats)")
+            #expect(Self.events(beats).isEmpty, "a heartbeat is a comment, not an event: \(beats)")
+            #expect(try await server.post("/app/status/index.php").status == 200)
+            let text = try await curl.wait(for: ["event: request"])
+            #expect(Self.events(text).count == 1, "\(text)")
         }
     }
 

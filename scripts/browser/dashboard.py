@@ -1,15 +1,17 @@
 """Drives the dashboard (GET /__fakepbx/) in a real, headless Chromium, for DashboardBrowserTests.
 
-    python3 scripts/browser/dashboard.py BASE_URL [--token TOKEN] [--screenshot FILE]
+    python3 scripts/browser/dashboard.py BASE_URL [--token TOKEN] [--screenshot FILE] [--https-port PORT]
 
 BASE_URL is a running fakepbx (http://127.0.0.1:PORT). Checks, in order: the page loads and goes
 live with no console error; a request made with curl shows in the timeline (and how long it took), and
 opening it shows the answer sent; the clock buttons move the clock; a fault added from the form
-changes the next answer and is removed from the page; a ban shows with its time left and leaves when the clock passes it. Prints one line
+changes the next answer and is removed from the page; a ban shows with its time left and leaves when the clock passes it. With
+--https-port, only the TLS panel instead: the mode in force, switched from the page, and the CA it
+offers trusted by curl over HTTPS. Prints one line
 per check and exits 1 at the first that fails. Uses the system Chromium (Debian's `chromium`)
 through Playwright (`pip install playwright`; no browser download).
 """
-import argparse, json, shutil, subprocess, sys, time, urllib.request
+import argparse, json, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
 
 from browserlib import check, expect, open_page, sync_playwright
 
@@ -17,6 +19,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("base")
 parser.add_argument("--token")
 parser.add_argument("--screenshot")
+parser.add_argument("--https-port", type=int, help="check only the TLS panel, against this HTTPS port")
 args = parser.parse_args()
 
 curl = shutil.which("curl") or sys.exit("this test uses curl, which is not installed: apt-get install curl")
@@ -29,6 +32,27 @@ def control(method, path, body=None):
         request.add_header("Authorization", "Bearer " + args.token)
     with urllib.request.urlopen(request) as answer:
         return json.load(answer)
+
+
+def tls_panel(page):
+    """The TLS panel: the mode in force, switched from the page; the CA it offers trusts the HTTPS port."""
+    select = page.locator("#tls select")
+    expect(select).to_have_value(control("GET", "tls")["mode"], timeout=10000)
+    check("the TLS panel shows the certificate mode in force", True, select.input_value())
+    select.select_option("expired")
+    expect(page.locator("#timeline tr.entry", has_text="tls-mode").first).to_be_visible(timeout=5000)
+    check("choosing 'expired' switches the server's mode, and the change shows in the timeline", control("GET", "tls")["mode"] == "expired")
+    page.locator("#tls select").select_option("valid")
+    expect(page.locator("#timeline tr.entry", has_text="tls-mode")).to_have_count(2, timeout=5000)
+    pem = page.request.get(urllib.parse.urljoin(page.url, page.locator("#tls a").get_attribute("href")))
+    text = pem.text()
+    check("the CA link downloads a PEM certificate", pem.ok and text.startswith("-----BEGIN CERTIFICATE-----"), text[:40])
+    with tempfile.NamedTemporaryFile("w", suffix=".pem") as ca:
+        ca.write(text)
+        ca.flush()
+        out = subprocess.run([curl, "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.name, "-d", "username=admin&password=your-password",
+                              f"https://127.0.0.1:{args.https_port}/app/status/index.php"], capture_output=True, text=True)
+    check("curl trusting that CA gets 200 over HTTPS (mode valid again)", out.stdout == "200", out.stdout + out.stderr)
 
 
 def status_request():
@@ -46,6 +70,11 @@ with sync_playwright() as playwright:
     expect(page.locator("#connection")).to_have_text("live", timeout=10000)
     expect(page.locator("#clock-now")).not_to_have_text("…", timeout=10000)
     check("the page loads and goes live with no console error", not errors, "; ".join(errors))
+    if args.https_port:
+        tls_panel(page)
+        check("still no console error", not errors, "; ".join(errors))
+        browser.close()
+        sys.exit(0)
 
     started = time.monotonic()
     check("curl's request is answered", status_request() == 200)

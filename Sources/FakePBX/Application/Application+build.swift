@@ -74,7 +74,7 @@ public func buildApplication(
         scenarioFolder: configuration.scenarioFolder ?? FileManager.default.currentDirectoryPath, replay: replay, tls: tls,
         upstreamTrust: configuration.upstreamTrust
     )
-    var services: [any Service] = [TimelineTicker(server: server)]
+    var services: [any Service] = [TimelineTicker(server: server, heartbeat: configuration.eventHeartbeat)]
     // The client that proxies replay misses is shut down with the server.
     if let forwarder = server.missForwarder { services.append(HTTPClientService(client: forwarder.client)) }
     if let path = configuration.whitelistFile {

@@ -77,6 +77,9 @@ public struct FakePBXConfiguration: Sendable {
     public var headerTimeout: Double = 30
     /// Seconds a connection may stay silent before it is closed (`--idle-timeout`).
     public var idleTimeout: Double = 75
+    /// How often an open `GET /__fakepbx/events` stream gets a comment line, so proxies and clients
+    /// with an idle timeout keep it open.
+    public var eventHeartbeat: Duration = .seconds(15)
     /// The HTTPS listener (`--https-port` and the `--tls-*` flags); off by default.
     public var tls = TLSSettings()
 

@@ -12,9 +12,6 @@ final class JournalFeed: Sendable {
         case heartbeat
     }
 
-    /// Seconds between heartbeats.
-    static let heartbeatInterval: Duration = .seconds(15)
-
     /// Entries a subscription holds for a slow reader before the oldest are dropped.
     static let backlog = 1_000
 

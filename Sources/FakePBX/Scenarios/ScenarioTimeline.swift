@@ -113,6 +113,8 @@ public final class ScenarioTimeline: Sendable {
 /// heartbeat, and ends its streams when the server stops.
 struct TimelineTicker: Service {
     let server: PBXServer
+    /// Time between the feed's heartbeats.
+    let heartbeat: Duration
 
     func run() async throws {
         // Open event streams end first, so the server's graceful shutdown does not wait on them.
@@ -122,7 +124,7 @@ struct TimelineTicker: Service {
             while !Task.isCancelled {
                 try await Task.sleep(for: .milliseconds(100))
                 server.timeline.tick(server)
-                if ContinuousClock.now - lastBeat >= JournalFeed.heartbeatInterval {
+                if ContinuousClock.now - lastBeat >= heartbeat {
                     lastBeat = ContinuousClock.now
                     server.journal.feed.heartbeat()
                 }
