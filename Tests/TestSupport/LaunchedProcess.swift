@@ -9,6 +9,10 @@ public final class LaunchedProcess: Sendable {
     private let process: Process
     private let lines: Mutex<[String]>
     private let errorText: Mutex<String>
+    /// How many of the two output readers reached the end of their pipe.
+    private let readersDone = Mutex(0)
+    /// Standard output read past its last newline.
+    private let partialLine = Mutex<[UInt8]>([])
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
         let (process, out, err) = makeProcess(executable, arguments, environment: environment)
@@ -17,22 +21,42 @@ public final class LaunchedProcess: Sendable {
         self.errorText = Mutex("")
         try process.run()
         let readerLines = self
-        Thread {
-            var buffer = Data()
-            while true {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
+        Self.read(out) { chunk in
+            let complete = readerLines.partialLine.withLock { buffer in
+                buffer += chunk
+                var lines: [String] = []
                 while let newline = buffer.firstIndex(of: 10) {
-                    let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                    buffer.removeSubrange(buffer.startIndex...newline)
-                    readerLines.lines.withLock { $0.append(line) }
+                    lines.append(String(decoding: buffer[..<newline], as: UTF8.self))
+                    buffer.removeSubrange(...newline)
+                }
+                return lines
+            }
+            readerLines.lines.withLock { $0 += complete }
+        } done: { readerLines.readersDone.withLock { $0 += 1 } }
+        // Read as it comes, so what the process said so far is there while it runs.
+        Self.read(err) { chunk in
+            readerLines.errorText.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
+        } done: { readerLines.readersDone.withLock { $0 += 1 } }
+    }
+
+    /// Reads `pipe` on a thread of its own until its end, handing over each chunk, then calls
+    /// `done`. With read(2) and not `FileHandle.availableData`, which stops the process when a
+    /// signal interrupts it (EINTR).
+    private static func read(_ pipe: Pipe, chunk: @escaping @Sendable ([UInt8]) -> Void, done: @escaping @Sendable () -> Void) {
+        let fd = pipe.fileHandleForReading.fileDescriptor
+        Thread {
+            var bytes = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = Glibc.read(fd, &bytes, bytes.count)
+                if count > 0 {
+                    chunk(Array(bytes[..<count]))
+                } else if count < 0, errno == EINTR {
+                    continue
+                } else {
+                    break
                 }
             }
-        }.start()
-        Thread {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            readerLines.errorText.withLock { $0 = String(decoding: data, as: UTF8.self) }
+            done()
         }.start()
     }
 
@@ -55,11 +79,13 @@ public final class LaunchedProcess: Sendable {
 
     public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
-    /// Waits for the process to exit; returns how long that took, or nil if it did not exit in time.
+    /// Waits for the process to exit and its output to be read; returns how long that took, or nil if
+    /// it did not exit in time.
     public func waitForExit(timeout: Duration) async throws -> Duration? {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < timeout {
-            if !process.isRunning { return ContinuousClock.now - start }
+            // Exited, and everything it wrote has been read.
+            if !process.isRunning, readersDone.withLock({ $0 }) == 2 { return ContinuousClock.now - start }
             try await Task.sleep(for: .milliseconds(10))
         }
         return nil

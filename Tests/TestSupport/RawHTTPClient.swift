@@ -89,9 +89,22 @@ public enum RawHTTPClient {
         }
     }
 
-    /// ``exchange(port:host:from:bytes:timeout:)`` on the calling thread, for a test that must send
-    /// without the concurrency pool.
-    public static func blockingExchange(port: Int, host: String, source: String?, bytes: [UInt8], timeout seconds: Int) throws -> [UInt8] {
+    /// Whether bytes received before a failure hold a whole answer (its head and the body its
+    /// Content-Length announces): then the server answered but did not close the connection.
+    static func completeness(_ received: [UInt8]) -> String {
+        guard let end = received.firstRange(of: Array("\r\n\r\n".utf8)) else { return received.isEmpty ? "" : " (the head was not complete)" }
+        let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
+        guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+              let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) else {
+            return " (no Content-Length in the head)"
+        }
+        let body = received.count - end.upperBound
+        return body >= length
+            ? " (a whole answer of \(length) body bytes had come: the server did not close the connection)"
+            : " (\(body) of the \(length) body bytes announced)"
+    }
+
+    private static func blockingExchange(port: Int, host: String, source: String?, bytes: [UInt8], timeout seconds: Int) throws -> [UInt8] {
         let isV6 = host.contains(":")
         let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
@@ -135,7 +148,7 @@ public enum RawHTTPClient {
                 break
             } else {
                 if errno == ECONNRESET && !received.isEmpty { break }
-                throw Failure("recv failed: errno \(errno) after \(received.count) bytes", errno: errno)
+                throw Failure("recv failed: errno \(errno) after \(received.count) bytes\(Self.completeness(received))", errno: errno)
             }
         }
         return received

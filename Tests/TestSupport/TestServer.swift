@@ -64,8 +64,7 @@ public func withFakePBX<T: Sendable>(
 }
 
 /// Runs `application` until `body` returns; `body` gets the port it reports on `ports`. A bounded
-/// shutdown like `fakepbx serve`'s: held or hanging connections cannot stall a test. The server's
-/// tasks run on ``ServerExecutor``, so busy test bodies cannot starve it.
+/// shutdown like `fakepbx serve`'s: held or hanging connections cannot stall a test.
 public func withRunning<T: Sendable, Port: Sendable>(
     _ application: some Service, ports: AsyncStream<Port>, _ body: (Port) async throws -> T
 ) async throws -> T {
@@ -76,7 +75,7 @@ public func withRunning<T: Sendable, Port: Sendable>(
     groupConfiguration.maximumCancellationDuration = .seconds(5)
     let group = ServiceGroup(configuration: groupConfiguration)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask(executorPreference: ServerExecutor.shared) { try await group.run() }
+        tasks.addTask { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw RawHTTPClient.Failure("server did not start") }
         let result: Result<T, any Error>
