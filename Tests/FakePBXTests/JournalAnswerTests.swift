@@ -41,9 +41,14 @@ struct JournalAnswerTests {
             #expect((third["body"] as? String)?.utf8.count == 10, "the ten bytes sent, as text: \(third)")
             #expect(third["body_is_json"] as? Bool == false)
 
+            try await FaultsTests.addFault(server, #"{"id": "gone", "type": "reset", "when": {"nth": 1}}"#)
+            _ = try? await server.post("/app/status/index.php")
+            let fourth = try await entry(server, 4)
+            #expect(fourth["status"] as? Int == 0 && fourth["answer"] is NSNull, "a cut connection sent no answer: \(fourth)")
+
             let missing = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal/999")
             #expect(missing.status == 404 && missing.text.contains("the journal keeps the last 500"), "\(missing.text)")
-            #expect(try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal/count").json()["count"] as? Int == 3)
+            #expect(try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal/count").json()["count"] as? Int == 4)
         }
     }
 

@@ -36,10 +36,10 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         self.bytes = bytes
     }
 
-    /// The address of a connected peer, or `nil` for a Unix socket.
     /// A connection's peer; `0.0.0.0` when there is none (an in-process test request).
     init(peer address: SocketAddress?) { self = address.flatMap(IPAddress.init) ?? IPAddress("0.0.0.0")! }
 
+    /// The address of a connected peer, or `nil` for a Unix socket.
     public init?(_ address: SocketAddress) {
         // sockaddr_in keeps the address at byte 4, sockaddr_in6 at byte 8 (after family, port, flowinfo).
         switch address {

@@ -31,8 +31,8 @@ public struct JournalAnswer: Sendable {
     /// The answer as a cassette's response, secrets redacted as the journal shows fields: values of
     /// secret-named members and headers, and credential-shaped text anywhere.
     var shown: ExchangeResponse {
-        var headerMap: [String: String] = [:]
-        for field in headers { headerMap[field.name.canonicalName] = SecretNames.shown(field.value, name: field.name.canonicalName) }
+        // A repeated header (Set-Cookie) keeps every value, joined as exchanges keep them.
+        let headerMap = Exchange.headerMap(headers.map { ($0.name.canonicalName, SecretNames.shown($0.value, name: $0.name.canonicalName)) })
         var response = ExchangeResponse(status: status, headers: headerMap, bytes: isWhole ? body : [])
         if !isWhole, !body.isEmpty { response.body = .text(String(decoding: body, as: UTF8.self)) }
         switch response.body {
