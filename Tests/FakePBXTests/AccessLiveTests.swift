@@ -53,7 +53,11 @@ struct AccessLiveTests {
                 #expect(try await server.post(Self.chkcon, from: "127.0.0.2").status == 403)
 
                 try "127.0.0.1\nnot-an-address\n".write(to: file, atomically: true, encoding: .utf8)
-                try await Task.sleep(for: .milliseconds(600))
+                let rejected = try await eventually(timeout: .seconds(30)) {
+                    let count = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal/count?event=whitelist-rejected").json()
+                    return count["count"] as? Int == 1
+                }
+                #expect(rejected, "the bad edit was read and journalled as rejected")
                 #expect(try await server.post(Self.chkcon, from: "127.0.0.1").status == 200, "a bad edit must keep the previous list")
             }
         }

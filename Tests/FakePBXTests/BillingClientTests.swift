@@ -91,13 +91,17 @@ struct BillingClientTests {
     func expectContinue() async throws {
         try await withHTTPSFakePBX { server, ca in
             let note = String(repeating: "x", count: 4096)
-            let calls = [
+            // libcurl adds the header itself only for larger bodies (this one, 7.88, not for 4 KiB):
+            // asked for, it waits up to a second for the interim answer before sending the body.
+            var calls = [
                 PHPClient.Call(url: try server.httpsURL("/app/status/index.php"), fields: ["note": note], caFile: ca),
                 PHPClient.Call(url: server.httpURL("/app/status/index.php"), fields: ["note": note]),
             ]
+            for index in calls.indices { calls[index].headers = ["Expect: 100-continue"] }
             for (call, outcome) in zip(calls, try await PHPClient.send(calls)) {
                 #expect(outcome.status == 200, "\(call.url): \(outcome.error)")
-                #expect(outcome.seconds < 0.5, "\(call.url) took \(outcome.seconds) s: curl waited for 100 Continue")
+                // curl read the interim answer, so it sent the body without its one-second wait.
+                #expect(outcome.statusLines == ["HTTP/1.1 100 Continue", "HTTP/1.1 200 OK"], "\(call.url): \(outcome.statusLines)")
             }
             let raw = try await RawHTTPClient.exchange(
                 port: server.port,

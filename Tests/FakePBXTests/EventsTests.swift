@@ -7,8 +7,8 @@ import Testing
 @Suite("Journal events")
 struct EventsTests {
     /// `curl -N` following `path` on `server`, left running.
-    static func follow(_ server: TestServer, _ path: String, headers: [String] = []) throws -> BackgroundProcess {
-        try BackgroundProcess(try curlExecutable(), ["-sS", "-N"] + headers.flatMap { ["-H", $0] } + ["http://127.0.0.1:\(server.port)\(path)"])
+    static func follow(_ server: TestServer, _ path: String, headers: [String] = []) async throws -> BackgroundProcess {
+        try await BackgroundProcess(try curlExecutable(), ["-sS", "-N"] + headers.flatMap { ["-H", $0] } + ["http://127.0.0.1:\(server.port)\(path)"])
     }
 
     /// The stream's events (blocks with an `id:`), in order.
@@ -19,7 +19,7 @@ struct EventsTests {
     @Test("curl -N follows the journal: each request and event as it happens, named by its kind, with its sequence as id")
     func eventsStreamLive() async throws {
         try await withFakePBX { (server: TestServer) async throws in
-            let curl = try Self.follow(server, "/__fakepbx/events")
+            let curl = try await Self.follow(server, "/__fakepbx/events")
             defer { curl.stop() }
             let opened = try await curl.wait(for: [": fakepbx journal events"])
             #expect(opened.hasPrefix("retry: 1000\n"), "\(opened)")
@@ -44,7 +44,7 @@ struct EventsTests {
     @Test("a quiet stream gets a comment line every heartbeat, and the requests that follow still come")
     func heartbeatKeepsAQuietStreamAlive() async throws {
         try await withFakePBX({ $0.eventHeartbeat = .milliseconds(300) }) { (server: TestServer) async throws in
-            let curl = try Self.follow(server, "/__fakepbx/events")
+            let curl = try await Self.follow(server, "/__fakepbx/events")
             defer { curl.stop() }
             _ = try await curl.wait(for: [": fakepbx journal events"])
             let beats = try await curl.wait(for: [": keep-alive\n\n: keep-alive\n\n"])
@@ -62,7 +62,7 @@ struct EventsTests {
             #expect(try await server.post("/app/status/index.php").status == 200)
             #expect(try await server.post("/app/nowhere.php").status == 404)
             // An EventSource that saw entry 1 reconnects: entry 2 comes first, filtered like the journal.
-            let resumed = try Self.follow(server, "/__fakepbx/events?status=404", headers: ["Last-Event-ID: 1"])
+            let resumed = try await Self.follow(server, "/__fakepbx/events?status=404", headers: ["Last-Event-ID: 1"])
             defer { resumed.stop() }
             let missed = try await resumed.wait(for: ["id: 2\n"])
             #expect(Self.events(missed).first?.hasPrefix("id: 2\nevent: request\ndata: {") == true, "\(missed)")
@@ -72,7 +72,7 @@ struct EventsTests {
             let live = try await resumed.wait(for: ["id: 4\n"])
             #expect(Self.events(live).map { $0.prefix(6) } == ["id: 2\n", "id: 4\n"], "\(live)")
             // An id this server never gave (a dashboard reconnecting after a restart): everything held comes.
-            let restarted = try Self.follow(server, "/__fakepbx/events", headers: ["Last-Event-ID: 99999"])
+            let restarted = try await Self.follow(server, "/__fakepbx/events", headers: ["Last-Event-ID: 99999"])
             defer { restarted.stop() }
             let all = try await restarted.wait(for: ["id: 1\n", "id: 4\n"])
             #expect(Self.events(all).count == 4, "\(all)")

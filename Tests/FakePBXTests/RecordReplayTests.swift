@@ -189,7 +189,7 @@ struct RecordReplayTests {
             let cassette = dir.appendingPathComponent("killed.json").path
             let portFile = dir.appendingPathComponent("port").path
             try await withFakePBX { (upstream: TestServer) async throws in
-                let recorder = try LaunchedProcess(try fakepbxExecutable(), [
+                let recorder = try await LaunchedProcess(try fakepbxExecutable(), [
                     "record", "--upstream", "http://127.0.0.1:\(upstream.port)", "--out", cassette, "--port", "0", "--port-file", portFile,
                 ])
                 _ = try await recorder.waitForLines(1)

@@ -3,25 +3,30 @@ import Glibc
 #endif
 import Foundation
 import Synchronization
+import SystemPackage
 
 /// A program started in the background whose standard output is read line by line.
 public final class LaunchedProcess: Sendable {
-    private let process: Process
-    private let lines: Mutex<[String]>
-    private let errorText: Mutex<String>
+    private let process: ChildProcess
+    private let lines = Mutex<[String]>([])
+    private let errorText = Mutex("")
     /// How many of the two output readers reached the end of their pipe.
     private let readersDone = Mutex(0)
     /// Standard output read past its last newline.
     private let partialLine = Mutex<[UInt8]>([])
 
-    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
-        let (process, out, err) = makeProcess(executable, arguments, environment: environment)
-        self.process = process
-        self.lines = Mutex([])
-        self.errorText = Mutex("")
-        try process.run()
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws {
+        let out = try FileDescriptor.pipe()
+        let err = try FileDescriptor.pipe()
+        do {
+            process = try await ChildProcess(executable, arguments, environment: environment, output: out.writeEnd, error: err.writeEnd)
+        } catch {
+            try? out.readEnd.close()
+            try? err.readEnd.close()
+            throw error
+        }
         let readerLines = self
-        Self.read(out) { chunk in
+        Self.read(out.readEnd) { chunk in
             let complete = readerLines.partialLine.withLock { buffer in
                 buffer += chunk
                 var lines: [String] = []
@@ -34,20 +39,18 @@ public final class LaunchedProcess: Sendable {
             readerLines.lines.withLock { $0 += complete }
         } done: { readerLines.readersDone.withLock { $0 += 1 } }
         // Read as it comes, so what the process said so far is there while it runs.
-        Self.read(err) { chunk in
+        Self.read(err.readEnd) { chunk in
             readerLines.errorText.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
         } done: { readerLines.readersDone.withLock { $0 += 1 } }
     }
 
-    /// Reads `pipe` on a thread of its own until its end, handing over each chunk, then calls
-    /// `done`. With read(2) and not `FileHandle.availableData`, which stops the process when a
-    /// signal interrupts it (EINTR).
-    private static func read(_ pipe: Pipe, chunk: @escaping @Sendable ([UInt8]) -> Void, done: @escaping @Sendable () -> Void) {
-        let fd = pipe.fileHandleForReading.fileDescriptor
+    /// Reads `fd` on a thread of its own until its end, handing over each chunk, then closes it and
+    /// calls `done`. read(2) is retried when a signal interrupts it (EINTR).
+    private static func read(_ fd: FileDescriptor, chunk: @escaping @Sendable ([UInt8]) -> Void, done: @escaping @Sendable () -> Void) {
         Thread {
             var bytes = [UInt8](repeating: 0, count: 65_536)
             while true {
-                let count = Glibc.read(fd, &bytes, bytes.count)
+                let count = Glibc.read(fd.rawValue, &bytes, bytes.count)
                 if count > 0 {
                     chunk(Array(bytes[..<count]))
                 } else if count < 0, errno == EINTR {
@@ -56,6 +59,7 @@ public final class LaunchedProcess: Sendable {
                     break
                 }
             }
+            try? fd.close()
             done()
         }.start()
     }
@@ -63,7 +67,9 @@ public final class LaunchedProcess: Sendable {
     public var output: [String] { lines.withLock { $0 } }
     public var standardError: String { errorText.withLock { $0 } }
     public var isRunning: Bool { process.isRunning }
-    public var exitStatus: Int32 { process.terminationStatus }
+    public var exitStatus: Int32 { process.exitStatus }
+    /// Its process id (for `/proc/PID/…`).
+    public var pid: Int32 { process.pid }
 
     /// Waits until at least `count` lines were printed.
     public func waitForLines(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [String] {
@@ -77,7 +83,7 @@ public final class LaunchedProcess: Sendable {
         throw RawHTTPClient.Failure("expected \(count) lines of output, got \(output) (stderr: \(standardError))")
     }
 
-    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    public func signal(_ signal: Int32) { process.signal(signal) }
 
     /// Waits for the process to exit and its output to be read; returns how long that took, or nil if
     /// it did not exit in time.
@@ -91,9 +97,6 @@ public final class LaunchedProcess: Sendable {
         return nil
     }
 
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
 }
 
 /// The built `fakepbx` executable next to the test bundle.

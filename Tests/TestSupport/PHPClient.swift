@@ -20,6 +20,8 @@ public enum PHPClient {
         public var clientCertificate: (certificate: String, key: String)? = nil
         public var timeout: Double = 10
         public var tlsMaxVersion12 = false
+        /// Extra request headers (`CURLOPT_HTTPHEADER`), such as `Expect: 100-continue`.
+        public var headers: [String] = []
 
         public init(url: String, fields: [String: String] = [:], encoding: Encoding = .multipart, auth: Auth = .form, caFile: String? = nil) {
             self.url = url
@@ -37,6 +39,8 @@ public enum PHPClient {
         public var status: Int
         public var seconds: Double
         public var body: String
+        /// The status lines curl read, interim ones (`HTTP/1.1 100 Continue`) included, in order.
+        public var statusLines: [String] = []
 
         public func json() throws -> [String: Any] {
             guard let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
@@ -68,9 +72,10 @@ public enum PHPClient {
                 fields["username"] = fields["username"] ?? username
                 fields["password"] = fields["password"] ?? password
             case .basic: request["userpwd"] = "\(username):\(password)"
-            case .apiKey: request["headers"] = ["X-API-Key: \(apiKey)"]
+            case .apiKey: request["headers"] = ["X-API-Key: \(apiKey)"] + call.headers
             case .none: break
             }
+            if request["headers"] == nil, !call.headers.isEmpty { request["headers"] = call.headers }
             request["fields"] = fields
             if let ca = call.caFile { request["cainfo"] = ca }
             if let client = call.clientCertificate {
@@ -95,7 +100,8 @@ public enum PHPClient {
                 }
                 return Outcome(
                     errno: object["errno"] as? Int ?? -1, error: object["error"] as? String ?? "", status: object["status"] as? Int ?? 0,
-                    seconds: object["seconds"] as? Double ?? 0, body: object["body"] as? String ?? ""
+                    seconds: object["seconds"] as? Double ?? 0, body: object["body"] as? String ?? "",
+                    statusLines: object["status_lines"] as? [String] ?? []
                 )
             }
         }
@@ -143,6 +149,11 @@ public enum PHPClient {
             if (isset($call['sslcert'])) { $options[CURLOPT_SSLCERT] = $call['sslcert']; $options[CURLOPT_SSLKEY] = $call['sslkey']; }
             if ($call['tls12']) { $options[CURLOPT_SSLVERSION] = CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2; }
             curl_setopt_array($ch, $options);
+            $statusLines = [];
+            curl_setopt($ch, CURLOPT_HEADERFUNCTION, function ($ch, $line) use (&$statusLines) {
+                if (strncmp($line, 'HTTP/', 5) === 0) { $statusLines[] = rtrim($line); }
+                return strlen($line);
+            });
             $started = microtime(true);
             $body = curl_exec($ch);
             echo json_encode([
@@ -151,6 +162,7 @@ public enum PHPClient {
                 'status' => curl_getinfo($ch, CURLINFO_RESPONSE_CODE),
                 'seconds' => microtime(true) - $started,
                 'body' => $body === false ? '' : $body,
+                'status_lines' => $statusLines,
             ]), "\n";
             curl_close($ch);
         }

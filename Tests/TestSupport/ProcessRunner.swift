@@ -4,70 +4,118 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Subprocess
+import Synchronization
+import SystemPackage
 
 /// The outcome of running a program to completion.
 public struct ProcessResult: Sendable {
+    /// The exit code, or the signal's number when a signal ended it.
     public var status: Int32
     public var stdout: String
     public var stderr: String
 }
 
-/// Runs a program to completion without blocking the concurrency pool.
+/// Runs a program to completion, reading its standard output and error at the same time (a
+/// program that fills one pipe while the other is read cannot block).
+///
+/// Every program the tests start goes through swift-subprocess, which closes each descriptor above
+/// standard error in the child (`posix_spawn_file_actions_addclosefrom_np`). Foundation's `Process`
+/// closes only those open when it looked: a socket the test process's servers accepted meanwhile
+/// (NIO accepts without `SOCK_CLOEXEC`) stayed open in the child, and the server's `close(2)` then
+/// sent no FIN until that child exited.
 public func runProcess(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil
 ) async throws -> ProcessResult {
-    let (process, out, err) = makeProcess(executable, arguments, environment: environment)
-    return try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            do {
-                try process.run()
-                let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                let stderr = err.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(
-                    returning: ProcessResult(
-                        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                        stderr: String(decoding: stderr, as: UTF8.self)
-                    )
-                )
-            } catch {
-                continuation.resume(throwing: error)
-            }
+    let result = try await Subprocess.run(
+        .path(FilePath(executable)), arguments: Arguments(arguments), environment: subprocessEnvironment(environment),
+        input: .none, output: .bytes(limit: 1 << 30), error: .bytes(limit: 1 << 28)
+    )
+    return ProcessResult(
+        status: result.terminationStatus.code, stdout: String(decoding: result.standardOutput, as: UTF8.self),
+        stderr: String(decoding: result.standardError, as: UTF8.self)
+    )
+}
+
+func subprocessEnvironment(_ environment: [String: String]?) -> Subprocess.Environment {
+    guard let environment else { return .inherit }
+    return .custom(Dictionary(uniqueKeysWithValues: environment.compactMap { name, value in
+        Subprocess.Environment.Key(rawValue: name).map { ($0, value) }
+    }))
+}
+
+extension TerminationStatus {
+    /// The exit code, or the signal's number.
+    var code: Int32 {
+        switch self {
+        case .exited(let code): code
+        case .signaled(let signal): signal
         }
-        thread.start()
     }
 }
 
-/// A process with piped standard output and error and no standard input.
-func makeProcess(_ executable: String, _ arguments: [String], environment: [String: String]?) -> (Process, Pipe, Pipe) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    return (process, out, err)
+/// A program started in the background through swift-subprocess, its standard output and error
+/// sent where the caller says; it runs until it exits or is signalled.
+final class ChildProcess: Sendable {
+    /// What the task that runs the program tells the rest.
+    private final class State: Sendable {
+        let exit = Mutex<Int32?>(nil)
+        let started = Mutex<CheckedContinuation<pid_t, any Error>?>(nil)
+    }
+
+    let pid: pid_t
+    private let state = State()
+
+    /// Starts `executable` and returns once it is running (its process id is known).
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String]?,
+        output: FileDescriptor?, error: FileDescriptor?
+    ) async throws {
+        let state = self.state
+        let output = try output ?? FileDescriptor.open("/dev/null", .writeOnly)
+        let error = try error ?? FileDescriptor.open("/dev/null", .writeOnly)
+        pid = try await withCheckedThrowingContinuation { continuation in
+            state.started.withLock { $0 = continuation }
+            Task.detached {
+                do {
+                    let result = try await Subprocess.run(
+                        .path(FilePath(executable)), arguments: Arguments(arguments), environment: subprocessEnvironment(environment),
+                        input: .none, output: .fileDescriptor(output, closeAfterSpawningProcess: true),
+                        error: .fileDescriptor(error, closeAfterSpawningProcess: true)
+                    ) { execution in
+                        state.started.withLock { $0.take() }?.resume(returning: execution.processIdentifier.value)
+                    }
+                    state.exit.withLock { $0 = result.terminationStatus.code }
+                } catch {
+                    state.exit.withLock { $0 = -1 }
+                    state.started.withLock { $0.take() }?.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    var isRunning: Bool { state.exit.withLock { $0 == nil } }
+    /// The exit code (or signal), -1 while it runs.
+    var exitStatus: Int32 { state.exit.withLock { $0 ?? -1 } }
+
+    func signal(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+
+    deinit { if isRunning { kill(pid, SIGKILL) } }
 }
 
 /// A program left running while a test goes on (`curl -N` following a stream): its standard output
 /// goes to a file the test can read at any time; `stop()` ends it.
-public final class BackgroundProcess: @unchecked Sendable {
-    private let process = Process()
+public final class BackgroundProcess: Sendable {
+    private let process: ChildProcess
     /// Where standard output is written.
     public let output: URL
 
-    public init(_ executable: String, _ arguments: [String]) throws {
+    public init(_ executable: String, _ arguments: [String]) async throws {
         output = FileManager.default.temporaryDirectory.appendingPathComponent("background-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let file = try FileDescriptor.open(FilePath(output.path), .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
+        process = try await ChildProcess(executable, arguments, environment: nil, output: file, error: nil)
     }
 
     /// What it has written so far.
@@ -88,14 +136,11 @@ public final class BackgroundProcess: @unchecked Sendable {
     /// Whether it is still running.
     public var isRunning: Bool { process.isRunning }
 
-    /// Ends it (SIGKILL) and removes its output file. Foundation's `waitUntilExit` spins in a run
-    /// loop on Linux, so this only signals; the program is gone at once.
+    /// Ends it (SIGKILL) and removes its output file.
     public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
         try? FileManager.default.removeItem(at: output)
     }
-
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }
 
 /// Python 3 from the PATH (the browser tests' Playwright scripts run on it), or an error saying so.

@@ -106,7 +106,8 @@ public enum RawHTTPClient {
 
     private static func blockingExchange(port: Int, host: String, source: String?, bytes: [UInt8], timeout seconds: Int) throws -> [UInt8] {
         let isV6 = host.contains(":")
-        let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a program the tests start meanwhile must not keep the connection open.
+        let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
         defer { close(fd) }
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)

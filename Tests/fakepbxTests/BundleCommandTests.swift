@@ -10,7 +10,7 @@ struct BundleCommandTests {
     /// Starts `fakepbx serve` with `arguments`, sends the same requests, returns the answers.
     static func answers(_ arguments: [String], dir: URL) async throws -> [String] {
         let portFile = dir.appendingPathComponent("port-\(UUID().uuidString)").path
-        let serve = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--port-file", portFile] + arguments)
+        let serve = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--port-file", portFile] + arguments)
         defer { serve.signal(SIGTERM) }
         _ = try await serve.waitForLines(1)
         let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))

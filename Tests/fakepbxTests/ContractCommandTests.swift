@@ -209,7 +209,7 @@ struct ContractCommandTests {
         #expect(strictAlone.status == 64)
         #expect(strictAlone.stderr.contains("--strict only applies with --verify-client"))
 
-        let serve = try LaunchedProcess(binary, ["serve", "--port", "0", "--verify-client", "--strict"])
+        let serve = try await LaunchedProcess(binary, ["serve", "--port", "0", "--verify-client", "--strict"])
         defer { serve.signal(SIGTERM) }
         let lines = try await serve.waitForLines(7)
         #expect(lines[6].hasPrefix("  client verification: strict (violations answered 400, built-in contracts); see http://127.0.0.1:"))

@@ -16,7 +16,7 @@ struct DataCommandTests {
             let toStdout = try await runProcess(try fakepbxExecutable(), ["data", "export", "--data", file])
             #expect(toStdout.stdout == (try String(contentsOfFile: file, encoding: .utf8)), "re-exporting a dataset file gives it back unchanged")
 
-            let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--data", file])
+            let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--data", file])
             let lines = try await server.waitForLines(1)
             let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
             let status = try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:])

@@ -22,7 +22,7 @@ struct HARCommandTests {
             // Replayed: the recorded answer, not the emulator's (the default dataset says "Whitelisted IP" too,
             // so the check is the replay mark in the journal).
             let portFile = dir.appendingPathComponent("port").path
-            let serve = try LaunchedProcess(binary, ["serve", "--port", "0", "--port-file", portFile, "--replay", cassette, "--on-miss", "error"])
+            let serve = try await LaunchedProcess(binary, ["serve", "--port", "0", "--port-file", portFile, "--replay", cassette, "--on-miss", "error"])
             defer { serve.signal(SIGTERM) }
             _ = try await serve.waitForLines(1)
             let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -11,7 +11,7 @@ struct HTTPSCommandTests {
             let portFile = dir.appendingPathComponent("port").path
             let httpsPortFile = dir.appendingPathComponent("https-port").path
             let ca = dir.appendingPathComponent("fakepbx-ca.pem").path
-            let server = try LaunchedProcess(try fakepbxExecutable(), [
+            let server = try await LaunchedProcess(try fakepbxExecutable(), [
                 "serve", "--port", "0", "--port-file", portFile, "--https-port", "0", "--https-port-file", httpsPortFile,
                 "--tls-ca-out", ca, "--tls-name", "pbx.example.com",
             ])

@@ -159,7 +159,7 @@ struct Sandbox {
             for server in servers where server.isRunning { server.signal(SIGKILL) }
         }
         func startServer(_ command: String) async throws -> [String] {
-            let server = try LaunchedProcess("/bin/sh", ["-c", "cd '\(project.path)' && exec \(command)"], environment: environment)
+            let server = try await LaunchedProcess("/bin/sh", ["-c", "cd '\(project.path)' && exec \(command)"], environment: environment)
             servers.append(server)
             do {
                 return try await server.waitForLines(1, timeout: .seconds(30))

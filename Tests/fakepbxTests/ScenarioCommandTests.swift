@@ -42,7 +42,7 @@ struct ScenarioCommandTests {
         #expect(badAction.status == 64)
         #expect(badAction.stderr.contains("FAKEPBX_BAN_ACTION (environment): 'teleport' is not valid; expected reset, drop or 403"))
 
-        let serve = try LaunchedProcess(binary, [
+        let serve = try await LaunchedProcess(binary, [
             "serve", "--port", "0", "--fail2ban-profile", "ubuntu", "--jail", "nginx-dos=off", "--rate-limit", "cdr=0/60",
             "--ban-action", "drop", "--ignoreip", "10.0.0.0/8", "--scenario", repositoryFile("scenarios/flaky-cdr-export.yaml").path,
         ])

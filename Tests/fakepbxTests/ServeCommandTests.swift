@@ -8,7 +8,7 @@ struct ServeCommandTests {
     @Test func printsAParsableLineWritesThePortFileAndStopsOnSIGTERM() async throws {
         try await withTemporaryDirectory { dir in
             let portFile = dir.appendingPathComponent("port").path
-            let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--port-file", portFile])
+            let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--port-file", portFile])
             let lines = try await server.waitForLines(5)
             let match = try #require(lines[0].wholeMatch(of: #/fakepbx 0\.1\.0 listening on http:\/\/127\.0\.0\.1:(\d+) \(FusionPBX 5\.4\.9, auth: multi\)/#), "banner was: \(lines[0])")
             let port = try #require(Int(match.1))
@@ -31,7 +31,7 @@ struct ServeCommandTests {
     }
 
     @Test func stopsOnSIGINT() async throws {
-        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"])
+        let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"])
         _ = try await server.waitForLines(1)
         server.signal(SIGINT)
         #expect(try await server.waitForExit(timeout: .seconds(10)) != nil, "fakepbx must stop promptly on SIGINT, not hang")
@@ -44,7 +44,7 @@ struct ServeCommandTests {
         environment["FAKEPBX_USERNAME"] = "whmcs"
         environment["FAKEPBX_PASSWORD"] = "Sup3r-Secret"
         environment["FAKEPBX_PBX_VERSION"] = "5.5.2"
-        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve"], environment: environment)
+        let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve"], environment: environment)
         let lines = try await server.waitForLines(4)
         #expect(lines[0].hasSuffix("(FusionPBX 5.5.2, auth: password)"))
         #expect(lines[1] == "  username: whmcs")
@@ -63,7 +63,7 @@ struct ServeCommandTests {
     @Test(arguments: [(["--php-types"], [String: String]()), ([], ["FAKEPBX_PHP_TYPES": "true"])])
     func phpTypesFromTheFlagOrTheEnvironment(_ flags: [String], _ variables: [String: String]) async throws {
         let environment = ProcessInfo.processInfo.environment.merging(variables) { $1 }
-        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"] + flags, environment: environment)
+        let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"] + flags, environment: environment)
         let lines = try await server.waitForLines(1)
         let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
         let day = { (offset: Double) in String(ISO8601DateFormatter().string(from: Date().addingTimeInterval(offset * 86_400)).prefix(10)) }
@@ -77,7 +77,7 @@ struct ServeCommandTests {
     /// A version the release table does not know is served as the nearest release below it, and the
     /// server says which; the status endpoint reports the version as given.
     @Test func anUnknownVersionIsAnsweredAsTheNearestReleaseAndSaidSo() async throws {
-        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--pbx-version", "5.5.99"])
+        let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--pbx-version", "5.5.99"])
         let lines = try await server.waitForLines(1)
         #expect(lines[0].hasSuffix("(FusionPBX 5.5.99, auth: multi)"))
         let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
@@ -90,7 +90,7 @@ struct ServeCommandTests {
     @Test func flagWinsOverEnvironment() async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["FAKEPBX_AUTH_PROFILE"] = "password"
-        let server = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--auth-profile", "whitelist-only"], environment: environment)
+        let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--auth-profile", "whitelist-only"], environment: environment)
         let lines = try await server.waitForLines(2)
         #expect(lines[0].hasSuffix("auth: whitelist-only)"))
         #expect(lines[1] == "  credentials: not required (auth: whitelist-only)")
@@ -125,7 +125,7 @@ struct ServeCommandTests {
     }
 
     @Test func portInUseIsReported() async throws {
-        let first = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"])
+        let first = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"])
         let lines = try await first.waitForLines(1)
         let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
         let second = try await runProcess(try fakepbxExecutable(), ["serve", "--port", "\(port)"])
@@ -144,10 +144,10 @@ struct EventStreamShutdownTests {
     func shutdownEndsStreams() async throws {
         try await withTemporaryDirectory { dir in
             let portFile = dir.appendingPathComponent("port").path
-            let serve = try LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--port-file", portFile])
+            let serve = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--port-file", portFile])
             _ = try await serve.waitForLines(1)
             let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            let curl = try BackgroundProcess(try curlExecutable(), ["-sS", "-N", "http://127.0.0.1:\(port)/__fakepbx/events"])
+            let curl = try await BackgroundProcess(try curlExecutable(), ["-sS", "-N", "http://127.0.0.1:\(port)/__fakepbx/events"])
             defer { curl.stop() }
             _ = try await curl.wait(for: [": fakepbx journal events"])
             serve.signal(SIGTERM)

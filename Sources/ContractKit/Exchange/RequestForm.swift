@@ -136,8 +136,9 @@ public enum RequestForm {
                 members[key] = .value(value)
                 return
             }
-            var child: PHPArray
-            if case .array(let existing)? = members[key] { child = existing } else { child = PHPArray() }
+            // Taken out while it grows, so it is not copied whole on each insert (copy-on-write).
+            var child = PHPArray()
+            if case .array(let existing)? = members.removeValue(forKey: key) { child = existing }
             child.insert(value, at: rest)
             members[key] = .array(child)
         }

@@ -5,13 +5,18 @@ import ServiceLifecycle
 /// Re-reads the whitelist file when its content changes, so edits take effect without a restart.
 ///
 /// A bad edit is logged once and the previous whitelist stays in force, as a running PBX would keep
-/// its last good configuration.
+/// its last good configuration. Each reload is journalled (`whitelist-reloaded`,
+/// `whitelist-rejected`), so a script or test can wait for it.
 struct WhitelistFileWatcher: Service {
     let path: String
     let policy: AccessPolicy
     let initialContent: Data
     let logger: Logger
+    let journal: RequestJournal
+    let clock: PBXClock
     var interval: Duration = .milliseconds(200)
+    /// The address the journal shows the watcher's events under: the server itself.
+    static let local = IPAddress("127.0.0.1")!
 
     func run() async throws {
         var lastSeen = initialContent
@@ -30,11 +35,13 @@ struct WhitelistFileWatcher: Service {
                     "whitelist reloaded",
                     metadata: ["file": "\(path)", "entries": "\(whitelist.entries.count)"]
                 )
+                journal.event("whitelist-reloaded", client: Self.local, time: clock.now, detail: "\(path): \(whitelist.entries.count) entries")
             } catch {
                 logger.error(
                     "whitelist edit rejected; previous whitelist stays in force",
                     metadata: ["error": "\(error)"]
                 )
+                journal.event("whitelist-rejected", client: Self.local, time: clock.now, detail: "\(error); the previous whitelist stays in force")
             }
         }
     }

@@ -78,12 +78,15 @@ public func buildApplication(
     // The client that proxies replay misses is shut down with the server.
     if let forwarder = server.missForwarder { services.append(HTTPClientService(client: forwarder.client)) }
     if let path = configuration.whitelistFile {
-        services.append(WhitelistFileWatcher(path: path, policy: policy, initialContent: whitelistContent, logger: logger))
+        services.append(WhitelistFileWatcher(
+            path: path, policy: policy, initialContent: whitelistContent, logger: logger, journal: server.journal, clock: server.clock
+        ))
     }
     let host = configuration.host
     let responder = PBXResponder(server: server)
-    let headerTimeout = TimeAmount.milliseconds(Int64(configuration.headerTimeout * 1000))
-    let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
+    let timeouts = ConnectionState.Timeouts(
+        header: .milliseconds(Int64(configuration.headerTimeout * 1000)), idle: .milliseconds(Int64(configuration.idleTimeout * 1000))
+    )
     // The HTTPS listener runs beside the HTTP one, with the same responder; the banner waits for its port.
     let (httpsPorts, httpsPortContinuation) = AsyncStream<Int>.makeStream()
     if let tls, let httpsPort = configuration.tls.port {
@@ -91,9 +94,9 @@ public func buildApplication(
             responder: responder,
             server: HTTPServerBuilder { httpResponder in
                 HTTPSChannel(
-                    base: HTTP1Channel(responder: httpResponder, configuration: .init(additionalChannelHandlers: [
-                        RequestHeadTimeout(timeout: headerTimeout), ExpectContinueHandler(), FastPathHandler(pipeline: responder.pipeline, secure: true),
-                    ], idleTimeout: idleTimeout)),
+                    base: PBXHTTP1Channel(responder: httpResponder, timeouts: timeouts) {
+                        [ExpectContinueHandler(pipeline: responder.pipeline), FastPathHandler(pipeline: responder.pipeline, secure: true)]
+                    },
                     server: server, identities: tls
                 )
             },
@@ -117,12 +120,14 @@ public func buildApplication(
     }
     return Application(
         responder: responder,
-        server: .http1(configuration: .init(additionalChannelHandlers: [
-            BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock, journal: server.journal),
-            RequestHeadTimeout(timeout: headerTimeout),
-            ExpectContinueHandler(),
-            FastPathHandler(pipeline: responder.pipeline),
-        ], idleTimeout: idleTimeout)),
+        server: HTTPServerBuilder { httpResponder in
+            PBXHTTP1Channel(responder: httpResponder, timeouts: timeouts) {
+                [
+                    BanGuard(jails: policies.jails, action: policies.banAction, clock: server.clock, journal: server.journal),
+                    ExpectContinueHandler(pipeline: responder.pipeline), FastPathHandler(pipeline: responder.pipeline),
+                ]
+            }
+        },
         configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
         services: services,
         onServerRunning: { channel in

@@ -71,9 +71,14 @@ struct ControlAPI: Sendable {
     }
 
     func body(_ request: Request, limit: Int = 1 << 20) async throws -> [UInt8] {
+        let tooLarge = Failure(status: .contentTooLarge, message: "the body is over the control API's limit of \(limit) bytes; send a smaller document")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         var request = request
-        let buffer = try await request.collectBody(upTo: limit)
-        return Array(buffer.readableBytesView)
+        do {
+            return Array(try await request.collectBody(upTo: limit).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        }
     }
 
     /// The JSON object body, or an empty object when there is none.

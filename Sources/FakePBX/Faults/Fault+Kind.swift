@@ -82,7 +82,11 @@ extension Fault.Kind {
         switch name {
         case .latency:
             self = .latency(milliseconds: try reader.required("ms").int(in: 0...600_000), jitter: try reader.member("jitter")?.int(in: 0...600_000) ?? 0)
-        case .status: self = .status(try reader.required("status").int(in: 100...599), body: try reader.member("body")?.string())
+        case .status:
+            let code = try reader.required("status").int(in: 100...599)
+            // An interim answer is followed by the real one; it cannot stand for it.
+            guard code >= 200 else { throw reader.error("expected a final status from 200 to 599 (a 1xx status is interim and cannot answer a request)", at: "status") }
+            self = .status(code, body: try reader.member("body")?.string())
         case .malformedJSON: self = .malformedJSON
         case .truncate: self = .truncate(bytes: try reader.required("bytes").int(in: 0...Int.max))
         case .emptyReply: self = .emptyReply

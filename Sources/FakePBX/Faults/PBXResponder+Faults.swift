@@ -60,6 +60,12 @@ extension PBXResponder {
                 answer = pipeline.render(APIError(status, name, detail), envelope: server.catalog.endpoint(for: path)?.envelope ?? .standard)
                 answer.headers[.fakePBXFault] = fault.id
             }
+            // HTTP gives these no body (RFC 9110 §15.3.5, §15.4.5): one sent anyway would be read as
+            // the start of the next answer.
+            if code == 204 || code == 304 {
+                answer.body = []
+                answer.headers[.contentType] = nil
+            }
             if code == 429 { answer.headers[.retryAfter] = "60" }
             if code == 302 || code == 301 { answer.headers[.location] = PBXResponder.loginLocation(path) }
         case .malformedJSON:

@@ -5,16 +5,28 @@ import NIOHTTPTypes
 /// Answers `Expect: 100-continue` at once with `100 Continue`, as nginx in front of PHP-FPM does.
 /// libcurl sends the header with multipart and larger bodies and then waits for the interim answer
 /// (up to a second) before sending the body; a server that stays silent costs every such call that
-/// second. A request announcing a body over the size limit gets no interim answer: it is refused
-/// with 413 without the body being sent.
+/// second.
+///
+/// Only a client that may send the body is invited to: a request announcing a body over the size
+/// limit (413), or one refused from its head (a ban answered 403, a client off the whitelist: see
+/// ``RequestPipeline/refusedAtHead(path:headers:peer:)``), gets its final answer without the body
+/// being sent. A 1.0 client never gets one (``ConnectionLifecycle`` drops it).
 final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
 
+    private let pipeline: RequestPipeline
+
+    init(pipeline: RequestPipeline) { self.pipeline = pipeline }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data),
             let expect = head.headerFields[.expect], expect.lowercased() == "100-continue",
-            (head.headerFields[.contentLength].flatMap(Int.init) ?? 0) <= EndpointCatalog.maxBodySize
+            (head.headerFields[.contentLength].flatMap(Int.init) ?? 0) <= EndpointCatalog.maxBodySize,
+            !pipeline.refusedAtHead(
+                path: head.path.map { String($0.prefix { $0 != "?" }) } ?? "/", headers: head.headerFields,
+                peer: IPAddress(peer: context.channel.remoteAddress)
+            )
         {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
         }

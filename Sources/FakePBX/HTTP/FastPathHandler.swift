@@ -16,6 +16,10 @@ import Synchronization
 /// A request goes the usual way, untouched, when it needs more: the control API, a body over the
 /// size limit, or an earlier request on the same connection still being answered there (answers
 /// keep their order).
+///
+/// A request refused whatever its body says (``RequestPipeline/refusedAtHead(path:headers:peer:)``:
+/// a ban answered 403, a client off the whitelist) is answered from its head, on either path: its
+/// body is never kept, and when one was announced the answer closes the connection.
 final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -26,6 +30,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case idle
         case buffering(HTTPRequest, ByteBuffer, Endpoint)
         case forwarding
+        /// A request answered from its head: its body is dropped as it comes.
+        case discarding
     }
 
     private let pipeline: RequestPipeline
@@ -47,6 +53,13 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), _):
             let path = head.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
+            if usualInFlight == 0, let endpoint = pipeline.server.catalog.endpoint(for: path),
+                pipeline.refusedAtHead(path: path, headers: head.headerFields, peer: IPAddress(peer: context.channel.remoteAddress))
+            {
+                state = .discarding
+                answer(context, head: head, body: context.channel.allocator.buffer(capacity: 0), endpoint: endpoint, end: nil)
+                return
+            }
             // A body announced over the limit goes the usual way, which refuses it (413) before reading it.
             let announced = head.headerFields[.contentLength].flatMap(Int.init) ?? 0
             if usualInFlight == 0, announced <= EndpointCatalog.maxBodySize, let endpoint = pipeline.onTheLoop(path: path) {
@@ -61,11 +74,16 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 context.fireChannelRead(data)
                 return
             }
+            state = .idle  // the state's copy would make the append copy the whole body (copy-on-write)
             body.writeBuffer(&part)
             state = .buffering(head, body, endpoint)
         case (.end, .buffering(let head, let body, let endpoint)):
             state = .idle
             answer(context, head: head, body: body, endpoint: endpoint, end: data)
+        case (.end, .discarding):
+            state = .idle
+        case (.body, .discarding):
+            break
         case (.end, _):
             state = .idle
             context.fireChannelRead(data)
@@ -96,7 +114,9 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return tls
     }
 
-    private func answer(_ context: ChannelHandlerContext, head: HTTPRequest, body: ByteBuffer, endpoint: Endpoint, end: NIOAny) {
+    /// Answers a request read whole (`end` is its end part), or refused from its head (`end` nil:
+    /// its body, if any, is still coming and is dropped; the answer then closes the connection).
+    private func answer(_ context: ChannelHandlerContext, head: HTTPRequest, body: ByteBuffer, endpoint: Endpoint, end: NIOAny?) {
         let started = ContinuousClock.now
         let path = head.path ?? "/"
         let query = path.firstIndex(of: "?").map { String(path[path.index(after: $0)...]) } ?? ""
@@ -106,11 +126,14 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             body: .success(Array(body.readableBytesView)), tls: connectionTLS(context)
         )
         guard let answer = pipeline.answerNow(request, endpoint: endpoint) else {
+            // A fault appeared meanwhile: the usual way, with the body as it comes.
             handOver(context, head: head, body: body)
-            context.fireChannelRead(end)
+            if let end { context.fireChannelRead(end) }
             return
         }
         var response = answer.head
+        let bodyAnnounced = (head.headerFields[.contentLength].flatMap(Int.init) ?? 0) > 0 || head.headerFields[.transferEncoding] != nil
+        if end == nil, bodyAnnounced { response.headerFields[.connection] = "close" }
         response.headerFields[.date] = HTTPDate.now()
         context.write(wrapOutboundOut(.head(response)), promise: nil)
         let bodyless = head.method == .head || answer.body.isEmpty
@@ -118,14 +141,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: answer.body))), promise: nil)
         }
         pipeline.complete(request, answer: answer, sent: answer, bytes: head.method == .head ? 0 : answer.body.count, since: started, by: .eventLoop)
-        guard head.headerFields[.connection]?.lowercased() == "close" else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            return
-        }
-        let written = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
-        let channel = context.channel
-        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        // ConnectionLifecycle, below, closes the connection when the request asked for it.
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }
 
