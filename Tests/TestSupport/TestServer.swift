@@ -71,8 +71,10 @@ public func withRunning<T: Sendable, Port: Sendable>(
     var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: quietLogger)
     groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1200)
     // Longer than `fakepbx serve`'s 500 ms: ServiceLifecycle stops the whole process when a
-    // cancellation outlasts it, and dozens of servers run at once here on a debug build.
-    groupConfiguration.maximumCancellationDuration = .seconds(5)
+    // cancellation outlasts it, and dozens of servers run at once here on a debug build. A CDR
+    // answer's work on a Dispatch worker cannot be cancelled, and under a full suite it was seen to
+    // wait more than 5 s for a worker: a bound against a hang only.
+    groupConfiguration.maximumCancellationDuration = .seconds(30)
     let group = ServiceGroup(configuration: groupConfiguration)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
