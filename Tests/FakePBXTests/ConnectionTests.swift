@@ -101,19 +101,20 @@ struct ConnectionTests {
 
     @Test("a keep-alive client busy on the fast path for three idle timeouts stays connected", arguments: [false, true])
     func busyIsNotIdle(https: Bool) async throws {
-        try await Self.withServer(https: https, { $0.idleTimeout = 1 }) { port, ca, server in
-            // A request every 0.4 s for 3.2 s, three times the idle timeout; then silence.
+        try await Self.withServer(https: https, { $0.idleTimeout = 2 }) { port, ca, server in
+            // A request every 0.5 s for 6.5 s, over three times the idle timeout; then silence.
+            // (The margin is wide: a loaded machine stretches the client's pauses.)
             var steps: [RawConnection.Step] = []
-            for _ in 0..<8 { steps += [Self.post(Self.status), .response, .pause(0.4)] }
+            for _ in 0..<13 { steps += [Self.post(Self.status), .response, .pause(0.5)] }
             steps.append(.eof(30))
             let outcome = try await RawConnection.run(port: port, tls: ca, steps)
             let answers = outcome.filter { $0.status != nil }
-            #expect(answers.count == 8, "every request answered on the one connection: \(outcome.compactMap(\.error))")
+            #expect(answers.count == 13, "every request answered on the one connection: \(outcome.compactMap(\.error))")
             #expect(answers.allSatisfy { $0.status == 200 && $0.header("Connection") == nil })
             #expect(outcome.last?.eof == true, "closed once silent for the idle timeout")
             let journal = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal?endpoint=index").json()
             let entries = journal["requests"] as? [[String: Any]] ?? []
-            #expect(entries.filter { $0["answered_by"] as? String == "event-loop" }.count == 8, "answered on the fast path")
+            #expect(entries.filter { $0["answered_by"] as? String == "event-loop" }.count == 13, "answered on the fast path")
         }
     }
 }
