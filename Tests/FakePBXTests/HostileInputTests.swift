@@ -59,6 +59,9 @@ struct HostileInputTests {
             // Guards the old behaviour (11 s and 760 MB), not a speed figure: a hang bound, with room
             // for a CI machine running the whole suite and a browser (5 s was missed at 5.2 s there).
             #expect(ContinuousClock.now - started < .seconds(10))
+            let deep = try await control(server, "POST", "scenario", "timeline: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "\n")
+            #expect(deep.status == 400)
+            #expect(deep.text.contains("nested more than 64 deep"), "\(deep.text)")
             #expect(try await control(server, "GET", "health").status == 200)
         }
     }

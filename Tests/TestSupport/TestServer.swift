@@ -64,20 +64,22 @@ public func withFakePBX<T: Sendable>(
 }
 
 /// Runs `application` until `body` returns; `body` gets the port it reports on `ports`. A bounded
-/// shutdown like `fakepbx serve`'s: held or hanging connections cannot stall a test.
+/// shutdown like `fakepbx serve`'s: held or hanging connections cannot stall a test. The server's
+/// tasks run on ``ServerExecutor``, so busy test bodies cannot starve it.
 public func withRunning<T: Sendable, Port: Sendable>(
     _ application: some Service, ports: AsyncStream<Port>, _ body: (Port) async throws -> T
 ) async throws -> T {
     var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: quietLogger)
     groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1200)
     // Longer than `fakepbx serve`'s 500 ms: ServiceLifecycle stops the whole process when a
-    // cancellation outlasts it, and dozens of servers run at once here on a debug build. A CDR
-    // answer's work on a Dispatch worker cannot be cancelled, and under a full suite it was seen to
-    // wait more than 5 s for a worker: a bound against a hang only.
+    // cancellation outlasts it, and dozens of servers run at once here on a debug build, where a
+    // CDR answer's work (not cancellable, see offTheEventLoop) can take seconds: a bound against a
+    // hang only.
     groupConfiguration.maximumCancellationDuration = .seconds(30)
     let group = ServiceGroup(configuration: groupConfiguration)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
+        // The server's tasks, and the child tasks they start, run on ServerExecutor's threads.
+        tasks.addTask(executorPreference: ServerExecutor.shared) { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw RawHTTPClient.Failure("server did not start") }
         let result: Result<T, any Error>

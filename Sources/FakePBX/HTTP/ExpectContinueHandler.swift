@@ -9,7 +9,7 @@ import NIOHTTPTypes
 ///
 /// Only a client that may send the body is invited to: a request announcing a body over the size
 /// limit (413), or one refused from its head (a ban answered 403, a client off the whitelist: see
-/// ``RequestPipeline/refusedAtHead(path:headers:peer:)``), gets its final answer without the body
+/// ``RequestPipeline/refusedAtHead(_:headers:peer:)``), gets its final answer without the body
 /// being sent. A 1.0 client never gets one (``ConnectionLifecycle`` drops it).
 final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -23,10 +23,7 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
         if case .head(let head) = unwrapInboundIn(data),
             let expect = head.headerFields[.expect], expect.lowercased() == "100-continue",
             (head.headerFields[.contentLength].flatMap(Int.init) ?? 0) <= EndpointCatalog.maxBodySize,
-            !pipeline.refusedAtHead(
-                path: head.path.map { String($0.prefix { $0 != "?" }) } ?? "/", headers: head.headerFields,
-                peer: IPAddress(peer: context.channel.remoteAddress)
-            )
+            !pipeline.decide(path: head.pathOnly, headers: head.headerFields, peer: IPAddress(peer: context.channel.remoteAddress)).refused
         {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
         }

@@ -17,7 +17,7 @@ import Synchronization
 /// size limit, or an earlier request on the same connection still being answered there (answers
 /// keep their order).
 ///
-/// A request refused whatever its body says (``RequestPipeline/refusedAtHead(path:headers:peer:)``:
+/// A request refused whatever its body says (``RequestPipeline/refusedAtHead(_:headers:peer:)``:
 /// a ban answered 403, a client off the whitelist) is answered from its head, on either path: its
 /// body is never kept, and when one was announced the answer closes the connection.
 final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -52,17 +52,15 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), _):
-            let path = head.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
-            if usualInFlight == 0, let endpoint = pipeline.server.catalog.endpoint(for: path),
-                pipeline.refusedAtHead(path: path, headers: head.headerFields, peer: IPAddress(peer: context.channel.remoteAddress))
-            {
+            let decision = pipeline.decide(path: head.pathOnly, headers: head.headerFields, peer: IPAddress(peer: context.channel.remoteAddress))
+            if usualInFlight == 0, decision.refused, let endpoint = decision.endpoint {
                 state = .discarding
                 answer(context, head: head, body: context.channel.allocator.buffer(capacity: 0), endpoint: endpoint, end: nil)
                 return
             }
             // A body announced over the limit goes the usual way, which refuses it (413) before reading it.
             let announced = head.headerFields[.contentLength].flatMap(Int.init) ?? 0
-            if usualInFlight == 0, announced <= EndpointCatalog.maxBodySize, let endpoint = pipeline.onTheLoop(path: path) {
+            if usualInFlight == 0, announced <= EndpointCatalog.maxBodySize, decision.onTheLoop, let endpoint = decision.endpoint {
                 state = .buffering(head, context.channel.allocator.buffer(capacity: 0), endpoint)
             } else {
                 forward(context, data)
@@ -125,15 +123,16 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             peer: IPAddress(peer: context.channel.remoteAddress),
             body: .success(Array(body.readableBytesView)), tls: connectionTLS(context)
         )
-        guard let answer = pipeline.answerNow(request, endpoint: endpoint) else {
+        guard var answer = pipeline.answerNow(request, endpoint: endpoint) else {
             // A fault appeared meanwhile: the usual way, with the body as it comes.
             handOver(context, head: head, body: body)
             if let end { context.fireChannelRead(end) }
             return
         }
-        var response = answer.head
         let bodyAnnounced = (head.headerFields[.contentLength].flatMap(Int.init) ?? 0) > 0 || head.headerFields[.transferEncoding] != nil
-        if end == nil, bodyAnnounced { response.headerFields[.connection] = "close" }
+        // Part of the answer, so the journal shows it as sent.
+        if end == nil, bodyAnnounced { answer.headers[.connection] = "close" }
+        var response = answer.head
         response.headerFields[.date] = HTTPDate.now()
         context.write(wrapOutboundOut(.head(response)), promise: nil)
         let bodyless = head.method == .head || answer.body.isEmpty

@@ -89,8 +89,8 @@ extension RequestPipeline {
     /// without reading the body: a ban with `--ban-action 403` or a client off the whitelist, on an
     /// endpoint's path, with no fault or recording in play (those may answer otherwise). The answer
     /// itself still comes from ``checked(_:endpoint:)``, whose first checks these are.
-    func refusedAtHead(path: String, headers: HTTPFields, peer: IPAddress) -> Bool {
-        guard server.faults.isEmpty, server.replay == nil, server.catalog.endpoint(for: path) != nil else { return false }
+    func refusedAtHead(_ needs: Needs, headers: HTTPFields, peer: IPAddress) -> Bool {
+        guard needs.isDisjoint(with: [.suspension, .proxying, .unknownPath]) else { return false }
         let client = server.access.addressResolver.clientAddress(peer: peer, forwardedFor: headers[values: .xForwardedFor])
         if server.policies.banAction == .forbidden, server.policies.jails.ban(for: client, now: server.clock.now) != nil { return true }
         return !server.access.allows(client)

@@ -45,10 +45,21 @@ struct RequestPipeline: Sendable {
         return (needs, endpoint)
     }
 
-    /// The endpoint a request may be answered for on the event loop, or `nil` when it needs more.
-    func onTheLoop(path: String) -> Endpoint? {
+    /// What a request's head decides before its body is read, for the entry points.
+    struct HeadDecision {
+        /// The endpoint that serves the path, if any.
+        var endpoint: Endpoint?
+        var needs: Needs
+        /// Refused whatever its body says (``RequestPipeline/refusedAtHead(_:headers:peer:)``).
+        var refused: Bool
+        /// Answered on the event loop: it needs nothing asynchronous.
+        var onTheLoop: Bool { needs.isEmpty && endpoint != nil }
+    }
+
+    /// The endpoint, the needs and the refusal of a request, from its head.
+    func decide(path: String, headers: HTTPFields, peer: IPAddress) -> HeadDecision {
         let (needs, endpoint) = needs(path: path)
-        return needs.isEmpty ? endpoint : nil
+        return HeadDecision(endpoint: endpoint, needs: needs, refused: refusedAtHead(needs, headers: headers, peer: peer))
     }
 
     /// The first steps: the client's address, then the clock (due scenario steps fire).

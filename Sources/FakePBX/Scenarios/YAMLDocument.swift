@@ -36,18 +36,19 @@ struct YAMLDocument {
             throw ScenarioIssue(line: 1, column: 1, message: "YAML: \(error)")
         }
         var marks: [String: (line: Int, column: Int)] = [:]
-        var budget = YAMLDocument.maxValues
         if let node {
-            value = try YAMLDocument.convert(node, pointer: "", depth: 0, budget: &budget, marks: &marks)
+            // Counted first, building nothing: an alias bomb is refused before any of it is converted.
+            var budget = YAMLDocument.maxValues
+            try YAMLDocument.measure(node, depth: 0, budget: &budget)
+            value = YAMLDocument.convert(node, pointer: "", marks: &marks)
         } else {
             value = .null
         }
         self.marks = marks
     }
 
-    private static func convert(
-        _ node: Node, pointer: String, depth: Int, budget: inout Int, marks: inout [String: (line: Int, column: Int)]
-    ) throws(ScenarioIssue) -> JSONValue {
+    /// Counts `node`'s values, aliases expanded, against `budget`, and checks its depth.
+    private static func measure(_ node: Node, depth: Int, budget: inout Int) throws(ScenarioIssue) {
         budget -= 1
         guard budget >= 0, depth <= maxDepth else {
             let mark = node.mark.map { ($0.line, $0.column) } ?? (1, 1)
@@ -56,6 +57,17 @@ struct YAMLDocument {
                 : "values are nested more than \(maxDepth) deep"
             throw ScenarioIssue(line: mark.0, column: mark.1, message: "\(limit); a scenario is refused past that")
         }
+        switch node {
+        case .scalar, .alias: return
+        case .mapping(let mapping):
+            for (_, value) in mapping { try measure(value, depth: depth + 1, budget: &budget) }
+        case .sequence(let sequence):
+            for item in sequence { try measure(item, depth: depth + 1, budget: &budget) }
+        }
+    }
+
+    /// `node` as a JSON value, with the place of every value; ``measure(_:depth:budget:)`` bounded it.
+    private static func convert(_ node: Node, pointer: String, marks: inout [String: (line: Int, column: Int)]) -> JSONValue {
         if let mark = node.mark { marks[pointer] = (mark.line, mark.column) }
         switch node {
         case .scalar(let scalar):
@@ -73,13 +85,13 @@ struct YAMLDocument {
                 let name = key.string ?? "\(key)"
                 let child = "\(pointer)/\(JSONPointer.escape(name))"
                 if let mark = key.mark { marks[child + "#key"] = (mark.line, mark.column) }
-                object[name] = try convert(value, pointer: child, depth: depth + 1, budget: &budget, marks: &marks)
+                object[name] = convert(value, pointer: child, marks: &marks)
             }
             return .object(object)
         case .sequence(let sequence):
             var items: [JSONValue] = []
             for (index, item) in sequence.enumerated() {
-                items.append(try convert(item, pointer: "\(pointer)/\(index)", depth: depth + 1, budget: &budget, marks: &marks))
+                items.append(convert(item, pointer: "\(pointer)/\(index)", marks: &marks))
             }
             return .array(items)
         case .alias:
