@@ -181,6 +181,13 @@ struct ConnectionStateTests {
         #expect(busy.nextCheck == Self.at(19 + 5))
     }
 
+    @Test func aNewConnectionIsHeldToTheHeaderTimeoutNotTheIdleOne() {
+        let state = ConnectionState(timeouts: .init(header: .seconds(30), idle: .seconds(2)), now: Self.start)
+        #expect(state.expired(now: Self.at(10)) == nil, "no request yet: idle time does not count (a slow TLS handshake)")
+        #expect(state.nextCheck == Self.at(30))
+        #expect(state.expired(now: Self.at(30)) == .headerTimeout)
+    }
+
     @Test func pipelinedRequestsCloseAfterTheOneThatAsked() {
         var state = ConnectionState(timeouts: Self.timeouts, now: Self.start)
         var actions: [ConnectionState.ReadAction] = []

@@ -131,7 +131,12 @@ struct FaultsTests {
             try await Self.addFault(server, #"{"type": "hang", "seconds": 60}"#)
             // A client that waits longer than the shutdown takes, still connected when it starts.
             let client = Task { try? await Self.raw(server, timeout: 8) }
-            try await Task.sleep(for: .milliseconds(300))
+            // The client is in the hang once the fault has fired for it.
+            let fired = try await waitFor(timeout: .seconds(30), {
+                let listed = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/faults").json()
+                return (listed["faults"] as? [[String: Any]])?.first?["fired"] as? Int
+            }, until: { $0 >= 1 })
+            #expect(fired == 1, "the hang never fired")
             _ = client
             return ContinuousClock.now
         }

@@ -196,9 +196,7 @@ struct RecordReplayTests {
                 let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
                 for _ in 1...3 { #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:]).status == 200) }
                 // The answer reaches the client just before its exchange is written: wait for the third.
-                for _ in 0..<100 where ((try? Cassette.load(contentsOf: cassette))?.exchanges.count ?? 0) < 3 {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
+                _ = try await waitFor(timeout: .seconds(30), { (try? Cassette.load(contentsOf: cassette))?.exchanges.count }, until: { $0 >= 3 })
                 #expect(try Cassette.load(contentsOf: cassette).exchanges.count == 3)
                 // Kill it with a fourth exchange in flight.
                 let inFlight = Task { try? await RawHTTPClient.post(port: port, path: "/app/xml_cdr/export_cdr.php", ["date_start": "2026-11-01", "date_end": "2026-11-23"]) }

@@ -9,8 +9,10 @@ import NIOHTTP1
 ///   last one read; its answer says `Connection: close` and the connection is half-closed after it.
 /// - An answer goes out in the request's HTTP version, so a 1.0 client never gets a chunked answer:
 ///   an answer of unknown length to it is delimited by closing the connection.
-/// - Idle time counts from the last part in or out, on any entry point; an answer in progress is
-///   never idle. The header timeout counts from connecting or from the previous answer.
+/// - Idle time counts from the last part in or out, on any entry point, once a first request has
+///   come; an answer in progress is never idle. Until then the header timeout alone applies, as
+///   nginx's `keepalive_timeout` applies only between requests (a slow TLS handshake is not idleness).
+///   The header timeout counts from connecting or from the previous answer.
 struct ConnectionState {
     struct Timeouts: Sendable {
         /// How long a connection may take to send a complete request head (`--header-timeout`).
@@ -34,13 +36,13 @@ struct ConnectionState {
     /// No request after the current ones is read: one asked to close, or the server is stopping.
     private(set) var closing = false
     private var quiescing = false
-    private var lastActivity: NIODeadline
+    /// The last part in or out; nil until the first request's head (see the type's notes).
+    private var lastActivity: NIODeadline?
     /// Since when a request head is awaited: connecting, or the previous answer with none pending.
     private var waitingForHeadSince: NIODeadline?
 
     init(timeouts: Timeouts, now: NIODeadline) {
         self.timeouts = timeouts
-        self.lastActivity = now
         self.waitingForHeadSince = now
     }
 
@@ -143,16 +145,21 @@ struct ConnectionState {
     /// Whether the connection has run out of time at `now`.
     func expired(now: NIODeadline) -> Expiry? {
         if let since = waitingForHeadSince, now >= since + timeouts.header { return .headerTimeout }
-        if !answering, now >= lastActivity + timeouts.idle { return .idleTimeout }
+        if !answering, let last = lastActivity, now >= last + timeouts.idle { return .idleTimeout }
         return nil
     }
 
     /// When to look again, or nil while an answer is in progress (its end looks again).
     var nextCheck: NIODeadline? {
         guard !answering else { return nil }
-        let idle = lastActivity + timeouts.idle
-        guard let since = waitingForHeadSince else { return idle }
-        return min(idle, since + timeouts.header)
+        let idle = lastActivity.map { $0 + timeouts.idle }
+        let header = waitingForHeadSince.map { $0 + timeouts.header }
+        switch (idle, header) {
+        case (let idle?, let header?): return min(idle, header)
+        case (let idle?, nil): return idle
+        case (nil, let header?): return header
+        case (nil, nil): return nil
+        }
     }
 
     /// A request was read whole and is being answered: the connection is busy, not idle.
