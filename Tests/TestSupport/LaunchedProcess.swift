@@ -80,6 +80,7 @@ public final class LaunchedProcess: Sendable {
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(20))
         }
+        if output.count >= count { return output }
         throw RawHTTPClient.Failure("expected \(count) lines of output, got \(output) (stderr: \(standardError))")
     }
 
@@ -89,12 +90,14 @@ public final class LaunchedProcess: Sendable {
     /// it did not exit in time.
     public func waitForExit(timeout: Duration) async throws -> Duration? {
         let start = ContinuousClock.now
+        // Exited, and everything it wrote has been read. Looked at once more at the bound: a test
+        // resumed late on a busy pool must not miss what already happened.
+        var exited: Bool { !process.isRunning && readersDone.withLock { $0 } == 2 }
         while ContinuousClock.now - start < timeout {
-            // Exited, and everything it wrote has been read.
-            if !process.isRunning, readersDone.withLock({ $0 }) == 2 { return ContinuousClock.now - start }
+            if exited { return ContinuousClock.now - start }
             try await Task.sleep(for: .milliseconds(10))
         }
-        return nil
+        return exited ? ContinuousClock.now - start : nil
     }
 
 }
