@@ -45,7 +45,7 @@ public enum RawHTTPClient {
     public static func request(
         port: Int, host: String = "127.0.0.1", from source: String? = nil, method: String = "POST",
         path: String, headers: [String: String] = [:], body: String = "",
-        contentType: String? = "application/x-www-form-urlencoded", timeout: Int = 10
+        contentType: String? = "application/x-www-form-urlencoded", timeout: Int = 60
     ) async throws -> HTTPResult {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host.contains(":") ? "[\(host)]" : host):\(port)\r\nConnection: close\r\n"
         var allHeaders = headers
@@ -77,9 +77,11 @@ public enum RawHTTPClient {
     }
 
     /// Writes `bytes` and reads until the server closes the connection.
-    /// Receiving waits at most `timeout` seconds; a timeout is a ``Failure`` with errno `EAGAIN`.
+    /// Receiving waits at most `timeout` seconds; a timeout is a ``Failure`` with errno `EAGAIN`. The
+    /// default is a hang bound, generous for a debug build on a busy machine; a test that expects
+    /// the wait to run out gives a short one.
     public static func exchange(
-        port: Int, host: String = "127.0.0.1", from source: String? = nil, bytes: [UInt8], timeout: Int = 10
+        port: Int, host: String = "127.0.0.1", from source: String? = nil, bytes: [UInt8], timeout: Int = 60
     ) async throws -> [UInt8] {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
