@@ -140,7 +140,7 @@ struct CDRBatchRenderer: Sendable {
     let context: CDRRenderContext
     let generator: CDRGenerator?
 
-    /// Renders on an answer worker (see ``offTheEventLoop(_:)``), so batches use every core.
+    /// Renders on a Dispatch worker (see ``offTheEventLoop(_:)``), so batches use every core.
     func renderOffLoop(_ batch: [CDRItem]) async -> Rows {
         await offTheEventLoop { render(batch) }
     }
