@@ -78,10 +78,10 @@ struct BillingClientTests {
                 var environment = ProcessInfo.processInfo.environment
                 environment["PBX_URL"] = try server.httpsURL()
                 environment["PBX_CA"] = ca
-                let valid = try await runProcess(try PHPClient.executable(), [script.path], environment: environment)
+                let valid = try await runProcess(try await PHPClient.executable(), [script.path], environment: environment)
                 #expect(valid.stdout.contains(#""success":1"#), "\(valid.stdout)\(valid.stderr)")
                 _ = try await RawHTTPClient.request(port: server.port, path: "/__fakepbx/tls", body: #"{"mode": "expired"}"#, contentType: "application/json")
-                let expired = try await runProcess(try PHPClient.executable(), [script.path], environment: environment)
+                let expired = try await runProcess(try await PHPClient.executable(), [script.path], environment: environment)
                 #expect(expired.stdout == "curl error 60: SSL certificate problem: certificate has expired\n", "\(expired.stdout)")
             }
         }

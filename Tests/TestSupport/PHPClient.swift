@@ -62,7 +62,7 @@ public enum PHPClient {
 
     /// Sends the calls in order from one PHP process (one curl handle each, as a module does).
     public static func send(_ calls: [Call]) async throws -> [Outcome] {
-        let php = try executable()
+        let php = try await executable()
         var requests: [[String: Any]] = []
         for call in calls {
             var fields = call.fields
@@ -107,20 +107,21 @@ public enum PHPClient {
         }
     }
 
-    /// The `php` program with the curl extension, or a failure saying how to install them.
-    public static func executable() throws -> String {
+    /// The `php` program with the curl extension, or a failure saying how to install them. Looked
+    /// for once per test run.
+    public static func executable() async throws -> String {
+        try await checkedExecutable.value
+    }
+
+    private static let checkedExecutable = Task<String, any Error> {
         let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/php" }
         guard let php = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw RawHTTPClient.Failure(
                 "these tests run the billing client with PHP's curl, and no 'php' is on the PATH; install it: apt-get install php-cli php-curl (.ci/run does)"
             )
         }
-        let modules = Process()
-        modules.executableURL = URL(fileURLWithPath: php)
-        modules.arguments = ["-r", "exit(function_exists('curl_init') ? 0 : 3);"]
-        try modules.run()
-        modules.waitUntilExit()
-        guard modules.terminationStatus == 0 else {
+        let modules = try await runProcess(php, ["-r", "exit(function_exists('curl_init') ? 0 : 3);"])
+        guard modules.status == 0 else {
             throw RawHTTPClient.Failure("'\(php)' has no curl extension; install it: apt-get install php-curl (.ci/run does)")
         }
         return php

@@ -129,6 +129,16 @@ public func withRecordingProxy<T: Sendable>(
     return try await withRunning(application, ports: ports, body)
 }
 
+/// Polls `condition` until it holds or `timeout` passes.
+public func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()  // once more at the bound: a late resumption must not miss it
+}
+
 /// Runs CPU-heavy `work` on a Dispatch thread: a test that computed for seconds on Swift's cooperative
 /// pool (one thread per core) would starve the servers other tests run, and their shutdowns with them.
 public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {

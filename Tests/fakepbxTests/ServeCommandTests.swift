@@ -22,8 +22,8 @@ struct ServeCommandTests {
             #expect(try status.json()["version"] as? String == "5.4.9")
 
             server.signal(SIGTERM)
-            // Shutdown is bounded at 1.7 s by configuration; the wider bound allows for a loaded CI machine.
-            let elapsed = try await server.waitForExit(timeout: .seconds(10))
+            // A hang bound: the stop's own bound is 2 s (ShutdownWatchdog).
+            let elapsed = try await server.waitForExit(timeout: .seconds(30))
             #expect(elapsed != nil, "fakepbx must stop promptly on SIGTERM, not hang")
             #expect(server.exitStatus == 0)
             #expect(!FileManager.default.fileExists(atPath: portFile), "the port file goes with the server, so a rerun never reads a stale port")
@@ -34,7 +34,7 @@ struct ServeCommandTests {
         let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"])
         _ = try await server.waitForLines(1)
         server.signal(SIGINT)
-        #expect(try await server.waitForExit(timeout: .seconds(10)) != nil, "fakepbx must stop promptly on SIGINT, not hang")
+        #expect(try await server.waitForExit(timeout: .seconds(30)) != nil, "fakepbx must stop promptly on SIGINT, not hang")
     }
 
     @Test func environmentVariablesMirrorTheFlagsAndSecretsAreMasked() async throws {
@@ -55,7 +55,7 @@ struct ServeCommandTests {
         #expect(ok.status == 200)
         #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:]).status == 401)
         server.signal(SIGTERM)
-        _ = try await server.waitForExit(timeout: .seconds(5))
+        _ = try await server.waitForExit(timeout: .seconds(30))
         #expect(!server.standardError.contains("Sup3r-Secret"), "secrets never reach the log")
     }
 
@@ -71,7 +71,7 @@ struct ServeCommandTests {
         let record = try #require((try export.json()["records"] as? [[String: Any]])?.first, "\(export.text.prefix(300))")
         #expect(record["billsec"] is String && record["start_epoch"] is String, "\(record)")
         server.signal(SIGTERM)
-        _ = try await server.waitForExit(timeout: .seconds(10))
+        _ = try await server.waitForExit(timeout: .seconds(30))
     }
 
     /// A version the release table does not know is served as the nearest release below it, and the
@@ -83,7 +83,7 @@ struct ServeCommandTests {
         let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
         #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:]).json()["version"] as? String == "5.5.99")
         server.signal(SIGTERM)
-        _ = try await server.waitForExit(timeout: .seconds(10))
+        _ = try await server.waitForExit(timeout: .seconds(30))
         #expect(server.standardError.contains("FusionPBX 5.5.99 is not a release fakepbx knows; it answers as 5.5.13"), "\(server.standardError)")
     }
 
@@ -95,7 +95,7 @@ struct ServeCommandTests {
         #expect(lines[0].hasSuffix("auth: whitelist-only)"))
         #expect(lines[1] == "  credentials: not required (auth: whitelist-only)")
         server.signal(SIGTERM)
-        _ = try await server.waitForExit(timeout: .seconds(5))
+        _ = try await server.waitForExit(timeout: .seconds(30))
     }
 
     @Test func badWhitelistStopsStartUpWithFileAndLine() async throws {
@@ -133,7 +133,7 @@ struct ServeCommandTests {
         #expect(second.stderr.contains("the address is already in use"), "\(second.stderr)")
         #expect(second.stderr.contains("(127.0.0.1 port \(port))"), "\(second.stderr)")
         first.signal(SIGTERM)
-        _ = try await first.waitForExit(timeout: .seconds(5))
+        _ = try await first.waitForExit(timeout: .seconds(30))
     }
 }
 
@@ -152,10 +152,57 @@ struct EventStreamShutdownTests {
             _ = try await curl.wait(for: [": fakepbx journal events"])
             serve.signal(SIGTERM)
             // Hang bound only; the product's own bound is 1.2 s graceful plus 0.5 s cancellation.
-            #expect(try await serve.waitForExit(timeout: .seconds(10)) != nil, "the server waited on the stream")
+            #expect(try await serve.waitForExit(timeout: .seconds(30)) != nil, "the server waited on the stream")
             let deadline = Date().addingTimeInterval(10)
             while curl.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
             #expect(!curl.isRunning, "the stream stayed open after the server stopped")
         }
+    }
+}
+
+/// The stop's bound holds when the graceful stop cannot finish.
+@Suite("A stuck stop")
+struct StuckStopTests {
+    @Test("a server stuck reading its whitelist (a pipe nobody writes) still stops on SIGTERM, with status 0")
+    func stuckOnARead() async throws {
+        try await withTemporaryDirectory { dir in
+            let pipe = dir.appendingPathComponent("whitelist").path
+            #expect(mkfifo(pipe, 0o600) == 0)
+            let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--whitelist", pipe])
+            // Once the writer is open, fakepbx waits in read(2) for a line that never comes.
+            let writer = try await Self.openForWriting(pipe, readBy: server)
+            defer { close(writer) }
+            server.signal(SIGTERM)
+            #expect(try await server.waitForExit(timeout: .seconds(30)) != nil, "the stop hung: \(server.standardError)")
+            #expect(server.exitStatus == 0, "a stop after a signal exits 0: \(server.standardError)")
+            #expect(server.standardError.contains("the graceful stop did not finish within 2.0 seconds"), "\(server.standardError)")
+        }
+    }
+
+    @Test("a whitelist given as a pipe (<(…)) is read once and not watched")
+    func aPipedWhitelistIsReadOnce() async throws {
+        try await withTemporaryDirectory { dir in
+            let pipe = dir.appendingPathComponent("whitelist").path
+            #expect(mkfifo(pipe, 0o600) == 0)
+            let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--whitelist", pipe])
+            let writer = try await Self.openForWriting(pipe, readBy: server)
+            #expect(write(writer, "127.0.0.1\n", 10) == 10)
+            close(writer)
+            _ = try await server.waitForLines(1)
+            #expect(server.standardError.contains("the whitelist is not a regular file: read once, not watched for changes"))
+            server.signal(SIGTERM)
+            #expect(try await server.waitForExit(timeout: .seconds(30)) != nil)
+        }
+    }
+
+    /// Opens `pipe` to write, which succeeds once `server` has opened it to read.
+    static func openForWriting(_ pipe: String, readBy server: LaunchedProcess) async throws -> Int32 {
+        var writer: Int32 = -1
+        _ = try await eventually(timeout: .seconds(30)) {
+            writer = open(pipe, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            return writer >= 0 || !server.isRunning
+        }
+        guard writer >= 0 else { throw RawHTTPClient.Failure("fakepbx never opened \(pipe) to read: \(server.standardError)") }
+        return writer
     }
 }

@@ -18,6 +18,13 @@ struct WhitelistFileWatcher: Service {
     /// The address the journal shows the watcher's events under: the server itself.
     static let local = IPAddress("127.0.0.1")!
 
+    /// Whether `path` is a regular file, which can be re-read. A pipe or device is read once at
+    /// start-up: a second read would find the pipe empty, or block.
+    static func canWatch(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     func run() async throws {
         var lastSeen = initialContent
         while !Task.isShuttingDownGracefully && !Task.isCancelled {

@@ -27,7 +27,8 @@ public func buildApplication(
     var whitelist = configuration.whitelist ?? .localhost
     var whitelistContent = Data()
     if let path = configuration.whitelistFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read to its end, so a pipe (`--whitelist <(…)`) works as a file does.
+        guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readToEnd() ?? Data() else {
             throw FakePBXError(.fileAccess, "cannot read the whitelist file (check the path and permissions)", at: path)
         }
         whitelistContent = data
@@ -77,10 +78,13 @@ public func buildApplication(
     var services: [any Service] = [TimelineTicker(server: server, heartbeat: configuration.eventHeartbeat)]
     // The client that proxies replay misses is shut down with the server.
     if let forwarder = server.missForwarder { services.append(HTTPClientService(client: forwarder.client)) }
-    if let path = configuration.whitelistFile {
+    // A pipe (`--whitelist <(…)`) is read once: read again it would be empty.
+    if let path = configuration.whitelistFile, WhitelistFileWatcher.canWatch(path) {
         services.append(WhitelistFileWatcher(
             path: path, policy: policy, initialContent: whitelistContent, logger: logger, journal: server.journal, clock: server.clock
         ))
+    } else if let path = configuration.whitelistFile {
+        logger.notice("the whitelist is not a regular file: read once, not watched for changes", metadata: ["file": "\(path)"])
     }
     let host = configuration.host
     let responder = PBXResponder(server: server)
@@ -161,34 +165,4 @@ private func writePortFile(_ path: String?, port: Int, logger: Logger) {
     } catch {
         logger.error("cannot write the port file", metadata: ["file": "\(path)", "error": "\(error)"])
     }
-}
-
-/// Runs `application` until SIGINT or SIGTERM, then shuts down within about two seconds even if
-/// requests are still in flight.
-public func runUntilSignalled(_ application: some ApplicationProtocol, logger: Logger) async throws {
-    var configuration = ServiceGroupConfiguration(
-        services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-    )
-    configuration.maximumGracefulShutdownDuration = .milliseconds(1200)
-    configuration.maximumCancellationDuration = .milliseconds(500)
-    try await ServiceGroup(configuration: configuration).run()
-}
-
-/// Builds and runs fakepbx until SIGINT or SIGTERM: what `fakepbx serve` does.
-/// - Throws: ``FakePBXError`` or ``DatasetError`` before listening when an input file is bad; the
-///   server's error when it cannot listen.
-///
-/// The port files (`--port-file`, `--https-port-file`) exist exactly while the server listens: a stale
-/// one is removed before binding and the written one when the server stops, so a script waiting for
-/// the file never reads the port of an earlier run.
-public func serve(
-    configuration: FakePBXConfiguration,
-    logger: Logger,
-    onListening: @escaping @Sendable (ListeningInfo, Whitelist) async -> Void
-) async throws {
-    let portFiles = [configuration.portFile, configuration.tls.portFile].compactMap { $0 }
-    for file in portFiles { unlink(file) }
-    defer { for file in portFiles { unlink(file) } }
-    let application = try buildApplication(configuration: configuration, logger: logger, onListening: onListening)
-    try await runUntilSignalled(application, logger: logger)
 }
