@@ -10,7 +10,9 @@ import PackagePlugin
 struct EmbedContracts: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         guard let module = target.sourceModule else { return [] }
-        let inputs = module.sourceFiles.map(\.url).filter { !$0.lastPathComponent.hasPrefix(".") && $0.pathExtension != "swift" }.sorted { $0.path < $1.path }
+        let inputs = module.sourceFiles.map(\.url).filter { !$0.lastPathComponent.hasPrefix(".") && $0.pathExtension != "swift" }.sorted {
+            $0.path < $1.path
+        }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedContracts.swift")
         return [
             .buildCommand(

@@ -34,7 +34,9 @@ struct BundleCommand: ParsableCommand {
             let now = Date().timeIntervalSince1970
             var bundle = ReproductionBundle(description: description, created: ContractReport.timestamp(Date()), seed: seed)
             if let pbxVersion {
-                guard let version = PBXVersion(pbxVersion) else { throw ValidationError("--pbx-version: '\(pbxVersion)' is not a version such as 5.4.9") }
+                guard let version = PBXVersion(pbxVersion) else {
+                    throw ValidationError("--pbx-version: '\(pbxVersion)' is not a version such as 5.4.9")
+                }
                 bundle.pbxVersion = version
             }
             if let clock {
@@ -59,7 +61,9 @@ struct BundleCommand: ParsableCommand {
                 bundle.state = try JSONParser.parse(Array(try dataset.encodedJSON()))
             }
             try bundle.write(to: out)
-            print("\(out): \(bundle.cassettes.count) cassettes, \(bundle.scenarios.count) scenarios, state \(bundle.state == nil ? "default dataset" : "included"), clock \(bundle.clock.map { ContractReport.timestamp(Date(timeIntervalSince1970: $0)) } ?? "-")")
+            print(
+                "\(out): \(bundle.cassettes.count) cassettes, \(bundle.scenarios.count) scenarios, state \(bundle.state == nil ? "default dataset" : "included"), clock \(bundle.clock.map { ContractReport.timestamp(Date(timeIntervalSince1970: $0)) } ?? "-")"
+            )
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import ContractKit
+import Foundation
 import NIOCore
 
 /// Why a command stopped, and the exit code that tells a CI script: 1 the check ran and failed or

@@ -58,21 +58,29 @@ struct ContractCommand: AsyncParsableCommand {
         @Option(help: "API password.") var password: String?
         @Option(help: "API key (access hash), sent as the form field 'key' when no username is given.") var apiKey: String?
         @Flag(help: "Skip every case and step that writes (for production-like staging servers).") var readOnly = false
-        @Option(name: .customLong("var"), help: "A value for {{NAME}} in the cases, as NAME=VALUE (e.g. domain=tenant.example.com); it wins over what a step would capture.")
+        @Option(
+            name: .customLong("var"),
+            help: "A value for {{NAME}} in the cases, as NAME=VALUE (e.g. domain=tenant.example.com); it wins over what a step would capture.")
         var variables: [String] = []
         @Option(name: .customLong("case"), help: "Run only this case (repeatable); see 'fakepbx contract list'.") var cases: [String] = []
         @Option(parsing: .unconditional, help: "Seconds to wait for each answer.") var timeout: Double = 10
         @Option(help: "What the target enforces: whitelist-only (credentials not checked), password or multi. Steps for other profiles are skipped.")
         var authProfile: AuthProfile = .multi
-        @Option(parsing: .unconditional, help: "Seconds the run may wait, in all, when the server rate-limits it (429 with Retry-After or X-RateLimit-Reset); 0 never waits.")
+        @Option(
+            parsing: .unconditional,
+            help: "Seconds the run may wait, in all, when the server rate-limits it (429 with Retry-After or X-RateLimit-Reset); 0 never waits.")
         var maxWait: Double = 120
         @OptionGroup(title: "TLS") var tls: ClientTLSOptions
         @OptionGroup var common: Common
         @OptionGroup var reports: Reports
 
         func validate() throws {
-            guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout: '\(timeout)' is not valid; expected seconds above 0, at most 86400") }
-            guard maxWait >= 0, maxWait <= 86_400 else { throw ValidationError("--max-wait: '\(maxWait)' is not valid; expected seconds from 0 to 86400") }
+            guard timeout > 0, timeout <= 86_400 else {
+                throw ValidationError("--timeout: '\(timeout)' is not valid; expected seconds above 0, at most 86400")
+            }
+            guard maxWait >= 0, maxWait <= 86_400 else {
+                throw ValidationError("--max-wait: '\(maxWait)' is not valid; expected seconds from 0 to 86400")
+            }
             for item in variables where !item.contains("=") {
                 throw ValidationError("--var: '\(item)' is not valid; expected NAME=VALUE")
             }
@@ -99,7 +107,7 @@ struct ContractCommand: AsyncParsableCommand {
             let report: ContractReport
             do {
                 report = try await ContractRunner(catalog: catalog, configuration: configuration).run()
-            } catch where error.code == .unreachable {
+            } catch  where error.code == .unreachable {
                 // CI still gets a report: one test case in error that says why.
                 printError("\(error)")
                 try reports.finish(.unreachable(title: "contract run", target: target, message: error.description), exitCode: 2)

@@ -10,7 +10,10 @@ struct FakePBXCommand: AsyncParsableCommand {
         commandName: "fakepbx",
         abstract: "A scriptable fake FusionPBX with the ictVoIP API set, for testing billing clients.",
         version: FakePBXConfiguration.toolVersion,
-        subcommands: [ServeCommand.self, DataCommand.self, SchemaCommand.self, ContractCommand.self, ScenarioCommand.self, RecordCommand.self, RecordingCommand.self, BundleCommand.self, CDRCommand.self],
+        subcommands: [
+            ServeCommand.self, DataCommand.self, SchemaCommand.self, ContractCommand.self, ScenarioCommand.self, RecordCommand.self,
+            RecordingCommand.self, BundleCommand.self, CDRCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 

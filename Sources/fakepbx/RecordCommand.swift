@@ -3,8 +3,8 @@ import ContractKit
 import FakePBX
 import Foundation
 import JSONSchema
-import NIOCore
 import Logging
+import NIOCore
 
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,7 +55,8 @@ struct RecordCommand: AsyncParsableCommand {
                 },
                 onRecorded: { count, exchange in
                     let status = exchange.response.map { String($0.status) } ?? "-"
-                    FileHandle.standardError.write(Data("recorded \(count) exchanges; last: \(exchange.request.method) \(exchange.request.path) \(status)\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("recorded \(count) exchanges; last: \(exchange.request.method) \(exchange.request.path) \(status)\n".utf8))
                 }
             )
         } catch let error as IOError {

@@ -13,11 +13,15 @@ struct SchemaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "validate",
             abstract: "Validate JSON instance files against a schema.",
-            discussion: "Exit status: 0 all valid, 1 some invalid (errors listed per instance), 2 bad schema or an unreadable instance file (the others are still validated)."
+            discussion:
+                "Exit status: 0 all valid, 1 some invalid (errors listed per instance), 2 bad schema or an unreadable instance file (the others are still validated)."
         )
 
         @Option(help: "The schema file.") var schema: String
-        @Option(help: "A folder of schemas that references may name (by $id, or by file path), searched for a relative reference that names nothing beside the schema. Repeatable.")
+        @Option(
+            help:
+                "A folder of schemas that references may name (by $id, or by file path), searched for a relative reference that names nothing beside the schema. Repeatable."
+        )
         var refDir: [String] = []
         @Flag(help: "Treat format as an assertion (date-time, email, ipv4, uuid, ...), not only an annotation.")
         var formatAssertion = false

@@ -2,8 +2,8 @@ import ArgumentParser
 import ContractKit
 import FakePBX
 import Foundation
-import NIOCore
 import Logging
+import NIOCore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +25,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "API password (default your-password).") var password: String?
     @Option(help: "API key / access hash (default fakepbx-demo-api-key-0123456789abcdef).") var apiKey: String?
     @Option(help: "Tenant dataset file replacing the embedded one (see 'fakepbx data export').") var data: String?
-    @Option(help: "FusionPBX version to report and emulate (default 5.4.9; flags are booleans from 5.5.2). An unknown version is answered as the nearest release below it, with a warning.")
+    @Option(
+        help:
+            "FusionPBX version to report and emulate (default 5.4.9; flags are booleans from 5.5.2). An unknown version is answered as the nearest release below it, with a warning."
+    )
     var pbxVersion: String?
     @Flag(help: "CDR numeric columns as JSON strings, as a PHP script json_encode-ing PostgreSQL rows sends them.")
     var phpTypes = false
@@ -38,7 +41,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "With --verify-client: answer a request that breaks its contract with 400 and the violations.")
     var strict = false
     @Option(help: "A contracts folder to use instead of the built-in contracts (with --verify-client).") var contracts: String?
-    @Option(help: "A rate limit as CLASS=COUNT/SECONDS (classes standard, cdr, gateway; COUNT 0 turns it off). Repeatable. Default: the documented standard=100/60, cdr=10/60, gateway=50/60.")
+    @Option(
+        help:
+            "A rate limit as CLASS=COUNT/SECONDS (classes standard, cdr, gateway; COUNT 0 turns it off). Repeatable. Default: the documented standard=100/60, cdr=10/60, gateway=50/60."
+    )
     var rateLimit: [String] = []
     @Option(help: "What rate limits count by (default ip).") var rateLimitKey: RateLimitKey?
     @Option(help: "FusionPBX's fail2ban settings (default debian).") var fail2banProfile: Fail2banProfile?
@@ -51,8 +57,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/), from every address.") var adminToken: String?
     @Option(parsing: .upToNextOption, help: "Without --admin-token, the addresses (CIDR) that may use the control API (default 127.0.0.1 ::1).")
     var adminAllow: [String] = []
-    @Option(parsing: .unconditional, help: "Also serve the control API alone on this port (0 picks one), where bans do not apply.") var adminPort: String?
-    @Option(parsing: .unconditional, help: "Seconds a connection may take to send a complete request head, after connecting or its previous answer (default 30).")
+    @Option(parsing: .unconditional, help: "Also serve the control API alone on this port (0 picks one), where bans do not apply.") var adminPort:
+        String?
+    @Option(
+        parsing: .unconditional,
+        help: "Seconds a connection may take to send a complete request head, after connecting or its previous answer (default 30).")
     var headerTimeout: String?
     @Option(parsing: .unconditional, help: "Seconds a connection may stay silent before it is closed (default 75).") var idleTimeout: String?
     @Option(help: "The folder whose files a scenario posted at run time may name (default: the working directory).")
@@ -61,13 +70,18 @@ struct ServeCommand: AsyncParsableCommand {
     var bundle: String?
     @Option(parsing: .upToNextOption, help: "Answer from these cassettes (recorded exchanges) before the emulator.")
     var replay: [String] = []
-    @Option(help: "With --replay, when no recorded exchange matches: emulate (the default), error (404 with the nearest candidates) or proxy (to --upstream).")
+    @Option(
+        help:
+            "With --replay, when no recorded exchange matches: emulate (the default), error (404 with the nearest candidates) or proxy (to --upstream)."
+    )
     var onMiss: ReplayMissChoice?
     @Option(help: "With --on-miss proxy: the real server to send misses to.") var upstream: String?
     @Option(help: "With --on-miss proxy: record the proxied misses (redacted) into this cassette.") var recordMisses: String?
     @Option(help: "A field ignored when matching recorded requests (repeatable), e.g. a timestamp the client adds.")
     var volatile: [String] = []
-    @Option(help: "A YAML scenario (dataset, whitelist, credentials, policies, faults, timeline); repeatable, applied in order, flags win. See scenarios/.")
+    @Option(
+        help:
+            "A YAML scenario (dataset, whitelist, credentials, policies, faults, timeline); repeatable, applied in order, flags win. See scenarios/.")
     var scenario: [String] = []
     @OptionGroup(title: "HTTPS") var tls: TLSOptions
     @OptionGroup(title: "The upstream's TLS, with --on-miss proxy") var upstreamTLS: ClientTLSOptions
@@ -82,7 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "fakepbx")
         do {
             try await serve(configuration: configuration, logger: logger) { listening, whitelist in
-                let text = StartupBanner.lines(configuration, listening: listening, whitelist: whitelist)
+                let text =
+                    StartupBanner.lines(configuration, listening: listening, whitelist: whitelist)
                     .joined(separator: "\n") + "\n"
                 // Written unbuffered, so a script reading a pipe sees the line at once.
                 FileHandle.standardOutput.write(Data(text.utf8))
@@ -98,27 +113,31 @@ struct ServeCommand: AsyncParsableCommand {
         if let path = env.resolve(bundle, "FAKEPBX_BUNDLE") {
             try ReproductionBundle.load(contentsOf: path).apply(to: &configuration, source: path)
         }
-        let scenarioFiles = scenario.isEmpty
+        let scenarioFiles =
+            scenario.isEmpty
             ? (env.resolve(nil, "FAKEPBX_SCENARIO").map { $0.split(separator: ",").map(String.init) } ?? []) : scenario
         for file in scenarioFiles {
             configuration.load(try Scenario.load(contentsOf: file))
         }
         configuration.host = env.resolve(host, "FAKEPBX_HOST") ?? configuration.host
-        configuration.port = try env.parse(port, "FAKEPBX_PORT", option: "--port", expected: "a port from 0 to 65535") {
-            Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
-        } ?? configuration.port
+        configuration.port =
+            try env.parse(port, "FAKEPBX_PORT", option: "--port", expected: "a port from 0 to 65535") {
+                Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
+            } ?? configuration.port
         configuration.portFile = env.resolve(portFile, "FAKEPBX_PORT_FILE")
         configuration.whitelistFile = env.resolve(whitelist, "FAKEPBX_WHITELIST")
         configuration.dataFile = env.resolve(data, "FAKEPBX_DATA") ?? configuration.dataFile
         configuration.credentials.username = env.resolve(username, "FAKEPBX_USERNAME") ?? configuration.credentials.username
         configuration.credentials.password = env.resolve(password, "FAKEPBX_PASSWORD") ?? configuration.credentials.password
         configuration.credentials.apiKey = env.resolve(apiKey, "FAKEPBX_API_KEY") ?? configuration.credentials.apiKey
-        configuration.pbxVersion = try env.parse(
-            pbxVersion, "FAKEPBX_PBX_VERSION", option: "--pbx-version", expected: "a version such as 5.4.9", { PBXVersion($0) }
-        ) ?? configuration.pbxVersion
+        configuration.pbxVersion =
+            try env.parse(
+                pbxVersion, "FAKEPBX_PBX_VERSION", option: "--pbx-version", expected: "a version such as 5.4.9", { PBXVersion($0) }
+            ) ?? configuration.pbxVersion
         configuration.authProfile = try env.value(authProfile, "FAKEPBX_AUTH_PROFILE") ?? configuration.authProfile
         if phpTypes || env.flag("FAKEPBX_PHP_TYPES") { configuration.phpTypes = true }
-        let proxies = trustForwardedFor.isEmpty
+        let proxies =
+            trustForwardedFor.isEmpty
             ? (env.resolve(nil, "FAKEPBX_TRUST_FORWARDED_FOR").map { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) } ?? [])
             : trustForwardedFor
         configuration.trustedProxies = try proxies.map { text in
@@ -138,7 +157,8 @@ struct ServeCommand: AsyncParsableCommand {
         try applyPolicies(env, to: &configuration)
         try tls.apply(env, to: &configuration.tls)
         configuration.upstreamTrust = upstreamTLS.trust
-        configuration.replayCassettes = replay.isEmpty
+        configuration.replayCassettes =
+            replay.isEmpty
             ? (env.resolve(nil, "FAKEPBX_REPLAY").map { $0.split(separator: ",").map(String.init) } ?? []) : replay
         configuration.volatileFields = volatile
         let miss = try env.value(onMiss, "FAKEPBX_ON_MISS") ?? .emulate
@@ -148,7 +168,8 @@ struct ServeCommand: AsyncParsableCommand {
         case .error: configuration.replayMiss = .error
         case .proxy:
             guard let missUpstream else { throw ValidationError("--on-miss proxy needs --upstream URL (the real server to send misses to)") }
-            configuration.replayMiss = .proxy(upstream: missUpstream.hasSuffix("/") ? String(missUpstream.dropLast()) : missUpstream, recordTo: recordMisses)
+            configuration.replayMiss = .proxy(
+                upstream: missUpstream.hasSuffix("/") ? String(missUpstream.dropLast()) : missUpstream, recordTo: recordMisses)
         }
         if configuration.replayCassettes.isEmpty, configuration.replayLoaded.isEmpty, onMiss != nil || recordMisses != nil {
             throw ValidationError("--on-miss and --record-misses apply with --replay CASSETTE")
@@ -167,52 +188,64 @@ struct ServeCommand: AsyncParsableCommand {
         for item in list(jail, "FAKEPBX_JAIL") {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, JailName.all.contains(parts[0]) else {
-                throw ValidationError("--jail: '\(item)' is not valid; expected NAME=MAXRETRY/FINDTIME/BANTIME or NAME=off with NAME one of \(JailName.all.joined(separator: ", ")), e.g. fusionpbx=20/60/3600")
+                throw ValidationError(
+                    "--jail: '\(item)' is not valid; expected NAME=MAXRETRY/FINDTIME/BANTIME or NAME=off with NAME one of \(JailName.all.joined(separator: ", ")), e.g. fusionpbx=20/60/3600"
+                )
             }
             if parts[1] == "off" {
                 configuration.jails[parts[0]] = nil
             } else if let rule = JailRule(parts[1]) {
                 configuration.jails[parts[0]] = rule
             } else {
-                throw ValidationError("--jail: '\(item)' is not valid; expected whole numbers above 0 as MAXRETRY/FINDTIME/BANTIME, e.g. fusionpbx=20/60/3600")
+                throw ValidationError(
+                    "--jail: '\(item)' is not valid; expected whole numbers above 0 as MAXRETRY/FINDTIME/BANTIME, e.g. fusionpbx=20/60/3600")
             }
         }
         for item in list(rateLimit, "FAKEPBX_RATE_LIMIT") {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let rateClass = RateLimitClass(rawValue: parts[0]), let rule = RateLimitRule(parts[1]) else {
-                throw ValidationError("--rate-limit: '\(item)' is not valid; expected CLASS=COUNT/SECONDS with CLASS standard, cdr or gateway, e.g. standard=100/60 (COUNT 0 turns it off)")
+                throw ValidationError(
+                    "--rate-limit: '\(item)' is not valid; expected CLASS=COUNT/SECONDS with CLASS standard, cdr or gateway, e.g. standard=100/60 (COUNT 0 turns it off)"
+                )
             }
             configuration.rateLimits[rateClass] = rule.limit == 0 ? nil : rule
         }
         configuration.rateLimitKey = try env.value(rateLimitKey, "FAKEPBX_RATE_LIMIT_KEY") ?? configuration.rateLimitKey
         configuration.banAction = try env.value(banAction, "FAKEPBX_BAN_ACTION") ?? configuration.banAction
         let ignored = list(ignoreip, "FAKEPBX_IGNOREIP")
-        if !ignored.isEmpty { configuration.ignoreIP = try ignored.map { text in
-            guard let block = CIDRBlock(text) else {
-                throw ValidationError("--ignoreip: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
+        if !ignored.isEmpty {
+            configuration.ignoreIP = try ignored.map { text in
+                guard let block = CIDRBlock(text) else {
+                    throw ValidationError("--ignoreip: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
+                }
+                return block
             }
-            return block
-        } }
+        }
         configuration.authLogFile = env.resolve(authLog, "FAKEPBX_AUTH_LOG")
         configuration.adminToken = env.resolve(adminToken, "FAKEPBX_ADMIN_TOKEN")
         let allowed = list(adminAllow, "FAKEPBX_ADMIN_ALLOW")
-        if !allowed.isEmpty { configuration.adminAllow = try allowed.map { text in
-            guard let block = CIDRBlock(text) else {
-                throw ValidationError("--admin-allow: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
+        if !allowed.isEmpty {
+            configuration.adminAllow = try allowed.map { text in
+                guard let block = CIDRBlock(text) else {
+                    throw ValidationError("--admin-allow: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
+                }
+                return block
             }
-            return block
-        } }
-        configuration.adminPort = try env.parse(adminPort, "FAKEPBX_ADMIN_PORT", option: "--admin-port", expected: "a port from 0 to 65535") {
-            Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
-        } ?? configuration.adminPort
+        }
+        configuration.adminPort =
+            try env.parse(adminPort, "FAKEPBX_ADMIN_PORT", option: "--admin-port", expected: "a port from 0 to 65535") {
+                Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
+            } ?? configuration.adminPort
         configuration.scenarioFolder = env.resolve(scenarioDir, "FAKEPBX_SCENARIO_DIR") ?? configuration.scenarioFolder
         func seconds(_ text: String) -> Double? { Double(text).flatMap { $0.isFinite && (0.1...86_400).contains($0) ? $0 : nil } }
-        configuration.headerTimeout = try env.parse(
-            headerTimeout, "FAKEPBX_HEADER_TIMEOUT", option: "--header-timeout", expected: "seconds from 0.1 to 86400", seconds
-        ) ?? configuration.headerTimeout
-        configuration.idleTimeout = try env.parse(
-            idleTimeout, "FAKEPBX_IDLE_TIMEOUT", option: "--idle-timeout", expected: "seconds from 0.1 to 86400", seconds
-        ) ?? configuration.idleTimeout
+        configuration.headerTimeout =
+            try env.parse(
+                headerTimeout, "FAKEPBX_HEADER_TIMEOUT", option: "--header-timeout", expected: "seconds from 0.1 to 86400", seconds
+            ) ?? configuration.headerTimeout
+        configuration.idleTimeout =
+            try env.parse(
+                idleTimeout, "FAKEPBX_IDLE_TIMEOUT", option: "--idle-timeout", expected: "seconds from 0.1 to 86400", seconds
+            ) ?? configuration.idleTimeout
     }
 }
 
@@ -227,4 +260,6 @@ extension PBXVersion: ExpressibleByArgument {
 }
 extension BanAction: ExpressibleByArgument {}
 extension RateLimitKey: ExpressibleByArgument {}
+// swift-format-ignore: AvoidRetroactiveConformances
+// swift-log's level is the option's value as it is; neither package declares this conformance.
 extension Logger.Level: @retroactive ExpressibleByArgument {}

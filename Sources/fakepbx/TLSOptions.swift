@@ -22,9 +22,10 @@ struct TLSOptions: ParsableArguments {
 
     /// The settings these flags and their `FAKEPBX_*` variables give, over `settings`.
     func apply(_ env: EnvironmentValues, to settings: inout TLSSettings) throws {
-        settings.port = try env.parse(httpsPort, "FAKEPBX_HTTPS_PORT", option: "--https-port", expected: "a port from 0 to 65535") {
-            Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
-        } ?? settings.port
+        settings.port =
+            try env.parse(httpsPort, "FAKEPBX_HTTPS_PORT", option: "--https-port", expected: "a port from 0 to 65535") {
+                Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
+            } ?? settings.port
         settings.portFile = env.resolve(httpsPortFile, "FAKEPBX_HTTPS_PORT_FILE") ?? settings.portFile
         settings.mode = try env.value(tlsMode, "FAKEPBX_TLS_MODE") ?? settings.mode
         if !tlsName.isEmpty { settings.names = tlsName }
@@ -37,7 +38,8 @@ struct TLSOptions: ParsableArguments {
         settings.maximumVersion = try env.value(tlsMaxVersion, "FAKEPBX_TLS_MAX_VERSION") ?? settings.maximumVersion
         settings.clientCAFile = env.resolve(tlsClientCa, "FAKEPBX_TLS_CLIENT_CA") ?? settings.clientCAFile
         settings.clientAuth = try env.value(tlsClientAuth, "FAKEPBX_TLS_CLIENT_AUTH") ?? settings.clientAuth
-        let given = [httpsPortFile, tlsCaOut, tlsCaCert, tlsCert, tlsClientCa].contains { $0 != nil }
+        let given =
+            [httpsPortFile, tlsCaOut, tlsCaCert, tlsCert, tlsClientCa].contains { $0 != nil }
             || tlsMode != nil || tlsMinVersion != nil || tlsMaxVersion != nil || tlsClientAuth != nil
         if settings.port == nil, given || !tlsName.isEmpty {
             throw ValidationError("the --tls-* and --https-port-file options apply with --https-port N (0 picks a free port)")

@@ -15,7 +15,10 @@ struct BrokenServerTests {
         let router = Router()
         router.post("/app/status/index.php") { _, _ in
             // active_calls is a string; registered_extensions is missing.
-            Self.reply(.ok, "application/json", #"{"status":"success","message":"System operational","timestamp":"2026-11-23T12:00:00Z","version":"5.4.9","uptime":"1 days, 2 hours","active_calls":"5","total_extensions":17}"#)
+            Self.reply(
+                .ok, "application/json",
+                #"{"status":"success","message":"System operational","timestamp":"2026-11-23T12:00:00Z","version":"5.4.9","uptime":"1 days, 2 hours","active_calls":"5","total_extensions":17}"#
+            )
         }
         router.get("/app/xml_cdr/chkcon.php") { _, _ in
             Self.reply(.created, "application/json", #"{"success":1,"message":"API Access Granted: Whitelisted IP"}"#)
@@ -85,13 +88,16 @@ struct BrokenServerTests {
             let junit = dir.appendingPathComponent("junit.xml").path
             let html = dir.appendingPathComponent("run.html").path
             let run = try await Self.withBrokenServer { port in
-                try await runProcess(binary, [
-                    "contract", "run", "--target", "http://127.0.0.1:\(port)", "--case", "read-only", "--username", "admin", "--password", "pw",
-                    "--max-wait", "0", "--junit", junit, "--html", html, "--quiet",
-                ])
+                try await runProcess(
+                    binary,
+                    [
+                        "contract", "run", "--target", "http://127.0.0.1:\(port)", "--case", "read-only", "--username", "admin", "--password", "pw",
+                        "--max-wait", "0", "--junit", junit, "--html", html, "--quiet",
+                    ])
             }
             #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
-            let browser = try await runProcess(try python3(), [repositoryFile("scripts/browser/report.py").path, html, junit, "--pointer", "/active_calls"])
+            let browser = try await runProcess(
+                try python3(), [repositoryFile("scripts/browser/report.py").path, html, junit, "--pointer", "/active_calls"])
             #expect(browser.status == 0, "\(browser.stdout)\(browser.stderr)")
             #expect(browser.stdout.contains("ok    the violation at /active_calls is visible"), "\(browser.stdout)")
         }

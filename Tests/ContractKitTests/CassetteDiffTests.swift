@@ -14,18 +14,33 @@ struct CassetteDiffTests {
     }
 
     static func pair() throws -> (Cassette, Cassette) {
-        let old = Cassette(name: "before", exchanges: [
-            try exchange("/app/status/index.php", 200, #"{"status":"success","message":"ok","version":"5.4.9","uptime":"1 days, 2 hours","active_calls":5}"#),
-            try exchange("/app/gateways/provision_list.php", 200, #"{"status":"success","message":"ok","gateways":[{"gateway_name":"a","gateway_enabled":true}]}"#),
-            try exchange("/app/xml_cdr/export_cdr.php", 200, #"{"status":"success","message":"ok","total_records":3}"#, form: ["date_start": "2026-01-01", "date_end": "2026-01-02"]),
-            try exchange("/app/xml_cdr/chkcon.php", 200, #"{"success":1,"message":"API Access Granted: Whitelisted IP"}"#),
-        ])
-        let new = Cassette(name: "after", exchanges: [
-            try exchange("/app/status/index.php", 200, #"{"status":"success","message":"ok","version":"5.5.1","load":"0.3","active_calls":"5"}"#),
-            try exchange("/app/gateways/provision_list.php", 200, #"{"status":"success","message":"ok","gateways":[{"gateway_name":"a","gateway_enabled":"true"}]}"#),
-            try exchange("/app/xml_cdr/check_cdrs.php", 200, #"{"status":"success","message":"ok"}"#, form: ["date_start": "2026-01-01", "date_end": "2026-01-02"]),
-            try exchange("/app/xml_cdr/chkcon.php", 403, #"{"success":0,"message":"API Access Denied: Only whitelisted IPs may access this endpoint."}"#),
-        ])
+        let old = Cassette(
+            name: "before",
+            exchanges: [
+                try exchange(
+                    "/app/status/index.php", 200,
+                    #"{"status":"success","message":"ok","version":"5.4.9","uptime":"1 days, 2 hours","active_calls":5}"#),
+                try exchange(
+                    "/app/gateways/provision_list.php", 200,
+                    #"{"status":"success","message":"ok","gateways":[{"gateway_name":"a","gateway_enabled":true}]}"#),
+                try exchange(
+                    "/app/xml_cdr/export_cdr.php", 200, #"{"status":"success","message":"ok","total_records":3}"#,
+                    form: ["date_start": "2026-01-01", "date_end": "2026-01-02"]),
+                try exchange("/app/xml_cdr/chkcon.php", 200, #"{"success":1,"message":"API Access Granted: Whitelisted IP"}"#),
+            ])
+        let new = Cassette(
+            name: "after",
+            exchanges: [
+                try exchange("/app/status/index.php", 200, #"{"status":"success","message":"ok","version":"5.5.1","load":"0.3","active_calls":"5"}"#),
+                try exchange(
+                    "/app/gateways/provision_list.php", 200,
+                    #"{"status":"success","message":"ok","gateways":[{"gateway_name":"a","gateway_enabled":"true"}]}"#),
+                try exchange(
+                    "/app/xml_cdr/check_cdrs.php", 200, #"{"status":"success","message":"ok"}"#,
+                    form: ["date_start": "2026-01-01", "date_end": "2026-01-02"]),
+                try exchange(
+                    "/app/xml_cdr/chkcon.php", 403, #"{"success":0,"message":"API Access Denied: Only whitelisted IPs may access this endpoint."}"#),
+            ])
         return (old, new)
     }
 
@@ -62,10 +77,12 @@ struct CassetteDiffTests {
             #expect(xml.contains("<system-out>status /load: new field (string)</system-out>"))
             #expect(xml.contains("failures=\"4\""), "\(xml)")
             // The drift report in a real browser: the JUnit counts, and the changed fields at their pointers.
-            let browser = try await runProcess(try python3(), [
-                repositoryFile("scripts/browser/report.py").path, html, junit,
-                "--pointer", "/gateways/*/gateway_enabled", "--pointer", "/active_calls",
-            ])
+            let browser = try await runProcess(
+                try python3(),
+                [
+                    repositoryFile("scripts/browser/report.py").path, html, junit,
+                    "--pointer", "/gateways/*/gateway_enabled", "--pointer", "/active_calls",
+                ])
             #expect(browser.status == 0, "\(browser.stdout)\(browser.stderr)")
             #expect(browser.stdout.contains("ok    the violation at /active_calls is visible"), "\(browser.stdout)")
             let same = try await runProcess(binary, ["contract", "diff", before, before])

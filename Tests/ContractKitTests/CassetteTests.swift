@@ -18,7 +18,9 @@ struct CassetteTests {
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("c.json").path
             let exchange = Exchange(
-                name: "status", request: ExchangeRequest(method: "post", path: "/app/status/index.php", headers: ["X-B": "2", "A": "1"], form: ["z": "1", "a": "2"]),
+                name: "status",
+                request: ExchangeRequest(
+                    method: "post", path: "/app/status/index.php", headers: ["X-B": "2", "A": "1"], form: ["z": "1", "a": "2"]),
                 response: ExchangeResponse(status: 200, headers: ["Content-Type": "text/plain"], body: .text("ok")),
                 timing: .init(startedAt: "2026-11-23T12:00:00Z", durationMilliseconds: 1.23456)
             )

@@ -14,8 +14,10 @@ struct ContractCatalogTests {
         #expect(fakePaths.subtracting(contractPaths).isEmpty, "endpoints without a contract: \(fakePaths.subtracting(contractPaths))")
         #expect(contractPaths.isSuperset(of: ["/app/status/", "/app/status"]))
         // Every action of the action-based endpoints has its own operation.
-        for path in ["/app/domains/manage_domain.php", "/app/extensions/manage_extension.php", "/app/gateways/manage_gateway.php",
-                     "/app/destinations/manage_destinations.php", "/app/dialplan_outbound/manage_outbound.php"] {
+        for path in [
+            "/app/domains/manage_domain.php", "/app/extensions/manage_extension.php", "/app/gateways/manage_gateway.php",
+            "/app/destinations/manage_destinations.php", "/app/dialplan_outbound/manage_outbound.php",
+        ] {
             let actions = Set(catalog.operations(at: path).compactMap { $0.match["action"] })
             #expect(actions == ["list", "get", "create", "update", "delete", "enable", "disable", "version"], "\(path): \(actions)")
         }
@@ -68,7 +70,9 @@ struct ContractCatalogTests {
             try original.replacingOccurrences(of: "\"provenance\": \"documented\"", with: "\"provenance\": \"rumoured\"")
                 .write(to: catalogFile, atomically: true, encoding: .utf8)
             let provenance = #expect(throws: ContractError.self) { try ContractCatalog.load(folder: copy.path) }
-            #expect(provenance?.description.contains("catalog.json#/operations/0/provenance: provenance 'rumoured' is not valid") == true, "\(String(describing: provenance))")
+            #expect(
+                provenance?.description.contains("catalog.json#/operations/0/provenance: provenance 'rumoured' is not valid") == true,
+                "\(String(describing: provenance))")
 
             try original.replacingOccurrences(of: "schemas/responses/status.json#", with: "schemas/responses/missing.json#")
                 .write(to: catalogFile, atomically: true, encoding: .utf8)
@@ -93,7 +97,8 @@ struct ContractCatalogTests {
             method: "POST", path: "/app/status/index.php", headers: ["Content-Type": "application/x-www-form-urlencoded"],
             form: ["username": "admin", "password": "s3cret"]
         )
-        let wrongTypes = ExchangeResponse(status: 200, headers: [:], bytes: Array(#"{"status": "success", "message": "ok", "active_calls": "five"}"#.utf8))
+        let wrongTypes = ExchangeResponse(
+            status: 200, headers: [:], bytes: Array(#"{"status": "success", "message": "ok", "active_calls": "five"}"#.utf8))
         let verdict = catalog.check(Exchange(name: "status", request: request, response: wrongTypes))
         #expect(verdict.headers.map(\.message) == ["the Content-Type header is missing; expected application/json"])
         #expect(verdict.body.contains { $0.pointer == "/active_calls" }, "\(verdict.body)")
@@ -138,7 +143,8 @@ struct ContractCatalogTests {
         #expect(actionCheck.operation == nil)
         #expect(actionCheck.violations.contains { $0.pointer == "/action" && $0.rule.hasSuffix("/enum") })
 
-        let wrongMethod = catalog.checkRequest(ExchangeRequest(method: "GET", path: "/app/xml_cdr/export_cdr.php", query: "date_start=2026-01-01&date_end=2026-01-02"))
+        let wrongMethod = catalog.checkRequest(
+            ExchangeRequest(method: "GET", path: "/app/xml_cdr/export_cdr.php", query: "date_start=2026-01-01&date_end=2026-01-02"))
         #expect(wrongMethod.violations.contains { $0.subject == .operation && $0.message.contains("use POST") })
         #expect(catalog.checkRequest(ExchangeRequest(method: "GET", path: "/app/nope.php")).violations.first?.subject == .operation)
     }
@@ -146,10 +152,13 @@ struct ContractCatalogTests {
     @Test func responseChecksCoverStatusMediaTypeAndBody() throws {
         let catalog = try ContractCatalog.embedded()
         let status = try #require(catalog.operation(id: "status"))
-        func check(_ status_: Int, _ type: String, _ body: String) -> (status: [ContractViolation], headers: [ContractViolation], body: [ContractViolation]) {
+        func check(_ status_: Int, _ type: String, _ body: String) -> (
+            status: [ContractViolation], headers: [ContractViolation], body: [ContractViolation]
+        ) {
             catalog.checkResponse(ExchangeResponse(status: status_, headers: ["Content-Type": type], bytes: Array(body.utf8)), operation: status)
         }
-        let good = #"{"status":"success","message":"System operational","timestamp":"2024-01-15T10:30:00Z","version":"5.3.8","uptime":"7 days, 3 hours","active_calls":5,"total_extensions":150,"registered_extensions":142}"#
+        let good =
+            #"{"status":"success","message":"System operational","timestamp":"2024-01-15T10:30:00Z","version":"5.3.8","uptime":"7 days, 3 hours","active_calls":5,"total_extensions":150,"registered_extensions":142}"#
         let ok = check(200, "application/json; charset=utf-8", good)
         #expect(ok.status.isEmpty && ok.headers.isEmpty && ok.body.isEmpty)
 
@@ -163,13 +172,19 @@ struct ContractCatalogTests {
 
         #expect(check(201, "application/json", good).status.first?.message.contains("status 201 is not part of status's contract") == true)
         #expect(check(200, "text/html", "<html>login</html>").headers.first?.pointer == "Content-Type")
-        #expect(check(401, "application/json", #"{"status":"error","message":"Authentication Failed: Invalid credentials","timestamp":"2026-11-23T12:00:00Z"}"#).body.isEmpty)
+        #expect(
+            check(
+                401, "application/json",
+                #"{"status":"error","message":"Authentication Failed: Invalid credentials","timestamp":"2026-11-23T12:00:00Z"}"#
+            ).body.isEmpty)
         #expect(!check(401, "application/json", #"{"status":"failed"}"#).body.isEmpty)
         #expect(check(200, "application/json", "{not json").body.first?.message.contains("not JSON") == true)
 
         // The documented X-RateLimit-* headers are checked when they are there.
         let limited = catalog.checkResponse(
-            ExchangeResponse(status: 200, headers: ["Content-Type": "application/json", "X-RateLimit-Limit": "100", "X-RateLimit-Reset": "soon"], bytes: Array(good.utf8)),
+            ExchangeResponse(
+                status: 200, headers: ["Content-Type": "application/json", "X-RateLimit-Limit": "100", "X-RateLimit-Reset": "soon"],
+                bytes: Array(good.utf8)),
             operation: status
         )
         #expect(limited.headers.map(\.pointer) == ["X-RateLimit-Reset"])

@@ -37,7 +37,8 @@ struct HARTests {
                 "version": "1.2", "creator": ["name": "Chromium", "version": "156"],
                 "entries": [
                     [
-                        "startedDateTime": "2026-11-23T12:00:00.125+01:00", "time": 12.5, "cache": [:], "timings": ["send": 1, "wait": 10, "receive": 1.5],
+                        "startedDateTime": "2026-11-23T12:00:00.125+01:00", "time": 12.5, "cache": [:],
+                        "timings": ["send": 1, "wait": 10, "receive": 1.5],
                         "request": [
                             "method": "POST", "url": "https://pbx.example.com/app/status/index.php?verbose=1", "httpVersion": "h2", "cookies": [],
                             "headers": [["name": ":authority", "value": "pbx.example.com"], ["name": "Content-Type", "value": "application/json"]],
@@ -45,7 +46,8 @@ struct HARTests {
                             "postData": ["mimeType": "application/json", "text": #"{"username":"admin","password":"x","n":5}"#],
                         ],
                         "response": [
-                            "status": 200, "statusText": "OK", "httpVersion": "h2", "cookies": [], "redirectURL": "", "headersSize": -1, "bodySize": 16,
+                            "status": 200, "statusText": "OK", "httpVersion": "h2", "cookies": [], "redirectURL": "", "headersSize": -1,
+                            "bodySize": 16,
                             "headers": [["name": "Content-Type", "value": "application/json"]],
                             "content": ["size": 16, "mimeType": "application/json", "encoding": "base64", "text": "eyJzdGF0dXMiOiJvayJ9"],
                         ],
@@ -57,12 +59,13 @@ struct HARTests {
                             "headers": [], "queryString": [], "headersSize": -1, "bodySize": 0,
                         ],
                         "response": [
-                            "status": 0, "statusText": "", "httpVersion": "", "cookies": [], "headers": [], "redirectURL": "", "headersSize": -1, "bodySize": 0,
+                            "status": 0, "statusText": "", "httpVersion": "", "cookies": [], "headers": [], "redirectURL": "", "headersSize": -1,
+                            "bodySize": 0,
                             "content": ["size": 0, "mimeType": ""],
                         ],
                     ],
                 ],
-            ],
+            ]
         ]
         #expect(try Self.harValidator().validate(har).isValid)
         let cassette = try Cassette(har: har, file: "/tmp/browser.har")

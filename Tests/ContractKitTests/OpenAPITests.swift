@@ -10,7 +10,9 @@ struct OpenAPITests {
         let catalog = try ContractCatalog.embedded()
         let bytes = OpenAPIDocument(catalog: catalog).json.fileBytes
         let committed = try String(contentsOf: repositoryFile("docs/openapi.json"), encoding: .utf8)
-        #expect(String(decoding: bytes, as: UTF8.self) == committed, "docs/openapi.json is stale: run `swift run fakepbx contract openapi -o docs/openapi.json`")
+        #expect(
+            String(decoding: bytes, as: UTF8.self) == committed,
+            "docs/openapi.json is stale: run `swift run fakepbx contract openapi -o docs/openapi.json`")
     }
 
     @Test func everyPathIsThereAndEveryReferenceResolves() throws {
@@ -20,7 +22,9 @@ struct OpenAPITests {
         let paths = try #require(document["paths"]?.objectValue)
         #expect(Set(paths.keys) == Set(catalog.operations.map(\.path)))
         #expect(document["paths"]?["/app/status/index.php"]?["get"] != nil)
-        #expect(document["paths"]?["/app/domains/manage_domain.php"]?["post"]?["requestBody"]?["content"]?["application/x-www-form-urlencoded"]?["schema"]?["discriminator"]?["propertyName"] == "action")
+        #expect(
+            document["paths"]?["/app/domains/manage_domain.php"]?["post"]?["requestBody"]?["content"]?["application/x-www-form-urlencoded"]?[
+                "schema"]?["discriminator"]?["propertyName"] == "action")
 
         var refs: [String] = []
         func collect(_ value: JSONValue) {

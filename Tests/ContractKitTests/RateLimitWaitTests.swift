@@ -1,6 +1,7 @@
-@testable import ContractKit
 import Foundation
 import Testing
+
+@testable import ContractKit
 
 /// What `contract run` reads from a rate-limited answer. A server's headers are input: a hostile or
 /// broken value is ignored (the 429 is reported as it is), never a crash.

@@ -1,10 +1,11 @@
 import ContractKit
 import Foundation
+import JSONSchema
+import Testing
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import JSONSchema
-import Testing
 
 /// Parses JUnit XML with Foundation's XML parser and counts what CI would see.
 final class JUnitReader: NSObject, XMLParserDelegate {
@@ -19,7 +20,9 @@ final class JUnitReader: NSObject, XMLParserDelegate {
         case "testsuites": root = attributes
         case "testsuite": suites.append(attributes)
         case "testcase": testcases += 1
-        case "failure": failures += 1; text = ""
+        case "failure":
+            failures += 1
+            text = ""
         case "skipped": skipped += 1
         case "error": errors += 1
         default: break
@@ -51,11 +54,13 @@ struct ReportTests {
         return ContractReport(
             title: "contract run", target: "http://127.0.0.1:1",
             suites: [
-                .init(name: "a", checks: [
-                    .init(name: "one › body", operation: "status", violations: []),
-                    .init(name: "two › body", operation: "status", violations: [nasty, nasty]),
-                    .init(name: "three", operation: nil, outcome: .skipped("--read-only")),
-                ]),
+                .init(
+                    name: "a",
+                    checks: [
+                        .init(name: "one › body", operation: "status", violations: []),
+                        .init(name: "two › body", operation: "status", violations: [nasty, nasty]),
+                        .init(name: "three", operation: nil, outcome: .skipped("--read-only")),
+                    ]),
                 .init(name: "b & c", checks: [.init(name: "four", operation: "chkcon", outcome: .error("no answer: connection reset"))]),
             ],
             startedAt: "2026-11-23T12:00:00Z", durationSeconds: 0.25
@@ -84,7 +89,8 @@ struct ReportTests {
         #expect(console.contains("FAIL a: two › body [status]"))
         #expect(console.contains("ERROR b & c: four: no answer: connection reset"))
         #expect(console.hasSuffix("4 checks, 1 passed, 1 failed, 1 skipped, 1 error in 0.25 s: contracts broken"))
-        let passing = ContractReport(title: "t", target: "x", suites: [.init(name: "a", checks: [.init(name: "ok", operation: nil, violations: [])])], startedAt: "")
+        let passing = ContractReport(
+            title: "t", target: "x", suites: [.init(name: "a", checks: [.init(name: "ok", operation: nil, violations: [])])], startedAt: "")
         #expect(passing.exitCode == 0)
     }
 

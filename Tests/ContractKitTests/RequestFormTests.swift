@@ -40,7 +40,9 @@ struct RequestFormTests {
             (#"{"enabled": null}"#, "JSON parameter 'enabled' must be a string (as a form field is), not null; write it as text or leave it out"),
             (#"{"a": [1]}"#, "JSON parameter 'a' must be a string (as a form field is), not an array; write it as text or leave it out"),
         ] {
-            #expect(throws: RequestForm.Failure(message)) { try RequestForm.fields(query: "", body: Array(json.utf8), contentType: "application/json") }
+            #expect(throws: RequestForm.Failure(message)) {
+                try RequestForm.fields(query: "", body: Array(json.utf8), contentType: "application/json")
+            }
         }
     }
 
@@ -49,24 +51,28 @@ struct RequestFormTests {
         for body in ["--b0--\r\n", "--b0--"] {
             #expect(try RequestForm.fields(query: "", body: Array(body.utf8), contentType: "multipart/form-data; boundary=b0") == [:])
         }
-        #expect(throws: RequestForm.Failure.self) { try RequestForm.fields(query: "", body: Array("--b1--\r\n".utf8), contentType: "multipart/form-data; boundary=b0") }
+        #expect(throws: RequestForm.Failure.self) {
+            try RequestForm.fields(query: "", body: Array("--b1--\r\n".utf8), contentType: "multipart/form-data; boundary=b0")
+        }
     }
 
     @Test("multipart: a quoted boundary, file parts left out (PHP's $_FILES), a part's charset, and clear errors")
     func multipartDetails() throws {
-        let body = Array((
-            "--abc\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+        let body = Array(
+            ("--abc\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
                 + "--abc\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"cdr.csv\"\r\nContent-Type: text/csv\r\n\r\nx,y\r\n"
-                + "--abc--\r\n"
-        ).utf8)
+                + "--abc--\r\n").utf8)
         #expect(try RequestForm.fields(query: "", body: body, contentType: "multipart/form-data; boundary=\"abc\"") == ["a": "1"])
-        let latin = [UInt8]("--b\r\nContent-Disposition: form-data; name=\"n\"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n".utf8)
+        let latin =
+            [UInt8]("--b\r\nContent-Disposition: form-data; name=\"n\"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n".utf8)
             + [0x4D, 0xFC, 0x6C, 0x6C, 0x65, 0x72] + Array("\r\n--b--\r\n".utf8)
         #expect(try RequestForm.fields(query: "", body: latin, contentType: "multipart/form-data; boundary=b") == ["n": "Müller"])
 
         #expect(throws: RequestForm.Failure.self) { try RequestForm.fields(query: "", body: body, contentType: "multipart/form-data") }
         do {
-            _ = try RequestForm.fields(query: "", body: Array("--abc\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1".utf8), contentType: "multipart/form-data; boundary=abc")
+            _ = try RequestForm.fields(
+                query: "", body: Array("--abc\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1".utf8),
+                contentType: "multipart/form-data; boundary=abc")
             Issue.record("a body cut before its closing boundary was accepted")
         } catch {
             #expect(error.message.contains("malformed multipart/form-data body"), "\(error.message)")
@@ -74,7 +80,9 @@ struct RequestFormTests {
         do {
             _ = try RequestForm.fields(query: "", body: body, contentType: "multipart/form-data")
         } catch {
-            #expect(error.message == "malformed multipart/form-data body: the Content-Type names no boundary (expected multipart/form-data; boundary=...)")
+            #expect(
+                error.message == "malformed multipart/form-data body: the Content-Type names no boundary (expected multipart/form-data; boundary=...)"
+            )
         }
     }
 
@@ -101,18 +109,27 @@ struct RequestFormTests {
     @Test("PHP's array syntax, dots in names, and $_REQUEST's merge (the body wins by top-level name)")
     func phpNames() throws {
         let pairs = try RequestForm.queryPairs("a[]=1&a[]=2&b[k]=v&b[x][y]=z&c=1&c[]=2&d.e=3&f g=4&a[5]=six&a[]=seven")
-        #expect(RequestForm.fields(pairs) == [
-            "a[0]": "1", "a[1]": "2", "a[5]": "six", "a[6]": "seven", "b[k]": "v", "b[x][y]": "z", "c[0]": "2", "d_e": "3", "f_g": "4",
-        ])
-        let merged = try RequestForm.fields(query: "ext[]=1&ext[]=2&domain_name=q.example&keep=1", body: Array("ext[]=9&domain_name=b.example".utf8), contentType: nil)
+        #expect(
+            RequestForm.fields(pairs) == [
+                "a[0]": "1", "a[1]": "2", "a[5]": "six", "a[6]": "seven", "b[k]": "v", "b[x][y]": "z", "c[0]": "2", "d_e": "3", "f_g": "4",
+            ])
+        let merged = try RequestForm.fields(
+            query: "ext[]=1&ext[]=2&domain_name=q.example&keep=1", body: Array("ext[]=9&domain_name=b.example".utf8), contentType: nil)
         #expect(merged == ["ext[0]": "9", "domain_name": "b.example", "keep": "1"])
     }
 
     @Test("urlencoded in the charset the Content-Type names; bytes that are not UTF-8 are read, not refused")
     func charsets() throws {
-        #expect(try RequestForm.fields(query: "", body: Array("name=M%FCller".utf8), contentType: "application/x-www-form-urlencoded; charset=ISO-8859-1") == ["name": "Müller"])
-        #expect(try RequestForm.fields(query: "", body: Array("p=%80".utf8), contentType: "application/x-www-form-urlencoded; charset=windows-1252") == ["p": "€"])
-        #expect(try RequestForm.fields(query: "", body: Array("name=M%C3%BCller".utf8), contentType: "application/x-www-form-urlencoded; charset=UTF-8") == ["name": "Müller"])
+        #expect(
+            try RequestForm.fields(query: "", body: Array("name=M%FCller".utf8), contentType: "application/x-www-form-urlencoded; charset=ISO-8859-1")
+                == ["name": "Müller"])
+        #expect(
+            try RequestForm.fields(query: "", body: Array("p=%80".utf8), contentType: "application/x-www-form-urlencoded; charset=windows-1252") == [
+                "p": "€"
+            ])
+        #expect(
+            try RequestForm.fields(query: "", body: Array("name=M%C3%BCller".utf8), contentType: "application/x-www-form-urlencoded; charset=UTF-8")
+                == ["name": "Müller"])
         #expect(try RequestForm.fields(query: "", body: Array("name=M%FCller".utf8), contentType: nil) == ["name": "Müller"])
         do {
             _ = try RequestForm.fields(query: "", body: Array("a=1".utf8), contentType: "application/x-www-form-urlencoded; charset=koi8-r")

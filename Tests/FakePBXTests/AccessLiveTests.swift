@@ -54,7 +54,9 @@ struct AccessLiveTests {
 
                 try "127.0.0.1\nnot-an-address\n".write(to: file, atomically: true, encoding: .utf8)
                 let rejected = try await eventually(timeout: .seconds(30)) {
-                    let count = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal/count?event=whitelist-rejected").json()
+                    let count = try await RawHTTPClient.request(
+                        port: server.port, method: "GET", path: "/__fakepbx/journal/count?event=whitelist-rejected"
+                    ).json()
                     return count["count"] as? Int == 1
                 }
                 #expect(rejected, "the bad edit was read and journalled as rejected")
@@ -166,7 +168,8 @@ struct AccessLiveTests {
             )
             #expect(large.status == 200, "3 MB is well within the real server's limit")
             // Refused on its Content-Length, before the body is read: the client sends only the head.
-            let announced = "POST /app/status/index.php HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            let announced =
+                "POST /app/status/index.php HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \((80 << 20) + 1)\r\n\r\nx=a"
             let tooLarge = try RawHTTPClient.parse(try await RawHTTPClient.exchange(port: port, bytes: Array(announced.utf8)))
             #expect(tooLarge.status == 413)
@@ -186,7 +189,8 @@ struct AccessLiveTests {
 
             let multipart = try await RawHTTPClient.request(
                 port: port, path: "/app/status/index.php",
-                body: "--x\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nadmin\r\n--x\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nyour-password\r\n--x--\r\n",
+                body:
+                    "--x\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nadmin\r\n--x\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nyour-password\r\n--x--\r\n",
                 contentType: "multipart/form-data; boundary=x"
             )
             #expect(multipart.status == 200, "multipart/form-data, as PHP's curl sends an array of fields")
@@ -214,7 +218,8 @@ struct AccessLiveTests {
             #expect(missingParameters.status == 400)
             #expect(try missingParameters.json()["message"] as? String == "Missing Parameters: extension, tenant_domain")
 
-            let head = try await RawHTTPClient.request(port: port, method: "HEAD", path: "/app/xml_cdr/chkcon.php?key=\(Credentials.documentationDefaults.apiKey!)")
+            let head = try await RawHTTPClient.request(
+                port: port, method: "HEAD", path: "/app/xml_cdr/chkcon.php?key=\(Credentials.documentationDefaults.apiKey!)")
             #expect(head.status == 200)
             #expect(head.body.isEmpty)
         }

@@ -1,7 +1,7 @@
 import FakePBX
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The billing client, unchanged: PHP's curl over HTTPS with the CA trusted, fields as PHP arrays
 /// (multipart) and through http_build_query (urlencoded), every credential style. The server checks
@@ -23,20 +23,28 @@ struct BillingClientTests {
                 try call("/app/xml_cdr/chkcon.php", [:]),
                 try call("/app/status/index.php", [:], .urlencoded),
                 try call("/app/status/index.php", [:], auth: .basic),
-                try call("/app/gateways/provision.php", [
-                    "gateway_name": "billing_gw", "gateway_domain": "sip.carrier.example", "gateway_username": "acct1001",
-                    "gateway_password": "Gw-Secret-1", "domain_name": "yourdomain.com",
-                ]),
+                try call(
+                    "/app/gateways/provision.php",
+                    [
+                        "gateway_name": "billing_gw", "gateway_domain": "sip.carrier.example", "gateway_username": "acct1001",
+                        "gateway_password": "Gw-Secret-1", "domain_name": "yourdomain.com",
+                    ]),
                 try call("/app/gateways/provision_list.php", ["domain_name": "yourdomain.com"], .urlencoded),
-                try call("/app/extensions/manage_extension.php", [
-                    "action": "create", "extension": "2101", "domain_name": "yourdomain.com", "extension_password": "Sip-Chosen-2101",
-                ]),
-                try call("/app/extensions/manage_extension.php", [
-                    "action": "create", "extension": "2102", "domain_name": "yourdomain.com", "password": "Sip-Chosen-2102",
-                ], auth: .basic),
-                try call("/app/extensions/manage_extension.php", [
-                    "action": "create", "extension": "2103", "domain_name": "yourdomain.com", "password": "Sip-Chosen-2103",
-                ], .urlencoded, auth: .apiKey),
+                try call(
+                    "/app/extensions/manage_extension.php",
+                    [
+                        "action": "create", "extension": "2101", "domain_name": "yourdomain.com", "extension_password": "Sip-Chosen-2101",
+                    ]),
+                try call(
+                    "/app/extensions/manage_extension.php",
+                    [
+                        "action": "create", "extension": "2102", "domain_name": "yourdomain.com", "password": "Sip-Chosen-2102",
+                    ], auth: .basic),
+                try call(
+                    "/app/extensions/manage_extension.php",
+                    [
+                        "action": "create", "extension": "2103", "domain_name": "yourdomain.com", "password": "Sip-Chosen-2103",
+                    ], .urlencoded, auth: .apiKey),
                 try call("/app/xml_cdr/export_cdr.php", ["date_start": day, "date_end": day, "format": "JSON"]),
                 try call("/app/xml_cdr/export_cdr.php", ["date_start": day, "date_end": day, "format": "CSV"]),
                 try call("/app/xml_cdr/export_cdr.php", ["date_start": day, "date_end": day, "format": "XML"]),
@@ -80,7 +88,8 @@ struct BillingClientTests {
                 environment["PBX_CA"] = ca
                 let valid = try await runProcess(try await PHPClient.executable(), [script.path], environment: environment)
                 #expect(valid.stdout.contains(#""success":1"#), "\(valid.stdout)\(valid.stderr)")
-                _ = try await RawHTTPClient.request(port: server.port, path: "/__fakepbx/tls", body: #"{"mode": "expired"}"#, contentType: "application/json")
+                _ = try await RawHTTPClient.request(
+                    port: server.port, path: "/__fakepbx/tls", body: #"{"mode": "expired"}"#, contentType: "application/json")
                 let expired = try await runProcess(try await PHPClient.executable(), [script.path], environment: environment)
                 #expect(expired.stdout == "curl error 60: SSL certificate problem: certificate has expired\n", "\(expired.stdout)")
             }
@@ -105,7 +114,9 @@ struct BillingClientTests {
             }
             let raw = try await RawHTTPClient.exchange(
                 port: server.port,
-                bytes: Array("POST /app/status/index.php HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 37\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\nusername=admin&password=your-password".utf8)
+                bytes: Array(
+                    "POST /app/status/index.php HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 37\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\nusername=admin&password=your-password"
+                        .utf8)
             )
             let text = String(decoding: raw, as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK"), "\(text.prefix(120))")
@@ -116,9 +127,11 @@ struct BillingClientTests {
     func extensionPasswordRule() async throws {
         try await withFakePBX { server in
             // Form credentials: `password` is the API user's; the SIP password travels as extension_password.
-            let form = try await server.post("/app/extensions/manage_extension.php", [
-                "action": "create", "extension": "2201", "domain_name": "yourdomain.com", "extension_password": "Form-SIP-2201",
-            ])
+            let form = try await server.post(
+                "/app/extensions/manage_extension.php",
+                [
+                    "action": "create", "extension": "2201", "domain_name": "yourdomain.com", "extension_password": "Form-SIP-2201",
+                ])
             #expect(form.status == 200, "\(form.text)")
             #expect(try form.json()["password"] as? String == "Form-SIP-2201")
             // HTTP Basic: a form `password` is the extension's.

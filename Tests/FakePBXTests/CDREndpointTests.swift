@@ -1,10 +1,11 @@
 import FakePBX
 import Foundation
+import TestSupport
+import Testing
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import TestSupport
-import Testing
 
 /// CDR export, check and data retrieval over the default dataset at a fixed date (2026-11-23).
 @Suite("CDR endpoints")
@@ -41,7 +42,9 @@ struct CDREndpointTests {
     /// (fusionpbx-data.md §9): no exported row has a q850 above 127, over HTTP and from `cdr generate`.
     @Test func q850IsNeverAbove127() async throws {
         let reference = try String(contentsOf: try sharedFolder("reference/fusionpbx-data.md"), encoding: .utf8)
-        #expect(reference.contains("**hangup_cause_q850** is 16 for every cause above 127"), "the reference notes no longer say so; re-check fakepbx against them")
+        #expect(
+            reference.contains("**hangup_cause_q850** is 16 for every cause above 127"),
+            "the reference notes no longer say so; re-check fakepbx against them")
         try await withFakePBX { server in
             let answer = try await server.json(Self.export, Self.week.merging(["leg": "all"]) { $1 })
             let records = try #require(answer["records"] as? [[String: Any]])
@@ -71,7 +74,8 @@ struct CDREndpointTests {
             let answered = records.filter { ($0["billsec"] as? Int ?? 0) > 0 }
             #expect(answered.count > 50)
             for record in answered {
-                let billsec = record["billsec"] as? Int ?? -1, billmsec = record["billmsec"] as? Int ?? -1
+                let billsec = record["billsec"] as? Int ?? -1
+                let billmsec = record["billmsec"] as? Int ?? -1
                 #expect(billmsec / 1000 == billsec, "\(record["xml_cdr_uuid"] ?? "")")
                 #expect(record["mduration"] as? Int == billmsec)
             }
@@ -86,7 +90,9 @@ struct CDREndpointTests {
         try await withFakePBX { server in
             let extensionFilter = try await server.post(Self.export, Self.week.merging(["extension": "abc"]) { $1 })
             #expect(extensionFilter.status == 400)
-            #expect(try extensionFilter.json()["message"] as? String == "Invalid Request: extension 'abc' is not valid: expected 2 to 10 digits, such as 1001")
+            #expect(
+                try extensionFilter.json()["message"] as? String
+                    == "Invalid Request: extension 'abc' is not valid: expected 2 to 10 digits, such as 1001")
             let domainFilter = try await server.post("/app/gateways/provision_list.php", ["domain_name": "0."])
             #expect(domainFilter.status == 400)
             #expect((try domainFilter.json()["message"] as? String)?.hasPrefix("Invalid Request: domain_name '0.' is not valid") == true)
@@ -99,7 +105,8 @@ struct CDREndpointTests {
 
     @Test func dateRangeIsInclusiveInTheDomainTimeZone() async throws {
         try await withFakePBX { server in
-            let day = try await server.json(Self.export, ["date_start": "2026-11-20", "date_end": "2026-11-20", "domain_name": "harbour.pbx.example.com.au"])
+            let day = try await server.json(
+                Self.export, ["date_start": "2026-11-20", "date_end": "2026-11-20", "domain_name": "harbour.pbx.example.com.au"])
             let records = try #require(day["records"] as? [[String: Any]])
             #expect(!records.isEmpty)
             let sydney = TimeZone(identifier: "Australia/Sydney")!
@@ -115,7 +122,8 @@ struct CDREndpointTests {
             let total = try #require(whole["total_records"] as? Int)
             var sum = 0
             for day in 16...22 {
-                let one = try await server.json(Self.export, ["date_start": "2026-11-\(day)", "date_end": "2026-11-\(day)", "domain_name": "harbour.pbx.example.com.au"])
+                let one = try await server.json(
+                    Self.export, ["date_start": "2026-11-\(day)", "date_end": "2026-11-\(day)", "domain_name": "harbour.pbx.example.com.au"])
                 sum += one["total_records"] as? Int ?? 0
             }
             #expect(sum == total, "single days partition the week: no record lost or counted twice at day edges")
@@ -147,7 +155,9 @@ struct CDREndpointTests {
             #expect(try missing.json()["message"] as? String == "Missing Parameters: date_end")
             let badDate = try await server.post(Self.export, ["date_start": "2026-02-30", "date_end": "2026-03-01"])
             #expect(badDate.status == 400)
-            #expect(try badDate.json()["message"] as? String == "Invalid Request: date_start '2026-02-30' is not valid: expected a date YYYY-MM-DD (or YYYY-MM-DD HH:MM)")
+            #expect(
+                try badDate.json()["message"] as? String
+                    == "Invalid Request: date_start '2026-02-30' is not valid: expected a date YYYY-MM-DD (or YYYY-MM-DD HH:MM)")
             let reversed = try await server.post(Self.export, ["date_start": "2026-11-20", "date_end": "2026-11-19"])
             #expect(reversed.status == 200, "a reversed range selects no day, as the SQL query does")
             #expect(try reversed.json()["total_records"] as? Int == 0)
@@ -178,7 +188,9 @@ struct CDREndpointTests {
             }
             #expect(seen.count == total, "paging returns every record exactly once")
 
-            let filtered = try await server.json("/app/xml_cdr/get_cdr_data.php", Self.week.merging(["direction": "inbound", "extension": "1001", "domain_name": "yourdomain.com"]) { $1 })
+            let filtered = try await server.json(
+                "/app/xml_cdr/get_cdr_data.php",
+                Self.week.merging(["direction": "inbound", "extension": "1001", "domain_name": "yourdomain.com"]) { $1 })
             let rows = filtered["records"] as? [[String: Any]] ?? []
             #expect(!rows.isEmpty)
             #expect(rows.allSatisfy { $0["direction"] as? String == "inbound" && $0["extension"] as? String == "1001" })
@@ -224,7 +236,8 @@ struct CDRStreamingTests {
 
             let csv = try await RawHTTPClient.request(
                 port: server.port, path: "/app/xml_cdr/export_cdr.php",
-                body: RawHTTPClient.formEncode(range.merging(["format": "CSV", "leg": "all", "username": "admin", "password": "your-password"]) { $1 }),
+                body: RawHTTPClient.formEncode(
+                    range.merging(["format": "CSV", "leg": "all", "username": "admin", "password": "your-password"]) { $1 }),
                 timeout: 60
             )
             let rows = csv.text.split(separator: "\n").count - 1

@@ -1,11 +1,12 @@
 import FakePBX
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import NIOCore
 import TestSupport
 import Testing
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// The seeded CDR generator: determinism, FusionPBX's invariants, numbering plans and volumes.
 @Suite("CDR generation")
@@ -83,7 +84,8 @@ struct CDRGeneratorTests {
         var causes: [String: Int] = [:]
         var directions: [String: Int] = [:]
         var aLegs = 0
-        var answered = 0, withMilliseconds = 0
+        var answered = 0
+        var withMilliseconds = 0
         for r in records {
             #expect((r.billsec > 0) == (r.answerEpoch > 0), "billsec > 0 exactly when answered: \(r.uuid)")
             #expect((r.status == "answered") == (r.billsec > 0))
@@ -129,7 +131,8 @@ struct CDRGeneratorTests {
     @Test func callsFallInBusinessHoursOnTheRequestedDaysInEachDomainsTimeZone() async throws {
         let records = try await offThePool { Self.records(Self.job(count: 20_000, from: "2026-11-02", to: "2026-11-08", legs: .a)) }
         let zones = Dictionary(uniqueKeysWithValues: Self.dataset.domains.map { ($0.name, TimeZone(identifier: $0.timeZone)!) })
-        var weekday = 0, weekend = 0
+        var weekday = 0
+        var weekend = 0
         for r in records {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zones[r.domainName]!
@@ -148,7 +151,9 @@ struct CDRGeneratorTests {
         settings.specialShare = 0.3
         settings.internationalShare = 0.2
         let cleanSettings = settings
-        let clean = try await offThePool { Self.records(Self.job(count: 8000, legs: .a, settings: cleanSettings)) }.filter { $0.direction == "outbound" }
+        let clean = try await offThePool { Self.records(Self.job(count: 8000, legs: .a, settings: cleanSettings)) }.filter {
+            $0.direction == "outbound"
+        }
         let au = clean.filter { $0.domainName.hasSuffix(".au") }.map(\.destinationNumber)
         #expect(au.contains { $0.hasPrefix("1300") } && au.contains { $0.hasPrefix("1800") })
         #expect(au.contains { $0.count == 6 && $0.hasPrefix("13") }, "13xxxx numbers")
@@ -194,7 +199,9 @@ struct CDRGeneratorTests {
 
     @Test func badOptionsAreNamed() {
         #expect { try Self.job(from: "2026-13-01").export() } throws: { "\($0)".contains("--from") }
-        #expect { try Self.job(from: "2026-11-09", to: "2026-11-08").export() } throws: { "\($0)".contains("--to 2026-11-08 is before --from 2026-11-09") }
+        #expect { try Self.job(from: "2026-11-09", to: "2026-11-08").export() } throws: {
+            "\($0)".contains("--to 2026-11-08 is before --from 2026-11-09")
+        }
         var settings = Self.settings
         settings.specialShare = 1.5
         #expect { try Self.job(settings: settings).export() } throws: { "\($0)".contains("--special-share") }
@@ -206,8 +213,10 @@ struct CDRRowTests {
     /// Names and numbers from a user's dataset may hold anything: rows stay valid JSON and XML.
     @Test func awkwardTextIsEscapedInJSONAndXML() throws {
         var dataset = Dataset.defaultDataset
-        let awkward = ["plain", "quote \" inside", "back\\slash", "tab\there", "long text without anything odd in it at all",
-                       "seven!!", "eight!!!", "\u{1}", "<xml & 'apos'>", "ünïcödé \"x\""]
+        let awkward = [
+            "plain", "quote \" inside", "back\\slash", "tab\there", "long text without anything odd in it at all",
+            "seven!!", "eight!!!", "\u{1}", "<xml & 'apos'>", "ünïcödé \"x\"",
+        ]
         for (i, name) in awkward.enumerated() {
             var record = CallDetailRecord(
                 uuid: UUIDv4.derived(from: "awkward-\(i)"), domainName: "yourdomain.com", extensionNumber: "1001", direction: "inbound",

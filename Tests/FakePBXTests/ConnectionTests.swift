@@ -1,10 +1,11 @@
-@testable import FakePBX
 import Foundation
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import TestSupport
 import Testing
+
+@testable import FakePBX
 
 /// A connection's life as RFC 9112 §9 says, on both listeners and both entry points: HTTP/1.0 is
 /// answered in 1.0 and never chunked, `Connection: close` is echoed and followed by the end of the
@@ -36,7 +37,8 @@ struct ConnectionTests {
         try await Self.withServer(https: https, CDRStreamingTests.heavy) { port, ca, _ in
             // A streamed export (no length): delimited by the end of the connection.
             let export = "date_start=2026-11-19&date_end=2026-11-20&" + Self.credentials
-            let streamed = try await RawConnection.run(port: port, tls: ca, [Self.post("/app/xml_cdr/export_cdr.php", version: "1.0", body: export), .response])
+            let streamed = try await RawConnection.run(
+                port: port, tls: ca, [Self.post("/app/xml_cdr/export_cdr.php", version: "1.0", body: export), .response])
             let answer = try #require(streamed.last)
             #expect(answer.statusLine == "HTTP/1.0 200 OK", "\(answer.error ?? "")")
             #expect(answer.header("Transfer-Encoding") == nil)
@@ -52,10 +54,12 @@ struct ConnectionTests {
             #expect(status.last?.eof == true, "the server closes a 1.0 connection that did not ask to stay")
 
             // A 1.0 client asking for keep-alive gets it, and a second answer on the same connection.
-            let kept = try await RawConnection.run(port: port, tls: ca, [
-                Self.post(Self.status, version: "1.0", headers: ["Connection: keep-alive"]), .response,
-                Self.post(Self.status, version: "1.0"), .response, .eof(30),
-            ])
+            let kept = try await RawConnection.run(
+                port: port, tls: ca,
+                [
+                    Self.post(Self.status, version: "1.0", headers: ["Connection: keep-alive"]), .response,
+                    Self.post(Self.status, version: "1.0"), .response, .eof(30),
+                ])
             let answers = kept.filter { $0.status != nil }
             #expect(answers.count == 2, "\(kept.compactMap(\.error))")
             #expect(answers.first?.header("Connection") == "keep-alive")
@@ -67,8 +71,10 @@ struct ConnectionTests {
     func connectionClose(https: Bool) async throws {
         try await Self.withServer(https: https) { port, ca, _ in
             // The fast path, and Hummingbird (the control API), with the header in any case.
-            for request in [Self.post(Self.status, headers: ["Connection: close"]), Self.post(Self.status, headers: ["Connection: Close"]),
-                            .send("GET /__fakepbx/journal/count HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")] {
+            for request in [
+                Self.post(Self.status, headers: ["Connection: close"]), Self.post(Self.status, headers: ["Connection: Close"]),
+                .send("GET /__fakepbx/journal/count HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            ] {
                 let steps = try await RawConnection.run(port: port, tls: ca, [request, .response, .eof(30)])
                 let answer = try #require(steps.first { $0.status != nil }, "\(steps.compactMap(\.error))")
                 #expect(answer.status == 200)
@@ -88,7 +94,8 @@ struct ConnectionTests {
                 "POST /app/xml_cdr/chkcon.php HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(Self.credentials.utf8.count)\r\n\r\n\(Self.credentials)",
                 "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
             ]
-            let steps = try await RawConnection.run(port: port, tls: ca, [.send(requests.joined()), .response, .response, .response, .response, .eof(30)])
+            let steps = try await RawConnection.run(
+                port: port, tls: ca, [.send(requests.joined()), .response, .response, .response, .response, .eof(30)])
             let answers = steps.filter { $0.status != nil }
             #expect(answers.map(\.status) == [200, 200, 200, 404], "\(steps.compactMap(\.error))")
             #expect(answers[0].body?.contains("\"status\":\"success\"") == true)
@@ -144,7 +151,8 @@ struct ConnectionStateTests {
         #expect(state.responseEnd(now: Self.at(1)) == .none)
         _ = state.headRead(version: .http1_0, keepAlive: true, now: Self.at(2))
         _ = state.partRead(isEnd: true, now: Self.at(2))
-        #expect(state.responseHead(status: .ok, hasLength: false, now: Self.at(2)).connection == "close", "only the end of the connection delimits it")
+        #expect(
+            state.responseHead(status: .ok, hasLength: false, now: Self.at(2)).connection == "close", "only the end of the connection delimits it")
         #expect(state.responseEnd(now: Self.at(2)) == .halfClose)
     }
 

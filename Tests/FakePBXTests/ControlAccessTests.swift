@@ -1,7 +1,7 @@
 import FakePBX
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Who may drive the fake: loopback only by default, a token from everyone, health for all, a port
 /// of its own that bans do not touch, scenario files only from the chosen folder.
@@ -36,7 +36,8 @@ struct ControlAccessTests {
             #expect(try await control(server.port, "GET", "state").status == 401)
             #expect(try await control(server.port, "GET", "state", headers: ["Authorization": "Bearer wrong"]).status == 401)
             #expect(try await control(server.port, "GET", "state", headers: ["Authorization": "bearer s3cret-token"]).status == 200)
-            #expect(try await control(server.port, "GET", "state", from: "127.0.0.2", headers: ["Authorization": "BEARER s3cret-token"]).status == 200)
+            #expect(
+                try await control(server.port, "GET", "state", from: "127.0.0.2", headers: ["Authorization": "BEARER s3cret-token"]).status == 200)
             #expect(try await control(server.port, "GET", "health").status == 200)
         }
     }
@@ -45,7 +46,8 @@ struct ControlAccessTests {
     func adminPortSurvivesBans() async throws {
         try await withFakePBX({ $0.adminPort = 0 }) { (server: TestServer) async throws in
             let adminPort = try #require(server.adminPort)
-            let notAPI = try await RawHTTPClient.request(port: adminPort, path: "/app/status/index.php", body: "username=admin&password=your-password")
+            let notAPI = try await RawHTTPClient.request(
+                port: adminPort, path: "/app/status/index.php", body: "username=admin&password=your-password")
             #expect(notAPI.status == 404, "the admin port serves the control API alone")
             #expect(try await control(adminPort, "POST", "bans", #"{"address": "127.0.0.1", "seconds": 600}"#).status == 200)
             await #expect(throws: RawHTTPClient.Failure.self) { try await server.post("/app/status/index.php") }
@@ -53,7 +55,10 @@ struct ControlAccessTests {
             #expect(try await control(adminPort, "DELETE", "bans").status == 200)
             #expect(try await server.post("/app/status/index.php").status == 200)
         }
-        try await withFakePBX({ $0.adminPort = 0; $0.banAction = .forbidden }) { (server: TestServer) async throws in
+        try await withFakePBX({
+            $0.adminPort = 0
+            $0.banAction = .forbidden
+        }) { (server: TestServer) async throws in
             let adminPort = try #require(server.adminPort)
             #expect(try await control(adminPort, "POST", "bans", #"{"address": "127.0.0.1", "seconds": 600}"#).status == 200)
             let banned = try await control(server.port, "DELETE", "bans")
@@ -87,7 +92,9 @@ struct ControlAccessTests {
                     #expect(answer.status == 400)
                     #expect(answer.text.contains("reads files only inside the scenario folder"), "\(answer.text)")
                 }
-                #expect(existing.text.replacingOccurrences(of: "/etc/hostname", with: "X") == missing.text.replacingOccurrences(of: "/etc/no-such-file-here", with: "X"))
+                #expect(
+                    existing.text.replacingOccurrences(of: "/etc/hostname", with: "X")
+                        == missing.text.replacingOccurrences(of: "/etc/no-such-file-here", with: "X"))
                 let inside = try await control(server.port, "POST", "scenario", "dataset: tenants.json\n")
                 #expect(inside.status == 400)
                 #expect(inside.text.contains("dataset can only be set at start-up"), "\(inside.text)")
@@ -132,7 +139,8 @@ struct ControlAccessTests {
             let kept = try await RawHTTPClient.request(port: server.port, method: "POST", path: "/__fakepbx/reset", contentType: nil)
             #expect(kept.status == 200 && kept.text.contains("tenant data kept (add ?dataset=initial"), "\(kept.text)")
             #expect(try await server.json(domains, ["action": "list"])["count"] as? Int == (before["count"] as? Int).map { $0 + 1 })
-            let initial = try await RawHTTPClient.request(port: server.port, method: "POST", path: "/__fakepbx/reset?dataset=initial", contentType: nil)
+            let initial = try await RawHTTPClient.request(
+                port: server.port, method: "POST", path: "/__fakepbx/reset?dataset=initial", contentType: nil)
             #expect(initial.status == 200 && initial.text.contains("\"dataset\":\"initial\""), "\(initial.text)")
             #expect(try await server.json(domains, ["action": "list"])["count"] as? Int == before["count"] as? Int)
             let bad = try await RawHTTPClient.request(port: server.port, method: "POST", path: "/__fakepbx/reset?dataset=newest", contentType: nil)

@@ -1,8 +1,8 @@
 import FakePBX
 import Foundation
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 /// Random and hostile JSON and YAML thrown at every control route and scenario key: the server
 /// always answers (never a 5xx, never a crash) and the tenant data is intact afterwards.
@@ -23,7 +23,9 @@ struct ControlFuzzTests {
         "\"%00\"", "\"../../etc/passwd\"", "\"\\u0000\"", "99999999999999999999999", "{\"after\": 1e300}", "\"reset\"",
         "[{\"endpoint\": \"status\", \"count\": 1e300}]", "\"2026-13-45T99:99:99Z\"", "{", "\"\\ud800\"",
     ]
-    static let scenarioKeys = ["name", "dataset", "pbx_version", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults", "tls", "x"]
+    static let scenarioKeys = [
+        "name", "dataset", "pbx_version", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults", "tls", "x",
+    ]
     static let stepActions = ["fault", "ban", "whitelist", "advance_clock", "gateway_state", "rate_limit", "tls_mode", "remove_fault"]
 
     func request(_ port: Int, _ method: String, _ path: String, _ body: String, type: String = "application/json") async throws -> HTTPResult {

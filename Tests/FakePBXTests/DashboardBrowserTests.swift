@@ -18,7 +18,8 @@ struct DashboardBrowserTests {
 
     @Test("loads with no console error; curl's request shows from the live feed; the clock buttons, the fault form and a ban's time left work")
     func dashboardInChromium() async throws {
-        let screenshot = ProcessInfo.processInfo.environment["FAKEPBX_SCREENSHOTS"] == "1"
+        let screenshot =
+            ProcessInfo.processInfo.environment["FAKEPBX_SCREENSHOTS"] == "1"
             ? repositoryFile("docs/dashboard.png").path
             : FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString).png").path
         try await withFakePBX { (server: TestServer) async throws in

@@ -18,7 +18,8 @@ struct DatasetTests {
             #expect((dataset.cdrGeneration?.volume(of: domain.name) ?? 0) > 0, "\(domain.name) makes calls")
         }
         let au = dataset.outboundRoutes.filter { $0.domainName == "harbour.pbx.example.com.au" }
-        let special = try #require(au.first { $0.name == "carrier_au.AU-13-1300-1800" }, "routes are named <gateway>.<abbrv>, as dialplan_outbound_add.php names them")
+        let special = try #require(
+            au.first { $0.name == "carrier_au.AU-13-1300-1800" }, "routes are named <gateway>.<abbrv>, as dialplan_outbound_add.php names them")
         for number in ["1300555123", "1800555123", "131313"] {
             #expect(try Regex(special.expression).wholeMatch(in: number) != nil, "\(number) routes as a special number")
         }
@@ -50,7 +51,9 @@ struct DatasetTests {
         var json = try #require(try JSONSerialization.jsonObject(with: dataset.encodedJSON()) as? [String: Any])
         json["cdr_generation"] = ["seed": "x", "volume": 1]
         let unknown = try JSONSerialization.data(withJSONObject: json)
-        #expect { try Dataset.decode(unknown, source: "bad.json") } throws: { "\($0)".contains("bad.json#/cdr_generation/volume: unknown field 'volume'") }
+        #expect { try Dataset.decode(unknown, source: "bad.json") } throws: {
+            "\($0)".contains("bad.json#/cdr_generation/volume: unknown field 'volume'")
+        }
         json["cdr_generation"] = ["seed": "x", "calls_per_day": -5, "domains": ["nowhere.example": 3], "prefix_quirks": 2]
         let data = try JSONSerialization.data(withJSONObject: json)
         #expect {
@@ -85,23 +88,39 @@ struct DatasetTests {
     }
 
     @Test(arguments: [
-        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com", "timezone": "UTC"}]}"#,
-         "bad.json#/domains/0/timezone: unknown field 'timezone'; expected one of: domain_description, domain_enabled, domain_name, domain_uuid, numbering_plan, time_zone"),
-        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_enabled": true}]}"#,
-         "bad.json#/domains/0/domain_name: required field 'domain_name' is missing"),
-        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com", "domain_enabled": "yes"}]}"#,
-         "bad.json#/domains/0/domain_enabled: expected true or false"),
-        (#"{"format": "fakepbx-dataset/1", "extensions": [{"domain_name": "t1.example.com", "extension": "100"}]}"#,
-         "bad.json#/extensions/0/domain_name: no domain named 't1.example.com'; add it to /domains or correct the name"),
-        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com", "time_zone": "Mars/Olympus"}]}"#,
-         "bad.json#/domains/0/time_zone: expected an IANA time zone such as America/Toronto or Australia/Sydney"),
-        (#"{"format": "fakepbx-dataset/9"}"#,
-         #"bad.json#/format: unsupported format 'fakepbx-dataset/9'; this fakepbx reads "fakepbx-dataset/1""#),
-        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com"}], "gateways": [{"gateway": "gw", "proxy": "sip.example.com"}], "outbound_routes": [{"domain_name": "t1.example.com", "dialplan_name": "x", "dialplan_expression": "^(\\d+$", "gateway_uuid": "550e8400-e29b-41d4-a716-446655440000"}]}"#,
-         "bad.json#/outbound_routes/0/gateway_uuid: no gateway with UUID 550e8400-e29b-41d4-a716-446655440000; use a gateway_uuid from /gateways"),
+        (
+            #"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com", "timezone": "UTC"}]}"#,
+            "bad.json#/domains/0/timezone: unknown field 'timezone'; expected one of: domain_description, domain_enabled, domain_name, domain_uuid, numbering_plan, time_zone"
+        ),
+        (
+            #"{"format": "fakepbx-dataset/1", "domains": [{"domain_enabled": true}]}"#,
+            "bad.json#/domains/0/domain_name: required field 'domain_name' is missing"
+        ),
+        (
+            #"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com", "domain_enabled": "yes"}]}"#,
+            "bad.json#/domains/0/domain_enabled: expected true or false"
+        ),
+        (
+            #"{"format": "fakepbx-dataset/1", "extensions": [{"domain_name": "t1.example.com", "extension": "100"}]}"#,
+            "bad.json#/extensions/0/domain_name: no domain named 't1.example.com'; add it to /domains or correct the name"
+        ),
+        (
+            #"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com", "time_zone": "Mars/Olympus"}]}"#,
+            "bad.json#/domains/0/time_zone: expected an IANA time zone such as America/Toronto or Australia/Sydney"
+        ),
+        (
+            #"{"format": "fakepbx-dataset/9"}"#,
+            #"bad.json#/format: unsupported format 'fakepbx-dataset/9'; this fakepbx reads "fakepbx-dataset/1""#
+        ),
+        (
+            #"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com"}], "gateways": [{"gateway": "gw", "proxy": "sip.example.com"}], "outbound_routes": [{"domain_name": "t1.example.com", "dialplan_name": "x", "dialplan_expression": "^(\\d+$", "gateway_uuid": "550e8400-e29b-41d4-a716-446655440000"}]}"#,
+            "bad.json#/outbound_routes/0/gateway_uuid: no gateway with UUID 550e8400-e29b-41d4-a716-446655440000; use a gateway_uuid from /gateways"
+        ),
         // A hostile interval would overflow the expiry arithmetic of every write and registration check.
-        (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com"}], "extensions": [{"domain_name": "t1.example.com", "extension": "100"}], "registrations": [{"domain_name": "t1.example.com", "extension": "100", "network_ip": "192.0.2.1", "expires_seconds": 9223372036854775807}]}"#,
-         "bad.json#/registrations/0/expires_seconds: expected a whole number from 1 to 86400"),
+        (
+            #"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "t1.example.com"}], "extensions": [{"domain_name": "t1.example.com", "extension": "100"}], "registrations": [{"domain_name": "t1.example.com", "extension": "100", "network_ip": "192.0.2.1", "expires_seconds": 9223372036854775807}]}"#,
+            "bad.json#/registrations/0/expires_seconds: expected a whole number from 1 to 86400"
+        ),
     ])
     func badDatasetsNameTheField(_ json: String, _ expected: String) {
         #expect {
@@ -144,7 +163,8 @@ struct DatasetTests {
                 #expect(status["total_extensions"] as? Int == 2)
                 #expect(status["registered_extensions"] as? Int == 1)
                 #expect(status["active_calls"] as? Int == 0)
-                let registration = try await server.json("/app/registrations/check_registration.php", ["extension": "101", "tenant_domain": "solo.example.com"])
+                let registration = try await server.json(
+                    "/app/registrations/check_registration.php", ["extension": "101", "tenant_domain": "solo.example.com"])
                 #expect(registration["register_port"] as? String == "5070")
                 #expect(registration["register_useragent"] as? String == "Zoiper v2.10")
             }

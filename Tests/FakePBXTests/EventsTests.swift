@@ -8,7 +8,8 @@ import Testing
 struct EventsTests {
     /// `curl -N` following `path` on `server`, left running.
     static func follow(_ server: TestServer, _ path: String, headers: [String] = []) async throws -> BackgroundProcess {
-        try await BackgroundProcess(try curlExecutable(), ["-sS", "-N"] + headers.flatMap { ["-H", $0] } + ["http://127.0.0.1:\(server.port)\(path)"])
+        try await BackgroundProcess(
+            try curlExecutable(), ["-sS", "-N"] + headers.flatMap { ["-H", $0] } + ["http://127.0.0.1:\(server.port)\(path)"])
     }
 
     /// The stream's events (blocks with an `id:`), in order.
@@ -26,7 +27,8 @@ struct EventsTests {
             // Sent once the stream is open: only a live feed can show them.
             #expect(try await server.post("/app/status/index.php").status == 200)
             let ban = try await RawHTTPClient.request(
-                port: server.port, method: "POST", path: "/__fakepbx/bans", body: #"{"address": "203.0.113.9", "seconds": 60}"#, contentType: "application/json"
+                port: server.port, method: "POST", path: "/__fakepbx/bans", body: #"{"address": "203.0.113.9", "seconds": 60}"#,
+                contentType: "application/json"
             )
             #expect(ban.status == 200, "\(ban.text)")
             let text = try await curl.wait(for: ["event: request", "event: ban-started"])

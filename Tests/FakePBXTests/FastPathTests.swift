@@ -43,9 +43,11 @@ struct FastPathTests {
         try await withFakePBX { (server: TestServer) async throws in
             // Fast, usual (the control API), fast again while the usual one may still be in flight,
             // then fast with Connection: close.
-            let raw = Self.request("POST", Self.status, body: Self.credentials)
+            let raw =
+                Self.request("POST", Self.status, body: Self.credentials)
                 + Self.request("GET", "/__fakepbx/health")
-                + Self.request("POST", "/app/registrations/check_registration.php", body: Self.credentials + "&domain_name=yourdomain.com&extension=1001")
+                + Self.request(
+                    "POST", "/app/registrations/check_registration.php", body: Self.credentials + "&domain_name=yourdomain.com&extension=1001")
                 + Self.request("POST", Self.status, body: "username=admin&password=wrong", close: true)
             let bytes = try await RawHTTPClient.exchange(port: server.port, bytes: Array(raw.utf8))
             let answers = Self.answers(bytes)
@@ -94,7 +96,8 @@ struct FastPathTests {
             #expect(head.header("Content-Length") == String(get.body.count))
             let journal = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal?method=HEAD")
             let entries = try journal.json()["requests"] as? [[String: Any]] ?? []
-            #expect(entries.count == 1 && entries.first?["answered_by"] as? String == "event-loop" && entries.first?["bytes"] as? Int == 0, "\(entries)")
+            #expect(
+                entries.count == 1 && entries.first?["answered_by"] as? String == "event-loop" && entries.first?["bytes"] as? Int == 0, "\(entries)")
         }
     }
 }

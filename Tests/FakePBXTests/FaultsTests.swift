@@ -23,7 +23,8 @@ struct FaultsTests {
     /// The raw bytes of one exchange (no parsing), for faults that break HTTP itself.
     static func raw(_ server: TestServer, timeout: Int = 10) async throws -> [UInt8] {
         let body = "username=admin&password=your-password"
-        let request = "POST \(status) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        let request =
+            "POST \(status) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
         return try await RawHTTPClient.exchange(port: server.port, bytes: Array(request.utf8), timeout: timeout)
     }
 
@@ -36,7 +37,8 @@ struct FaultsTests {
             #expect(failed.status == 200)
 
             _ = try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/faults")
-            try await Self.addFault(server, #"{"id": "every2", "type": "status", "status": 500, "match": {"path": "/app/status/*"}, "when": {"every": 2}}"#)
+            try await Self.addFault(
+                server, #"{"id": "every2", "type": "status", "status": 500, "match": {"path": "/app/status/*"}, "when": {"every": 2}}"#)
             let everySecond = try await (1...4).asyncMap { _ in try await server.post(Self.status).status }
             #expect(everySecond == [200, 500, 200, 500])
             let answer = try await server.post(Self.status)
@@ -132,10 +134,12 @@ struct FaultsTests {
             // A client that waits longer than the shutdown takes, still connected when it starts.
             let client = Task { try? await Self.raw(server, timeout: 8) }
             // The client is in the hang once the fault has fired for it.
-            let fired = try await waitFor(timeout: .seconds(30), {
-                let listed = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/faults").json()
-                return (listed["faults"] as? [[String: Any]])?.first?["fired"] as? Int
-            }, until: { $0 >= 1 })
+            let fired = try await waitFor(
+                timeout: .seconds(30),
+                {
+                    let listed = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/faults").json()
+                    return (listed["faults"] as? [[String: Any]])?.first?["fired"] as? Int
+                }, until: { $0 >= 1 })
             #expect(fired == 1, "the hang never fired")
             _ = client
             return ContinuousClock.now
@@ -157,7 +161,9 @@ struct FaultsTests {
                 #expect(login.contains(fact), "§9 says \(fact)")
                 #expect(page.text.contains(fact), "the page has \(fact)")
             }
-            #expect(page.header("Set-Cookie")?.wholeMatch(of: #/PHPSESSID=[0-9a-v]{26}; path=\/; HttpOnly/#) != nil, "\(page.header("Set-Cookie") ?? "no cookie")")
+            #expect(
+                page.header("Set-Cookie")?.wholeMatch(of: #/PHPSESSID=[0-9a-v]{26}; path=\/; HttpOnly/#) != nil,
+                "\(page.header("Set-Cookie") ?? "no cookie")")
             let redirect = try await server.post("/app/xml_cdr/chkcon.php")
             #expect(redirect.status == 302)
             #expect(redirect.header("Location") == "/?path=%2Fapp%2Fxml_cdr%2Fchkcon.php")
@@ -179,7 +185,9 @@ struct FaultsTests {
                 body: #"[{"type": "reset"}, {"type": "reset", "match": {"client": "10.0.0.300"}}]"#, contentType: "application/json"
             )
             #expect(badClient.text.contains("/1/match/client: '10.0.0.300' is not an IP address or CIDR block"))
-            #expect((try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/faults").json()["faults"] as? [Any])?.isEmpty == true)
+            #expect(
+                (try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/faults").json()["faults"] as? [Any])?.isEmpty
+                    == true)
         }
     }
 }
@@ -206,10 +214,13 @@ struct FaultMeaningTests {
             #expect(try await addFault(server, #"{"id": "s", "type": "status", "status": 503, "match": {"endpoint": "status"}}"#).status == 200)
             #expect(try await server.post("/app/status/index.php").status == 503, "endpoint: status fires on /app/status/index.php")
             _ = try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/faults")
-            #expect(try await addFault(server, #"{"id": "c", "type": "status", "status": 500, "match": {"endpoint": "manage_extension.create"}}"#).status == 200)
+            #expect(
+                try await addFault(server, #"{"id": "c", "type": "status", "status": 500, "match": {"endpoint": "manage_extension.create"}}"#).status
+                    == 200)
             let list = try await server.post("/app/extensions/manage_extension.php", ["action": "list", "domain_name": "yourdomain.com"])
             #expect(list.status == 200, "another action of the same script is not matched")
-            let create = try await server.post("/app/extensions/manage_extension.php", ["action": "create", "extension": "2401", "domain_name": "yourdomain.com"])
+            let create = try await server.post(
+                "/app/extensions/manage_extension.php", ["action": "create", "extension": "2401", "domain_name": "yourdomain.com"])
             #expect(create.status == 500)
             let unknown = try await addFault(server, #"{"type": "reset", "match": {"endpoint": "statuss"}}"#)
             #expect(unknown.status == 400)
@@ -221,14 +232,24 @@ struct FaultMeaningTests {
     func writesAndJournal() async throws {
         try await withFakePBX { (server: TestServer) async throws in
             func exists(_ number: String) async throws -> Bool {
-                try await server.post("/app/extensions/manage_extension.php", ["action": "get", "extension": number, "domain_name": "yourdomain.com"]).status == 200
+                try await server.post(
+                    "/app/extensions/manage_extension.php", ["action": "get", "extension": number, "domain_name": "yourdomain.com"]
+                ).status == 200
             }
-            _ = try await addFault(server, #"{"id": "lost", "type": "status", "status": 503, "match": {"endpoint": "manage_extension.create"}, "when": {"first": 1}}"#)
-            let lostAnswer = try await server.post("/app/extensions/manage_extension.php", ["action": "create", "extension": "2402", "domain_name": "yourdomain.com"])
+            _ = try await addFault(
+                server, #"{"id": "lost", "type": "status", "status": 503, "match": {"endpoint": "manage_extension.create"}, "when": {"first": 1}}"#)
+            let lostAnswer = try await server.post(
+                "/app/extensions/manage_extension.php", ["action": "create", "extension": "2402", "domain_name": "yourdomain.com"])
             #expect(lostAnswer.status == 503)
             #expect(try await exists("2402") == false, "the client was told it failed, and nothing was written")
-            _ = try await addFault(server, #"{"id": "late", "type": "status", "status": 504, "commit": true, "match": {"endpoint": "manage_extension.create"}, "when": {"first": 1}}"#)
-            #expect(try await server.post("/app/extensions/manage_extension.php", ["action": "create", "extension": "2403", "domain_name": "yourdomain.com"]).status == 504)
+            _ = try await addFault(
+                server,
+                #"{"id": "late", "type": "status", "status": 504, "commit": true, "match": {"endpoint": "manage_extension.create"}, "when": {"first": 1}}"#
+            )
+            #expect(
+                try await server.post(
+                    "/app/extensions/manage_extension.php", ["action": "create", "extension": "2403", "domain_name": "yourdomain.com"]
+                ).status == 504)
             #expect(try await exists("2403"), "commit: true writes, and only the answer is lost")
 
             _ = try await addFault(server, #"{"id": "cut", "type": "reset", "match": {"endpoint": "status"}, "when": {"first": 1}}"#)

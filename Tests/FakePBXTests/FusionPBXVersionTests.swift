@@ -61,7 +61,8 @@ struct FusionPBXVersionTests {
             let csv = try await server.post(Self.export, Self.week.merging(["domain_name": "thames.pbx.example.co.uk"]) { $1 })
             #expect(csv.header("Content-Disposition") == "attachment; filename=cdr_thames.pbx.example.co.uk_20261123_120000.csv")
             let header = csv.text.prefix { $0 != "\n" }
-            #expect(header == (try Self.expectedColumns("5.4.9")).dropLast().map { "\"\($0)\"" }.joined(separator: ","), "domain_name only with show=all")
+            #expect(
+                header == (try Self.expectedColumns("5.4.9")).dropLast().map { "\"\($0)\"" }.joined(separator: ","), "domain_name only with show=all")
         }
     }
 
@@ -94,7 +95,8 @@ struct FusionPBXVersionTests {
         let before = PBXVersion("5.5.\(Int(from.split(separator: ".")[2])! - 1)")!
         for (version, boolean) in [(PBXVersion("5.4.9")!, false), (before, false), (PBXVersion(from)!, true), (PBXVersion("5.6.4-dev")!, true)] {
             try await withFakePBX({ $0.pbxVersion = version }) { server in
-                let ext = try await server.json("/app/extensions/manage_extension.php", ["action": "get", "extension": "1001", "domain_name": "yourdomain.com"])
+                let ext = try await server.json(
+                    "/app/extensions/manage_extension.php", ["action": "get", "extension": "1001", "domain_name": "yourdomain.com"])
                 let enabled = (ext["extension"] as? [String: Any])?["enabled"]
                 #expect(boolean ? (enabled as? Bool == true) : (enabled as? String == "true"), "\(version): \(String(describing: enabled))")
                 let gateways = try await server.json("/app/gateways/manage_gateway.php", ["action": "list"])
@@ -127,19 +129,26 @@ struct FusionPBXVersionTests {
                 if aLeg {
                     #expect(record["last_app"] as? String == "bridge")
                     let arg = try #require(record["last_arg"] as? String)
-                    #expect(direction == "outbound" ? arg.hasPrefix("sofia/gateway/") : arg.hasPrefix("user/") && arg.hasSuffix("@\(record["domain_name"] as? String ?? "")"), "\(arg)")
+                    #expect(
+                        direction == "outbound"
+                            ? arg.hasPrefix("sofia/gateway/") : arg.hasPrefix("user/") && arg.hasSuffix("@\(record["domain_name"] as? String ?? "")"),
+                        "\(arg)")
                 } else {
                     #expect(record["last_app"] is NSNull && record["last_arg"] is NSNull)
                 }
                 if direction == "outbound" && aLeg {
-                    #expect(record["source_number"] as? String != record["caller_id_number"] as? String, "the route's outbound caller ID, not the extension")
+                    #expect(
+                        record["source_number"] as? String != record["caller_id_number"] as? String,
+                        "the route's outbound caller ID, not the extension")
                 }
             }
             let keys = Set(records[0].keys)
             #expect(keys.isSuperset(of: ["ring_group_uuid", "ivr_menu_uuid", "provider_uuid", "voicemail_message", "waitsec"]))
             #expect(keys.isDisjoint(with: ["call_disposition", "processed"]), "5.4 has neither")
         }
-        for (version, disposition, processed, ringGroup) in [("5.3.9", false, false, false), ("5.5.6", true, false, true), ("5.6.4-dev", true, true, true)] {
+        for (version, disposition, processed, ringGroup) in [
+            ("5.3.9", false, false, false), ("5.5.6", true, false, true), ("5.6.4-dev", true, true, true),
+        ] {
             try await withFakePBX({ $0.pbxVersion = PBXVersion(version)! }) { server in
                 let json = try await server.json(Self.export, Self.week.merging(["format": "JSON"]) { $1 })
                 let keys = Set(try #require((json["records"] as? [[String: Any]])?.first).keys)

@@ -2,8 +2,8 @@ import ContractKit
 import FakePBX
 import Foundation
 import JSONSchema
-import Testing
 import TestSupport
+import Testing
 
 /// The HTTPS listener as PHP's curl sees it: each certificate mode, mutual TLS, handshake faults,
 /// protocol versions, and the policies and journal over TLS.
@@ -44,14 +44,19 @@ struct HTTPSTests {
                     #expect(try outcome.json()["status"] as? String == "success")
                 } else {
                     // The server sees the failure when the client hangs up, just after PHP returns.
-                    let failure = try await waitFor { try await journal(server, limit: 1).last }
-                        until: { ($0["detail"] as? String)?.contains("certificate mode '\(mode)'") == true }
+                    let failure = try await waitFor {
+                        try await journal(server, limit: 1).last
+                    } until: {
+                        ($0["detail"] as? String)?.contains("certificate mode '\(mode)'") == true
+                    }
                     let event = mode == "wrong-host" ? "tls-closed-before-request" : "tls-handshake-failed"
                     #expect(failure?["applied"] as? [String] == [event], "mode \(mode): \(failure ?? [:])")
                     #expect((failure?["detail"] as? String)?.contains("certificate mode '\(mode)'") == true, "\(failure ?? [:])")
                 }
             }
-            let failures = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal/count?event=tls-handshake-failed").json()
+            let failures = try await RawHTTPClient.request(
+                port: server.port, method: "GET", path: "/__fakepbx/journal/count?event=tls-handshake-failed"
+            ).json()
             #expect((failures["count"] as? Int ?? 0) >= 4, "failed handshakes are events the journal can filter: \(failures)")
             // Without the CA, the valid certificate is as unknown to PHP as any other.
             let untrusted = try await PHPClient.send(.init(url: url))
@@ -68,7 +73,8 @@ struct HTTPSTests {
             #expect(pem.header("Content-Type") == "application/x-pem-file")
             #expect(pem.text == (try String(contentsOfFile: ca, encoding: .utf8)), "the served CA is the one written by --tls-ca-out")
 
-            let bad = try await RawHTTPClient.request(port: server.port, path: "/__fakepbx/tls", body: #"{"mode": "stale"}"#, contentType: "application/json")
+            let bad = try await RawHTTPClient.request(
+                port: server.port, path: "/__fakepbx/tls", body: #"{"mode": "stale"}"#, contentType: "application/json")
             #expect(bad.status == 400)
             #expect((try bad.json()["error"] as? String)?.contains("expected one of: valid, expired") == true)
         }
@@ -82,7 +88,8 @@ struct HTTPSTests {
             let before = try await PHPClient.send(call)
             #expect(before.errno == 60)
             #expect(before.error == "SSL certificate problem: certificate has expired")
-            _ = try await RawHTTPClient.request(port: server.port, path: "/__fakepbx/clock/advance", body: #"{"seconds": 120}"#, contentType: "application/json")
+            _ = try await RawHTTPClient.request(
+                port: server.port, path: "/__fakepbx/clock/advance", body: #"{"seconds": 120}"#, contentType: "application/json")
             _ = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/health")
             let after = try await PHPClient.send(call)
             #expect(after.errno == 0, "\(after.error)")
@@ -92,7 +99,10 @@ struct HTTPSTests {
 
     @Test("a mode set at start, extra names, and the journal's scheme, TLS version and SNI name")
     func namesAndJournal() async throws {
-        try await withHTTPSFakePBX({ $0.tls.names = ["pbx.example.com"]; $0.tls.mode = .expired }) { server, ca in
+        try await withHTTPSFakePBX({
+            $0.tls.names = ["pbx.example.com"]
+            $0.tls.mode = .expired
+        }) { server, ca in
             let port = try #require(server.httpsPort)
             let expired = try await runCurl(["-sS", "--cacert", ca, "https://localhost:\(port)/app/status/index.php"])
             #expect(expired.status == 60, "curl: \(expired.stderr)")
@@ -116,7 +126,10 @@ struct HTTPSTests {
     func mutualTLS() async throws {
         try await withTemporaryDirectory { folder in
             let client = try TestCertificates.client(commonName: "whmcs.example.net", in: folder)
-            try await withHTTPSFakePBX({ $0.tls.clientCAFile = client.caFile; $0.tls.clientAuth = .require }) { server, ca in
+            try await withHTTPSFakePBX({
+                $0.tls.clientCAFile = client.caFile
+                $0.tls.clientAuth = .require
+            }) { server, ca in
                 let url = try server.httpsURL("/app/status/index.php")
                 var call = PHPClient.Call(url: url, caFile: ca)
                 let without = try await PHPClient.send(call)
@@ -129,7 +142,10 @@ struct HTTPSTests {
                 let entry = try #require(try await journal(server, limit: 1).last)
                 #expect((entry["client_certificate"] as? String)?.contains("CN=whmcs.example.net") == true, "\(entry)")
             }
-            try await withHTTPSFakePBX({ $0.tls.clientCAFile = client.caFile; $0.tls.clientAuth = .optional }) { server, ca in
+            try await withHTTPSFakePBX({
+                $0.tls.clientCAFile = client.caFile
+                $0.tls.clientAuth = .optional
+            }) { server, ca in
                 let without = try await PHPClient.send(.init(url: try server.httpsURL("/app/status/index.php"), caFile: ca))
                 #expect(without.errno == 0, "optional client auth lets a client without a certificate in: \(without.error)")
             }
@@ -139,16 +155,26 @@ struct HTTPSTests {
     @Test("the user's own CA, kept across runs, and the user's own certificate; bad files are named")
     func ownCertificates() async throws {
         try await withTemporaryDirectory { folder in
-            for name in ["ca", "own"] { try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true) }
+            for name in ["ca", "own"] {
+                try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+            }
             let ownCA = try TestCertificates.client(commonName: "unused", caName: "ACME internal CA", in: folder.appendingPathComponent("ca"))
-            try await withHTTPSFakePBX({ $0.tls.caCertificateFile = ownCA.caFile; $0.tls.caKeyFile = ownCA.caKeyFile }) { server, written in
+            try await withHTTPSFakePBX({
+                $0.tls.caCertificateFile = ownCA.caFile
+                $0.tls.caKeyFile = ownCA.caKeyFile
+            }) { server, written in
                 let outcome = try await PHPClient.send(.init(url: try server.httpsURL("/app/status/index.php"), caFile: ownCA.caFile))
                 #expect(outcome.errno == 0, "a client that trusts the user's CA trusts fakepbx: \(outcome.error)")
                 #expect(try String(contentsOfFile: written, encoding: .utf8) == (try String(contentsOfFile: ownCA.caFile, encoding: .utf8)))
             }
-            let own = try TestCertificates.client(commonName: "localhost", caName: "ACME web CA", serverNames: ["localhost"], in: folder.appendingPathComponent("own"))
-            try await withHTTPSFakePBX({ $0.tls.certificateFile = own.certificateFile; $0.tls.keyFile = own.keyFile }) { server, _ in
-                let outcome = try await PHPClient.send(.init(url: try server.httpsURL("/app/status/index.php", host: "localhost"), caFile: own.caFile))
+            let own = try TestCertificates.client(
+                commonName: "localhost", caName: "ACME web CA", serverNames: ["localhost"], in: folder.appendingPathComponent("own"))
+            try await withHTTPSFakePBX({
+                $0.tls.certificateFile = own.certificateFile
+                $0.tls.keyFile = own.keyFile
+            }) { server, _ in
+                let outcome = try await PHPClient.send(
+                    .init(url: try server.httpsURL("/app/status/index.php", host: "localhost"), caFile: own.caFile))
                 #expect(outcome.errno == 0, "the user's own certificate is presented: \(outcome.error)")
                 let state = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/tls").json()
                 #expect((state["certificate"] as? [String: Any])?["issuer"] as? String == "CN=ACME web CA")
@@ -189,7 +215,8 @@ struct HTTPSTests {
             ]
             for (fault, errno, text) in cases {
                 _ = try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/faults")
-                let added = try await RawHTTPClient.request(port: server.port, path: "/__fakepbx/faults", body: fault, contentType: "application/json")
+                let added = try await RawHTTPClient.request(
+                    port: server.port, path: "/__fakepbx/faults", body: fault, contentType: "application/json")
                 #expect(added.status == 200, "\(added.text)")
                 let outcome = try await PHPClient.send(.init(url: url, caFile: ca))
                 #expect(outcome.errno == errno, "\(fault): \(outcome.error)")
@@ -227,12 +254,17 @@ struct HTTPSTests {
     func faultsAndReplayOverHTTPS() async throws {
         try await withTemporaryDirectory { dir in
             let cassette = dir.appendingPathComponent("status.json").path
-            try Cassette(name: "status", exchanges: [
-                Exchange(
-                    name: "status", request: ExchangeRequest(method: "POST", path: "/app/status/index.php", form: ["note": "recorded"]),
-                    response: ExchangeResponse(status: 200, headers: ["content-type": "application/json"], body: .json(["status": "success", "message": "from the cassette"]))
-                ),
-            ]).write(to: cassette)
+            try Cassette(
+                name: "status",
+                exchanges: [
+                    Exchange(
+                        name: "status", request: ExchangeRequest(method: "POST", path: "/app/status/index.php", form: ["note": "recorded"]),
+                        response: ExchangeResponse(
+                            status: 200, headers: ["content-type": "application/json"],
+                            body: .json(["status": "success", "message": "from the cassette"]))
+                    )
+                ]
+            ).write(to: cassette)
             try await withHTTPSFakePBX({ $0.replayCassettes = [cassette] }) { server, ca in
                 let url = try server.httpsURL("/app/status/index.php")
                 let replayed = try await PHPClient.send(.init(url: url, fields: ["note": "recorded"], caFile: ca))
@@ -255,7 +287,9 @@ struct HTTPSTests {
                 let entries = try await journal(server, limit: 3)
                 #expect(entries.compactMap { $0["scheme"] as? String } == ["https", "https", "https"], "\(entries)")
                 #expect(entries.map { ($0["applied"] as? [String] ?? []).contains { $0.hasPrefix("fault:") } } == [false, true, true])
-                #expect((entries[0]["applied"] as? [String])?.contains("replay:status#1") == true, "the journal names the recording that answered: \(entries[0])")
+                #expect(
+                    (entries[0]["applied"] as? [String])?.contains("replay:status#1") == true,
+                    "the journal names the recording that answered: \(entries[0])")
             }
         }
     }
@@ -268,8 +302,11 @@ struct HTTPSTests {
             let old = try await PHPClient.send(call)
             #expect(old.errno == 35, "\(old.error)")
             #expect(old.error.contains("tlsv1 alert protocol version"), "\(old.error)")
-            let entry = try await waitFor { try await journal(server, limit: 1).last }
-                until: { ($0["detail"] as? String)?.contains("UNSUPPORTED_PROTOCOL") == true }
+            let entry = try await waitFor {
+                try await journal(server, limit: 1).last
+            } until: {
+                ($0["detail"] as? String)?.contains("UNSUPPORTED_PROTOCOL") == true
+            }
             #expect((entry?["detail"] as? String)?.contains("UNSUPPORTED_PROTOCOL") == true, "\(entry ?? [:])")
         }
         try await withHTTPSFakePBX({ $0.tls.maximumVersion = .v1_2 }) { server, ca in
@@ -284,7 +321,10 @@ struct HTTPSTests {
         try await withHTTPSFakePBX({ $0.whitelist = try? Whitelist(parsing: "127.0.0.1\n", source: "test") }) { server, ca in
             let port = try #require(server.httpsPort)
             let url = "https://localhost:\(port)/app/status/index.php"
-            let denied = try await runCurl(["-sS", "--cacert", ca, "--interface", "127.0.0.2", "--resolve", "localhost:\(port):127.0.0.1", "-d", "username=admin&password=your-password", url])
+            let denied = try await runCurl([
+                "-sS", "--cacert", ca, "--interface", "127.0.0.2", "--resolve", "localhost:\(port):127.0.0.1", "-d",
+                "username=admin&password=your-password", url,
+            ])
             #expect(denied.status == 0, "\(denied.stderr)")
             #expect(denied.stdout.contains("API Access Denied"), "\(denied.stdout)")
             let limited = try await runCurl(["-sS", "-i", "--cacert", ca, "-d", "username=admin&password=your-password", url])

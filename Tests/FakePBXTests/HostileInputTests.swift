@@ -1,8 +1,8 @@
 import FakePBX
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Numbers and YAML that used to stop the server: each is refused with a 400 that names the field
 /// and the range, and the server goes on answering with its state intact.
@@ -56,7 +56,8 @@ struct HostileInputTests {
             let refused = try await control(server, "POST", "scenario", bomb)
             #expect(refused.status == 400)
             #expect(refused.text.contains("expands to more than 100000 values"), "\(refused.text)")
-            let deep = try await control(server, "POST", "scenario", "timeline: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "\n")
+            let deep = try await control(
+                server, "POST", "scenario", "timeline: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "\n")
             #expect(deep.status == 400)
             #expect(deep.text.contains("nested more than 64 deep"), "\(deep.text)")
             #expect(try await control(server, "GET", "health").status == 200)

@@ -20,7 +20,8 @@ struct IntakeTests {
 
     /// Sends only the head, reads the answer, then (for `body`) sends the body anyway and reads to the end.
     static func refusedFromTheHead(port: Int, from source: String, length: Int, expect: Bool, thenSend body: [RawConnection.Step] = []) async throws {
-        let steps = try await RawConnection.run(port: port, from: source, [.send(head(length: length, expect: expect)), .response] + body + [.eof(30)])
+        let steps = try await RawConnection.run(
+            port: port, from: source, [.send(head(length: length, expect: expect)), .response] + body + [.eof(30)])
         let answer = try #require(steps.first { $0.status != nil }, "\(steps.compactMap(\.error))")
         #expect(answer.status == 403, "the final answer first, no 100 Continue: \(answer.statusLine ?? "")")
         #expect(answer.header("Connection") == "close", "the body announced is not read: the connection ends after the answer")
@@ -51,14 +52,18 @@ struct IntakeTests {
         try await withTemporaryDirectory { folder in
             let whitelist = folder.appendingPathComponent("whitelist.conf")
             try "127.0.0.0/8\n".write(to: whitelist, atomically: true, encoding: .utf8)
-            try await withFakePBX({ $0.whitelistFile = whitelist.path; $0.banAction = .forbidden }) { server in
+            try await withFakePBX({
+                $0.whitelistFile = whitelist.path
+                $0.banAction = .forbidden
+            }) { server in
                 let ban = try await RawHTTPClient.request(
                     port: server.port, path: "/__fakepbx/bans", body: #"{"address": "127.0.0.3", "jail": "fusionpbx", "seconds": 600}"#,
                     contentType: "application/json"
                 )
                 #expect(ban.status == 200, "\(ban.text)")
                 try await Self.refusedFromTheHead(port: server.port, from: "127.0.0.3", length: 79 << 20, expect: true)
-                let steps = try await RawConnection.run(port: server.port, from: "127.0.0.4", [.send(Self.head(length: 12, expect: true)), .response])
+                let steps = try await RawConnection.run(
+                    port: server.port, from: "127.0.0.4", [.send(Self.head(length: 12, expect: true)), .response])
                 #expect(steps.last?.status == 100, "a client that may send its body is invited to")
             }
         }
@@ -76,7 +81,8 @@ struct IntakeTests {
     func controlBodyTooLarge() async throws {
         try await withFakePBX { server in
             let body = "{\"address\": \"" + String(repeating: "1", count: 2 << 20) + "\"}"
-            let answer = try await RawHTTPClient.request(port: server.port, path: "/__fakepbx/whitelist", body: body, contentType: "application/json", timeout: 60)
+            let answer = try await RawHTTPClient.request(
+                port: server.port, path: "/__fakepbx/whitelist", body: body, contentType: "application/json", timeout: 60)
             #expect(answer.status == 413)
             #expect(answer.text.contains("over the control API's limit"), "\(answer.text.prefix(300))")
         }
@@ -87,13 +93,15 @@ struct IntakeTests {
         try await withFakePBX { server in
             for code in [204, 304] {
                 let fault = try await RawHTTPClient.request(
-                    port: server.port, path: "/__fakepbx/faults", body: #"{"type": "status", "status": \#(code), "match": {"endpoint": "index"}, "when": {"nth": 1}}"#,
+                    port: server.port, path: "/__fakepbx/faults",
+                    body: #"{"type": "status", "status": \#(code), "match": {"endpoint": "index"}, "when": {"nth": 1}}"#,
                     contentType: "application/json"
                 )
                 #expect(fault.status == 200, "\(fault.text)")
                 // Two requests on one connection: the second is read as its own answer only if the first had no body.
                 let credentials = "username=admin&password=your-password"
-                let request = "POST \(Self.status) HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(credentials.utf8.count)\r\n\r\n\(credentials)"
+                let request =
+                    "POST \(Self.status) HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(credentials.utf8.count)\r\n\r\n\(credentials)"
                 let steps = try await RawConnection.run(port: server.port, [.send(request + request), .response, .response])
                 #expect(steps.filter { $0.status != nil }.map(\.status) == [code, 200], "\(steps)")
             }

@@ -1,7 +1,7 @@
 import FakePBX
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The answer each journal entry keeps: what the client was really sent, redacted when read.
 @Suite("Journal answers")
@@ -12,7 +12,9 @@ struct JournalAnswerTests {
         return try answer.json()
     }
 
-    @Test("GET /__fakepbx/journal/N has the answer as sent: status, headers, body; a fault's body, a cut body and secrets as the client saw them, redacted")
+    @Test(
+        "GET /__fakepbx/journal/N has the answer as sent: status, headers, body; a fault's body, a cut body and secrets as the client saw them, redacted"
+    )
     func answersAsSent() async throws {
         try await withFakePBX { (server: TestServer) async throws in
             let status = try await server.post("/app/status/index.php")
@@ -25,7 +27,10 @@ struct JournalAnswerTests {
             let sent = try JSONSerialization.jsonObject(with: Data(status.body)) as? NSDictionary
             #expect((answer["body"] as? NSDictionary) == sent, "the journal's body is the one the client got")
 
-            try await FaultsTests.addFault(server, #"{"id": "leak", "type": "status", "status": 503, "body": "{\"password\": \"hunter2-secret\", \"note\": \"Authorization: Bearer abcdefghijklmnop123456\"}", "when": {"nth": 1}}"#)
+            try await FaultsTests.addFault(
+                server,
+                #"{"id": "leak", "type": "status", "status": 503, "body": "{\"password\": \"hunter2-secret\", \"note\": \"Authorization: Bearer abcdefghijklmnop123456\"}", "when": {"nth": 1}}"#
+            )
             let faulted = try await server.post("/app/status/index.php")
             #expect(faulted.status == 503 && faulted.text.contains("hunter2-secret"), "the client gets the fault's body as it is")
             let second = try #require(try await entry(server, 2)["answer"] as? [String: Any])
@@ -55,8 +60,10 @@ struct JournalAnswerTests {
     @Test("a body over 16 KiB keeps its first 16 KiB and says it is not whole; the journal's HAR has the answers' text")
     func largeBodiesAndHAR() async throws {
         try await withFakePBX { (server: TestServer) async throws in
-            let export = try await server.post("/app/xml_cdr/export_cdr.php", ["date_start": "2026-11-01", "date_end": "2026-11-23", "format": "JSON"])
-            try #require(export.status == 200 && export.body.count > 16_384, "the export must be over 16 KiB for this test: \(export.body.count) bytes")
+            let export = try await server.post(
+                "/app/xml_cdr/export_cdr.php", ["date_start": "2026-11-01", "date_end": "2026-11-23", "format": "JSON"])
+            try #require(
+                export.status == 200 && export.body.count > 16_384, "the export must be over 16 KiB for this test: \(export.body.count) bytes")
             let answer = try #require(try await entry(server, 1)["answer"] as? [String: Any])
             #expect(answer["whole"] as? Bool == false)
             #expect((answer["body"] as? String)?.utf8.count == 16_384)

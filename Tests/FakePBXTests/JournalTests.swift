@@ -1,7 +1,7 @@
 import FakePBX
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The journal as CI asserts on it: what was really sent, filters, counts and verification.
 @Suite("Journal and verify")
@@ -14,9 +14,11 @@ struct JournalTests {
     func entriesAndFilters() async throws {
         try await withFakePBX { (server: TestServer) async throws in
             _ = try await server.post("/app/status/index.php")
-            _ = try await server.post("/app/extensions/manage_extension.php", [
-                "action": "create", "extension": "2501", "domain_name": "yourdomain.com", "extension_password": "Sip-Secret-2501",
-            ])
+            _ = try await server.post(
+                "/app/extensions/manage_extension.php",
+                [
+                    "action": "create", "extension": "2501", "domain_name": "yourdomain.com", "extension_password": "Sip-Secret-2501",
+                ])
             _ = try await server.post("/app/status/index.php", ["password": "wrong", "note": "call back, token=planted-in-a-note"])
             let all = try await control(server.port, "GET", "journal").json()["requests"] as? [[String: Any]] ?? []
             #expect(all.map { $0["sequence"] as? Int } == [1, 2, 3])
@@ -48,7 +50,10 @@ struct JournalTests {
     func verify() async throws {
         try await withFakePBX { (server: TestServer) async throws in
             for _ in 1...3 { _ = try await server.post("/app/xml_cdr/export_cdr.php", ["date_start": "2026-11-20", "date_end": "2026-11-20"]) }
-            let holds = try await control(server.port, "POST", "verify", #"[{"endpoint": "export_cdr", "count": 3}, {"endpoint": "status", "never": true}, {"endpoint": "export_cdr", "status": 200, "min": 1}]"#)
+            let holds = try await control(
+                server.port, "POST", "verify",
+                #"[{"endpoint": "export_cdr", "count": 3}, {"endpoint": "status", "never": true}, {"endpoint": "export_cdr", "status": 200, "min": 1}]"#
+            )
             #expect(holds.status == 200, "\(holds.text)")
             #expect(try holds.json()["verified"] as? Bool == true)
             let differs = try await control(server.port, "POST", "verify", #"{"endpoint": "export_cdr", "status": 429, "min": 1}"#)
@@ -73,7 +78,9 @@ struct JournalTests {
             _ = try await control(admin, "POST", "bans", #"{"address": "127.0.0.1", "seconds": 10}"#)
             _ = try await control(admin, "POST", "clock/advance", #"{"seconds": 30}"#)
             #expect(try await server.post("/app/status/index.php").status == 200, "the ban has expired")
-            let events = (try await control(admin, "GET", "journal").json()["requests"] as? [[String: Any]] ?? []).compactMap { $0["event"] as? String }
+            let events = (try await control(admin, "GET", "journal").json()["requests"] as? [[String: Any]] ?? []).compactMap {
+                $0["event"] as? String
+            }
             #expect(events == ["ban-started", "connection-refused", "ban-lifted", "ban-started", "clock", "ban-ended"], "\(events)")
         }
     }

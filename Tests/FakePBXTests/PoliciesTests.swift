@@ -19,10 +19,11 @@ struct PoliciesTests {
         try await withTemporaryDirectory { dir in
             let whitelist = dir.appendingPathComponent("chkcon_whitelist.conf")
             try "127.0.0.0/8\n::1\n".write(to: whitelist, atomically: true, encoding: .utf8)
-            return try await withFakePBX({ configuration in
-                configuration.whitelistFile = whitelist.path
-                configure(&configuration)
-            }, body)
+            return try await withFakePBX(
+                { configuration in
+                    configuration.whitelistFile = whitelist.path
+                    configure(&configuration)
+                }, body)
         }
     }
 
@@ -166,7 +167,8 @@ struct PoliciesTests {
             #expect(try await Self.control(server, "POST", "bans", #"{"address": "127.0.0.2", "jail": "nginx-dos"}"#).status == 200)
             // Nothing is ever answered: the client gives up.
             let dropped = await #expect(throws: RawHTTPClient.Failure.self) {
-                try await RawHTTPClient.request(port: server.port, from: "127.0.0.2", path: Self.status, body: "username=admin&password=your-password", timeout: 1)
+                try await RawHTTPClient.request(
+                    port: server.port, from: "127.0.0.2", path: Self.status, body: "username=admin&password=your-password", timeout: 1)
             }
             #expect(dropped?.errno == EAGAIN, "\(String(describing: dropped))")
             return ContinuousClock.now
@@ -217,9 +219,15 @@ struct PoliciesTests {
             var dataset = try #require(try JSONSerialization.jsonObject(with: Data(exported.body)) as? [String: Any])
             dataset["domains"] = (dataset["domains"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
             dataset["extensions"] = (dataset["extensions"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
-            dataset["registrations"] = (dataset["registrations"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
-            dataset["destinations"] = (dataset["destinations"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
-            dataset["outbound_routes"] = (dataset["outbound_routes"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
+            dataset["registrations"] = (dataset["registrations"] as? [[String: Any]])?.filter {
+                $0["domain_name"] as? String != "lapsed.pbx.example.com"
+            }
+            dataset["destinations"] = (dataset["destinations"] as? [[String: Any]])?.filter {
+                $0["domain_name"] as? String != "lapsed.pbx.example.com"
+            }
+            dataset["outbound_routes"] = (dataset["outbound_routes"] as? [[String: Any]])?.filter {
+                $0["domain_name"] as? String != "lapsed.pbx.example.com"
+            }
             dataset["gateways"] = (dataset["gateways"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
             dataset["cdrs"] = (dataset["cdrs"] as? [[String: Any]])?.filter { $0["domain_name"] as? String != "lapsed.pbx.example.com" }
             let body = String(decoding: try JSONSerialization.data(withJSONObject: dataset), as: UTF8.self)

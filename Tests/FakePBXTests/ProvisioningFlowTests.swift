@@ -24,7 +24,8 @@ struct ProvisioningFlowTests {
             let domainUUID = try #require((created["domain"] as? [String: Any])?["domain_uuid"] as? String)
             #expect(UUIDv4.isValid(domainUUID))
 
-            let ext = try await server.json(Self.extensions, ["action": "create", "extension": "2001", "domain_name": domain, "effective_caller_id_name": "Front Desk"])
+            let ext = try await server.json(
+                Self.extensions, ["action": "create", "extension": "2001", "domain_name": domain, "effective_caller_id_name": "Front Desk"])
             let password = try #require(ext["password"] as? String, "create returns the generated SIP password once")
             #expect(password.count == 20)
             let extRecord = try #require(ext["extension"] as? [String: Any])
@@ -38,10 +39,12 @@ struct ProvisioningFlowTests {
             let got = try await server.post(Self.extensions, ["action": "get", "extension": "2001", "domain_name": domain])
             #expect(!got.text.contains(password))
 
-            let gateway = try await server.json(Self.provision, [
-                "gateway_name": "acme_trunk", "gateway_domain": "sip.provider.com", "gateway_username": "acct42",
-                "gateway_password": "trunk-secret", "domain_name": domain,
-            ])
+            let gateway = try await server.json(
+                Self.provision,
+                [
+                    "gateway_name": "acme_trunk", "gateway_domain": "sip.provider.com", "gateway_username": "acct42",
+                    "gateway_password": "trunk-secret", "domain_name": domain,
+                ])
             #expect(gateway["message"] as? String == "Gateway configured successfully")
             #expect(gateway["gateway_enabled"] as? String == "true")
             let gatewayUUID = try #require(gateway["gateway_uuid"] as? String)
@@ -56,18 +59,22 @@ struct ProvisioningFlowTests {
             #expect(managedGateway["proxy"] as? String == "sip.provider.com")
             #expect(managedGateway["username"] as? String == "acct42")
 
-            let did = try await server.json(Self.destinations, [
-                "action": "create", "destination_number": "14165550100", "domain_name": domain,
-                "destination_data": "2001 XML \(domain)",
-            ])
+            let did = try await server.json(
+                Self.destinations,
+                [
+                    "action": "create", "destination_number": "14165550100", "domain_name": domain,
+                    "destination_data": "2001 XML \(domain)",
+                ])
             #expect((did["destination"] as? [String: Any])?["destination_context"] as? String == "public")
 
             // Unnamed, a route is named as dialplan_outbound_add.php names it, with its companion (§9).
             #expect(try FusionPBXFacts.bullet("Outbound routes:").contains("`call_direction-outbound.<abbrv>` at order 22"))
-            let route = try await server.json(Self.outbound, [
-                "action": "create", "domain_name": domain,
-                "dialplan_expression": #"^(?:\+1|1)?([2-9]\d{2}[2-9]\d{2}\d{4})$"#, "gateway_uuid": gatewayUUID, "prefix_number": "1",
-            ])
+            let route = try await server.json(
+                Self.outbound,
+                [
+                    "action": "create", "domain_name": domain,
+                    "dialplan_expression": #"^(?:\+1|1)?([2-9]\d{2}[2-9]\d{2}\d{4})$"#, "gateway_uuid": gatewayUUID, "prefix_number": "1",
+                ])
             #expect((route["outbound_route"] as? [String: Any])?["gateway_name"] as? String == "acme_trunk")
             #expect((route["outbound_route"] as? [String: Any])?["dialplan_name"] as? String == "acme_trunk.10-11-NANP")
             let routes = try await server.json(Self.outbound, ["action": "list", "domain_name": domain])["outbound_routes"] as? [[String: Any]] ?? []
@@ -100,8 +107,12 @@ struct ProvisioningFlowTests {
             )
 
             // Tear down in dependency order; then the domain can go.
-            #expect(try await server.post(Self.outbound, ["action": "delete", "dialplan_name": "acme_trunk.10-11-NANP", "domain_name": domain]).status == 200)
-            #expect(try await server.json(Self.outbound, ["action": "list", "domain_name": domain])["count"] as? Int == 0, "the companion goes with its route")
+            #expect(
+                try await server.post(Self.outbound, ["action": "delete", "dialplan_name": "acme_trunk.10-11-NANP", "domain_name": domain]).status
+                    == 200)
+            #expect(
+                try await server.json(Self.outbound, ["action": "list", "domain_name": domain])["count"] as? Int == 0,
+                "the companion goes with its route")
             #expect(try await server.post(Self.gateways, ["action": "delete", "gateway_uuid": gatewayUUID]).status == 200)
             #expect(try await server.post(Self.destinations, ["action": "delete", "destination_number": "14165550100"]).status == 200)
             #expect(try await server.post(Self.extensions, ["action": "delete", "extension": "2001", "domain_name": domain]).status == 200)
@@ -126,7 +137,9 @@ struct ProvisioningFlowTests {
             let registered = try await server.json(Self.registration, lookup)
             #expect(registered["registered"] as? String == "yes")
             let status = try #require(registered["register_status"] as? String)
-            #expect(status.wholeMatch(of: #/Registered\(UDP(-NAT)?\)\(unknown\) exp\(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\) expsecs\(\d+\)/#) != nil, "\(status)")
+            #expect(
+                status.wholeMatch(of: #/Registered\(UDP(-NAT)?\)\(unknown\) exp\(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\) expsecs\(\d+\)/#) != nil,
+                "\(status)")
 
             let disabled = try await server.json(Self.extensions, ["action": "disable", "extension": "1001", "domain_name": "yourdomain.com"])
             #expect((disabled["extension"] as? [String: Any])?["enabled"] as? String == "false")
@@ -180,37 +193,48 @@ struct ProvisioningFlowTests {
             let duplicate = try await server.post(Self.extensions, ["action": "create", "extension": "1001", "domain_name": "yourdomain.com"])
             #expect(duplicate.status == 409)
 
-            let noSuchDomain = try await server.post(Self.extensions, ["action": "create", "extension": "1005", "domain_name": "missing.example.com"])
+            let noSuchDomain = try await server.post(
+                Self.extensions, ["action": "create", "extension": "1005", "domain_name": "missing.example.com"])
             #expect(noSuchDomain.status == 404)
             #expect(try noSuchDomain.json()["message"] as? String == "Not Found: no domain named 'missing.example.com'")
 
-            let badRegex = try await server.post(Self.outbound, [
-                "action": "create", "dialplan_name": "x", "domain_name": "yourdomain.com", "dialplan_expression": "([",
-                "gateway_uuid": UUIDv4.derived(from: "gateway:carrier_ca@yourdomain.com"),
-            ])
+            let badRegex = try await server.post(
+                Self.outbound,
+                [
+                    "action": "create", "dialplan_name": "x", "domain_name": "yourdomain.com", "dialplan_expression": "([",
+                    "gateway_uuid": UUIDv4.derived(from: "gateway:carrier_ca@yourdomain.com"),
+                ])
             #expect(badRegex.status == 400)
 
             let jsonBody = try await RawHTTPClient.request(
                 port: server.port, path: Self.extensions,
-                body: #"{"username": "admin", "password": "your-password", "action": "create", "extension": "1005", "domain_name": "yourdomain.com", "call_timeout": 45.0}"#,
+                body:
+                    #"{"username": "admin", "password": "your-password", "action": "create", "extension": "1005", "domain_name": "yourdomain.com", "call_timeout": 45.0}"#,
                 contentType: "application/json"
             )
             #expect(jsonBody.status == 400, "form fields are text: a JSON body gives them as strings")
-            #expect(try jsonBody.json()["message"] as? String == "Invalid Request: JSON parameter 'call_timeout' must be a string (as a form field is), not a number; write \"45.0\" or leave it out")
+            #expect(
+                try jsonBody.json()["message"] as? String
+                    == "Invalid Request: JSON parameter 'call_timeout' must be a string (as a form field is), not a number; write \"45.0\" or leave it out"
+            )
 
-            let badFlag = try await server.post(Self.gateways, ["action": "update", "gateway": "carrier_ca", "domain_name": "yourdomain.com", "register": "maybe"])
+            let badFlag = try await server.post(
+                Self.gateways, ["action": "update", "gateway": "carrier_ca", "domain_name": "yourdomain.com", "register": "maybe"])
             #expect(try badFlag.json()["message"] as? String == "Invalid Request: register 'maybe' is not valid: expected true or false")
 
             let incomplete = try await server.post(Self.provision, ["gateway_name": "brand_new"])
             #expect(incomplete.status == 404, "a name alone updates a gateway; there is none to update")
-            #expect(try incomplete.json()["message"] as? String == "Not Found: no gateway 'brand_new' to update; to create it, give gateway_domain, gateway_username, gateway_password too")
+            #expect(
+                try incomplete.json()["message"] as? String
+                    == "Not Found: no gateway 'brand_new' to update; to create it, give gateway_domain, gateway_username, gateway_password too")
 
             let unknownExtension = try await server.post(Self.registration, ["extension": "9999", "tenant_domain": "yourdomain.com"])
             #expect(unknownExtension.status == 404)
 
             // A failed write leaves the model as it was.
             let count = try await server.json(Self.status)["total_extensions"] as? Int
-            _ = try await server.post(Self.extensions, ["action": "create", "extension": "1005", "domain_name": "yourdomain.com", "call_timeout": "0"])
+            _ = try await server.post(
+                Self.extensions, ["action": "create", "extension": "1005", "domain_name": "yourdomain.com", "call_timeout": "0"])
             #expect(try await server.json(Self.status)["total_extensions"] as? Int == count)
         }
     }

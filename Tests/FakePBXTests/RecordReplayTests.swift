@@ -41,7 +41,10 @@ struct RecordReplayTests {
             #expect(recorded.exchanges[2].response?.body.jsonValue?["password"]?.stringValue?.hasPrefix("REDACTED-password-") == true)
 
             // Replay: identical answers, repeated requests in recorded order, then the last repeats.
-            try await withFakePBX({ $0.replayCassettes = [cassette]; $0.replayMiss = .error }) { (server: TestServer) async throws in
+            try await withFakePBX({
+                $0.replayCassettes = [cassette]
+                $0.replayMiss = .error
+            }) { (server: TestServer) async throws in
                 var replayed: [HTTPResult] = []
                 for (path, fields) in Self.calls { replayed.append(try await server.post(path, fields)) }
                 #expect(replayed.map(\.status) == [200, 200, 200, 409, 200])
@@ -67,21 +70,30 @@ struct RecordReplayTests {
         }
     }
 
-    @Test("a provisioning flow with gateway and extension passwords, recorded from PHP through the proxy over HTTPS, replays with every request matched")
+    @Test(
+        "a provisioning flow with gateway and extension passwords, recorded from PHP through the proxy over HTTPS, replays with every request matched"
+    )
     func redactedFieldsMatchOnReplay() async throws {
         try await withTemporaryDirectory { dir in
             let cassette = dir.appendingPathComponent("provisioning.json").path
             func flow(_ base: String) -> [PHPClient.Call] {
                 [
-                    PHPClient.Call(url: base + "/app/gateways/provision.php", fields: [
-                        "gateway_name": "rec_gw", "gateway_domain": "sip.carrier.example", "gateway_username": "acct77", "gateway_password": "Gw-Real-77",
-                    ]),
-                    PHPClient.Call(url: base + "/app/extensions/manage_extension.php", fields: [
-                        "action": "create", "extension": "2301", "domain_name": "yourdomain.com", "extension_password": "Sip-Real-2301",
-                    ]),
-                    PHPClient.Call(url: base + "/app/extensions/manage_extension.php", fields: [
-                        "action": "update", "extension": "2301", "domain_name": "yourdomain.com", "password": "Sip-Again-2301",
-                    ], encoding: .urlencoded, auth: .basic),
+                    PHPClient.Call(
+                        url: base + "/app/gateways/provision.php",
+                        fields: [
+                            "gateway_name": "rec_gw", "gateway_domain": "sip.carrier.example", "gateway_username": "acct77",
+                            "gateway_password": "Gw-Real-77",
+                        ]),
+                    PHPClient.Call(
+                        url: base + "/app/extensions/manage_extension.php",
+                        fields: [
+                            "action": "create", "extension": "2301", "domain_name": "yourdomain.com", "extension_password": "Sip-Real-2301",
+                        ]),
+                    PHPClient.Call(
+                        url: base + "/app/extensions/manage_extension.php",
+                        fields: [
+                            "action": "update", "extension": "2301", "domain_name": "yourdomain.com", "password": "Sip-Again-2301",
+                        ], encoding: .urlencoded, auth: .basic),
                 ]
             }
             // Record: PHP (multipart and urlencoded) → the proxy → an upstream fakepbx over HTTPS, its CA trusted with --cacert.
@@ -97,10 +109,15 @@ struct RecordReplayTests {
             }
             let exchanges = try Cassette.load(contentsOf: cassette).exchanges
             #expect(exchanges[0].request.form["gateway_password"] == "REDACTED-gateway_password-1", "multipart fields are decoded and redacted")
-            #expect(exchanges[0].request.headers["content-type"]?.hasPrefix("multipart/form-data; boundary=") == true, "the original content type is kept")
+            #expect(
+                exchanges[0].request.headers["content-type"]?.hasPrefix("multipart/form-data; boundary=") == true, "the original content type is kept"
+            )
 
             // Replay, misses refused: the same client sends the real secrets, which match the redacted fields.
-            try await withFakePBX({ $0.replayCassettes = [cassette]; $0.replayMiss = .error }) { server in
+            try await withFakePBX({
+                $0.replayCassettes = [cassette]
+                $0.replayMiss = .error
+            }) { server in
                 let replayed = try await PHPClient.send(flow(server.httpURL()))
                 #expect(replayed.map(\.status) == [200, 200, 200], "\(replayed.map(\.body))")
                 let listing = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/replay").json()
@@ -110,9 +127,11 @@ struct RecordReplayTests {
                 #expect(recent.dropFirst().first?["matched_by_redaction"] as? [String] == ["extension_password"], "\(recent)")
 
                 // A redacted field still has to be there: leaving it out is a miss, and the report says why.
-                let miss = try await server.post("/app/gateways/provision.php", [
-                    "gateway_name": "rec_gw", "gateway_domain": "sip.carrier.example", "gateway_username": "acct77",
-                ])
+                let miss = try await server.post(
+                    "/app/gateways/provision.php",
+                    [
+                        "gateway_name": "rec_gw", "gateway_domain": "sip.carrier.example", "gateway_username": "acct77",
+                    ])
                 #expect(miss.status == 404)
                 #expect(miss.text.contains("gateway_password: recorded 'REDACTED-gateway_password-1', requested absent"), "\(miss.text)")
                 let candidate = (try miss.json()["candidates"] as? [[String: Any]])?.first
@@ -124,16 +143,27 @@ struct RecordReplayTests {
     @Test func volatileFieldsAreIgnoredWhenMatching() async throws {
         try await withTemporaryDirectory { dir in
             let cassette = dir.appendingPathComponent("v.json").path
-            try Cassette(name: "v", exchanges: [
-                Exchange(
-                    name: "status", request: ExchangeRequest(method: "POST", path: "/app/status/index.php", form: ["nonce": "111"]),
-                    response: ExchangeResponse(status: 200, headers: ["content-type": "application/json"], body: .json(["status": "success", "message": "recorded"]))
-                ),
-            ]).write(to: cassette)
-            try await withFakePBX({ $0.replayCassettes = [cassette]; $0.replayMiss = .error; $0.volatileFields = ["nonce"] }) { (server: TestServer) async throws in
+            try Cassette(
+                name: "v",
+                exchanges: [
+                    Exchange(
+                        name: "status", request: ExchangeRequest(method: "POST", path: "/app/status/index.php", form: ["nonce": "111"]),
+                        response: ExchangeResponse(
+                            status: 200, headers: ["content-type": "application/json"], body: .json(["status": "success", "message": "recorded"]))
+                    )
+                ]
+            ).write(to: cassette)
+            try await withFakePBX({
+                $0.replayCassettes = [cassette]
+                $0.replayMiss = .error
+                $0.volatileFields = ["nonce"]
+            }) { (server: TestServer) async throws in
                 #expect(try await server.json("/app/status/index.php", ["nonce": "999"])["message"] as? String == "recorded")
             }
-            try await withFakePBX({ $0.replayCassettes = [cassette]; $0.replayMiss = .error }) { (server: TestServer) async throws in
+            try await withFakePBX({
+                $0.replayCassettes = [cassette]
+                $0.replayMiss = .error
+            }) { (server: TestServer) async throws in
                 #expect(try await server.post("/app/status/index.php", ["nonce": "999"]).status == 404)
             }
         }
@@ -168,7 +198,8 @@ struct RecordReplayTests {
             try await withFakePBX { (upstream: TestServer) async throws in
                 configuration.upstream = "http://127.0.0.1:\(upstream.port)"
                 try await withRecordingProxy(configuration) { port in
-                    _ = try await RawHTTPClient.post(port: port, path: "/app/extensions/manage_extension.php", ["action": "list", "domain_name": "yourdomain.com"])
+                    _ = try await RawHTTPClient.post(
+                        port: port, path: "/app/extensions/manage_extension.php", ["action": "list", "domain_name": "yourdomain.com"])
                     _ = try await RawHTTPClient.post(port: port, path: "/app/destinations/manage_destinations.php", ["action": "list"])
                 }
             }
@@ -189,9 +220,11 @@ struct RecordReplayTests {
             let cassette = dir.appendingPathComponent("killed.json").path
             let portFile = dir.appendingPathComponent("port").path
             try await withFakePBX { (upstream: TestServer) async throws in
-                let recorder = try await LaunchedProcess(try fakepbxExecutable(), [
-                    "record", "--upstream", "http://127.0.0.1:\(upstream.port)", "--out", cassette, "--port", "0", "--port-file", portFile,
-                ])
+                let recorder = try await LaunchedProcess(
+                    try fakepbxExecutable(),
+                    [
+                        "record", "--upstream", "http://127.0.0.1:\(upstream.port)", "--out", cassette, "--port", "0", "--port-file", portFile,
+                    ])
                 _ = try await recorder.waitForLines(1)
                 let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
                 for _ in 1...3 { #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:]).status == 200) }
@@ -199,7 +232,10 @@ struct RecordReplayTests {
                 _ = try await waitFor(timeout: .seconds(30), { (try? Cassette.load(contentsOf: cassette))?.exchanges.count }, until: { $0 >= 3 })
                 #expect(try Cassette.load(contentsOf: cassette).exchanges.count == 3)
                 // Kill it with a fourth exchange in flight.
-                let inFlight = Task { try? await RawHTTPClient.post(port: port, path: "/app/xml_cdr/export_cdr.php", ["date_start": "2026-11-01", "date_end": "2026-11-23"]) }
+                let inFlight = Task {
+                    try? await RawHTTPClient.post(
+                        port: port, path: "/app/xml_cdr/export_cdr.php", ["date_start": "2026-11-01", "date_end": "2026-11-23"])
+                }
                 recorder.signal(SIGKILL)
                 _ = try await recorder.waitForExit(timeout: .seconds(5))
                 _ = await inFlight.value
@@ -213,12 +249,17 @@ struct RecordReplayTests {
     }
 
     @Test func scanFindsSecretsThatSurvive() async throws {
-        let leaky = Cassette(name: "leaky", exchanges: [
-            Exchange(
-                name: "x", request: ExchangeRequest(method: "POST", path: "/app/status/index.php", headers: ["Authorization": "Basic YWRtaW46c2VjcmV0"], form: ["password": "hunter2"]),
-                response: ExchangeResponse(status: 200, body: .json(["note": "call back with password=hunter2"]))
-            ),
-        ])
+        let leaky = Cassette(
+            name: "leaky",
+            exchanges: [
+                Exchange(
+                    name: "x",
+                    request: ExchangeRequest(
+                        method: "POST", path: "/app/status/index.php", headers: ["Authorization": "Basic YWRtaW46c2VjcmV0"],
+                        form: ["password": "hunter2"]),
+                    response: ExchangeResponse(status: 200, body: .json(["note": "call back with password=hunter2"]))
+                )
+            ])
         let findings = SecretScanner.scan(leaky).map(\.description)
         #expect(findings.contains("/exchanges/0/request/form/password: 'password' holds a value that is not redacted"))
         #expect(findings.contains { $0.hasPrefix("/exchanges/0/request/headers/authorization:") })

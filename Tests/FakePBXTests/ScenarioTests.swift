@@ -16,18 +16,23 @@ struct ScenarioTests {
         try Scenario(text: text, file: "test.yaml")
     }
 
-    static func control(_ server: TestServer, _ method: String, _ path: String, _ body: String = "", type: String = "application/json") async throws -> HTTPResult {
+    static func control(_ server: TestServer, _ method: String, _ path: String, _ body: String = "", type: String = "application/json") async throws
+        -> HTTPResult
+    {
         // Through --admin-port when the server has one: bans do not apply there.
-        try await RawHTTPClient.request(port: server.adminPort ?? server.port, method: method, path: "/__fakepbx/\(path)", body: body, contentType: type)
+        try await RawHTTPClient.request(
+            port: server.adminPort ?? server.port, method: method, path: "/__fakepbx/\(path)", body: body, contentType: type)
     }
 
     @Test func everyShippedScenarioIsValid() throws {
         let folder = repositoryFile("scenarios")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(files == [
-            "banned-after-password-change.yaml", "certificate-expired.yaml", "flaky-cdr-export.yaml", "gateway-down.yaml", "rate-limited-autobill.yaml",
-            "slow-pbx.yaml", "whitelist-denied.yaml",
-        ])
+        #expect(
+            files == [
+                "banned-after-password-change.yaml", "certificate-expired.yaml", "flaky-cdr-export.yaml", "gateway-down.yaml",
+                "rate-limited-autobill.yaml",
+                "slow-pbx.yaml", "whitelist-denied.yaml",
+            ])
         for file in files {
             let scenario = try Scenario.load(contentsOf: folder.appendingPathComponent(file).path)
             #expect(!scenario.description.isEmpty, "\(file)")
@@ -58,7 +63,8 @@ struct ScenarioTests {
 
     @Test func aTimelineRunsInOrderOnTheVirtualClock() async throws {
         var configuration = FakePBXConfiguration()
-        let scenario = try Self.scenario("""
+        let scenario = try Self.scenario(
+            """
             name: ordered
             timeline:
               - at: 30
@@ -69,7 +75,13 @@ struct ScenarioTests {
                 clear_faults: true
             """)
         configuration.load(scenario)
-        try await withFakePBX({ $0 = { var c = configuration; c.port = 0; return c }() }) { (server: TestServer) async throws in
+        try await withFakePBX({
+            $0 = {
+                var c = configuration
+                c.port = 0
+                return c
+            }()
+        }) { (server: TestServer) async throws in
             #expect(try await server.post(Self.status).status == 200)
             _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 10}"#)
             #expect(try await server.post(Self.status).status == 500)
@@ -151,7 +163,8 @@ struct ScenarioTests {
 
     @Test func aScenarioSetsTheCallVolumeAndSeed() async throws {
         let week = ["date_start": "2026-11-16", "date_end": "2026-11-22"]
-        let busy = try Self.scenario("""
+        let busy = try Self.scenario(
+            """
             cdrs:
               seed: busy-week
               calls_per_day: 200
@@ -161,7 +174,8 @@ struct ScenarioTests {
             let check = try await server.json("/app/xml_cdr/check_cdrs.php", week)
             let domains = check["domains"] as? [[String: Any]] ?? []
             #expect(!domains.contains { $0["domain_name"] as? String == "yourdomain.com" }, "a tenant set to 0 calls has none")
-            let uuids = try await server.json(Self.export, week.merging(["domain_name": "northwind.pbx.example.com"]) { $1 })["records"] as? [[String: Any]]
+            let uuids =
+                try await server.json(Self.export, week.merging(["domain_name": "northwind.pbx.example.com"]) { $1 })["records"] as? [[String: Any]]
             return (check["total_records"] as? Int ?? 0, uuids?.first?["xml_cdr_uuid"] as? String)
         }
         let plain = try await withFakePBX { (server: TestServer) async throws in

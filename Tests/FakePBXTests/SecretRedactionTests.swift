@@ -2,8 +2,8 @@ import ContractKit
 import FakePBX
 import Foundation
 import JSONSchema
-import Testing
 import TestSupport
+import Testing
 
 /// Redaction by the shape of names and values, and `recording scan` by the very same rules.
 @Suite("Secrets in recordings")
@@ -23,7 +23,8 @@ struct SecretRedactionTests {
         let basic = Data("admin:planted-basic-pass".utf8).base64EncodedString()
         secrets += [basic, jwt, "AKIAIOSFODNN7EXAMPLE", "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg"]
         let headers: [String: String] = [
-            "authorization": "Basic \(basic)", "x-auth-token": secret("xauth"), "x-secret": secret("xsecret"), "cookie": "PHPSESSID=\(secret("cookie"))",
+            "authorization": "Basic \(basic)", "x-auth-token": secret("xauth"), "x-secret": secret("xsecret"),
+            "cookie": "PHPSESSID=\(secret("cookie"))",
             "x-api-key": secret("xapikey"), "proxy-authorization": "Bearer \(secret("proxyauth"))", "x-trace": "Bearer \(jwt)",
             "x-custom-signature": secret("sig"),
         ]
@@ -57,7 +58,9 @@ struct SecretRedactionTests {
     func nothingSurvives() throws {
         let (exchange, secrets) = Self.planted()
         #expect(secrets.count >= 30, "\(secrets.count) planted")
-        let text = Exchange(name: "a", request: ExchangeRequest(method: "GET", path: "/"), response: ExchangeResponse(status: 200, headers: [:], body: .text("user=admin pass=\(secrets[0]) auth: Bearer \(Self.jwt)")))
+        let text = Exchange(
+            name: "a", request: ExchangeRequest(method: "GET", path: "/"),
+            response: ExchangeResponse(status: 200, headers: [:], body: .text("user=admin pass=\(secrets[0]) auth: Bearer \(Self.jwt)")))
         let redactor = Redactor()
         let cassette = Cassette(name: "c", exchanges: [redactor.redact(exchange), redactor.redact(text)])
         let written = String(decoding: cassette.json.serializedBytes(), as: UTF8.self)

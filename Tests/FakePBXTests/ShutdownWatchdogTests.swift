@@ -1,6 +1,7 @@
 import FakePBX
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,7 +1,7 @@
 import FakePBX
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The whitelist's matching rules (README, "Access"), checked against an independent reference:
 /// Python's `ipaddress` module, over thousands of random addresses and blocks.
@@ -11,7 +11,7 @@ struct WhitelistRulesTests {
     struct Generator {
         var state: UInt64
         mutating func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(bound))
         }
     }
@@ -45,7 +45,9 @@ struct WhitelistRulesTests {
         """#
 
     func python() throws -> String {
-        let candidates = ["/usr/bin/python3", "/usr/local/bin/python3"] + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }
+        let candidates =
+            ["/usr/bin/python3", "/usr/local/bin/python3"]
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }
         guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw RawHTTPClient.Failure("this test checks the whitelist against Python's ipaddress module, and no python3 is installed")
         }
@@ -60,7 +62,8 @@ struct WhitelistRulesTests {
         func text6(_ parts: [Int]) -> String { parts.map { String($0, radix: 16) }.joined(separator: ":") }
         var cases: [(String, String)] = []
         for _ in 0..<count {
-            let ipv4 = v4(), ipv6 = v6()
+            let ipv4 = v4()
+            let ipv6 = v6()
             // A client near the block: some low bits changed, or another family's form.
             var near4 = ipv4
             near4[3 - random.next(2)] = random.next(256)
@@ -71,16 +74,17 @@ struct WhitelistRulesTests {
             case 0: entry = text4(ipv4) + "/\(random.next(33))"
             case 1: entry = text6(ipv6) + "/\(random.next(129))"
             case 2: entry = "::ffff:" + text4(ipv4) + "/\(96 + random.next(33))"
-            case 3: entry = "::ffff:" + text4(ipv4) + "/\(random.next(96))"   // invalid: mapped form under 96
+            case 3: entry = "::ffff:" + text4(ipv4) + "/\(random.next(96))"  // invalid: mapped form under 96
             case 4: entry = ["::/0", "0.0.0.0/0", "::ffff:0:0/96", text4(ipv4), "::ffff:" + text4(ipv4)][random.next(5)]
             default: entry = text4(ipv4) + ["/+8", "/33", "/", "/08"][random.next(4)]
             }
-            let client = switch random.next(4) {
-            case 0: text4(near4)
-            case 1: "::ffff:" + text4(near4)
-            case 2: text6(near6)
-            default: text4(ipv4)
-            }
+            let client =
+                switch random.next(4) {
+                case 0: text4(near4)
+                case 1: "::ffff:" + text4(near4)
+                case 2: text6(near6)
+                default: text4(ipv4)
+                }
             cases.append((entry, client))
         }
         return cases
@@ -97,7 +101,8 @@ struct WhitelistRulesTests {
         #expect(mappedNet.description == "10.0.0.0/8" && mappedNet.contains(IPAddress("10.200.1.1")!))
         #expect(CIDRBlock("::ffff:10.0.0.0/64") == nil, "a mapped entry's prefix is 96-128")
         let allV6 = try #require(CIDRBlock("::/0"))
-        #expect(allV6.contains(IPAddress("2001:db8::1")!) && !allV6.contains(IPAddress("10.0.0.1")!) && !allV6.contains(IPAddress("::ffff:10.0.0.1")!))
+        #expect(
+            allV6.contains(IPAddress("2001:db8::1")!) && !allV6.contains(IPAddress("10.0.0.1")!) && !allV6.contains(IPAddress("::ffff:10.0.0.1")!))
         #expect(!CIDRBlock("0.0.0.0/0")!.contains(IPAddress("2001:db8::1")!))
     }
 

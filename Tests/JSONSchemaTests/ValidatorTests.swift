@@ -14,7 +14,10 @@ struct ValidatorTests {
         (#"{"enum": ["JSON", "CSV", "XML"]}"#, #""PDF""#, "", #""PDF" is not one of ["JSON","CSV","XML"]"#),
         (#"{"maxLength": 3}"#, #""abcd""#, "", "string is 4 characters long; at most 3 allowed"),
         (#"{"pattern": "^\\d+$"}"#, #""12a""#, "", #""12a" does not match the pattern ^\d+$"#),
-        (#"{"additionalProperties": false, "properties": {"a": true}}"#, #"{"a": 1, "b": 2}"#, "/b", #"property "b" is not allowed (additionalProperties is false)"#),
+        (
+            #"{"additionalProperties": false, "properties": {"a": true}}"#, #"{"a": 1, "b": 2}"#, "/b",
+            #"property "b" is not allowed (additionalProperties is false)"#
+        ),
         (#"{"multipleOf": 0.01}"#, "19.995", "", "19.995 is not a multiple of 0.01"),
         (#"{"oneOf": [{"type": "integer"}, {"minimum": 0}]}"#, "5", "", "matches 2 oneOf alternatives (0, 1); exactly one must match"),
         (#"{"format": "date"}"#, #""2024-02-30""#, "", #""2024-02-30" is not a valid date"#),
@@ -29,8 +32,10 @@ struct ValidatorTests {
         (#"{"uniqueItems": true}"#, "[1, 2, 1.0]", "", "items 0 and 2 are equal; items must be unique"),
         (#"{"maxProperties": 1}"#, #"{"a": 1, "b": 2}"#, "", "object has 2 properties; at most 1 allowed"),
         (#"{"minProperties": 1}"#, "{}", "", "object has 0 properties; at least 1 required"),
-        (#"{"dependentRequired": {"gateway_username": ["gateway_password"]}}"#, #"{"gateway_username": "u"}"#, "",
-         #"property "gateway_username" requires "gateway_password", which is missing"#),
+        (
+            #"{"dependentRequired": {"gateway_username": ["gateway_password"]}}"#, #"{"gateway_username": "u"}"#, "",
+            #"property "gateway_username" requires "gateway_password", which is missing"#
+        ),
         (#"{"contains": {"const": 5}}"#, "[1, 2]", "", #"no item matches the "contains" schema"#),
         (#"{"contains": {"const": 5}, "minContains": 2}"#, "[5, 1]", "", #"only 1 items match the "contains" schema; at least 2 must"#),
         (#"{"contains": {"const": 5}, "maxContains": 1}"#, "[5, 5]", "", #"2 items match the "contains" schema; at most 1 may"#),
@@ -38,7 +43,10 @@ struct ValidatorTests {
         (#"{"anyOf": [{"type": "string"}, {"type": "null"}]}"#, "1", "", "matches none of the 2 anyOf alternatives"),
         (#"{"propertyNames": {"pattern": "^[a-z_]+$"}}"#, #"{"Bad": 1}"#, "/Bad", #"property name "Bad" does not match propertyNames"#),
         (#"{"items": false}"#, "[1]", "/0", "no value is allowed here (the schema is false)"),
-        (#"{"unevaluatedProperties": false, "properties": {"a": true}}"#, #"{"a": 1, "b": 2}"#, "/b", #"property "b" is not allowed (unevaluatedProperties is false)"#),
+        (
+            #"{"unevaluatedProperties": false, "properties": {"a": true}}"#, #"{"a": 1, "b": 2}"#, "/b",
+            #"property "b" is not allowed (unevaluatedProperties is false)"#
+        ),
         (#"{"prefixItems": [true], "unevaluatedItems": false}"#, "[1, 2]", "/1", "item 1 is not allowed (unevaluatedItems is false)"),
     ])
     func messagesSayWhatIsWrongAndWhere(_ schema: String, _ instance: String, _ location: String, _ message: String) throws {
@@ -110,7 +118,8 @@ struct CompileAllTests {
     @Test func sharedDocumentsAreCompiledOnceAndEachEntryValidatesOnItsOwn() throws {
         var registry = SchemaRegistry()
         registry.add(
-            try JSONParser.parse(#"{"$defs": {"count": {"type": "integer", "minimum": 0}, "strict": {"properties": {"a": true}, "unevaluatedProperties": false}}}"#),
+            try JSONParser.parse(
+                #"{"$defs": {"count": {"type": "integer", "minimum": 0}, "strict": {"properties": {"a": true}, "unevaluatedProperties": false}}}"#),
             uri: "https://fakepbx.invalid/common.json"
         )
         let validators = try Validator.compileAll(

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Synchronization
 import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A program started in the background whose standard output is read line by line.
 public final class LaunchedProcess: Sendable {
@@ -37,11 +38,15 @@ public final class LaunchedProcess: Sendable {
                 return lines
             }
             readerLines.lines.withLock { $0 += complete }
-        } done: { readerLines.readersDone.withLock { $0 += 1 } }
+        } done: {
+            readerLines.readersDone.withLock { $0 += 1 }
+        }
         // Read as it comes, so what the process said so far is there while it runs.
         Self.read(err.readEnd) { chunk in
             readerLines.errorText.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
-        } done: { readerLines.readersDone.withLock { $0 += 1 } }
+        } done: {
+            readerLines.readersDone.withLock { $0 += 1 }
+        }
     }
 
     /// Reads `fd` on a thread of its own until its end, handing over each chunk, then closes it and

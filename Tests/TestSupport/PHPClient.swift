@@ -66,7 +66,9 @@ public enum PHPClient {
         var requests: [[String: Any]] = []
         for call in calls {
             var fields = call.fields
-            var request: [String: Any] = ["url": call.url, "encoding": call.encoding.rawValue, "timeout": call.timeout, "tls12": call.tlsMaxVersion12]
+            var request: [String: Any] = [
+                "url": call.url, "encoding": call.encoding.rawValue, "timeout": call.timeout, "tls12": call.tlsMaxVersion12,
+            ]
             switch call.auth {
             case .form:
                 fields["username"] = fields["username"] ?? username

@@ -1,12 +1,13 @@
+import Foundation
+import Subprocess
+import Synchronization
+import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-import Foundation
-import Subprocess
-import Synchronization
-import SystemPackage
 
 /// The outcome of running a program to completion.
 public struct ProcessResult: Sendable {
@@ -39,9 +40,11 @@ public func runProcess(
 
 func subprocessEnvironment(_ environment: [String: String]?) -> Subprocess.Environment {
     guard let environment else { return .inherit }
-    return .custom(Dictionary(uniqueKeysWithValues: environment.compactMap { name, value in
-        Subprocess.Environment.Key(rawValue: name).map { ($0, value) }
-    }))
+    return .custom(
+        Dictionary(
+            uniqueKeysWithValues: environment.compactMap { name, value in
+                Subprocess.Environment.Key(rawValue: name).map { ($0, value) }
+            }))
 }
 
 extension TerminationStatus {

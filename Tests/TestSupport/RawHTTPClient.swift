@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// An HTTP answer as a client saw it on the wire.
 public struct HTTPResult: Sendable {
@@ -97,7 +98,8 @@ public enum RawHTTPClient {
         guard let end = received.firstRange(of: Array("\r\n\r\n".utf8)) else { return received.isEmpty ? "" : " (the head was not complete)" }
         let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
         guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
-              let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) else {
+            let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+        else {
             return " (no Content-Length in the head)"
         }
         let body = received.count - end.upperBound

@@ -1,8 +1,8 @@
 import Crypto
+import FakePBX
 import Foundation
 import SwiftASN1
 import X509
-import FakePBX
 
 /// Certificates a test needs on the client side: a CA of its own and a client certificate it
 /// issues, written as PEM files (what `CURLOPT_SSLCERT`, `curl --cert` and `--tls-client-ca` read).

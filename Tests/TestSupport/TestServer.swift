@@ -29,7 +29,9 @@ public struct TestServer: Sendable {
     public func httpURL(_ path: String = "") -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// POSTs form fields with the default credentials (unless `credentials` is false).
-    public func post(_ path: String, _ fields: [String: String] = [:], credentials: Bool = true, from source: String? = nil) async throws -> HTTPResult {
+    public func post(_ path: String, _ fields: [String: String] = [:], credentials: Bool = true, from source: String? = nil) async throws
+        -> HTTPResult
+    {
         try await RawHTTPClient.post(port: port, path: path, fields, credentials: credentials, from: source)
     }
 

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import TestSupport
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("fakepbx cdr generate")
 struct CDRCommandTests {
@@ -11,7 +12,8 @@ struct CDRCommandTests {
 
     @Test func theSameSeedWritesTheSameFileAndStdoutIsTheExportDocument() async throws {
         try await withTemporaryDirectory { dir in
-            let one = dir.appendingPathComponent("one.csv").path, two = dir.appendingPathComponent("two.csv").path
+            let one = dir.appendingPathComponent("one.csv").path
+            let two = dir.appendingPathComponent("two.csv").path
             for file in [one, two] {
                 let run = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "500", "--format", "csv", "--out", file])
                 #expect(run.status == 0, "\(run.stderr)")
@@ -22,7 +24,8 @@ struct CDRCommandTests {
             #expect(String(decoding: first, as: UTF8.self).split(separator: "\n").count == 501, "a header and 500 a-legs")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["one.csv", "two.csv"], "no temporary file left")
 
-            let json = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "40", "--legs", "all", "--domain", "thames.pbx.example.co.uk"])
+            let json = try await runProcess(
+                try fakepbxExecutable(), Self.base + ["--count", "40", "--legs", "all", "--domain", "thames.pbx.example.co.uk"])
             #expect(json.status == 0)
             let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect(document["message"] as? String == "CDR export completed")
@@ -77,7 +80,9 @@ struct CDRCommandTests {
         #expect(domain.stderr.contains("--domain: no domain 'nowhere.example' in the dataset"))
         let out = try await runProcess(try fakepbxExecutable(), Self.base + ["--count", "5", "--out", "/nonexistent-dir/x.json"])
         #expect(out.status == 2)
-        #expect(out.stderr.contains("/nonexistent-dir/x.json: cannot create the file: No such file or directory (check the folder exists and is writable)"))
+        #expect(
+            out.stderr.contains(
+                "/nonexistent-dir/x.json: cannot create the file: No such file or directory (check the folder exists and is writable)"))
     }
 }
 
@@ -90,12 +95,14 @@ extension CDRCommandTests {
             let job = try await LaunchedProcess(try fakepbxExecutable(), ["cdr", "generate", "--count", "300000", "--quiet", "--out", target])
             // Killed once it holds its unnamed temporary file (O_TMPFILE, seen through /proc): the
             // file the atomic write must leave no trace of, whatever the machine's speed.
-            let writing = try await waitFor(timeout: .seconds(120), {
-                let descriptors = "/proc/\(job.pid)/fd"
-                return ((try? FileManager.default.contentsOfDirectory(atPath: descriptors)) ?? []).first { fd in
-                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(descriptors)/\(fd)"))?.hasPrefix(folder.path) == true
-                }
-            }, until: { _ in true })
+            let writing = try await waitFor(
+                timeout: .seconds(120),
+                {
+                    let descriptors = "/proc/\(job.pid)/fd"
+                    return ((try? FileManager.default.contentsOfDirectory(atPath: descriptors)) ?? []).first { fd in
+                        (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(descriptors)/\(fd)"))?.hasPrefix(folder.path) == true
+                    }
+                }, until: { _ in true })
             #expect(writing != nil, "the job never opened its temporary file")
             #expect(job.isRunning, "the job must still be writing when it is killed")
             job.signal(SIGKILL)

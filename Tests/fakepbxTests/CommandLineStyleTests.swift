@@ -10,7 +10,9 @@ struct CommandLineStyleTests {
         let binary = try fakepbxExecutable()
         let negative = try await runProcess(binary, ["cdr", "generate", "--count", "-5"])
         #expect(negative.status == 64)
-        #expect(negative.stderr.contains("--count: the count must be 0 or more, not -5"), "a negative number is a value, not a missing one: \(negative.stderr)")
+        #expect(
+            negative.stderr.contains("--count: the count must be 0 or more, not -5"),
+            "a negative number is a value, not a missing one: \(negative.stderr)")
         #expect(negative.stderr.contains("Usage: fakepbx cdr generate"), "\(negative.stderr)")
         #expect(!negative.stderr.contains("Error: Error:") && !negative.stderr.contains("error: Error:"))
 

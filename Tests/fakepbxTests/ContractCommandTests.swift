@@ -29,8 +29,10 @@ struct ContractCommandTests {
 
                 let readOnly = try await runProcess(
                     try fakepbxExecutable(),
-                    ["contract", "run", "--target", "http://127.0.0.1:\(server.port)", "--username", "admin", "--password", "your-password",
-                     "--read-only", "--case", "provisioning", "--quiet"]
+                    [
+                        "contract", "run", "--target", "http://127.0.0.1:\(server.port)", "--username", "admin", "--password", "your-password",
+                        "--read-only", "--case", "provisioning", "--quiet",
+                    ]
                 )
                 #expect(readOnly.status == 0, "\(readOnly.stdout)\(readOnly.stderr)")
                 #expect(readOnly.stdout.contains("16 checks, 0 passed, 0 failed, 16 skipped"), "\(readOnly.stdout)")
@@ -48,9 +50,12 @@ struct ContractCommandTests {
         try await withTemporaryDirectory { dir in
             // CI still gets a JUnit file, with one test case in error that says why.
             let junit = dir.appendingPathComponent("junit.xml").path
-            let unreachable = try await runProcess(binary, ["contract", "run", "--target", "http://127.0.0.1:\(port)", "--timeout", "2", "--junit", junit])
+            let unreachable = try await runProcess(
+                binary, ["contract", "run", "--target", "http://127.0.0.1:\(port)", "--timeout", "2", "--junit", junit])
             #expect(unreachable.status == 2)
-            #expect(unreachable.stderr.contains("http://127.0.0.1:\(port): no answer from the server: connection refused: nothing listens there"), "\(unreachable.stderr)")
+            #expect(
+                unreachable.stderr.contains("http://127.0.0.1:\(port): no answer from the server: connection refused: nothing listens there"),
+                "\(unreachable.stderr)")
             #expect(!unreachable.stderr.contains("errno"), "in words, not NIO's text: \(unreachable.stderr)")
             let xml = try String(contentsOfFile: junit, encoding: .utf8)
             #expect(xml.contains(#"tests="1" failures="0" errors="1""#), "\(xml)")
@@ -100,7 +105,10 @@ struct ContractCommandTests {
             let second = names[1]
             let result = try await runProcess(
                 try fakepbxExecutable(),
-                ["contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "read-only", "--var", "domain=\(second)"]
+                [
+                    "contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "read-only",
+                    "--var", "domain=\(second)",
+                ]
             )
             #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
             let journal = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal?action=list&limit=500")
@@ -137,7 +145,9 @@ struct ContractCommandTests {
             )
             #expect(result.status == 1)
             #expect(result.stdout.contains("status 302 to /?path=%2Fapp%2Fstatus%2Findex.php; the case expects 200"), "\(result.stdout)")
-            #expect(result.stdout.contains("status 302 (Location: /?path=%2Fapp%2Fstatus%2Findex.php) is not part of status's contract"), "\(result.stdout)")
+            #expect(
+                result.stdout.contains("status 302 (Location: /?path=%2Fapp%2Fstatus%2Findex.php) is not part of status's contract"),
+                "\(result.stdout)")
         }
     }
 
@@ -165,12 +175,15 @@ struct ContractCommandTests {
             let xml = try String(contentsOfFile: junit, encoding: .utf8)
             #expect(xml.contains("failures=\"2\""))
             // The HTML report, opened in a real browser: the JUnit counts, and each violation at its pointer.
-            let screenshot = ProcessInfo.processInfo.environment["FAKEPBX_SCREENSHOTS"] == "1"
+            let screenshot =
+                ProcessInfo.processInfo.environment["FAKEPBX_SCREENSHOTS"] == "1"
                 ? repositoryFile("docs/report.png").path : dir.appendingPathComponent("report.png").path
-            let browser = try await runProcess(try python3(), [
-                repositoryFile("scripts/browser/report.py").path, html, junit,
-                "--pointer", "/total_records", "--pointer", "/gateways/0", "--screenshot", screenshot,
-            ])
+            let browser = try await runProcess(
+                try python3(),
+                [
+                    repositoryFile("scripts/browser/report.py").path, html, junit,
+                    "--pointer", "/total_records", "--pointer", "/gateways/0", "--screenshot", screenshot,
+                ])
             #expect(browser.status == 0, "\(browser.stdout)\(browser.stderr)")
             #expect(browser.stdout.contains("ok    the violation at /gateways/0 is visible"), "\(browser.stdout)")
         }
@@ -184,7 +197,8 @@ struct ContractCommandTests {
             // A deployment that insists on a field the documentation does not show.
             let status = copy.appendingPathComponent("schemas/responses/status.json")
             let text = try String(contentsOf: status, encoding: .utf8)
-                .replacingOccurrences(of: "\"required\": [\n        \"status\",", with: "\"required\": [\n        \"load_average\",\n        \"status\",")
+                .replacingOccurrences(
+                    of: "\"required\": [\n        \"status\",", with: "\"required\": [\n        \"load_average\",\n        \"status\",")
             try text.write(to: status, atomically: true, encoding: .utf8)
             let docs = repositoryFile("Recordings/ictvoip-docs.json").path
             let stricter = try await runProcess(binary, ["contract", "check", docs, "--contracts", copy.path])

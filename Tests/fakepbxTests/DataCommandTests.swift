@@ -29,7 +29,8 @@ struct DataCommandTests {
     @Test func badDatasetIsRefusedWithThePathOfTheBadField() async throws {
         try await withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("bad.json")
-            let json = #"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "a.example.com"}], "extensions": [{"domain_name": "a.example.com", "extension": "1x"}]}"#
+            let json =
+                #"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "a.example.com"}], "extensions": [{"domain_name": "a.example.com", "extension": "1x"}]}"#
             try json.write(to: file, atomically: true, encoding: .utf8)
             let check = try await runProcess(try fakepbxExecutable(), ["data", "check", file.path])
             #expect(check.status == 2)
@@ -69,8 +70,11 @@ struct DataCommandTests {
 
             // The API refuses the same values, with the same expectation.
             try await withFakePBX { server in
-                let uuid = try #require((try await server.json("/app/extensions/manage_extension.php", ["action": "list"])["extensions"] as? [[String: Any]])?.first?["extension_uuid"] as? String)
-                let refused = try await server.post("/app/extensions/manage_extension.php", ["action": "update", "extension_uuid": uuid, "call_timeout": "99999"])
+                let uuid = try #require(
+                    (try await server.json("/app/extensions/manage_extension.php", ["action": "list"])["extensions"] as? [[String: Any]])?.first?[
+                        "extension_uuid"] as? String)
+                let refused = try await server.post(
+                    "/app/extensions/manage_extension.php", ["action": "update", "extension_uuid": uuid, "call_timeout": "99999"])
                 #expect(refused.status == 400)
                 #expect(refused.text.contains("call_timeout '99999' is not valid: expected a whole number from 1 to 3600"), "\(refused.text)")
             }
@@ -81,7 +85,8 @@ struct DataCommandTests {
     @Test func aStoredCDRsBillmsecMustFitItsBillsec() async throws {
         try await withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("cdrs.json")
-            let cdr = #"{"domain_name": "a.example.com", "direction": "outbound", "start_epoch": 1795435200, "answer_epoch": 1795435205, "end_epoch": 1795435247, "billmsec": "#
+            let cdr =
+                #"{"domain_name": "a.example.com", "direction": "outbound", "start_epoch": 1795435200, "answer_epoch": 1795435205, "end_epoch": 1795435247, "billmsec": "#
             try (#"{"format": "fakepbx-dataset/1", "domains": [{"domain_name": "a.example.com"}], "cdrs": ["# + cdr + "42731}, " + cdr + "41999}]}")
                 .write(to: file, atomically: true, encoding: .utf8)
             let check = try await runProcess(try fakepbxExecutable(), ["data", "check", file.path])

@@ -11,20 +11,26 @@ struct HTTPSCommandTests {
             let portFile = dir.appendingPathComponent("port").path
             let httpsPortFile = dir.appendingPathComponent("https-port").path
             let ca = dir.appendingPathComponent("fakepbx-ca.pem").path
-            let server = try await LaunchedProcess(try fakepbxExecutable(), [
-                "serve", "--port", "0", "--port-file", portFile, "--https-port", "0", "--https-port-file", httpsPortFile,
-                "--tls-ca-out", ca, "--tls-name", "pbx.example.com",
-            ])
+            let server = try await LaunchedProcess(
+                try fakepbxExecutable(),
+                [
+                    "serve", "--port", "0", "--port-file", portFile, "--https-port", "0", "--https-port-file", httpsPortFile,
+                    "--tls-ca-out", ca, "--tls-name", "pbx.example.com",
+                ])
             defer { server.signal(SIGTERM) }
             let lines = try await server.waitForLines(7)
             let banner = try #require(
-                lines[0].wholeMatch(of: #/fakepbx 0\.1\.0 listening on http:\/\/127\.0\.0\.1:(\d+) and https:\/\/127\.0\.0\.1:(\d+) \(FusionPBX 5\.4\.9, auth: multi\)/#),
+                lines[0].wholeMatch(
+                    of:
+                        #/fakepbx 0\.1\.0 listening on http:\/\/127\.0\.0\.1:(\d+) and https:\/\/127\.0\.0\.1:(\d+) \(FusionPBX 5\.4\.9, auth: multi\)/#
+                ),
                 "banner was: \(lines[0])"
             )
             let httpsPort = try #require(Int(banner.2))
             #expect(try String(contentsOfFile: httpsPortFile, encoding: .utf8) == "\(httpsPort)\n")
             #expect(try String(contentsOfFile: portFile, encoding: .utf8) == "\(banner.1)\n")
-            #expect(lines.contains("  tls: mode valid; CA written to \(ca); switch with POST https://127.0.0.1:\(httpsPort)/__fakepbx/tls"), "\(lines)")
+            #expect(
+                lines.contains("  tls: mode valid; CA written to \(ca); switch with POST https://127.0.0.1:\(httpsPort)/__fakepbx/tls"), "\(lines)")
             #expect(try String(contentsOfFile: ca, encoding: .utf8).hasPrefix("-----BEGIN CERTIFICATE-----"))
 
             let curl = try await runCurl([
@@ -35,13 +41,17 @@ struct HTTPSCommandTests {
             #expect(curl.stdout.contains("\"status\":\"success\""))
 
             let target = "https://localhost:\(httpsPort)"
-            let trusted = try await runProcess(try fakepbxExecutable(), [
-                "contract", "run", "--target", target, "--cacert", ca, "--read-only", "--username", "admin", "--password", "your-password",
-            ])
+            let trusted = try await runProcess(
+                try fakepbxExecutable(),
+                [
+                    "contract", "run", "--target", target, "--cacert", ca, "--read-only", "--username", "admin", "--password", "your-password",
+                ])
             #expect(trusted.status == 0, "\(trusted.stdout.suffix(600))\(trusted.stderr)")
-            let untrusted = try await runProcess(try fakepbxExecutable(), [
-                "contract", "run", "--target", target, "--read-only", "--username", "admin", "--password", "your-password",
-            ])
+            let untrusted = try await runProcess(
+                try fakepbxExecutable(),
+                [
+                    "contract", "run", "--target", target, "--read-only", "--username", "admin", "--password", "your-password",
+                ])
             #expect(untrusted.status == 2, "without --cacert the certificate is not trusted: \(untrusted.stdout.suffix(300))\(untrusted.stderr)")
         }
     }
@@ -56,7 +66,8 @@ struct HTTPSCommandTests {
         let withoutPort = try await runProcess(binary, ["serve", "--port", "0", "--tls-mode", "expired"])
         #expect(withoutPort.status == 64)
         #expect(withoutPort.stderr.contains("apply with --https-port N"), "\(withoutPort.stderr)")
-        let missing = try await runProcess(binary, ["serve", "--port", "0", "--https-port", "0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"])
+        let missing = try await runProcess(
+            binary, ["serve", "--port", "0", "--https-port", "0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/cert.pem: cannot read the file given to --tls-cert"), "\(missing.stderr)")
         // The HTTPS port taken: exit 1, and no banner announces a server that is not there.

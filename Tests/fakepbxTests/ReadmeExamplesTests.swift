@@ -115,7 +115,10 @@ struct MarkdownBlock {
         var quote: Character?
         var escaped = false
         for character in command {
-            if escaped { escaped = false; continue }
+            if escaped {
+                escaped = false
+                continue
+            }
             switch (quote, character) {
             case (nil, "\\"), ("\"", "\\"): escaped = true
             case (nil, "'"), (nil, "\""): quote = character
@@ -144,7 +147,8 @@ struct Sandbox {
         if FileManager.default.fileExists(atPath: shared.path) {
             try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("shared"), withDestinationURL: shared)
         }
-        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("fakepbx"), withDestinationURL: URL(fileURLWithPath: try fakepbxExecutable()))
+        try FileManager.default.createSymbolicLink(
+            at: bin.appendingPathComponent("fakepbx"), withDestinationURL: URL(fileURLWithPath: try fakepbxExecutable()))
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         for name in ["FAKEPBX_USERNAME", "FAKEPBX_PASSWORD", "FAKEPBX_API_KEY", "FAKEPBX_PORT", "FAKEPBX_HOST"] { environment[name] = nil }
@@ -214,7 +218,8 @@ struct Sandbox {
         for server in servers {
             server.signal(SIGTERM)
             _ = try await server.waitForExit(timeout: .seconds(10))
-            #expect(server.exitStatus == 0, "\(document):\(block.line): a server of the block did not stop cleanly: \(server.standardError.suffix(400))")
+            #expect(
+                server.exitStatus == 0, "\(document):\(block.line): a server of the block did not stop cleanly: \(server.standardError.suffix(400))")
         }
     }
 
@@ -224,9 +229,10 @@ struct Sandbox {
         for (readme, real) in ports { text = text.replacingOccurrences(of: ":\(real)", with: ":\(readme)") }
         let shown = expected.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         let pattern = "^" + NSRegularExpression.escapedPattern(for: shown).replacingOccurrences(of: "…", with: "[\\s\\S]*") + "$"
-        let matches = (try? NSRegularExpression(pattern: pattern)).map {
-            $0.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-        } ?? false
+        let matches =
+            (try? NSRegularExpression(pattern: pattern)).map {
+                $0.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            } ?? false
         #expect(matches, "\(place) printed\n\(text.prefix(1500))\nbut the documentation shows\n\(shown)")
     }
 
@@ -241,7 +247,9 @@ struct Sandbox {
     static func parseJSON(_ block: MarkdownBlock, document: String) {
         // `{…}` and `"…"` stand for what is left out.
         let text = block.body.joined(separator: "\n").replacingOccurrences(of: "{…}", with: "{}")
-        let parses = [text, "{" + text + "}"].contains { (try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed])) != nil }
+        let parses = [text, "{" + text + "}"].contains {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed])) != nil
+        }
         #expect(parses, "\(document):\(block.line): the JSON example does not parse")
     }
 }

@@ -42,12 +42,17 @@ struct ScenarioCommandTests {
         #expect(badAction.status == 64)
         #expect(badAction.stderr.contains("FAKEPBX_BAN_ACTION (environment): 'teleport' is not valid; expected reset, drop or 403"))
 
-        let serve = try await LaunchedProcess(binary, [
-            "serve", "--port", "0", "--fail2ban-profile", "ubuntu", "--jail", "nginx-dos=off", "--rate-limit", "cdr=0/60",
-            "--ban-action", "drop", "--ignoreip", "10.0.0.0/8", "--scenario", repositoryFile("scenarios/flaky-cdr-export.yaml").path,
-        ])
+        let serve = try await LaunchedProcess(
+            binary,
+            [
+                "serve", "--port", "0", "--fail2ban-profile", "ubuntu", "--jail", "nginx-dos=off", "--rate-limit", "cdr=0/60",
+                "--ban-action", "drop", "--ignoreip", "10.0.0.0/8", "--scenario", repositoryFile("scenarios/flaky-cdr-export.yaml").path,
+            ])
         defer { serve.signal(SIGTERM) }
         let lines = try await serve.waitForLines(6)
-        #expect(lines[5] == "  policies: rate limits standard 100/60s, cdr off, gateway 50/60s per ip; jails fusionpbx 10/600/3600, nginx-404 120/60/3600; bans: drop; ignoreip 10.0.0.0/8")
+        #expect(
+            lines[5]
+                == "  policies: rate limits standard 100/60s, cdr off, gateway 50/60s per ip; jails fusionpbx 10/600/3600, nginx-404 120/60/3600; bans: drop; ignoreip 10.0.0.0/8"
+        )
     }
 }

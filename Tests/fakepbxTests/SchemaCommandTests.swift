@@ -12,24 +12,33 @@ struct SchemaCommandTests {
                 return path
             }
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("refs"), withIntermediateDirectories: true)
-            _ = try write("refs/envelope.json", #"{"$id": "https://fakepbx.example/envelope.json", "type": "object", "required": ["status", "message"]}"#)
-            let schema = try write("status.json", #"{"allOf": [{"$ref": "https://fakepbx.example/envelope.json"}], "properties": {"active_calls": {"type": "integer", "minimum": 0}, "timestamp": {"format": "date-time"}}}"#)
-            let good = try write("good.json", #"{"status": "success", "message": "System operational", "active_calls": 5, "timestamp": "2024-01-15T10:30:00Z"}"#)
+            _ = try write(
+                "refs/envelope.json", #"{"$id": "https://fakepbx.example/envelope.json", "type": "object", "required": ["status", "message"]}"#)
+            let schema = try write(
+                "status.json",
+                #"{"allOf": [{"$ref": "https://fakepbx.example/envelope.json"}], "properties": {"active_calls": {"type": "integer", "minimum": 0}, "timestamp": {"format": "date-time"}}}"#
+            )
+            let good = try write(
+                "good.json", #"{"status": "success", "message": "System operational", "active_calls": 5, "timestamp": "2024-01-15T10:30:00Z"}"#)
             let bad = try write("bad.json", #"{"status": "success", "active_calls": -1, "timestamp": "yesterday"}"#)
             let binary = try fakepbxExecutable()
 
-            let ok = try await runProcess(binary, ["schema", "validate", "--schema", schema, "--ref-dir", dir.appendingPathComponent("refs").path, good])
+            let ok = try await runProcess(
+                binary, ["schema", "validate", "--schema", schema, "--ref-dir", dir.appendingPathComponent("refs").path, good])
             #expect(ok.status == 0, "\(ok.stderr)")
             #expect(ok.stdout == "\(good): valid\n")
 
-            let invalid = try await runProcess(binary, ["schema", "validate", "--schema", schema, "--ref-dir", dir.appendingPathComponent("refs").path, "--format-assertion", good, bad])
+            let invalid = try await runProcess(
+                binary,
+                ["schema", "validate", "--schema", schema, "--ref-dir", dir.appendingPathComponent("refs").path, "--format-assertion", good, bad])
             #expect(invalid.status == 1)
             #expect(invalid.stdout.contains("\(bad): invalid (3 errors)"))
             #expect(invalid.stdout.contains("  /active_calls: -1 is less than the minimum 0"))
             #expect(invalid.stdout.contains(#"  (root): required property "message" missing"#))
             #expect(invalid.stdout.contains(#"  /timestamp: "yesterday" is not a valid date-time"#))
 
-            let json = try await runProcess(binary, ["schema", "validate", "--schema", schema, "--ref-dir", dir.appendingPathComponent("refs").path, "--output", "json", bad])
+            let json = try await runProcess(
+                binary, ["schema", "validate", "--schema", schema, "--ref-dir", dir.appendingPathComponent("refs").path, "--output", "json", bad])
             #expect(json.stdout.hasPrefix(#"{"valid":false,"errors":[{"instanceLocation":"#))
 
             let unresolved = try await runProcess(binary, ["schema", "validate", "--schema", schema, good])
@@ -56,12 +65,14 @@ struct SchemaCommandTests {
             let broken = dir.appendingPathComponent("broken.json").path
             try #"{"status":"success","message":"ok","count":0,"gateways":[]}"#
                 .write(toFile: answer, atomically: true, encoding: .utf8)
-            try #"{"status":"success","message":"ok","gateways":[{"gateway_uuid":"not-a-uuid"}]}"#.write(toFile: wrong, atomically: true, encoding: .utf8)
+            try #"{"status":"success","message":"ok","gateways":[{"gateway_uuid":"not-a-uuid"}]}"#.write(
+                toFile: wrong, atomically: true, encoding: .utf8)
             try "{\"result\": ".write(toFile: broken, atomically: true, encoding: .utf8)
             // The search path finds responses/…, whose own "../common.json" references resolve beside it.
             let schema = dir.appendingPathComponent("list.json").path
             try #"{"$ref": "responses/manage_gateway.json#/$defs/list"}"#.write(toFile: schema, atomically: true, encoding: .utf8)
-            let result = try await runProcess(binary, ["schema", "validate", "--schema", schema, "--ref-dir", contracts.path, "--format-assertion", broken, wrong, answer])
+            let result = try await runProcess(
+                binary, ["schema", "validate", "--schema", schema, "--ref-dir", contracts.path, "--format-assertion", broken, wrong, answer])
             // The unreadable file is reported and the rest of the batch still validated; exit 2 wins.
             #expect(result.status == 2, "\(result.stderr)")
             #expect(result.stderr.contains("\(broken): line 1"), "\(result.stderr)")
@@ -80,7 +91,10 @@ struct SchemaCommandTests {
             try #""text""#.write(toFile: string, atomically: true, encoding: .utf8)
             let searched = try await runProcess(binary, ["schema", "validate", "--schema", a, "--ref-dir", refs.path, string, answer])
             #expect(searched.status == 1, "\(searched.stderr)")
-            #expect(searched.stdout == "\(string): valid\n\(answer): invalid (1 error)\n  (root): expected string, got object {\"status\":\"success\",\"message\":\"ok\",\"count\":0,\"gateways\":[]}\n    at /$ref/type (\(URL(fileURLWithPath: refs.path).absoluteString)b.json#/type)\n", "\(searched.stdout)")
+            #expect(
+                searched.stdout
+                    == "\(string): valid\n\(answer): invalid (1 error)\n  (root): expected string, got object {\"status\":\"success\",\"message\":\"ok\",\"count\":0,\"gateways\":[]}\n    at /$ref/type (\(URL(fileURLWithPath: refs.path).absoluteString)b.json#/type)\n",
+                "\(searched.stdout)")
             let unresolved = try await runProcess(binary, ["schema", "validate", "--schema", a, string])
             #expect(unresolved.status == 2 && unresolved.stderr.contains("cannot resolve b.json"))
             // A file beside the schema needs no --ref-dir.

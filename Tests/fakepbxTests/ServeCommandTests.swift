@@ -10,7 +10,9 @@ struct ServeCommandTests {
             let portFile = dir.appendingPathComponent("port").path
             let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--port-file", portFile])
             let lines = try await server.waitForLines(5)
-            let match = try #require(lines[0].wholeMatch(of: #/fakepbx 0\.1\.0 listening on http:\/\/127\.0\.0\.1:(\d+) \(FusionPBX 5\.4\.9, auth: multi\)/#), "banner was: \(lines[0])")
+            let match = try #require(
+                lines[0].wholeMatch(of: #/fakepbx 0\.1\.0 listening on http:\/\/127\.0\.0\.1:(\d+) \(FusionPBX 5\.4\.9, auth: multi\)/#),
+                "banner was: \(lines[0])")
             let port = try #require(Int(match.1))
             #expect(lines[1...3] == ["  username: admin", "  password: your-password", "  api key:  fakepbx-demo-api-key-0123456789abcdef"])
             #expect(lines[4] == "  whitelist: 127.0.0.1, ::1")
@@ -90,7 +92,8 @@ struct ServeCommandTests {
     @Test func flagWinsOverEnvironment() async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["FAKEPBX_AUTH_PROFILE"] = "password"
-        let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--auth-profile", "whitelist-only"], environment: environment)
+        let server = try await LaunchedProcess(
+            try fakepbxExecutable(), ["serve", "--port", "0", "--auth-profile", "whitelist-only"], environment: environment)
         let lines = try await server.waitForLines(2)
         #expect(lines[0].hasSuffix("auth: whitelist-only)"))
         #expect(lines[1] == "  credentials: not required (auth: whitelist-only)")
@@ -112,9 +115,18 @@ struct ServeCommandTests {
     @Test(arguments: [
         (["serve", "--port", "70000"], [String: String](), "--port: '70000' is not valid; expected a port from 0 to 65535"),
         (["serve"], ["FAKEPBX_PORT": "http"], "FAKEPBX_PORT (environment): 'http' is not valid; expected a port from 0 to 65535"),
-        (["serve", "--auth-profile", "oauth"], [:], "The value 'oauth' is invalid for '--auth-profile <auth-profile>'. Please provide one of 'whitelist-only', 'password' or 'multi'."),
-        (["serve"], ["FAKEPBX_AUTH_PROFILE": "oauth"], "FAKEPBX_AUTH_PROFILE (environment): 'oauth' is not valid; expected whitelist-only, password or multi"),
-        (["serve", "--trust-forwarded-for", "10.0.0.0/8", "proxy.local"], [:], "--trust-forwarded-for: 'proxy.local' is not an IP address or CIDR block"),
+        (
+            ["serve", "--auth-profile", "oauth"], [:],
+            "The value 'oauth' is invalid for '--auth-profile <auth-profile>'. Please provide one of 'whitelist-only', 'password' or 'multi'."
+        ),
+        (
+            ["serve"], ["FAKEPBX_AUTH_PROFILE": "oauth"],
+            "FAKEPBX_AUTH_PROFILE (environment): 'oauth' is not valid; expected whitelist-only, password or multi"
+        ),
+        (
+            ["serve", "--trust-forwarded-for", "10.0.0.0/8", "proxy.local"], [:],
+            "--trust-forwarded-for: 'proxy.local' is not an IP address or CIDR block"
+        ),
         (["serve", "--pbx-version", "five"], [:], "--pbx-version: 'five' is not valid; expected a version such as 5.4.9"),
     ])
     func badOptionsAreUsageErrors(_ arguments: [String], _ variables: [String: String], _ message: String) async throws {

@@ -132,7 +132,8 @@ public struct ContractCatalog: Sendable {
     }
 
     /// Violations of header rules, for headers by lower-case name.
-    func headerViolations(_ rules: [HeaderRule], headers: [String: String], hasBody: Bool, subject: ContractViolation.Subject) -> [ContractViolation] {
+    func headerViolations(_ rules: [HeaderRule], headers: [String: String], hasBody: Bool, subject: ContractViolation.Subject) -> [ContractViolation]
+    {
         var violations: [ContractViolation] = []
         for rule in rules {
             let value = headers[rule.name.lowercased()]
@@ -142,11 +143,12 @@ public struct ContractCatalog: Sendable {
             }
             if value.map({ headerPatterns[rule.pattern]?.isValid(.string($0)) ?? true }) == true { continue }
             let hint = rule.hint.isEmpty ? "" : "; \(rule.hint)"
-            violations.append(ContractViolation(
-                subject: subject, pointer: rule.name, rule: "\(subject == .request ? "requestHeaders" : "responseHeaders")/\(rule.name)",
-                message: value == nil ? "the \(rule.name) header is missing\(hint)" : "\(rule.name) does not match \(rule.pattern)\(hint)",
-                value: value
-            ))
+            violations.append(
+                ContractViolation(
+                    subject: subject, pointer: rule.name, rule: "\(subject == .request ? "requestHeaders" : "responseHeaders")/\(rule.name)",
+                    message: value == nil ? "the \(rule.name) header is missing\(hint)" : "\(rule.name) does not match \(rule.pattern)\(hint)",
+                    value: value
+                ))
         }
         return violations
     }
@@ -217,7 +219,8 @@ public struct ContractCatalog: Sendable {
         for ref in sorted {
             let filePath = rootRef(ref)
             guard files.files[filePath] != nil else {
-                throw ContractError(.invalidContracts, "the catalog names schema '\(ref)', but \(filePath) does not exist", at: files.displayPath("catalog.json"))
+                throw ContractError(
+                    .invalidContracts, "the catalog names schema '\(ref)', but \(filePath) does not exist", at: files.displayPath("catalog.json"))
             }
         }
         // One compilation for every entry point: common.json and friends are compiled once.

@@ -8,9 +8,13 @@ public enum CassetteDiff {
     /// One difference between the old and the new traffic of an operation.
     public struct Change: Sendable, Hashable, CustomStringConvertible {
         public enum Kind: String, Sendable, Hashable {
-            case operationAdded = "operation-added", operationGone = "operation-gone"
-            case fieldAdded = "field-added", fieldRemoved = "field-removed", fieldRetyped = "field-retyped"
-            case booleanBecameString = "boolean-became-string", stringBecameBoolean = "string-became-boolean"
+            case operationAdded = "operation-added"
+            case operationGone = "operation-gone"
+            case fieldAdded = "field-added"
+            case fieldRemoved = "field-removed"
+            case fieldRetyped = "field-retyped"
+            case booleanBecameString = "boolean-became-string"
+            case stringBecameBoolean = "string-became-boolean"
             case statusChanged = "status-changed"
         }
 
@@ -91,21 +95,35 @@ public enum CassetteDiff {
         let after = profiles(new, catalog: catalog)
         var changes: [Change] = []
         for name in Set(before.keys).union(after.keys).sorted() {
-            guard let was = before[name] else { changes.append(Change(operation: name, kind: .operationAdded, pointer: "")); continue }
-            guard let now = after[name] else { changes.append(Change(operation: name, kind: .operationGone, pointer: "")); continue }
+            guard let was = before[name] else {
+                changes.append(Change(operation: name, kind: .operationAdded, pointer: ""))
+                continue
+            }
+            guard let now = after[name] else {
+                changes.append(Change(operation: name, kind: .operationGone, pointer: ""))
+                continue
+            }
             if was.statuses != now.statuses {
-                changes.append(Change(
-                    operation: name, kind: .statusChanged, pointer: "",
-                    old: was.statuses.sorted().map(String.init).joined(separator: ", "), new: now.statuses.sorted().map(String.init).joined(separator: ", ")
-                ))
+                changes.append(
+                    Change(
+                        operation: name, kind: .statusChanged, pointer: "",
+                        old: was.statuses.sorted().map(String.init).joined(separator: ", "),
+                        new: now.statuses.sorted().map(String.init).joined(separator: ", ")
+                    ))
             }
             // Fields compare only where both sides have successful JSON answers to compare.
             guard !was.types.isEmpty, !now.types.isEmpty else { continue }
             for field in Set(was.types.keys).union(now.types.keys).sorted() {
-                let oldTypes = was.types[field], newTypes = now.types[field]
+                let oldTypes = was.types[field]
+                let newTypes = now.types[field]
                 // A field whose parent disappeared is reported once, at the parent.
-                if newTypes == nil, changes.contains(where: { $0.operation == name && $0.kind == .fieldRemoved && field.hasPrefix($0.pointer + "/") }) { continue }
-                if oldTypes == nil, changes.contains(where: { $0.operation == name && $0.kind == .fieldAdded && field.hasPrefix($0.pointer + "/") }) { continue }
+                if newTypes == nil, changes.contains(where: { $0.operation == name && $0.kind == .fieldRemoved && field.hasPrefix($0.pointer + "/") })
+                {
+                    continue
+                }
+                if oldTypes == nil, changes.contains(where: { $0.operation == name && $0.kind == .fieldAdded && field.hasPrefix($0.pointer + "/") }) {
+                    continue
+                }
                 switch (oldTypes, newTypes) {
                 case (nil, let added?):
                     changes.append(Change(operation: name, kind: .fieldAdded, pointer: field, new: describe(added)))
@@ -115,9 +133,10 @@ public enum CassetteDiff {
                     let left = a.count > 1 ? a.subtracting(["null"]) : a
                     let right = b.count > 1 ? b.subtracting(["null"]) : b
                     guard left != right, !left.isEmpty, !right.isEmpty, left != ["null"], right != ["null"] else { continue }
-                    let kind: Change.Kind = if left == ["boolean"] && right == ["boolean-string"] { .booleanBecameString }
-                        else if left == ["boolean-string"] && right == ["boolean"] { .stringBecameBoolean }
-                        else { .fieldRetyped }
+                    let kind: Change.Kind =
+                        if left == ["boolean"] && right == ["boolean-string"] {
+                            .booleanBecameString
+                        } else if left == ["boolean-string"] && right == ["boolean"] { .stringBecameBoolean } else { .fieldRetyped }
                     changes.append(Change(operation: name, kind: kind, pointer: field, old: describe(a), new: describe(b)))
                 default:
                     break
@@ -133,7 +152,9 @@ public enum CassetteDiff {
 
     /// The differences as a report: one check per operation, failed when a change is breaking;
     /// changes that are not breaking are listed as notes.
-    public static func report(old: (path: String, cassette: Cassette), new: (path: String, cassette: Cassette), catalog: ContractCatalog?) -> ContractReport {
+    public static func report(old: (path: String, cassette: Cassette), new: (path: String, cassette: Cassette), catalog: ContractCatalog?)
+        -> ContractReport
+    {
         let changes = compare(old: old.cassette, new: new.cassette, catalog: catalog)
         var suite = ContractReport.Suite(name: "diff")
         let names = Set(profiles(old.cassette, catalog: catalog).keys).union(profiles(new.cassette, catalog: catalog).keys).sorted()

@@ -14,7 +14,7 @@ extension Cassette {
                 "creator": ["name": "fakepbx", "version": "0.1.0"],
                 "comment": .string([name, description, source].filter { !$0.isEmpty }.joined(separator: "; ")),
                 "entries": .array(exchanges.map(Self.harEntry)),
-            ],
+            ]
         ]
     }
 
@@ -46,11 +46,12 @@ extension Cassette {
             entry["response"] = harResponse(status: 0, headers: [:], text: nil)
             return .object(entry)
         }
-        let text: String? = switch response.body {
-        case .empty: nil
-        case .json(let value): value.serialized()
-        case .text(let text): text
-        }
+        let text: String? =
+            switch response.body {
+            case .empty: nil
+            case .json(let value): value.serialized()
+            case .text(let text): text
+            }
         entry["response"] = harResponse(status: response.status, headers: response.headers, text: text)
         return .object(entry)
     }
@@ -77,7 +78,9 @@ extension Cassette {
         let root = JSONReader(document, file: file, code: .invalidCassette)
         let log = try root.required("log")
         let version = try log.required("version").string()
-        guard version.hasPrefix("1.") else { throw log.error("HAR version '\(version)' is not one this fakepbx reads; expected 1.1 or 1.2", at: "version") }
+        guard version.hasPrefix("1.") else {
+            throw log.error("HAR version '\(version)' is not one this fakepbx reads; expected 1.1 or 1.2", at: "version")
+        }
         name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         description = try log.member("comment")?.string() ?? ""
         source = "imported from \(file)"

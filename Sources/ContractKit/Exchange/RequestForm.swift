@@ -264,7 +264,9 @@ public enum RequestForm {
         var pairs: [(String, String)] = []
         for member in object {
             guard case .string(let text) = member.value else {
-                throw Failure("JSON parameter '\(member.key)' must be a string (as a form field is), not \(member.value.typeDescription); write \(member.value.suggestedString.map { "\"\($0)\"" } ?? "it as text") or leave it out")
+                throw Failure(
+                    "JSON parameter '\(member.key)' must be a string (as a form field is), not \(member.value.typeDescription); write \(member.value.suggestedString.map { "\"\($0)\"" } ?? "it as text") or leave it out"
+                )
             }
             pairs.append((member.key, text))
         }

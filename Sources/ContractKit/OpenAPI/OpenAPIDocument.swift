@@ -122,14 +122,17 @@ public struct OpenAPIDocument: Sendable {
             "operationId": .string(method == "POST" || first.methods.count == 1 ? stem : "\(stem)_\(method.lowercased())"),
             "summary": .string(actionBased ? "\(stem).php: \(operations.map { $0.match.values.joined() }.joined(separator: ", "))" : first.summary),
         ]
-        var description = actionBased
-            ? operations.map { "- `\($0.match.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))`: \($0.summary) (\($0.provenance.rawValue))" }.joined(separator: "\n")
+        var description =
+            actionBased
+            ? operations.map { "- `\($0.match.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))`: \($0.summary) (\($0.provenance.rawValue))" }
+                .joined(separator: "\n")
             : "\(first.summary) (\(first.provenance.rawValue))."
         if !first.aliases.isEmpty { description += "\n\nAlso served at: \(first.aliases.joined(separator: ", "))." }
         description += "\n\nSource: \(first.source)"
         object["description"] = .string(description)
         object["tags"] = [.string(first.provenance.rawValue)]
-        object["x-fakepbx-provenance"] = .array(Array(Set(operations.map { JSONValue.string($0.provenance.rawValue) })).sorted { $0.stringValue! < $1.stringValue! })
+        object["x-fakepbx-provenance"] = .array(
+            Array(Set(operations.map { JSONValue.string($0.provenance.rawValue) })).sorted { $0.stringValue! < $1.stringValue! })
         object["x-fakepbx-rate-limit-class"] = .string(first.rateLimitClass)
         object["x-fakepbx-operations"] = .array(operations.map { .string($0.id) })
         object["security"] = [["basicAuth": []], ["apiKeyHeader": []], ["bearerKey": []], [:]]

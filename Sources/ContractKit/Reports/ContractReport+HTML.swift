@@ -29,7 +29,8 @@ extension ContractReport {
     private static func html(_ suite: Suite) -> String {
         let counts = Summary(suite.checks)
         let open = counts.failed + counts.errors > 0 ? " open" : ""
-        var html = "<details class=\"suite\"\(open)><summary><strong>\(escape(suite.name))</strong> "
+        var html =
+            "<details class=\"suite\"\(open)><summary><strong>\(escape(suite.name))</strong> "
             + "<span class=\"counts\">\(counts.passed) of \(counts.total) passed</span></summary>\n<table class=\"checks\">\n"
         for check in suite.checks {
             let (outcome, detail) = describe(check.outcome)
@@ -48,7 +49,8 @@ extension ContractReport {
         case .error(let message): return ("error", "<div class=\"reason\">\(escape(message))</div>")
         case .failed(let violations):
             let items = violations.map { violation in
-                var item = "<li class=\"violation\"><span class=\"subject\">\(escape(violation.subject.rawValue))</span> "
+                var item =
+                    "<li class=\"violation\"><span class=\"subject\">\(escape(violation.subject.rawValue))</span> "
                     + "<code class=\"pointer\">\(escape(violation.pointer.isEmpty ? "(root)" : violation.pointer))</code> "
                     + "<span class=\"message\">\(escape(violation.message))</span>"
                 if let value = violation.value { item += " <span class=\"value\">value: <code>\(escape(value))</code></span>" }

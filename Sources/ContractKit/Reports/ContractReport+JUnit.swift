@@ -14,7 +14,8 @@ extension ContractReport {
             xml += "    <properties><property name=\"target\" value=\"\(Self.escape(target))\"/></properties>\n"
             for check in suite.checks {
                 let classname = "contracts.\(suite.name)" + (check.operation.map { ".\($0)" } ?? "")
-                xml += "    <testcase classname=\"\(Self.escape(classname))\" name=\"\(Self.escape(check.name))\" time=\"\(seconds(check.durationSeconds))\""
+                xml +=
+                    "    <testcase classname=\"\(Self.escape(classname))\" name=\"\(Self.escape(check.name))\" time=\"\(seconds(check.durationSeconds))\""
                 let notes = check.notes.isEmpty ? "" : "      <system-out>\(Self.escape(check.notes.joined(separator: "\n")))</system-out>\n"
                 switch check.outcome {
                 case .passed where notes.isEmpty:

@@ -13,30 +13,32 @@ extension ContractReport {
             "total": .int(counts.total), "passed": .int(counts.passed), "failed": .int(counts.failed),
             "skipped": .int(counts.skipped), "errors": .int(counts.errors),
         ]
-        root["suites"] = .array(suites.map { suite in
-            [
-                "name": .string(suite.name),
-                "checks": .array(suite.checks.map { check in
-                    var object: JSONObject = ["name": .string(check.name)]
-                    if let operation = check.operation { object["operation"] = .string(operation) }
-                    if !check.notes.isEmpty { object["notes"] = .array(check.notes.map(JSONValue.string)) }
-                    switch check.outcome {
-                    case .passed:
-                        object["outcome"] = "passed"
-                    case .failed(let violations):
-                        object["outcome"] = "failed"
-                        object["violations"] = .array(violations.map(\.json))
-                    case .skipped(let reason):
-                        object["outcome"] = "skipped"
-                        object["reason"] = .string(reason)
-                    case .error(let message):
-                        object["outcome"] = "error"
-                        object["reason"] = .string(message)
-                    }
-                    return .object(object)
-                }),
-            ]
-        })
+        root["suites"] = .array(
+            suites.map { suite in
+                [
+                    "name": .string(suite.name),
+                    "checks": .array(
+                        suite.checks.map { check in
+                            var object: JSONObject = ["name": .string(check.name)]
+                            if let operation = check.operation { object["operation"] = .string(operation) }
+                            if !check.notes.isEmpty { object["notes"] = .array(check.notes.map(JSONValue.string)) }
+                            switch check.outcome {
+                            case .passed:
+                                object["outcome"] = "passed"
+                            case .failed(let violations):
+                                object["outcome"] = "failed"
+                                object["violations"] = .array(violations.map(\.json))
+                            case .skipped(let reason):
+                                object["outcome"] = "skipped"
+                                object["reason"] = .string(reason)
+                            case .error(let message):
+                                object["outcome"] = "error"
+                                object["reason"] = .string(message)
+                            }
+                            return .object(object)
+                        }),
+                ]
+            })
         return .object(root)
     }
 
@@ -56,7 +58,8 @@ extension ContractReport {
                         lines.append(ContractReport.detail(violation).split(separator: "\n").map { "     \($0)" }.joined(separator: "\n"))
                     }
                     if violations.count > ContractReport.consoleViolationLimit {
-                        lines.append("     … and \(violations.count - ContractReport.consoleViolationLimit) more (all of them are in --junit and --json)")
+                        lines.append(
+                            "     … and \(violations.count - ContractReport.consoleViolationLimit) more (all of them are in --junit and --json)")
                     }
                 case .error(let message):
                     lines.append("ERROR \(suite.name): \(check.name): \(message)")

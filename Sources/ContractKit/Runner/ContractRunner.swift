@@ -120,24 +120,30 @@ public struct ContractRunner: Sendable {
             return [.init(name: step.name, operation: operation.id, outcome: .skipped("the step writes, and --read-only is set"))]
         }
         if step.requires.contains("credentials") && !configuration.hasCredentials {
-            return [.init(name: step.name, operation: operation.id, outcome: .skipped("needs credentials; give --username and --password, or --api-key"))]
+            return [
+                .init(name: step.name, operation: operation.id, outcome: .skipped("needs credentials; give --username and --password, or --api-key"))
+            ]
         }
         if !step.profiles.isEmpty && !step.profiles.contains(configuration.authProfile) {
             let names = step.profiles.map(\.rawValue).joined(separator: " or ")
-            return [.init(
-                name: step.name, operation: operation.id,
-                outcome: .skipped("for \(names) targets; this one is \(configuration.authProfile) (--auth-profile)")
-            )]
+            return [
+                .init(
+                    name: step.name, operation: operation.id,
+                    outcome: .skipped("for \(names) targets; this one is \(configuration.authProfile) (--auth-profile)")
+                )
+            ]
         }
         var form: [(String, String)] = []
         for (name, template) in step.form {
             switch variables.expand(template) {
             case .success(let value): form.append((name, value))
             case .failure(let missing):
-                return [.init(
-                    name: step.name, operation: operation.id,
-                    outcome: .skipped("needs {{\(missing.name)}}, which no earlier step captured (give it with --var \(missing.name)=VALUE)")
-                )]
+                return [
+                    .init(
+                        name: step.name, operation: operation.id,
+                        outcome: .skipped("needs {{\(missing.name)}}, which no earlier step captured (give it with --var \(missing.name)=VALUE)")
+                    )
+                ]
             }
         }
         form += credentials(step.auth)
@@ -168,15 +174,20 @@ public struct ContractRunner: Sendable {
         var verdict = catalog.check(Exchange(name: step.name, request: request, response: response))
         // A negative step breaks the request contract on purpose; the check is that it really does.
         if step.invalid {
-            verdict.request = verdict.request.isEmpty
-                ? [ContractViolation(subject: .request, rule: "invalid", message: "the step is marked invalid, but its request meets the contract; fix the case")]
+            verdict.request =
+                verdict.request.isEmpty
+                ? [
+                    ContractViolation(
+                        subject: .request, rule: "invalid", message: "the step is marked invalid, but its request meets the contract; fix the case")
+                ]
                 : []
             if verdict.operation == nil { verdict.operation = operation }
         }
         var checks = ContractReport.Check.checks(for: step.name, verdict: verdict, answered: true, durationSeconds: seconds)
-        checks.append(.init(
-            name: "\(step.name) › expectations", operation: operation.id, violations: expectations(step, response, variables: variables)
-        ))
+        checks.append(
+            .init(
+                name: "\(step.name) › expectations", operation: operation.id, violations: expectations(step, response, variables: variables)
+            ))
         checks[checks.count - 1].notes = notes
         variables.capture(step.capture, from: response)
         return checks
@@ -201,11 +212,12 @@ public struct ContractRunner: Sendable {
         if !expected.contains(response.status) {
             // A redirect is reported with where it leads: a login page means the target is not the API.
             let location = (300..<400).contains(response.status) ? response.headers["location"].map { " to \($0)" } ?? " without a Location" : ""
-            violations.append(ContractViolation(
-                subject: .expectation, rule: "expect/status",
-                message: "status \(response.status)\(location); the case expects \(expected.map(String.init).joined(separator: " or "))",
-                value: String(response.status)
-            ))
+            violations.append(
+                ContractViolation(
+                    subject: .expectation, rule: "expect/status",
+                    message: "status \(response.status)\(location); the case expects \(expected.map(String.init).joined(separator: " or "))",
+                    value: String(response.status)
+                ))
         }
         let document: JSONValue? = if case .json(let value) = response.body { value } else { nil }
         for (pointer, template) in step.expectEquals {
@@ -213,22 +225,24 @@ public struct ContractRunner: Sendable {
             if case .string(let text) = template, case .success(let expanded) = variables.expand(text) { value = .string(expanded) }
             let actual = document.flatMap { JSONPointer.resolve(pointer, in: $0) }
             if actual.map({ $0.isJSONEqual(to: value) }) != true {
-                violations.append(ContractViolation(
-                    subject: .expectation, pointer: pointer, rule: "expect/equals",
-                    message: actual == nil ? "missing; the case expects \(value.serialized())" : "the case expects \(value.serialized())",
-                    value: ContractViolation.display(actual, at: pointer)
-                ))
+                violations.append(
+                    ContractViolation(
+                        subject: .expectation, pointer: pointer, rule: "expect/equals",
+                        message: actual == nil ? "missing; the case expects \(value.serialized())" : "the case expects \(value.serialized())",
+                        value: ContractViolation.display(actual, at: pointer)
+                    ))
             }
         }
         for (pointer, pattern) in step.expectMatches {
             let actual = document.flatMap { JSONPointer.resolve(pointer, in: $0) }
             let matcher = try? Validator(schema: ["type": "string", "pattern": .string(pattern)])
             if let actual, matcher?.isValid(actual) == true { continue }
-            violations.append(ContractViolation(
-                subject: .expectation, pointer: pointer, rule: "expect/matches",
-                message: actual == nil ? "missing; the case expects a string matching \(pattern)" : "does not match \(pattern)",
-                value: ContractViolation.display(actual, at: pointer)
-            ))
+            violations.append(
+                ContractViolation(
+                    subject: .expectation, pointer: pointer, rule: "expect/matches",
+                    message: actual == nil ? "missing; the case expects a string matching \(pattern)" : "does not match \(pattern)",
+                    value: ContractViolation.display(actual, at: pointer)
+                ))
         }
         return violations
     }
@@ -245,7 +259,9 @@ public struct ContractRunner: Sendable {
             }
             let total = await waits.total
             guard total + wait.duration <= configuration.maxWait else {
-                notes.append("status \(response.status) (\(wait.reason)); not waited: the run has waited \(RateLimitWait.text(total)) and --max-wait is \(RateLimitWait.text(configuration.maxWait))")
+                notes.append(
+                    "status \(response.status) (\(wait.reason)); not waited: the run has waited \(RateLimitWait.text(total)) and --max-wait is \(RateLimitWait.text(configuration.maxWait))"
+                )
                 return response
             }
             let message = "\(step): status \(response.status), waiting \(RateLimitWait.text(wait.duration)) as the server asks (\(wait.reason))"

@@ -33,18 +33,24 @@ extension ContractCatalog {
     public func checkRequest(_ request: ExchangeRequest) -> (operation: ContractOperation?, violations: [ContractViolation]) {
         let candidates = operations(at: request.path)
         guard !candidates.isEmpty else {
-            return (nil, [ContractViolation(
-                subject: .operation, pointer: request.path, rule: "path",
-                message: "no contract for \(request.method) \(request.path): the path is not an endpoint of the API; check the URL"
-            )])
+            return (
+                nil,
+                [
+                    ContractViolation(
+                        subject: .operation, pointer: request.path, rule: "path",
+                        message: "no contract for \(request.method) \(request.path): the path is not an endpoint of the API; check the URL"
+                    )
+                ]
+            )
         }
         var violations: [ContractViolation] = []
         let methods = Set(candidates.flatMap(\.methods))
         if !candidates.contains(where: { $0.allows(method: request.method) }) {
-            violations.append(ContractViolation(
-                subject: .operation, pointer: request.path, rule: "method",
-                message: "method \(request.method) is not allowed for \(request.path); use \(methods.sorted().joined(separator: " or "))"
-            ))
+            violations.append(
+                ContractViolation(
+                    subject: .operation, pointer: request.path, rule: "method",
+                    message: "method \(request.method) is not allowed for \(request.path); use \(methods.sorted().joined(separator: " or "))"
+                ))
         }
         violations += headerViolations(requestHeaders, headers: request.headers, hasBody: request.hasBody, subject: .request)
         let parameters = request.parameters
@@ -67,10 +73,15 @@ extension ContractCatalog {
         guard let byType = responses(of: operation, status: response.status) else {
             let declared = statuses(of: operation).map(String.init).joined(separator: ", ")
             let location = (300..<400).contains(response.status) ? response.headers["location"].map { " (Location: \($0))" } ?? "" : ""
-            return ([ContractViolation(
-                subject: .status, rule: "responses", message: "status \(response.status)\(location) is not part of \(operation.id)'s contract; expected one of \(declared)",
-                value: String(response.status)
-            )], [], [])
+            return (
+                [
+                    ContractViolation(
+                        subject: .status, rule: "responses",
+                        message: "status \(response.status)\(location) is not part of \(operation.id)'s contract; expected one of \(declared)",
+                        value: String(response.status)
+                    )
+                ], [], []
+            )
         }
         // No Content-Type at all: the missing header is a violation, and a body that parses as JSON is
         // still checked as JSON (see ``ContractCatalog/inferredMediaTypeNote``).
@@ -87,11 +98,17 @@ extension ContractCatalog {
         let mediaType = response.mediaType
         guard let mediaType, let schemaRef = byType[mediaType] else {
             let expected = byType.keys.sorted().joined(separator: " or ")
-            return ([], [ContractViolation(
-                subject: .headers, pointer: "Content-Type", rule: "responses/\(response.status)",
-                message: mediaType.map { "Content-Type \($0) is not \(expected)" } ?? "the Content-Type header is missing; expected \(expected)",
-                value: response.headers["content-type"]
-            )], [])
+            return (
+                [],
+                [
+                    ContractViolation(
+                        subject: .headers, pointer: "Content-Type", rule: "responses/\(response.status)",
+                        message: mediaType.map { "Content-Type \($0) is not \(expected)" }
+                            ?? "the Content-Type header is missing; expected \(expected)",
+                        value: response.headers["content-type"]
+                    )
+                ], []
+            )
         }
         let headers = headerViolations(responseHeaders, headers: response.headers, hasBody: true, subject: .headers)
         guard let schemaRef, let validator = validator(schemaRef) else { return ([], headers, []) }
@@ -99,10 +116,15 @@ extension ContractCatalog {
         case .json(let document):
             return ([], headers, schemaViolations(validator.validate(document), in: document, subject: .body))
         case .text(let text):
-            return ([], headers, [ContractViolation(
-                subject: .body, rule: schemaRef, message: "the body is not JSON, but \(mediaType) was declared",
-                value: ContractViolation.shorten(text)
-            )])
+            return (
+                [], headers,
+                [
+                    ContractViolation(
+                        subject: .body, rule: schemaRef, message: "the body is not JSON, but \(mediaType) was declared",
+                        value: ContractViolation.shorten(text)
+                    )
+                ]
+            )
         case .empty:
             return ([], headers, [ContractViolation(subject: .body, rule: schemaRef, message: "the body is empty; expected a JSON document")])
         }

@@ -1,3 +1,5 @@
+public import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import NIOCore
 
 /// An IPv4 or IPv6 address. IPv4 addresses and IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`) are the
 /// same value, so a peer connecting over a dual-stack socket matches IPv4 whitelist entries.
@@ -44,9 +45,11 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         // sockaddr_in keeps the address at byte 4, sockaddr_in6 at byte 8 (after family, port, flowinfo).
         switch address {
         case .v4:
-            self.bytes = IPAddress.mappedPrefix + address.withSockAddr { pointer, _ in
-                Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer) + 4, count: 4))
-            }
+            self.bytes =
+                IPAddress.mappedPrefix
+                + address.withSockAddr { pointer, _ in
+                    Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer) + 4, count: 4))
+                }
         case .v6:
             self.bytes = address.withSockAddr { pointer, _ in
                 Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer) + 8, count: 16))

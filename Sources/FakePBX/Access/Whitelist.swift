@@ -36,4 +36,3 @@ public struct Whitelist: Sendable, Hashable {
         entries.contains { $0.contains(address) }
     }
 }
-

@@ -21,8 +21,7 @@ struct WhitelistFileWatcher: Service {
     /// Whether `path` is a regular file, which can be re-read. A pipe or device is read once at
     /// start-up: a second read would find the pipe empty, or block.
     static func canWatch(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
     }
 
     func run() async throws {

@@ -1,12 +1,12 @@
 import ContractKit
-import HummingbirdCore
 import Foundation
 public import Hummingbird
+import HummingbirdCore
+import JSONSchema
 public import Logging
 import NIOCore
 import ServiceLifecycle
 import UnixSignals
-import JSONSchema
 
 /// Builds the fake PBX application from a configuration, loading the whitelist and dataset files.
 ///
@@ -24,104 +24,18 @@ public func buildApplication(
     clock: PBXClock = .system,
     onListening: @escaping @Sendable (ListeningInfo, Whitelist) async -> Void = { _, _ in }
 ) throws -> some ApplicationProtocol {
-    var whitelist = configuration.whitelist ?? .localhost
-    var whitelistContent = Data()
-    if let path = configuration.whitelistFile {
-        // Read to its end, so a pipe (`--whitelist <(…)`) works as a file does.
-        guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readToEnd() ?? Data() else {
-            throw FakePBXError(.fileAccess, "cannot read the whitelist file (check the path and permissions)", at: path)
-        }
-        whitelistContent = data
-        whitelist = try Whitelist(parsing: String(decoding: data, as: UTF8.self), source: path)
-    }
-    var dataset = try configuration.dataset ?? configuration.dataFile.map(Dataset.load(contentsOf:)) ?? .defaultDataset
-    if !configuration.cdrGeneration.isEmpty { try dataset.overlayCDRGeneration(configuration.cdrGeneration) }
-
-    let policy = AccessPolicy(
-        whitelist: whitelist, credentials: configuration.credentials, profile: configuration.authProfile,
-        trustedProxies: configuration.trustedProxies
-    )
-    let verifier = try configuration.verifyClient.map { mode in
-        ClientVerifier(mode: mode, catalog: try ContractCatalog.load(folder: configuration.contractsFolder))
-    }
-    var replay: ReplayStore?
-    if !configuration.replayCassettes.isEmpty || !configuration.replayLoaded.isEmpty {
-        var cassettes: [(path: String, cassette: Cassette)] = configuration.replayLoaded
-        for path in configuration.replayCassettes { cassettes.append((path, try Cassette.load(contentsOf: path))) }
-        if case .proxy(_, let recordTo?) = configuration.replayMiss, FileManager.default.fileExists(atPath: recordTo) {
-            _ = try Cassette.load(contentsOf: recordTo)  // refuse to start on a file that is not a cassette
-        }
-        replay = ReplayStore(cassettes: cassettes, volatile: Set(configuration.volatileFields), missPolicy: configuration.replayMiss)
-    }
-    let virtualClock = VirtualClock(base: clock)
-    if let frozen = configuration.frozenClock {
-        virtualClock.set(to: frozen)
-        virtualClock.freeze()
-    }
-    let policies = try SecurityPolicies(configuration)
-    let tls = try configuration.tls.isEnabled ? TLSIdentities(configuration.tls, host: configuration.host) : nil
-    if let tls, let caOut = configuration.tls.caOutFile {
-        do {
-            try AtomicFile.write(Array(tls.caPEM.utf8), to: caOut)
-        } catch {
-            throw FakePBXError(.fileAccess, "cannot write the CA certificate (check the folder exists and is writable)", at: caOut)
-        }
-    }
-    if let note = FusionPBXReleases.note(for: configuration.pbxVersion) { logger.warning("\(note)") }
-    if let phpTypes = configuration.phpTypes { dataset.phpTypes = phpTypes }
-    let server = try PBXServer(
-        store: TenantStore(dataset, now: { Int(virtualClock.now) }), access: policy, clock: virtualClock, pbxVersion: configuration.pbxVersion, logger: logger,
-        policies: policies, clientVerifier: verifier, controlAccess: ControlAccess(token: configuration.adminToken, allow: configuration.adminAllow),
-        scenarioFolder: configuration.scenarioFolder ?? FileManager.default.currentDirectoryPath, replay: replay, tls: tls,
-        upstreamTrust: configuration.upstreamTrust
-    )
-    var services: [any Service] = [TimelineTicker(server: server, heartbeat: configuration.eventHeartbeat)]
-    // The client that proxies replay misses is shut down with the server.
-    if let forwarder = server.missForwarder { services.append(HTTPClientService(client: forwarder.client)) }
-    // A pipe (`--whitelist <(…)`) is read once: read again it would be empty.
-    if let path = configuration.whitelistFile, WhitelistFileWatcher.canWatch(path) {
-        services.append(WhitelistFileWatcher(
-            path: path, policy: policy, initialContent: whitelistContent, logger: logger, journal: server.journal, clock: server.clock
-        ))
-    } else if let path = configuration.whitelistFile {
-        logger.notice("the whitelist is not a regular file: read once, not watched for changes", metadata: ["file": "\(path)"])
-    }
-    let host = configuration.host
+    let (server, whitelistContent) = try PBXServer.make(configuration, logger: logger, clock: clock)
     let responder = PBXResponder(server: server)
     let timeouts = ConnectionState.Timeouts(
         header: .milliseconds(Int64(configuration.headerTimeout * 1000)), idle: .milliseconds(Int64(configuration.idleTimeout * 1000))
     )
-    // The HTTPS listener runs beside the HTTP one, with the same responder; the banner waits for its port.
-    let (httpsPorts, httpsPortContinuation) = AsyncStream<Int>.makeStream()
-    if let tls, let httpsPort = configuration.tls.port {
-        services.append(Application(
-            responder: responder,
-            server: HTTPServerBuilder { httpResponder in
-                HTTPSChannel(
-                    base: PBXHTTP1Channel(responder: httpResponder, timeouts: timeouts) {
-                        [ExpectContinueHandler(pipeline: responder.pipeline), FastPathHandler(pipeline: responder.pipeline, secure: true)]
-                    },
-                    server: server, identities: tls
-                )
-            },
-            configuration: ApplicationConfiguration(address: .hostname(host, port: httpsPort), serverName: nil),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? httpsPort
-                writePortFile(configuration.tls.portFile, port: port, logger: logger)
-                httpsPortContinuation.yield(port)
-            },
-            logger: logger
-        ))
-    }
-    let (adminPorts, adminPortContinuation) = AsyncStream<Int>.makeStream()
-    if let adminPort = configuration.adminPort {
-        services.append(Application(
-            responder: responder.control,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: adminPort), serverName: nil),
-            onServerRunning: { channel in adminPortContinuation.yield(channel.localAddress?.port ?? adminPort) },
-            logger: logger
-        ))
-    }
+    // The HTTPS and control listeners run beside the HTTP one; the banner waits for their ports.
+    let https = httpsListener(responder, timeouts: timeouts, configuration: configuration, logger: logger)
+    let admin = adminListener(responder, configuration: configuration, logger: logger)
+    let services =
+        backgroundServices(server, configuration: configuration, whitelistContent: whitelistContent, logger: logger)
+        + [https?.service, admin?.service].compactMap { $0 }
+    let policies = server.policies
     return Application(
         responder: responder,
         server: HTTPServerBuilder { httpResponder in
@@ -132,29 +46,100 @@ public func buildApplication(
                 ]
             }
         },
-        configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
+            // No port: that listener failed and the server is stopping; announce nothing.
             var httpsPort: Int?
-            if tls != nil {
-                var ports = httpsPorts.makeAsyncIterator()
-                httpsPort = await ports.next()
-                // No port: the HTTPS listener failed and the server is stopping; announce nothing.
-                guard httpsPort != nil else { return }
-            }
             var adminPort: Int?
-            if configuration.adminPort != nil {
-                var ports = adminPorts.makeAsyncIterator()
-                adminPort = await ports.next()
-                guard adminPort != nil else { return }
+            if let https {
+                guard let bound = await https.boundPort() else { return }
+                httpsPort = bound
+            }
+            if let admin {
+                guard let bound = await admin.boundPort() else { return }
+                adminPort = bound
             }
             writePortFile(configuration.portFile, port: port, logger: logger)
             for scenario in configuration.scenarios { server.timeline.start(scenario, on: server) }
-            await onListening(ListeningInfo(host: host, port: port, httpsPort: httpsPort, adminPort: adminPort), policy.whitelist)
+            let listening = ListeningInfo(host: configuration.host, port: port, httpsPort: httpsPort, adminPort: adminPort)
+            await onListening(listening, server.access.whitelist)
         },
         logger: logger
     )
+}
+
+/// A listener beside the main one, and the port it bound once it did.
+private struct SideListener {
+    let service: any Service
+    let ports: AsyncStream<Int>
+
+    /// The bound port, or nil if the listener stopped before binding.
+    func boundPort() async -> Int? {
+        var iterator = ports.makeAsyncIterator()
+        return await iterator.next()
+    }
+}
+
+/// The services that run beside the listeners: the timeline, the miss proxy's client (shut down
+/// with the server) and the whitelist file's watcher.
+private func backgroundServices(
+    _ server: PBXServer, configuration: FakePBXConfiguration, whitelistContent: Data, logger: Logger
+) -> [any Service] {
+    var services: [any Service] = [TimelineTicker(server: server, heartbeat: configuration.eventHeartbeat)]
+    if let forwarder = server.missForwarder { services.append(HTTPClientService(client: forwarder.client)) }
+    // A pipe (`--whitelist <(…)`) is read once: read again it would be empty.
+    if let path = configuration.whitelistFile, WhitelistFileWatcher.canWatch(path) {
+        services.append(
+            WhitelistFileWatcher(
+                path: path, policy: server.access, initialContent: whitelistContent, logger: logger, journal: server.journal, clock: server.clock
+            ))
+    } else if let path = configuration.whitelistFile {
+        logger.notice("the whitelist is not a regular file: read once, not watched for changes", metadata: ["file": "\(path)"])
+    }
+    return services
+}
+
+/// The HTTPS listener, with the same responder as the HTTP one; nil without HTTPS.
+private func httpsListener(
+    _ responder: PBXResponder, timeouts: ConnectionState.Timeouts, configuration: FakePBXConfiguration, logger: Logger
+) -> SideListener? {
+    let server = responder.server
+    guard let tls = server.tls, let httpsPort = configuration.tls.port else { return nil }
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    let application = Application(
+        responder: responder,
+        server: HTTPServerBuilder { httpResponder in
+            HTTPSChannel(
+                base: PBXHTTP1Channel(responder: httpResponder, timeouts: timeouts) {
+                    [ExpectContinueHandler(pipeline: responder.pipeline), FastPathHandler(pipeline: responder.pipeline, secure: true)]
+                },
+                server: server, identities: tls
+            )
+        },
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: httpsPort), serverName: nil),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? httpsPort
+            writePortFile(configuration.tls.portFile, port: port, logger: logger)
+            continuation.yield(port)
+        },
+        logger: logger
+    )
+    return SideListener(service: application, ports: ports)
+}
+
+/// The control API alone on its own port; nil without `--admin-port`.
+private func adminListener(_ responder: PBXResponder, configuration: FakePBXConfiguration, logger: Logger) -> SideListener? {
+    guard let adminPort = configuration.adminPort else { return nil }
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    let application = Application(
+        responder: responder.control,
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: adminPort), serverName: nil),
+        onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? adminPort) },
+        logger: logger
+    )
+    return SideListener(service: application, ports: ports)
 }
 
 /// Writes a bound port to `path` (atomically), for scripts that started the server on port 0.

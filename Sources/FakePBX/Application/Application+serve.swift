@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import UnixSignals
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,6 @@
+public import ContractKit
 public import JSONSchema
 public import Logging
-public import ContractKit
 
 /// Everything `fakepbx serve` can be told.
 public struct FakePBXConfiguration: Sendable {

@@ -1,6 +1,6 @@
 public import ContractKit
-public import Logging
 import Foundation
+public import Logging
 
 /// Everything a request handler can reach: the tenant model, the access policy, the clock and the
 /// emulated PBX's identity.
@@ -41,7 +41,8 @@ public final class PBXServer: Sendable {
 
     public init(
         store: TenantStore, access: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
-        policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, controlAccess: ControlAccess = ControlAccess(), scenarioFolder: String = FileManager.default.currentDirectoryPath,
+        policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, controlAccess: ControlAccess = ControlAccess(),
+        scenarioFolder: String = FileManager.default.currentDirectoryPath,
         replay: ReplayStore? = nil, tls: TLSIdentities? = nil, upstreamTrust: ClientTrust = ClientTrust()
     ) throws(ContractError) {
         self.tls = tls

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,7 +39,12 @@ public final class ShutdownWatchdog {
         let queue = DispatchQueue(label: "fakepbx.shutdown-watchdog")
         let state = State()
         let once: @Sendable (Expiry) -> Void = { reason in
-            guard state.fired.withLock({ done in defer { done = true }; return !done }) else { return }
+            guard
+                state.fired.withLock({ done in
+                    defer { done = true }
+                    return !done
+                })
+            else { return }
             expire(reason)
         }
         let (registered, registration) = AsyncStream<Void>.makeStream()
@@ -73,10 +79,11 @@ public final class ShutdownWatchdog {
     /// (they exist exactly while the server listens) and the exit status is 0, as after any signal.
     public static func exitNow(_ reason: Expiry, bound: Duration, portFiles: [String]) -> Never {
         for file in portFiles { unlink(file) }
-        let message = switch reason {
-        case .boundReached: "fakepbx: the graceful stop did not finish within \(bound); stopped without it\n"
-        case .secondSignal: "fakepbx: a second signal while stopping; stopped at once\n"
-        }
+        let message =
+            switch reason {
+            case .boundReached: "fakepbx: the graceful stop did not finish within \(bound); stopped without it\n"
+            case .secondSignal: "fakepbx: a second signal while stopping; stopped at once\n"
+            }
         _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
         _exit(0)
     }

@@ -1,4 +1,5 @@
 import ContractKit
+
 /// The lines `fakepbx serve` prints once listening. The first is stable for scripts to parse:
 /// `fakepbx 0.1.0 listening on http://127.0.0.1:8080 (FusionPBX 5.4.9, auth: multi)`.
 ///
@@ -40,7 +41,8 @@ public enum StartupBanner {
         }
         if configuration.adminToken == nil, !StartupBanner.isLoopback(listening.host) {
             let allowed = configuration.adminAllow.map(\.description).joined(separator: ", ")
-            lines.append("  warning: listening on \(listening.host) without --admin-token; the control API answers \(allowed) (--admin-allow) with no token")
+            lines.append(
+                "  warning: listening on \(listening.host) without --admin-token; the control API answers \(allowed) (--admin-allow) with no token")
         }
         if let mode = configuration.verifyClient {
             let contracts = configuration.contractsFolder.map { "contracts from \($0)" } ?? "built-in contracts"

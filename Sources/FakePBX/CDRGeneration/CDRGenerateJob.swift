@@ -1,10 +1,11 @@
+import Foundation
+import JSONSchema
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-import Foundation
-import JSONSchema
 
 /// One `fakepbx cdr generate` run: which tenants, which days, how many calls, which format.
 public struct CDRGenerateJob: Sendable {

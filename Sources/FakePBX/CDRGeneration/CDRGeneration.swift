@@ -38,8 +38,12 @@ public struct CDRGeneration: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case seed, callsPerDay = "calls_per_day", domains, days
-        case specialShare = "special_share", internationalShare = "international_share", prefixQuirks = "prefix_quirks"
+        case seed
+        case callsPerDay = "calls_per_day"
+        case domains, days
+        case specialShare = "special_share"
+        case internationalShare = "international_share"
+        case prefixQuirks = "prefix_quirks"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -77,7 +81,8 @@ public struct CDRGeneration: Codable, Sendable, Hashable {
         }
         for (name, value) in domains.sorted(by: { $0.key < $1.key }) {
             if !domainNames.contains(name) {
-                problems.append(("\(base)/domains/\(JSONPointer.escape(name))", "no domain '\(name)' in the dataset; use one of its domain_name values"))
+                problems.append(
+                    ("\(base)/domains/\(JSONPointer.escape(name))", "no domain '\(name)' in the dataset; use one of its domain_name values"))
             } else if value < 0 || value > 10_000_000 {
                 problems.append(("\(base)/domains/\(JSONPointer.escape(name))", "\(value) calls per day is out of range; expected 0 to 10000000"))
             }

@@ -96,10 +96,12 @@ public struct CDRGenerator: Sendable {
         var partial: [(tenant: Int, day: Int)] = []
         for t in tenants.indices {
             for day in days[t] {
-                let dayStart = day * 86_400, dayEnd = dayStart + 86_399
+                let dayStart = day * 86_400
+                let dayEnd = dayStart + 86_399
                 if let from = filter.localFrom, dayEnd < from { continue }
                 if let to = filter.localTo, dayStart > to { continue }
-                let whole = filter.legs == .a && filter.extensionNumber == nil && filter.direction == nil
+                let whole =
+                    filter.legs == .a && filter.extensionNumber == nil && filter.direction == nil
                     && (filter.localFrom ?? .min) <= dayStart && dayEnd <= (filter.localTo ?? .max)
                     // Calls start by 20:00 local and last at most 4 hours and a minute of ringing.
                     && (filter.endedBy ?? .max) > dayEnd - tenants[t].zone.secondsFromGMT() + 2 * 86_400
@@ -175,7 +177,10 @@ public struct CDRGenerator: Sendable {
             var pick = Int.random(in: 0..<total, using: &g)
             var hour = hours[0].0
             for (h, w) in hours {
-                if pick < w { hour = h; break }
+                if pick < w {
+                    hour = h
+                    break
+                }
                 pick -= w
             }
             seconds[i] = hour * 3600 + Int.random(in: 0..<3600, using: &g)
@@ -215,7 +220,8 @@ struct CallStream: IteratorProtocol, Sendable {
         self.newestFirst = newestFirst
         direction = filter.direction.flatMap { name in [CallPlan.Direction.outbound, .inbound, .local].first { $0.name == name } }
         cursors = generator.tenants.indices.map { t in
-            var first = generator.days[t].lowerBound, last = generator.days[t].upperBound
+            var first = generator.days[t].lowerBound
+            var last = generator.days[t].upperBound
             if let from = filter.localFrom { first = max(first, ByteText.floorDiv(from, 86_400)) }
             if let to = filter.localTo { last = min(last, ByteText.floorDiv(to, 86_400)) }
             var cursor = newestFirst ? Cursor(day: last, lastDay: first, position: -1) : Cursor(day: first, lastDay: last)
@@ -265,7 +271,10 @@ struct CallStream: IteratorProtocol, Sendable {
             var bestStart = newestFirst ? Int.min : Int.max
             for t in cursors.indices where ready(t) {
                 let s = start(t)
-                if newestFirst ? s > bestStart : s < bestStart { best = t; bestStart = s }
+                if newestFirst ? s > bestStart : s < bestStart {
+                    best = t
+                    bestStart = s
+                }
             }
             guard best >= 0 else { return nil }
             let c = cursors[best]

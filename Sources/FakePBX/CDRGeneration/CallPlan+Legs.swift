@@ -12,11 +12,8 @@ extension CallPlan {
         let (callerName, callerNumber, destination, bDestination, aAddress) = parties(profile: profile, settings: settings, using: &g)
 
         let aUUID = CDRUUID.make(using: &g)
-        let pdd = direction == .outbound ? Int.random(in: 300...3000, using: &g)
-            : direction == .inbound ? Int.random(in: 60...600, using: &g) : Int.random(in: 20...200, using: &g)
-        let carrierCodec = plan == .nanp ? "PCMU" : "PCMA"
-        let codecRoll = Int.random(in: 0..<100, using: &g)
-        let phoneCodec = codecRoll < 45 ? "G722" : codecRoll < 50 ? "opus" : carrierCodec
+        let pdd = Self.postDialDelay(direction, using: &g)
+        let (carrierCodec, phoneCodec) = Self.codecs(plan, using: &g)
         let mos = Self.mos(using: &g)
         let answer = answered ? start + ring : 0
         let firstDisposition = Bool.random(using: &g)
@@ -24,11 +21,12 @@ extension CallPlan {
         var legs: [CallDetailRecord] = []
         legs.reserveCapacity(legCount)
         // Built in place in the array: a local record appended would be copied, then destroyed.
-        legs.append(CallDetailRecord(
-            uuid: aUUID, domainName: profile.domainName, extensionNumber: caller.number, direction: direction.name,
-            callerIDName: callerName, callerIDNumber: callerNumber, callerDestination: destination,
-            destinationNumber: destination, startEpoch: start, answerEpoch: answer, endEpoch: end, hangupCause: cause
-        ))
+        legs.append(
+            CallDetailRecord(
+                uuid: aUUID, domainName: profile.domainName, extensionNumber: caller.number, direction: direction.name,
+                callerIDName: callerName, callerIDNumber: callerNumber, callerDestination: destination,
+                destinationNumber: destination, startEpoch: start, answerEpoch: answer, endEpoch: end, hangupCause: cause
+            ))
         legs[0].sipHangupDisposition = Self.disposition(cause: cause, answered: answered, aLeg: true, first: firstDisposition)
         legs[0].readCodec = direction == .inbound ? carrierCodec : phoneCodec
         legs[0].writeCodec = legs[0].readCodec
@@ -52,17 +50,20 @@ extension CallPlan {
                 if let uuid = Self.skippedLeg(bridged: won, using: &g) { legs[0].bridgeUUID = uuid }
                 continue
             }
-            legs.append(CallDetailRecord(
-                uuid: CDRUUID.make(using: &g), domainName: profile.domainName, extensionNumber: target.number,
-                direction: direction.name, callerIDName: callerName, callerIDNumber: callerNumber,
-                callerDestination: legs[0].callerDestination, destinationNumber: target.number,
-                startEpoch: start + delay, answerEpoch: won ? answer : 0, endEpoch: won ? end : start + ring,
-                hangupCause: answered && !won ? "LOSE_RACE" : cause
-            ))
+            legs.append(
+                CallDetailRecord(
+                    uuid: CDRUUID.make(using: &g), domainName: profile.domainName, extensionNumber: target.number,
+                    direction: direction.name, callerIDName: callerName, callerIDNumber: callerNumber,
+                    callerDestination: legs[0].callerDestination, destinationNumber: target.number,
+                    startEpoch: start + delay, answerEpoch: won ? answer : 0, endEpoch: won ? end : start + ring,
+                    hangupCause: answered && !won ? "LOSE_RACE" : cause
+                ))
             let k = legs.count - 1
             legs[k].leg = "b"
             legs[k].originatingLegUUID = aUUID
-            legs[k].sipHangupDisposition = answered && !won ? "send_cancel"
+            legs[k].sipHangupDisposition =
+                answered && !won
+                ? "send_cancel"
                 : Self.disposition(cause: cause, answered: answered, aLeg: false, first: firstDisposition)
             legs[k].pddMilliseconds = max(20, pdd - Int.random(in: 0...50, using: &g))
             legs[k].mos = won ? mos : nil
@@ -81,6 +82,22 @@ extension CallPlan {
         }
         if let wanted, !wanted.contains(0) { legs.removeFirst() }
         return legs
+    }
+
+    /// The post-dial delay in milliseconds: longest through a carrier, shortest between extensions.
+    private static func postDialDelay(_ direction: Direction, using g: inout SeededGenerator) -> Int {
+        switch direction {
+        case .outbound: Int.random(in: 300...3000, using: &g)
+        case .inbound: Int.random(in: 60...600, using: &g)
+        case .local: Int.random(in: 20...200, using: &g)
+        }
+    }
+
+    /// The carrier's codec (G.711 of the dial plan's region) and the phone's.
+    private static func codecs(_ plan: Domain.NumberingPlan, using g: inout SeededGenerator) -> (carrier: String, phone: String) {
+        let carrier = plan == .nanp ? "PCMU" : "PCMA"
+        let roll = Int.random(in: 0..<100, using: &g)
+        return (carrier, roll < 45 ? "G722" : roll < 50 ? "opus" : carrier)
     }
 
     /// The draws of a b-leg not asked for, as a built one makes them (a UUID, PDD, Call-ID), so the
@@ -129,7 +146,8 @@ extension CallPlan {
     private func dialledNumber(
         plan: Domain.NumberingPlan, profile: TenantProfile, settings: CDRGeneration, using g: inout SeededGenerator
     ) -> (String, String) {
-        let quirk: NumberQuirk = Double.random(in: 0..<1, using: &g) < settings.prefixQuirks
+        let quirk: NumberQuirk =
+            Double.random(in: 0..<1, using: &g) < settings.prefixQuirks
             ? [.missingCountryCode, .e164, .accessPrefix][Int.random(in: 0..<3, using: &g)] : .none
         let kind = Double.random(in: 0..<1, using: &g)
         if kind < 0.001 { return (plan.emergency, plan.emergency) }
@@ -141,11 +159,12 @@ extension CallPlan {
         }
         if kind < 0.001 + settings.specialShare + settings.internationalShare {
             let number = plan.foreignNumber(using: &g)
-            let dialled = switch quirk {
-            case .e164: "+" + number
-            case .accessPrefix: plan.accessPrefix + plan.exitCode + number
-            case .none, .missingCountryCode: plan.exitCode + number
-            }
+            let dialled =
+                switch quirk {
+                case .e164: "+" + number
+                case .accessPrefix: plan.accessPrefix + plan.exitCode + number
+                case .none, .missingCountryCode: plan.exitCode + number
+                }
             return (dialled, number)
         }
         let nsn = plan.subscriber(mobile: Int.random(in: 0..<100, using: &g) < 35, areaCodes: profile.areaCodes, using: &g)
@@ -178,11 +197,12 @@ enum CDRUUID {
     static func milliseconds(_ uuid: String) -> Int {
         var value = 0
         for byte in uuid.utf8.suffix(3) {
-            let digit: Int = switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
-            default: 0
-            }
+            let digit: Int =
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
+                default: 0
+                }
             value = value * 16 + digit
         }
         return value % 1000
@@ -199,7 +219,8 @@ enum CDRUUID {
     }
 
     static func make(using g: inout SeededGenerator) -> String {
-        let high = g.next(), low = g.next()
+        let high = g.next()
+        let low = g.next()
         return String(unsafeUninitializedCapacity: 36) { buffer in
             var out = 0
             for i in 0..<16 {

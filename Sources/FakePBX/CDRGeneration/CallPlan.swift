@@ -121,11 +121,12 @@ struct CallPlan: Sendable {
     /// The outcome for `pick` in 0..<1000 of the a-leg cause mix per direction (fusionpbx-data §8:
     /// NORMAL_CLEARING 65–75 %, ORIGINATOR_CANCEL 10–15 %, NO_ANSWER 4–6 %, USER_BUSY 2–4 %, the rest rare).
     static func outcome(_ direction: Direction, _ pick: Int) -> Outcome {
-        let table = switch direction {
-        case .outbound: outbound
-        case .inbound: inbound
-        case .local: local
-        }
+        let table =
+            switch direction {
+            case .outbound: outbound
+            case .inbound: inbound
+            case .local: local
+            }
         return table.first { pick < $0.upTo } ?? table[0]
     }
 

@@ -39,7 +39,8 @@ extension Domain.NumberingPlan {
         switch self {
         case .nanp:
             // NXX-NXX-XXXX; mobiles share area codes with landlines in NANP.
-            let area = home.flatMap { Int.random(in: 0..<10, using: &g) < 6 ? $0 : nil }
+            let area =
+                home.flatMap { Int.random(in: 0..<10, using: &g) < 6 ? $0 : nil }
                 ?? Self.nanpAreas[Int.random(in: 0..<Self.nanpAreas.count, using: &g)]
             return area + digits(1, from: 2, using: &g) + digits(2, using: &g) + digits(4, using: &g)
         case .au:
@@ -48,7 +49,9 @@ extension Domain.NumberingPlan {
             return area + digits(1, from: 3, using: &g) + digits(7, using: &g)
         case .uk:
             if mobile { return "7" + digits(1, from: 4, using: &g) + digits(8, using: &g) }
-            let area = home.flatMap { Int.random(in: 0..<10, using: &g) < 6 ? $0 : nil } ?? ["20", "161", "121", "113", "131"][Int.random(in: 0..<5, using: &g)]
+            let area =
+                home.flatMap { Int.random(in: 0..<10, using: &g) < 6 ? $0 : nil }
+                ?? ["20", "161", "121", "113", "131"][Int.random(in: 0..<5, using: &g)]
             return area + digits(area.count == 2 ? 8 : 7, from: 0, using: &g)
         }
     }

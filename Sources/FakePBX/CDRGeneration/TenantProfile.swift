@@ -75,7 +75,8 @@ final class TenantProfile: Sendable {
                 let nsn = plan.subscriber(mobile: false, areaCodes: [], using: &g)
                 dids = [DID(number: plan.delivered(nsn, international: plan == .nanp), nsn: nsn, target: 0)]
             }
-            let gateway = dataset.gateways.first { $0.domainName == domain.name && $0.enabled }
+            let gateway =
+                dataset.gateways.first { $0.domainName == domain.name && $0.enabled }
                 ?? dataset.gateways.first { $0.domainName == "global" && $0.enabled }
             return TenantProfile(
                 domainName: domain.name, zone: TimeZone(identifier: domain.timeZone) ?? .gmt, plan: plan, lines: lines,

@@ -45,6 +45,9 @@ extension ControlAPI {
 
     func clockJSON() -> JSONValue {
         let now = server.clock.now
-        return ["now": .string(Timestamp.iso8601(Int(now))), "epoch": .double((now * 1000).rounded() / 1000), "frozen": .bool(server.virtualClock.isFrozen)]
+        return [
+            "now": .string(Timestamp.iso8601(Int(now))), "epoch": .double((now * 1000).rounded() / 1000),
+            "frozen": .bool(server.virtualClock.isFrozen),
+        ]
     }
 }

@@ -10,7 +10,7 @@ extension ControlAPI {
                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentSecurityPolicy: dashboardPolicy],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: api.server.tls == nil ? page.http : page.https))
             )
-        },
+        }
     ]
 
     /// Made once: the page does not change while the server runs.
@@ -19,5 +19,6 @@ extension ControlAPI {
         https: DashboardPage.html(faultTypes: Fault.Kind.Name.allCases.map(\.rawValue), https: true)
     )
     /// The page loads nothing from elsewhere and talks only to this server.
-    private static let dashboardPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:"
+    private static let dashboardPolicy =
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:"
 }

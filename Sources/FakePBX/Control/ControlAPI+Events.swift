@@ -1,7 +1,7 @@
 import ContractKit
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import JSONSchema
 import NIOCore
 
@@ -10,7 +10,7 @@ extension ControlAPI {
     static let eventRoutes: [ControlRoute] = [
         ControlRoute(.get, "events", usage: "GET /__fakepbx/events?endpoint=&status=&client=&event=… (Server-Sent Events)") { api, call in
             try api.events(call)
-        },
+        }
     ]
 
     /// One event per journal entry from now on: `event: request` for an answered request, else the
@@ -29,30 +29,32 @@ extension ControlAPI {
         let missed = resumed ? journal.recent().filter { $0.sequence > lastID } : []
         let seen = missed.last?.sequence ?? lastID
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .xAccelBuffering: "no"]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            // However the stream ends (the client went, the server stops), the feed forgets it.
-            defer { subscription.close() }
-            try await writer.write(ByteBuffer(string: "retry: 1000\n: fakepbx journal events\n\n"))
-            var text: [UInt8] = []
-            for entry in missed where filter.matches(entry) { Self.appendServerSentEvent(entry, to: &text) }
-            if !text.isEmpty { try await writer.write(ByteBuffer(bytes: text)) }
-            // Everything recorded since the last write goes out in one write, at most one a `writeInterval`.
-            var lastWrite = ContinuousClock.now
-            for await _ in subscription.wakeUps {
-                try await Task.sleep(until: lastWrite + JournalFeed.writeInterval)
-                lastWrite = .now
-                text.removeAll(keepingCapacity: true)
-                for item in subscription.take() {
-                    switch item {
-                    case .entry(let entry) where entry.sequence > seen && filter.matches(entry): Self.appendServerSentEvent(entry, to: &text)
-                    case .entry: continue
-                    case .heartbeat: text.append(contentsOf: ": keep-alive\n\n".utf8)
-                    }
-                }
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                // However the stream ends (the client went, the server stops), the feed forgets it.
+                defer { subscription.close() }
+                try await writer.write(ByteBuffer(string: "retry: 1000\n: fakepbx journal events\n\n"))
+                var text: [UInt8] = []
+                for entry in missed where filter.matches(entry) { Self.appendServerSentEvent(entry, to: &text) }
                 if !text.isEmpty { try await writer.write(ByteBuffer(bytes: text)) }
-            }
-            try await writer.finish(nil)
-        })
+                // Everything recorded since the last write goes out in one write, at most one a `writeInterval`.
+                var lastWrite = ContinuousClock.now
+                for await _ in subscription.wakeUps {
+                    try await Task.sleep(until: lastWrite + JournalFeed.writeInterval)
+                    lastWrite = .now
+                    text.removeAll(keepingCapacity: true)
+                    for item in subscription.take() {
+                        switch item {
+                        case .entry(let entry) where entry.sequence > seen && filter.matches(entry): Self.appendServerSentEvent(entry, to: &text)
+                        case .entry: continue
+                        case .heartbeat: text.append(contentsOf: ": keep-alive\n\n".utf8)
+                        }
+                    }
+                    if !text.isEmpty { try await writer.write(ByteBuffer(bytes: text)) }
+                }
+                try await writer.finish(nil)
+            })
     }
 
     /// Appends an entry in the event-stream format; the JSON is one line, so one `data:` field holds it.

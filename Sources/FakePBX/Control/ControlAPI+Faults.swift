@@ -33,11 +33,14 @@ extension ControlAPI {
     ]
 
     func faultsJSON() -> JSONValue {
-        ["faults": .array(server.faults.list.map { entry in
-            guard case .object(var object) = entry.fault.json else { return entry.fault.json }
-            object["matched"] = .int(entry.matched)
-            object["fired"] = .int(entry.fired)
-            return .object(object)
-        })]
+        [
+            "faults": .array(
+                server.faults.list.map { entry in
+                    guard case .object(var object) = entry.fault.json else { return entry.fault.json }
+                    object["matched"] = .int(entry.matched)
+                    object["fired"] = .int(entry.fired)
+                    return .object(object)
+                })
+        ]
     }
 }

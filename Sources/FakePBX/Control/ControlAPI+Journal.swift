@@ -7,16 +7,20 @@ extension ControlAPI {
     static let violationRoutes: [ControlRoute] = [
         ControlRoute(.get, "violations") { api, _ in
             guard let verifier = api.server.clientVerifier else {
-                return api.json(.ok, [
-                    "enabled": false, "count": 0, "violations": [],
-                    "hint": "start fakepbx with --verify-client to check the client's requests against the contracts",
-                ])
+                return api.json(
+                    .ok,
+                    [
+                        "enabled": false, "count": 0, "violations": [],
+                        "hint": "start fakepbx with --verify-client to check the client's requests against the contracts",
+                    ])
             }
             let (entries, dropped) = verifier.recorded
-            return api.json(.ok, [
-                "enabled": true, "mode": .string(verifier.mode.rawValue), "count": .int(entries.count), "dropped": .int(dropped),
-                "violations": .array(entries.map(\.json)),
-            ])
+            return api.json(
+                .ok,
+                [
+                    "enabled": true, "mode": .string(verifier.mode.rawValue), "count": .int(entries.count), "dropped": .int(dropped),
+                    "violations": .array(entries.map(\.json)),
+                ])
         },
         ControlRoute(.delete, "violations") { api, _ in
             api.server.clientVerifier?.clear()
@@ -35,9 +39,12 @@ extension ControlAPI {
 
     /// The request journal: query it, count in it, verify expectations against it, clear it.
     static let journalRoutes: [ControlRoute] = [
-        ControlRoute(.get, "journal", usage: "GET /__fakepbx/journal?limit=N&endpoint=&action=&method=&status=&client=&since=&fault=&event=&format=har") { api, call in
+        ControlRoute(
+            .get, "journal", usage: "GET /__fakepbx/journal?limit=N&endpoint=&action=&method=&status=&client=&since=&fault=&event=&format=har"
+        ) { api, call in
             let request = call.request
-            let limit = try api.number([:], request, "limit", in: 1...Double(RequestJournal.capacity), unit: "entries").map { Int($0) }
+            let limit =
+                try api.number([:], request, "limit", in: 1...Double(RequestJournal.capacity), unit: "entries").map { Int($0) }
                 ?? RequestJournal.capacity
             let filter = try JournalQuery(FormEncoding.decode(request.uri.query ?? ""), ignoring: ["limit", "format"])
             let entries = Array(api.server.journal.recent().filter(filter.matches).suffix(limit))
@@ -47,7 +54,8 @@ extension ControlAPI {
             case "har":
                 // HAR 1.2 holds requests only: the journal's events are left out.
                 let host = request.head.authority ?? "localhost"
-                return api.json(.ok, Cassette(name: "journal", source: "GET /__fakepbx/journal", exchanges: entries.compactMap { $0.exchange(host: host) }).har)
+                return api.json(
+                    .ok, Cassette(name: "journal", source: "GET /__fakepbx/journal", exchanges: entries.compactMap { $0.exchange(host: host) }).har)
             case let format?:
                 throw Failure(status: .badRequest, message: "format '\(format)' is not one the journal is written in; expected json or har")
             }
@@ -60,7 +68,8 @@ extension ControlAPI {
             guard let sequence = Int(call.parameter), let entry = api.server.journal.entry(sequence) else {
                 throw Failure(
                     status: .notFound,
-                    message: "no journal entry '\(call.parameter)': the journal keeps the last \(RequestJournal.capacity); GET /__fakepbx/journal lists them with their sequence"
+                    message:
+                        "no journal entry '\(call.parameter)': the journal keeps the last \(RequestJournal.capacity); GET /__fakepbx/journal lists them with their sequence"
                 )
             }
             var object = JSONObject()
@@ -84,18 +93,23 @@ extension ControlAPI {
         let counts = replay.counts
         return [
             "enabled": true,
-            "cassettes": .array(replay.cassettes.map { ["path": .string($0.path), "name": .string($0.cassette.name), "exchanges": .int($0.cassette.exchanges.count)] }),
+            "cassettes": .array(
+                replay.cassettes.map {
+                    ["path": .string($0.path), "name": .string($0.cassette.name), "exchanges": .int($0.cassette.exchanges.count)]
+                }),
             "served": .int(counts.served), "missed": .int(counts.missed),
-            "recent": .array(server.journal.recent(100).compactMap { entry -> JSONValue? in
-                guard let label = entry.applied.first(where: { $0.hasPrefix("replay") }) else { return nil }
-                let redacted = entry.applied.first { $0.hasPrefix("replay-redacted:") }.map {
-                    $0.dropFirst("replay-redacted:".count).split(separator: ",").map { JSONValue.string(String($0)) }
-                } ?? []
-                return [
-                    "time": .string(Timestamp.iso8601(Int(entry.time))), "method": .string(entry.method), "path": .string(entry.path),
-                    "served_by": .string(label), "matched_by_redaction": .array(redacted),
-                ]
-            }),
+            "recent": .array(
+                server.journal.recent(100).compactMap { entry -> JSONValue? in
+                    guard let label = entry.applied.first(where: { $0.hasPrefix("replay") }) else { return nil }
+                    let redacted =
+                        entry.applied.first { $0.hasPrefix("replay-redacted:") }.map {
+                            $0.dropFirst("replay-redacted:".count).split(separator: ",").map { JSONValue.string(String($0)) }
+                        } ?? []
+                    return [
+                        "time": .string(Timestamp.iso8601(Int(entry.time))), "method": .string(entry.method), "path": .string(entry.path),
+                        "served_by": .string(label), "matched_by_redaction": .array(redacted),
+                    ]
+                }),
         ]
     }
 
@@ -109,7 +123,8 @@ extension ControlAPI {
         let entries = server.journal.recent()
         for (index, item) in items.enumerated() {
             guard case .object(let object) = item else {
-                throw Failure(status: .badRequest, message: "expectation \(index + 1): expected an object such as {\"endpoint\": \"export_cdr\", \"count\": 3}")
+                throw Failure(
+                    status: .badRequest, message: "expectation \(index + 1): expected an object such as {\"endpoint\": \"export_cdr\", \"count\": 3}")
             }
             let filter = try JournalQuery(try JournalQuery.values(of: object, keys: bounds))
             func bound(_ key: String) throws -> Int? {
@@ -119,7 +134,8 @@ extension ControlAPI {
                 }
                 return int
             }
-            var minimum = try bound("min"), maximum = try bound("max")
+            var minimum = try bound("min")
+            var maximum = try bound("max")
             if let exact = try bound("count") { (minimum, maximum) = (exact, exact) }
             switch object["never"] {
             case nil, .bool(false)?: break
@@ -132,7 +148,10 @@ extension ControlAPI {
             var result: JSONObject = ["expectation": item, "matched": .int(matching.count), "holds": .bool(holds)]
             if !holds {
                 failed = true
-                let expected = minimum == maximum ? "exactly \(minimum!)" : [minimum.map { "at least \($0)" }, maximum.map { "at most \($0)" }].compactMap { $0 }.joined(separator: " and ")
+                let expected =
+                    minimum == maximum
+                    ? "exactly \(minimum!)"
+                    : [minimum.map { "at least \($0)" }, maximum.map { "at most \($0)" }].compactMap { $0 }.joined(separator: " and ")
                 result["message"] = .string("expected \(expected) matching requests, found \(matching.count)")
                 // What came closest: the same endpoint with other details, else the latest requests.
                 let near = JournalQuery.relaxed(filter)

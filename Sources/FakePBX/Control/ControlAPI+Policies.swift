@@ -10,7 +10,9 @@ extension ControlAPI {
         ControlRoute(.post, "bans", usage: "POST /__fakepbx/bans {address, jail, seconds}") { api, call in
             let body = try await api.document(call.request, keys: ["address", "jail", "seconds"])
             guard let text = api.string(body, call.request, "address"), let address = IPAddress(text) else {
-                throw Failure(status: .badRequest, message: "give the address to ban, e.g. {\"address\": \"203.0.113.5\", \"jail\": \"fusionpbx\", \"seconds\": 3600}")
+                throw Failure(
+                    status: .badRequest,
+                    message: "give the address to ban, e.g. {\"address\": \"203.0.113.5\", \"jail\": \"fusionpbx\", \"seconds\": 3600}")
             }
             let jail = api.string(body, call.request, "jail") ?? JailName.fusionpbx
             let seconds = try api.number(body, call.request, "seconds", in: InputLimits.seconds)
@@ -63,7 +65,10 @@ extension ControlAPI {
             rules[rateClass.rawValue] = rule.map { ["limit": .int($0.limit), "window": .int($0.window)] } ?? .null
         }
         let counters: [JSONValue] = limiter.counters(now: now).map {
-            ["class": .string($0.rateClass.rawValue), "key": .string($0.key), "count": .int($0.count), "limit": .int($0.limit), "reset": .int($0.reset)]
+            [
+                "class": .string($0.rateClass.rawValue), "key": .string($0.key), "count": .int($0.count), "limit": .int($0.limit),
+                "reset": .int($0.reset),
+            ]
         }
         return ["key": .string(limiter.keyedBy.rawValue), "rules": .object(rules), "counters": .array(counters)]
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import JSONSchema
 import Logging
 
@@ -17,7 +17,8 @@ extension ControlAPI {
         let group = router.group(RouterPath(String(prefix.dropLast())))
         for route in table {
             group.on(route.routerPath, method: route.method) { request, context in
-                let call = ControlCall(request: request, peer: context.peer, now: server.clock.now, parameter: context.parameters.get("parameter") ?? "")
+                let call = ControlCall(
+                    request: request, peer: context.peer, now: server.clock.now, parameter: context.parameters.get("parameter") ?? "")
                 return try await route.handle(api, call)
             }
         }

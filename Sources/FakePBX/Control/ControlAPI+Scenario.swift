@@ -16,12 +16,18 @@ extension ControlAPI {
             }
             let fixed = scenario.startupOnlySettings
             guard fixed.isEmpty else {
-                throw Failure(status: .badRequest, message: "\(fixed.joined(separator: ", ")) can only be set at start-up (fakepbx serve --scenario FILE); remove them to load this scenario at run time")
+                throw Failure(
+                    status: .badRequest,
+                    message:
+                        "\(fixed.joined(separator: ", ")) can only be set at start-up (fakepbx serve --scenario FILE); remove them to load this scenario at run time"
+                )
             }
             api.controls.start(scenario)
-            return api.json(.ok, [
-                "status": .string("scenario \(scenario.name) started"), "steps": server.timeline.json, "faults": api.faultsJSON()["faults"] ?? [],
-            ])
+            return api.json(
+                .ok,
+                [
+                    "status": .string("scenario \(scenario.name) started"), "steps": server.timeline.json, "faults": api.faultsJSON()["faults"] ?? [],
+                ])
         },
     ]
 }

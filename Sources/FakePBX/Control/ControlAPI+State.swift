@@ -23,7 +23,11 @@ extension ControlAPI {
             let body = try await api.document(call.request, keys: ["dataset"])
             let dataset = api.string(body, call.request, "dataset") ?? "keep"
             guard ["keep", "initial"].contains(dataset) else {
-                throw Failure(status: .badRequest, message: "dataset '\(dataset)' is not valid; expected keep (the default: tenant changes stay) or initial (the dataset the server started with)")
+                throw Failure(
+                    status: .badRequest,
+                    message:
+                        "dataset '\(dataset)' is not valid; expected keep (the default: tenant changes stay) or initial (the dataset the server started with)"
+                )
             }
             let server = api.server
             server.journal.clear()
@@ -35,12 +39,21 @@ extension ControlAPI {
             server.virtualClock.reset()
             if dataset == "initial" {
                 server.store.restoreInitial()
-                return api.json(.ok, ["status": "scenario steps, faults, counters, bans, violations, the journal and the clock reset; the dataset is the one the server started with", "dataset": "initial"])
+                return api.json(
+                    .ok,
+                    [
+                        "status":
+                            "scenario steps, faults, counters, bans, violations, the journal and the clock reset; the dataset is the one the server started with",
+                        "dataset": "initial",
+                    ])
             }
-            return api.json(.ok, [
-                "status": "scenario steps, faults, counters, bans, violations, the journal and the clock reset; tenant data kept (add ?dataset=initial to return to the dataset the server started with)",
-                "dataset": "kept",
-            ])
-        },
+            return api.json(
+                .ok,
+                [
+                    "status":
+                        "scenario steps, faults, counters, bans, violations, the journal and the clock reset; tenant data kept (add ?dataset=initial to return to the dataset the server started with)",
+                    "dataset": "kept",
+                ])
+        }
     ]
 }

@@ -11,7 +11,9 @@ extension ControlAPI {
             if call.request.headers[.contentType]?.hasPrefix("application/json") == true {
                 let document = try ControlAPI.parse(bytes, keys: ["entries"])
                 guard let items = document["entries"]?.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
-                    throw Failure(status: .badRequest, message: "give the whole list as {\"entries\": [\"127.0.0.1\", \"203.0.113.0/24\"]} (an empty list denies everyone)")
+                    throw Failure(
+                        status: .badRequest,
+                        message: "give the whole list as {\"entries\": [\"127.0.0.1\", \"203.0.113.0/24\"]} (an empty list denies everyone)")
                 }
                 whitelist = try Whitelist(parsing: items.compactMap(\.stringValue).joined(separator: "\n"), source: "PUT /__fakepbx/whitelist")
             } else {

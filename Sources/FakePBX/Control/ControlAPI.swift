@@ -1,7 +1,7 @@
 import ContractKit
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import JSONSchema
 import Logging
 import NIOCore
@@ -16,7 +16,8 @@ struct ControlAPI: Sendable {
     static let prefix = "/__fakepbx/"
 
     /// Every control route, in the order the 404 answer lists them.
-    static let table: [ControlRoute] = healthRoutes + clockRoutes + policyRoutes + whitelistRoutes + stateRoutes
+    static let table: [ControlRoute] =
+        healthRoutes + clockRoutes + policyRoutes + whitelistRoutes + stateRoutes
         + faultRoutes + violationRoutes + scenarioRoutes + replayRoutes + journalRoutes + eventRoutes + dashboardRoutes + tlsRoutes + resetRoutes
 
     /// The routes' usage, as the 404 answer lists them.
@@ -56,7 +57,9 @@ struct ControlAPI: Sendable {
                 headers: [.allow: allowed.joined(separator: ", ")]
             )
         }
-        return Failure(status: .notFound, message: "no control route \(request.method.rawValue) \(request.uri.path); routes: \(ControlAPI.routes.joined(separator: "; "))")
+        return Failure(
+            status: .notFound,
+            message: "no control route \(request.method.rawValue) \(request.uri.path); routes: \(ControlAPI.routes.joined(separator: "; "))")
     }
 
     /// The methods the listed routes take at `path`; `ADDRESS` and `ID` stand for any one segment.
@@ -71,7 +74,8 @@ struct ControlAPI: Sendable {
     }
 
     func body(_ request: Request, limit: Int = 1 << 20) async throws -> [UInt8] {
-        let tooLarge = Failure(status: .contentTooLarge, message: "the body is over the control API's limit of \(limit) bytes; send a smaller document")
+        let tooLarge = Failure(
+            status: .contentTooLarge, message: "the body is over the control API's limit of \(limit) bytes; send a smaller document")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         var request = request
         do {
@@ -124,7 +128,8 @@ struct ControlAPI: Sendable {
             return nil
         }
         guard let value = Double(text), value.isFinite, range.contains(value) else {
-            throw Failure(status: .badRequest, message: "\(name) '\(text.prefix(40))' is not valid: expected \(InputLimits.describe(range, unit: unit))")
+            throw Failure(
+                status: .badRequest, message: "\(name) '\(text.prefix(40))' is not valid: expected \(InputLimits.describe(range, unit: unit))")
         }
         return value
     }

@@ -29,7 +29,10 @@ public struct ControlAccess: Sendable, Hashable {
             return nil
         }
         guard allow.contains(where: { $0.contains(peer) }) else {
-            return (403, "the control API answers only \(allow.map(\.description).joined(separator: ", ")) (--admin-allow), not \(peer); start fakepbx with --admin-allow CIDR or --admin-token TOKEN")
+            return (
+                403,
+                "the control API answers only \(allow.map(\.description).joined(separator: ", ")) (--admin-allow), not \(peer); start fakepbx with --admin-allow CIDR or --admin-token TOKEN"
+            )
         }
         return nil
     }

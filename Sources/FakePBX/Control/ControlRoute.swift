@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 
 /// One route of the control API: its method, its path below `/__fakepbx/` (a segment written
 /// `ADDRESS` or `ID` matches any one segment, handed to the handler as ``ControlCall/parameter``),
@@ -13,7 +13,8 @@ struct ControlRoute: Sendable {
     let handle: @Sendable (ControlAPI, ControlCall) async throws -> Response
 
     init(
-        _ method: HTTPRequest.Method, _ path: String, usage: String? = "", handle: @escaping @Sendable (ControlAPI, ControlCall) async throws -> Response
+        _ method: HTTPRequest.Method, _ path: String, usage: String? = "",
+        handle: @escaping @Sendable (ControlAPI, ControlCall) async throws -> Response
     ) {
         self.method = method
         self.path = path

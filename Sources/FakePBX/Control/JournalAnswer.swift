@@ -49,11 +49,12 @@ public struct JournalAnswer: Sendable {
         let response = shown
         var headerObject = JSONObject()
         for name in response.headers.keys.sorted() { headerObject[name] = .string(response.headers[name]!) }
-        let body: JSONValue = switch response.body {
-        case .json(let value): value
-        case .text(let text): .string(text)
-        case .empty: .null
-        }
+        let body: JSONValue =
+            switch response.body {
+            case .json(let value): value
+            case .text(let text): .string(text)
+            case .empty: .null
+            }
         return [
             "status": .int(status), "headers": .object(headerObject), "body": body,
             "body_is_json": .bool({ if case .json = response.body { true } else { false } }()), "whole": .bool(isWhole),

@@ -35,7 +35,9 @@ struct JournalQuery {
         action = values["action"]?.lowercased()
         method = values["method"]?.uppercased()
         if let text = values["status"] {
-            guard let code = Int(text), (0...599).contains(code) else { throw JournalQuery.bad("status '\(text)' is not valid: expected an HTTP status such as 200 (0 for no answer)") }
+            guard let code = Int(text), (0...599).contains(code) else {
+                throw JournalQuery.bad("status '\(text)' is not valid: expected an HTTP status such as 200 (0 for no answer)")
+            }
             status = code
         }
         if let text = values["client"] {
@@ -69,7 +71,8 @@ struct JournalQuery {
     }
 
     func matches(_ entry: RequestJournal.Entry) -> Bool {
-        if let targets, !targets.contains(where: { $0.path == entry.path && ($0.action == nil || $0.action == entry.fields["action"]?.lowercased()) }) {
+        if let targets, !targets.contains(where: { $0.path == entry.path && ($0.action == nil || $0.action == entry.fields["action"]?.lowercased()) })
+        {
             return false
         }
         if let endpointPath, entry.path != endpointPath { return false }

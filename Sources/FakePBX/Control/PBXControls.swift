@@ -30,7 +30,10 @@ struct PBXControls: Sendable {
 
     /// A change to the virtual clock.
     enum ClockChange: Sendable {
-        case freeze, resume, advance(Double), set(Double), reset
+        case freeze, resume
+        case advance(Double)
+        case set(Double)
+        case reset
 
         var name: String {
             switch self {

@@ -44,7 +44,9 @@ struct DefaultTenant {
         routes: [(name: String, expression: String, prefix: String)],
         callsPerDay: Int
     ) {
-        domain = Domain(uuid: UUIDv4.derived(from: "domain:\(name)"), name: name, enabled: enabled, description: description, timeZone: timeZone, numberingPlan: plan)
+        domain = Domain(
+            uuid: UUIDv4.derived(from: "domain:\(name)"), name: name, enabled: enabled, description: description, timeZone: timeZone,
+            numberingPlan: plan)
         self.extensions = extensions.map { number, caller in
             var ext = Extension(
                 uuid: UUIDv4.derived(from: "extension:\(number)@\(name)"), domainName: name, number: number,
@@ -65,13 +67,16 @@ struct DefaultTenant {
             )
         }
         var trunk = gateway.map {
-            Gateway(uuid: UUIDv4.derived(from: "gateway:\($0.name)@\(name)"), domainName: name, name: $0.name, username: $0.username, password: ExtensionPassword.derived(from: "gw:\($0.name)"), proxy: $0.proxy)
+            Gateway(
+                uuid: UUIDv4.derived(from: "gateway:\($0.name)@\(name)"), domainName: name, name: $0.name, username: $0.username,
+                password: ExtensionPassword.derived(from: "gw:\($0.name)"), proxy: $0.proxy)
         }
         trunk?.register = true
         trunk?.description = gateway.map { "Carrier trunk (\($0.proxy))" } ?? ""
         self.gateway = trunk
         destinations = dids.map { did, ext in
-            var destination = Destination(uuid: UUIDv4.derived(from: "destination:\(did)@\(name)"), domainName: name, number: did, app: "transfer", data: "\(ext) XML \(name)")
+            var destination = Destination(
+                uuid: UUIDv4.derived(from: "destination:\(did)@\(name)"), domainName: name, number: did, app: "transfer", data: "\(ext) XML \(name)")
             destination.description = "DID to \(ext)"
             return destination
         }
@@ -189,8 +194,13 @@ enum DefaultTenants {
     ]
 
     static let activeCalls = [
-        ActiveCall(uuid: UUIDv4.derived(from: "call:1"), domainName: "northwind.pbx.example.com", direction: "outbound", callerIDNumber: "101", destinationNumber: "13125550188"),
-        ActiveCall(uuid: UUIDv4.derived(from: "call:2"), domainName: "harbour.pbx.example.com.au", direction: "inbound", callerIDNumber: "61298765432", destinationNumber: "61290001234"),
-        ActiveCall(uuid: UUIDv4.derived(from: "call:3"), domainName: "yourdomain.com", direction: "local", callerIDNumber: "1001", destinationNumber: "1003"),
+        ActiveCall(
+            uuid: UUIDv4.derived(from: "call:1"), domainName: "northwind.pbx.example.com", direction: "outbound", callerIDNumber: "101",
+            destinationNumber: "13125550188"),
+        ActiveCall(
+            uuid: UUIDv4.derived(from: "call:2"), domainName: "harbour.pbx.example.com.au", direction: "inbound", callerIDNumber: "61298765432",
+            destinationNumber: "61290001234"),
+        ActiveCall(
+            uuid: UUIDv4.derived(from: "call:3"), domainName: "yourdomain.com", direction: "local", callerIDNumber: "1001", destinationNumber: "1003"),
     ]
 }

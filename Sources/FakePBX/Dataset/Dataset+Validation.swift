@@ -160,7 +160,10 @@ struct DatasetChecker {
             domainExists(cdr.domainName, "\(p)/domain_name")
             check("\(p)/direction", FieldRules.oneOf(cdr.direction, CallDetailRecord.directions))
             if let ms = cdr.billmsec, ms / 1000 != cdr.billsec || ms < 0 {
-                fail("\(p)/billmsec", "billmsec \(ms) does not fit billsec \(cdr.billsec) (end_epoch - answer_epoch): it must be from \(cdr.billsec * 1000) to \(cdr.billsec * 1000 + 999), or left out")
+                fail(
+                    "\(p)/billmsec",
+                    "billmsec \(ms) does not fit billsec \(cdr.billsec) (end_epoch - answer_epoch): it must be from \(cdr.billsec * 1000) to \(cdr.billsec * 1000 + 999), or left out"
+                )
             }
             check("\(p)/leg", FieldRules.oneOf(cdr.leg, ["a", "b"]))
             check("\(p)/xml_cdr_uuid", FieldRules.uuid(cdr.uuid))

@@ -26,8 +26,12 @@ public struct Dataset: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case format, domains, extensions, registrations, gateways, destinations
-        case outboundRoutes = "outbound_routes", accessControls = "access_controls"
-        case activeCalls = "active_calls", cdrs, cdrGeneration = "cdr_generation", phpTypes = "php_types"
+        case outboundRoutes = "outbound_routes"
+        case accessControls = "access_controls"
+        case activeCalls = "active_calls"
+        case cdrs
+        case cdrGeneration = "cdr_generation"
+        case phpTypes = "php_types"
     }
 
     public init(

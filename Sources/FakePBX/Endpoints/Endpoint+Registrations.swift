@@ -1,5 +1,6 @@
-import JSONSchema
 import HTTPTypes
+import JSONSchema
+
 extension Endpoint {
     /// `check_registration.php`: whether an extension is registered, and from where. Documented.
     ///

@@ -1,6 +1,6 @@
 import HTTPTypes
-public import NIOCore
 public import JSONSchema
+public import NIOCore
 
 /// A body made in pieces, for answers too large to hold (CDR exports).
 public protocol BodyProducer: Sendable {

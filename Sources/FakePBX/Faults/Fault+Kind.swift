@@ -64,9 +64,20 @@ extension Fault {
 extension Fault.Kind {
     /// A kind's name, as scenarios and the control API write its `type`.
     enum Name: String, CaseIterable {
-        case latency, status, malformedJSON = "malformed-json", truncate, emptyReply = "empty-reply", reset, hang
-        case slowDrip = "slow-drip", loginPage = "login-page", loginRedirect = "login-redirect", contentType = "content-type"
-        case version, tlsReset = "tls-reset", tlsClose = "tls-close", tlsHang = "tls-hang", tlsGarbage = "tls-garbage"
+        case latency, status
+        case malformedJSON = "malformed-json"
+        case truncate
+        case emptyReply = "empty-reply"
+        case reset, hang
+        case slowDrip = "slow-drip"
+        case loginPage = "login-page"
+        case loginRedirect = "login-redirect"
+        case contentType = "content-type"
+        case version
+        case tlsReset = "tls-reset"
+        case tlsClose = "tls-close"
+        case tlsHang = "tls-hang"
+        case tlsGarbage = "tls-garbage"
     }
 
     /// Every parameter key some kind reads.
@@ -81,11 +92,14 @@ extension Fault.Kind {
         }
         switch name {
         case .latency:
-            self = .latency(milliseconds: try reader.required("ms").int(in: 0...600_000), jitter: try reader.member("jitter")?.int(in: 0...600_000) ?? 0)
+            self = .latency(
+                milliseconds: try reader.required("ms").int(in: 0...600_000), jitter: try reader.member("jitter")?.int(in: 0...600_000) ?? 0)
         case .status:
             let code = try reader.required("status").int(in: 100...599)
             // An interim answer is followed by the real one; it cannot stand for it.
-            guard code >= 200 else { throw reader.error("expected a final status from 200 to 599 (a 1xx status is interim and cannot answer a request)", at: "status") }
+            guard code >= 200 else {
+                throw reader.error("expected a final status from 200 to 599 (a 1xx status is interim and cannot answer a request)", at: "status")
+            }
             self = .status(code, body: try reader.member("body")?.string())
         case .malformedJSON: self = .malformedJSON
         case .truncate: self = .truncate(bytes: try reader.required("bytes").int(in: 0...Int.max))
@@ -108,8 +122,12 @@ extension Fault.Kind {
     var description: JSONObject {
         var object: JSONObject = ["type": .string(name.rawValue)]
         switch self {
-        case .latency(let ms, let jitter): object["ms"] = .int(ms); object["jitter"] = .int(jitter)
-        case .status(let code, let body): object["status"] = .int(code); if let body { object["body"] = .string(body) }
+        case .latency(let ms, let jitter):
+            object["ms"] = .int(ms)
+            object["jitter"] = .int(jitter)
+        case .status(let code, let body):
+            object["status"] = .int(code)
+            if let body { object["body"] = .string(body) }
         case .truncate(let bytes): object["bytes"] = .int(bytes)
         case .hang(let seconds), .handshake(.hang(let seconds)): object["seconds"] = .double(seconds)
         case .slowDrip(let rate): object["rate"] = .int(rate)

@@ -30,7 +30,8 @@ public struct Fault: Sendable {
         }
 
         func matches(_ request: RequestTarget) -> Bool {
-            let located = (paths.isEmpty && operations.isEmpty)
+            let located =
+                (paths.isEmpty && operations.isEmpty)
                 || paths.contains { Fault.glob($0, request.path) }
                 || operations.contains { $0.path == request.path && ($0.action == nil || $0.action == request.action()) }
             return located
@@ -120,7 +121,9 @@ public struct Fault: Sendable {
                 } else if let targets = OperationNames.targets(name) {
                     match.operations += targets
                 } else {
-                    throw item.error("unknown endpoint '\(name)'; use an operation name from 'fakepbx contract list' (status, export_cdr, manage_gateway.create…), a script name (manage_gateway.php) or a path")
+                    throw item.error(
+                        "unknown endpoint '\(name)'; use an operation name from 'fakepbx contract list' (status, export_cdr, manage_gateway.create…), a script name (manage_gateway.php) or a path"
+                    )
                 }
             }
             for item in try m.member("path")?.list() ?? [] { match.paths.append(try item.string()) }
@@ -150,10 +153,12 @@ public struct Fault: Sendable {
             } else if let probability = try w.member("probability") {
                 let p = try probability.double()
                 guard (0...1).contains(p) else { throw probability.error("expected a probability from 0 to 1") }
-                trigger = .probability(p, seed: try w.member("seed").map { reader throws(SpecError) in UInt64(try reader.int(in: 0...Int.max)) } ?? defaultSeed)
+                trigger = .probability(
+                    p, seed: try w.member("seed").map { reader throws(SpecError) in UInt64(try reader.int(in: 0...Int.max)) } ?? defaultSeed)
             } else if keys.contains("after") || keys.contains("for") {
                 let start = now + (try w.member("after")?.double(in: InputLimits.seconds) ?? 0)
-                trigger = .window(from: start, until: try w.member("for").map { reader throws(SpecError) in start + (try reader.double(in: InputLimits.seconds)) })
+                trigger = .window(
+                    from: start, until: try w.member("for").map { reader throws(SpecError) in start + (try reader.double(in: InputLimits.seconds)) })
             } else if keys.contains("from") || keys.contains("until") {
                 func instant(_ key: String) throws(SpecError) -> Double? {
                     guard let r = try w.member(key) else { return nil }

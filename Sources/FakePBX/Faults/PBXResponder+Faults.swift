@@ -1,14 +1,15 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JSONSchema
+import Logging
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-import Foundation
-import Hummingbird
-import HTTPTypes
-import JSONSchema
-import Logging
-import NIOCore
 
 /// Thrown from a body writer to stop an answer part-way (truncation): Hummingbird then closes the
 /// connection, so the client sees a body shorter than its Content-Length.
@@ -54,7 +55,8 @@ extension PBXResponder {
         case .status(let code, let body):
             let status = HTTPResponse.Status(code: code)
             if let body {
-                answer = Answer(status: status, headers: [.contentType: "text/plain; charset=utf-8", .fakePBXFault: fault.id], body: Array(body.utf8))
+                answer = Answer(
+                    status: status, headers: [.contentType: "text/plain; charset=utf-8", .fakePBXFault: fault.id], body: Array(body.utf8))
             } else {
                 let (name, detail) = PBXResponder.faultMessage(code)
                 answer = pipeline.render(APIError(status, name, detail), envelope: server.catalog.endpoint(for: path)?.envelope ?? .standard)
@@ -106,23 +108,27 @@ extension PBXResponder {
         let body = answer.body
         if case .truncate(let bytes) = kind {
             let cut = min(bytes, body.count)
-            return Response(status: answer.status, headers: answer.headers, body: ResponseBody(contentLength: body.count) { writer in
-                if cut > 0 { try await writer.write(ByteBuffer(bytes: body.prefix(cut))) }
-                throw FaultCutConnection()
-            })
+            return Response(
+                status: answer.status, headers: answer.headers,
+                body: ResponseBody(contentLength: body.count) { writer in
+                    if cut > 0 { try await writer.write(ByteBuffer(bytes: body.prefix(cut))) }
+                    throw FaultCutConnection()
+                })
         }
         guard case .slowDrip(let rate) = kind else { return answer.response(method: method) }
         let chunk = max(1, rate / 10)
-        return Response(status: answer.status, headers: answer.headers, body: ResponseBody(contentLength: body.count) { writer in
-            var offset = 0
-            while offset < body.count {
-                let end = min(body.count, offset + chunk)
-                try await writer.write(ByteBuffer(bytes: body[offset..<end]))
-                offset = end
-                if offset < body.count { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: answer.status, headers: answer.headers,
+            body: ResponseBody(contentLength: body.count) { writer in
+                var offset = 0
+                while offset < body.count {
+                    let end = min(body.count, offset + chunk)
+                    try await writer.write(ByteBuffer(bytes: body[offset..<end]))
+                    offset = end
+                    if offset < body.count { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                try await writer.finish(nil)
+            })
     }
 
     /// No answer at all: the connection closed, reset, or held (bounded) and then closed.

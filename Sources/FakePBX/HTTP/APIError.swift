@@ -1,6 +1,6 @@
+import ContractKit
 public import HTTPTypes
 public import JSONSchema
-import ContractKit
 
 /// An error answer of the API: an HTTP status plus the documented error name and a detail.
 ///

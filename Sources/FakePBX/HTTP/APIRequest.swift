@@ -1,5 +1,5 @@
-public import HTTPTypes
 import Foundation
+public import HTTPTypes
 
 /// A request after the access checks: its parameters (query string and body, credentials removed)
 /// and where it came from.

@@ -1,12 +1,13 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-import HTTPTypes
-import NIOCore
-import NIOHTTPTypes
-import Synchronization
 
 /// The event loop's entry point: answers API requests that need nothing asynchronous
 /// (``RequestPipeline/Needs``) on the event loop that read them, past Hummingbird's async bridge,

@@ -1,7 +1,7 @@
-public import Hummingbird
-import Foundation
 import ContractKit
+import Foundation
 import HTTPTypes
+public import Hummingbird
 import JSONSchema
 import Logging
 import NIOCore
@@ -123,15 +123,17 @@ struct Answer: Sendable {
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
         let first = body
-        return Response(status: status, headers: headers, body: ResponseBody { writer in
-            var producer = rest
-            try await writer.write(ByteBuffer(bytes: first))
-            try await producer.stream { buffer in
-                try Task.checkCancellation()
-                try await writer.write(buffer)
-            }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: status, headers: headers,
+            body: ResponseBody { writer in
+                var producer = rest
+                try await writer.write(ByteBuffer(bytes: first))
+                try await producer.stream { buffer in
+                    try Task.checkCancellation()
+                    try await writer.write(buffer)
+                }
+                try await writer.finish(nil)
+            })
     }
 }
 

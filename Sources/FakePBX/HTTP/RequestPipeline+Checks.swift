@@ -131,11 +131,12 @@ extension RequestPipeline {
     ) throws(APIError) {
         let now = server.clock.now
         let limiter = server.policies.rateLimiter
-        let key: RateLimiter.Subject = switch limiter.keyedBy {
-        case .ip: .address(request.client)
-        case .user: presented.username.map { .name("user:\($0)") } ?? .address(request.client)
-        case .key: presented.apiKey.map { .name("key:\(String($0.hashValue, radix: 16))") } ?? .address(request.client)
-        }
+        let key: RateLimiter.Subject =
+            switch limiter.keyedBy {
+            case .ip: .address(request.client)
+            case .user: presented.username.map { .name("user:\($0)") } ?? .address(request.client)
+            case .key: presented.apiKey.map { .name("key:\(String($0.hashValue, radix: 16))") } ?? .address(request.client)
+            }
         guard let decision = limiter.count(endpoint.rateClass, key: key, now: now) else { return }
         headers[.xRateLimitLimit] = String(decision.limit)
         headers[.xRateLimitRemaining] = String(decision.remaining)
@@ -147,7 +148,8 @@ extension RequestPipeline {
     /// they are the answer.
     func verifyContract(_ request: IncomingRequest, form: [String: String]) throws(APIError) {
         guard let verifier = server.clientVerifier else { return }
-        let violations = verifier.verify(request.exchange(form: form), client: request.client.description, time: Timestamp.iso8601(server.clock.epochSeconds))
+        let violations = verifier.verify(
+            request.exchange(form: form), client: request.client.description, time: Timestamp.iso8601(server.clock.epochSeconds))
         guard !violations.isEmpty else { return }
         server.logger.notice(
             "request breaks its contract",

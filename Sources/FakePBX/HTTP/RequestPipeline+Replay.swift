@@ -30,7 +30,8 @@ extension RequestPipeline {
     /// emulator answer.
     func replayAnswer(_ request: IncomingRequest, body: [UInt8], fields: [String: String]) async -> Answer? {
         guard let replay = server.replay else { return nil }
-        let method = request.method.rawValue, path = request.path
+        let method = request.method.rawValue
+        let path = request.path
         if let match = replay.answer(method: method, path: path, fields: fields) {
             var answer = match.entry.answer
             answer.applied.append("replay:\(match.entry.label)")
@@ -44,15 +45,20 @@ extension RequestPipeline {
             return nil
         case .error:
             let candidates = replay.nearest(method: method, path: path, fields: fields)
-            let summary = candidates.first.map { "; nearest: \($0.0.label) (\($0.0.exchange.request.method) \($0.0.exchange.request.path)), which differs in \($0.1.joined(separator: "; "))" } ?? "; the cassettes hold no exchanges"
+            let summary =
+                candidates.first.map {
+                    "; nearest: \($0.0.label) (\($0.0.exchange.request.method) \($0.0.exchange.request.path)), which differs in \($0.1.joined(separator: "; "))"
+                } ?? "; the cassettes hold no exchanges"
             var error = APIError(.notFound, "Not Found", "no recorded exchange for \(method) \(path)\(summary)")
-            error.extra["candidates"] = .array(candidates.map { entry, differences in
-                [
-                    "exchange": .string(entry.label), "name": .string(entry.exchange.name), "differences": .array(differences.map(JSONValue.string)),
-                    // Redacted when recorded: any value the client sends matches these.
-                    "matches_any_value": .array(replay.matchingAnyValue(entry).map(JSONValue.string)),
-                ]
-            })
+            error.extra["candidates"] = .array(
+                candidates.map { entry, differences in
+                    [
+                        "exchange": .string(entry.label), "name": .string(entry.exchange.name),
+                        "differences": .array(differences.map(JSONValue.string)),
+                        // Redacted when recorded: any value the client sends matches these.
+                        "matches_any_value": .array(replay.matchingAnyValue(entry).map(JSONValue.string)),
+                    ]
+                })
             var answer = render(error, envelope: .standard)
             answer.applied.append("replay-miss")
             return answer
@@ -66,7 +72,8 @@ extension RequestPipeline {
         guard let forwarder = server.missForwarder else { return nil }
         let started = Date()
         do {
-            let forwarded = try await forwarder.forward(method: request.method.rawValue, uri: request.uri, headers: request.headers, body: ByteBuffer(bytes: body))
+            let forwarded = try await forwarder.forward(
+                method: request.method.rawValue, uri: request.uri, headers: request.headers, body: ByteBuffer(bytes: body))
             if let recorder = server.missRecorder {
                 let exchange = UpstreamForwarder.exchange(
                     method: request.method.rawValue, path: request.path, query: request.query, headers: request.headers,
@@ -78,7 +85,8 @@ extension RequestPipeline {
             answer.applied.append("replay-miss-proxied")
             return answer
         } catch {
-            var answer = render(APIError(.badGateway, "Server Error", "the upstream \(forwarder.upstream) did not answer: \(error)"), envelope: .standard)
+            var answer = render(
+                APIError(.badGateway, "Server Error", "the upstream \(forwarder.upstream) did not answer: \(error)"), envelope: .standard)
             answer.applied.append("replay-miss-proxy-failed")
             return answer
         }

@@ -101,7 +101,9 @@ struct RequestPipeline: Sendable {
             answer.fields = accepted.fields
             return answer
         case .accepted(let accepted):
-            if server.replay != nil, case .success(let body) = request.body, var replayed = await replayAnswer(request, body: body, fields: accepted.fields) {
+            if server.replay != nil, case .success(let body) = request.body,
+                var replayed = await replayAnswer(request, body: body, fields: accepted.fields)
+            {
                 replayed.headers.append(contentsOf: accepted.rateHeaders)
                 replayed.applied += accepted.applied
                 replayed.fields = accepted.fields
@@ -123,13 +125,14 @@ struct RequestPipeline: Sendable {
         server.timeline.observe(request.target, server: server)
         countInAccessLogJails(request, status: status)
         let elapsed = ContinuousClock.now - started
-        server.journal.record(RequestJournal.Entry(
-            time: server.clock.now, client: request.client, method: request.method.rawValue, path: request.path, status: status,
-            applied: answer.applied, scheme: request.tls == nil ? "http" : "https", tls: request.tls,
-            fields: answer.fields ?? request.fields, bytes: bytes,
-            milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
-            answeredBy: entryPoint, answer: sent.map { JournalAnswer($0, sentBytes: bytes, isHead: request.method == .head) }
-        ))
+        server.journal.record(
+            RequestJournal.Entry(
+                time: server.clock.now, client: request.client, method: request.method.rawValue, path: request.path, status: status,
+                applied: answer.applied, scheme: request.tls == nil ? "http" : "https", tls: request.tls,
+                fields: answer.fields ?? request.fields, bytes: bytes,
+                milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
+                answeredBy: entryPoint, answer: sent.map { JournalAnswer($0, sentBytes: bytes, isHead: request.method == .head) }
+            ))
     }
 
     /// What nginx's access log feeds fail2ban once an answer is sent: a GET or POST answered 404

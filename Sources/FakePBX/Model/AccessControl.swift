@@ -7,7 +7,9 @@ public struct AccessControl: DatasetRecord, Hashable {
         public var description: String
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case type = "node_type", cidr = "node_cidr", description = "node_description"
+            case type = "node_type"
+            case cidr = "node_cidr"
+            case description = "node_description"
         }
 
         public init(type: String, cidr: String, description: String = "") {
@@ -34,8 +36,11 @@ public struct AccessControl: DatasetRecord, Hashable {
     public var nodes: [Node]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case uuid = "access_control_uuid", name = "access_control_name", defaultAction = "access_control_default"
-        case description = "access_control_description", nodes
+        case uuid = "access_control_uuid"
+        case name = "access_control_name"
+        case defaultAction = "access_control_default"
+        case description = "access_control_description"
+        case nodes
     }
 
     public init(uuid: String, name: String, defaultAction: String, description: String = "", nodes: [Node]) {

@@ -7,7 +7,10 @@ public struct ActiveCall: DatasetRecord, Hashable {
     public var destinationNumber: String
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case uuid, domainName = "domain_name", direction, callerIDNumber = "caller_id_number"
+        case uuid
+        case domainName = "domain_name"
+        case direction
+        case callerIDNumber = "caller_id_number"
         case destinationNumber = "destination_number"
     }
 

@@ -38,15 +38,30 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
     public var sourceNumber: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case uuid = "xml_cdr_uuid", domainName = "domain_name", extensionNumber = "extension", direction, leg
-        case callerIDName = "caller_id_name", callerIDNumber = "caller_id_number"
-        case callerDestination = "caller_destination", destinationNumber = "destination_number"
-        case startEpoch = "start_epoch", answerEpoch = "answer_epoch", endEpoch = "end_epoch"
-        case hangupCause = "hangup_cause", sipHangupDisposition = "sip_hangup_disposition"
-        case bridgeUUID = "bridge_uuid", originatingLegUUID = "originating_leg_uuid"
-        case readCodec = "read_codec", writeCodec = "write_codec", pddMilliseconds = "pdd_ms"
-        case mos = "rtp_audio_in_mos", networkAddress = "network_addr", sipCallID = "sip_call_id"
-        case gatewayUUID = "gateway_uuid", billmsec, sourceNumber = "source_number"
+        case uuid = "xml_cdr_uuid"
+        case domainName = "domain_name"
+        case extensionNumber = "extension"
+        case direction, leg
+        case callerIDName = "caller_id_name"
+        case callerIDNumber = "caller_id_number"
+        case callerDestination = "caller_destination"
+        case destinationNumber = "destination_number"
+        case startEpoch = "start_epoch"
+        case answerEpoch = "answer_epoch"
+        case endEpoch = "end_epoch"
+        case hangupCause = "hangup_cause"
+        case sipHangupDisposition = "sip_hangup_disposition"
+        case bridgeUUID = "bridge_uuid"
+        case originatingLegUUID = "originating_leg_uuid"
+        case readCodec = "read_codec"
+        case writeCodec = "write_codec"
+        case pddMilliseconds = "pdd_ms"
+        case mos = "rtp_audio_in_mos"
+        case networkAddress = "network_addr"
+        case sipCallID = "sip_call_id"
+        case gatewayUUID = "gateway_uuid"
+        case billmsec
+        case sourceNumber = "source_number"
     }
 
     public init(

@@ -15,10 +15,17 @@ public struct Destination: DatasetRecord, Hashable {
     public var description: String
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case uuid = "destination_uuid", domainName = "domain_name", type = "destination_type"
-        case number = "destination_number", prefix = "destination_prefix", callerIDName = "destination_caller_id_name"
-        case context = "destination_context", app = "destination_app", data = "destination_data"
-        case enabled = "destination_enabled", description = "destination_description"
+        case uuid = "destination_uuid"
+        case domainName = "domain_name"
+        case type = "destination_type"
+        case number = "destination_number"
+        case prefix = "destination_prefix"
+        case callerIDName = "destination_caller_id_name"
+        case context = "destination_context"
+        case app = "destination_app"
+        case data = "destination_data"
+        case enabled = "destination_enabled"
+        case description = "destination_description"
     }
 
     public init(uuid: String, domainName: String, number: String, app: String, data: String) {

@@ -13,8 +13,12 @@ public struct Domain: DatasetRecord, Hashable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case uuid = "domain_uuid", name = "domain_name", enabled = "domain_enabled"
-        case description = "domain_description", timeZone = "time_zone", numberingPlan = "numbering_plan"
+        case uuid = "domain_uuid"
+        case name = "domain_name"
+        case enabled = "domain_enabled"
+        case description = "domain_description"
+        case timeZone = "time_zone"
+        case numberingPlan = "numbering_plan"
     }
 
     public init(

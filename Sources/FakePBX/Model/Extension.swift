@@ -17,11 +17,20 @@ public struct Extension: DatasetRecord, Hashable {
     public var description: String
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case uuid = "extension_uuid", domainName = "domain_name", number = "extension", password
-        case effectiveCallerIDName = "effective_caller_id_name", effectiveCallerIDNumber = "effective_caller_id_number"
-        case outboundCallerIDName = "outbound_caller_id_name", outboundCallerIDNumber = "outbound_caller_id_number"
-        case directoryFirstName = "directory_first_name", directoryLastName = "directory_last_name"
-        case callTimeout = "call_timeout", limitMax = "limit_max", tollAllow = "toll_allow", enabled, description
+        case uuid = "extension_uuid"
+        case domainName = "domain_name"
+        case number = "extension"
+        case password
+        case effectiveCallerIDName = "effective_caller_id_name"
+        case effectiveCallerIDNumber = "effective_caller_id_number"
+        case outboundCallerIDName = "outbound_caller_id_name"
+        case outboundCallerIDNumber = "outbound_caller_id_number"
+        case directoryFirstName = "directory_first_name"
+        case directoryLastName = "directory_last_name"
+        case callTimeout = "call_timeout"
+        case limitMax = "limit_max"
+        case tollAllow = "toll_allow"
+        case enabled, description
     }
 
     public init(uuid: String, domainName: String, number: String, password: String) {

@@ -6,10 +6,12 @@ enum FieldRules {
     static func domainName(_ value: String) -> String? {
         if IPAddress(value) != nil { return nil }
         let labels = value.split(separator: ".", omittingEmptySubsequences: false)
-        let ok = labels.count >= 2 && value.count <= 253 && labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
-                && label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
-        }
+        let ok =
+            labels.count >= 2 && value.count <= 253
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
+                    && label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+            }
         return ok ? nil : "a lower-case domain name such as tenant1.pbx.example.com (or the server's IP address)"
     }
 

@@ -4,7 +4,10 @@
 public struct FusionPBXRelease: Sendable, Hashable, CustomStringConvertible {
     /// The release line, which decides most of the differences.
     public enum Line: String, Sendable, Hashable, CaseIterable {
-        case v5_3 = "5.3", v5_4 = "5.4", v5_5 = "5.5", master = "master (5.6-dev)"
+        case v5_3 = "5.3"
+        case v5_4 = "5.4"
+        case v5_5 = "5.5"
+        case master = "master (5.6-dev)"
     }
 
     public let version: PBXVersion
@@ -72,19 +75,44 @@ public enum FusionPBXReleases {
         guard !knows(version) else { return nil }
         let release = release(for: version)
         let why = version < all[0].version ? "the oldest release fakepbx models" : "the nearest release below it that fakepbx models"
-        return "FusionPBX \(version) is not a release fakepbx knows; it answers as \(release.version) (\(why)). Known: 5.3.0–5.3.9, 5.4.0–5.4.10, 5.5.0–5.5.13, 5.6.0-dev–5.6.4-dev."
+        return
+            "FusionPBX \(version) is not a release fakepbx knows; it answers as \(release.version) (\(why)). Known: 5.3.0–5.3.9, 5.4.0–5.4.10, 5.5.0–5.5.13, 5.6.0-dev–5.6.4-dev."
     }
 }
 
 /// A column of FusionPBX's CDR CSV export, in `xml_cdr_inc.php`'s select order.
 public enum CDRCSVColumn: String, Sendable, CaseIterable {
-    case domainUUID = "domain_uuid", sipCallID = "sip_call_id", `extension`, extensionName = "extension_name"
-    case startStamp = "start_stamp", endStamp = "end_stamp", startDateFormatted = "start_date_formatted"
-    case startTimeFormatted = "start_time_formatted", startEpoch = "start_epoch", duration, billmsec
-    case missedCall = "missed_call", recordPath = "record_path", recordName = "record_name", xmlCDRUUID = "xml_cdr_uuid"
-    case bridgeUUID = "bridge_uuid", direction, billsec, callerIDName = "caller_id_name", callerIDNumber = "caller_id_number"
-    case callerDestination = "caller_destination", sourceNumber = "source_number", destinationNumber = "destination_number"
-    case leg, readCodec = "read_codec", writeCodec = "write_codec", ccSide = "cc_side", answerStamp = "answer_stamp"
-    case status, sipHangupDisposition = "sip_hangup_disposition", callDisposition = "call_disposition"
-    case pddMilliseconds = "pdd_ms", mos = "rtp_audio_in_mos", wait, tta, domainName = "domain_name"
+    case domainUUID = "domain_uuid"
+    case sipCallID = "sip_call_id"
+    case `extension`
+    case extensionName = "extension_name"
+    case startStamp = "start_stamp"
+    case endStamp = "end_stamp"
+    case startDateFormatted = "start_date_formatted"
+    case startTimeFormatted = "start_time_formatted"
+    case startEpoch = "start_epoch"
+    case duration, billmsec
+    case missedCall = "missed_call"
+    case recordPath = "record_path"
+    case recordName = "record_name"
+    case xmlCDRUUID = "xml_cdr_uuid"
+    case bridgeUUID = "bridge_uuid"
+    case direction, billsec
+    case callerIDName = "caller_id_name"
+    case callerIDNumber = "caller_id_number"
+    case callerDestination = "caller_destination"
+    case sourceNumber = "source_number"
+    case destinationNumber = "destination_number"
+    case leg
+    case readCodec = "read_codec"
+    case writeCodec = "write_codec"
+    case ccSide = "cc_side"
+    case answerStamp = "answer_stamp"
+    case status
+    case sipHangupDisposition = "sip_hangup_disposition"
+    case callDisposition = "call_disposition"
+    case pddMilliseconds = "pdd_ms"
+    case mos = "rtp_audio_in_mos"
+    case wait, tta
+    case domainName = "domain_name"
 }

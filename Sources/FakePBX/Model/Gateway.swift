@@ -22,9 +22,16 @@ public struct Gateway: DatasetRecord, Hashable {
     public var simulatedState: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case uuid = "gateway_uuid", domainName = "domain_name", name = "gateway", username, password, proxy, realm
-        case fromDomain = "from_domain", register, registerTransport = "register_transport"
-        case expireSeconds = "expire_seconds", retrySeconds = "retry_seconds", profile, context, enabled, description
+        case uuid = "gateway_uuid"
+        case domainName = "domain_name"
+        case name = "gateway"
+        case username, password, proxy, realm
+        case fromDomain = "from_domain"
+        case register
+        case registerTransport = "register_transport"
+        case expireSeconds = "expire_seconds"
+        case retrySeconds = "retry_seconds"
+        case profile, context, enabled, description
         case simulatedState = "state"
     }
 

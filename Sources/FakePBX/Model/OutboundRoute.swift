@@ -15,9 +15,15 @@ public struct OutboundRoute: DatasetRecord, Hashable {
     public var companionOf: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case uuid = "dialplan_uuid", domainName = "domain_name", name = "dialplan_name"
-        case expression = "dialplan_expression", gatewayUUID = "gateway_uuid", prefixNumber = "prefix_number"
-        case order = "dialplan_order", enabled = "dialplan_enabled", description = "dialplan_description"
+        case uuid = "dialplan_uuid"
+        case domainName = "domain_name"
+        case name = "dialplan_name"
+        case expression = "dialplan_expression"
+        case gatewayUUID = "gateway_uuid"
+        case prefixNumber = "prefix_number"
+        case order = "dialplan_order"
+        case enabled = "dialplan_enabled"
+        case description = "dialplan_description"
     }
 
     public init(uuid: String, domainName: String, name: String, expression: String, gatewayUUID: String) {

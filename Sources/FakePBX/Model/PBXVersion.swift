@@ -29,7 +29,9 @@ public struct PBXVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
     var number: (Int, Int, Int) { (major, minor, patch) }
 
     /// By number, then by text (`5.6.4` before `5.6.4-dev`), so the order agrees with `==`.
-    public static func < (lhs: PBXVersion, rhs: PBXVersion) -> Bool { (lhs.major, lhs.minor, lhs.patch, lhs.text) < (rhs.major, rhs.minor, rhs.patch, rhs.text) }
+    public static func < (lhs: PBXVersion, rhs: PBXVersion) -> Bool {
+        (lhs.major, lhs.minor, lhs.patch, lhs.text) < (rhs.major, rhs.minor, rhs.patch, rhs.text)
+    }
     public static func == (lhs: PBXVersion, rhs: PBXVersion) -> Bool { lhs.text == rhs.text }
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 

@@ -14,8 +14,13 @@ public struct Registration: DatasetRecord, Hashable {
     public var lingersUntil: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case domainName = "domain_name", extensionNumber = "extension", contact, agent
-        case networkIP = "network_ip", networkPort = "network_port", transport, expiresSeconds = "expires_seconds"
+        case domainName = "domain_name"
+        case extensionNumber = "extension"
+        case contact, agent
+        case networkIP = "network_ip"
+        case networkPort = "network_port"
+        case transport
+        case expiresSeconds = "expires_seconds"
     }
 
     public init(

@@ -7,7 +7,10 @@ public final class TenantStore: Sendable {
     private struct State: Sendable {
         var dataset: Dataset
         var counts: StatusCounts
-        init(_ dataset: Dataset) { self.dataset = dataset; counts = StatusCounts(dataset) }
+        init(_ dataset: Dataset) {
+            self.dataset = dataset
+            counts = StatusCounts(dataset)
+        }
     }
 
     private let state: Published<State>

@@ -52,12 +52,14 @@ public enum Fail2banProfile: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .debian:
             [
-                JailName.fusionpbx: .init(maxRetry: 20, findTime: 60, banTime: 3600), JailName.nginxDOS: .init(maxRetry: 800, findTime: 60, banTime: 86_400),
+                JailName.fusionpbx: .init(maxRetry: 20, findTime: 60, banTime: 3600),
+                JailName.nginxDOS: .init(maxRetry: 800, findTime: 60, banTime: 86_400),
                 JailName.nginx404: .init(maxRetry: 300, findTime: 60, banTime: 3600),
             ]
         case .ubuntu:
             [
-                JailName.fusionpbx: .init(maxRetry: 10, findTime: 600, banTime: 3600), JailName.nginxDOS: .init(maxRetry: 300, findTime: 60, banTime: 86_400),
+                JailName.fusionpbx: .init(maxRetry: 10, findTime: 600, banTime: 3600),
+                JailName.nginxDOS: .init(maxRetry: 300, findTime: 60, banTime: 86_400),
                 JailName.nginx404: .init(maxRetry: 120, findTime: 60, banTime: 3600),
             ]
         case .package:

@@ -1,4 +1,3 @@
-
 /// The documented rate-limit classes of the ictVoIP API: standard endpoints, CDR export, gateway
 /// operations.
 public enum RateLimitClass: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
@@ -75,8 +74,14 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    private struct Key: Hashable, Sendable { var rateClass: RateLimitClass; var subject: Subject }
-    private struct Window: Sendable { var start: Int; var count: Int }
+    private struct Key: Hashable, Sendable {
+        var rateClass: RateLimitClass
+        var subject: Subject
+    }
+    private struct Window: Sendable {
+        var start: Int
+        var count: Int
+    }
     /// Read on every request, changed by the control API and scenarios: no lock to read.
     private let rules: Published<[RateLimitClass: RateLimitRule]>
     /// One lock per stripe of clients, not one for all.

@@ -23,7 +23,8 @@ public final class CassetteRecorder: Sendable {
     ///   file cannot be written.
     public init(path: String, name: String, source: String) throws(ContractError) {
         self.path = path
-        let cassette = FileManager.default.fileExists(atPath: path)
+        let cassette =
+            FileManager.default.fileExists(atPath: path)
             ? try Cassette.load(contentsOf: path)
             : Cassette(name: name, description: "Recorded by fakepbx record; secrets redacted.", source: source)
         // The cassette's own layout, split where the exchanges go.

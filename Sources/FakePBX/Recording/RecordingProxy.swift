@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 public import ContractKit
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 import JSONSchema
 public import Logging
 import NIOCore
@@ -38,7 +38,9 @@ struct UpstreamForwarder: Sendable {
     let client: HTTPClient
 
     /// Headers that belong to one connection, not to the exchange.
-    static let hopByHop: Set<String> = ["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "content-length", "host"]
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "content-length", "host",
+    ]
 
     struct Answer {
         var status: Int
@@ -80,7 +82,8 @@ struct UpstreamForwarder: Sendable {
                 form: RecordingResponder.formFields(body, contentType: requestHeaders["content-type"])
             ),
             response: ExchangeResponse(status: answer.status, headers: answer.headers, bytes: answer.bytes),
-            timing: .init(startedAt: Timestamp.iso8601(Int(started.timeIntervalSince1970)), durationMilliseconds: Date().timeIntervalSince(started) * 1000)
+            timing: .init(
+                startedAt: Timestamp.iso8601(Int(started.timeIntervalSince1970)), durationMilliseconds: Date().timeIntervalSince(started) * 1000)
         )
     }
 
@@ -121,7 +124,8 @@ struct RecordingResponder: HTTPResponder {
         } catch {
             logger.error("cannot write the cassette", metadata: ["file": "\(recorder.path)", "error": "\(error)"])
         }
-        return Response(status: HTTPResponse.Status(code: answer.status), headers: answer.fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bytes)))
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: answer.fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bytes)))
     }
 
     /// The body's fields: urlencoded, multipart, or a flat JSON object; none for other bodies.

@@ -117,7 +117,8 @@ public final class ReplayStore: Sendable {
     func nearest(method: String, path: String, fields: [String: String], limit: Int = 3) -> [(Entry, [String])] {
         let key = ReplayStore.key(method, path, fields, volatile: volatile)
         let scored = entries.map { entry -> (Entry, [String]) in
-            let recorded = ReplayStore.key(entry.exchange.request.method, entry.exchange.request.path, entry.exchange.request.parameters, volatile: volatile)
+            let recorded = ReplayStore.key(
+                entry.exchange.request.method, entry.exchange.request.path, entry.exchange.request.parameters, volatile: volatile)
             var differences: [String] = []
             if recorded.method != key.method { differences.append("method: recorded \(recorded.method), requested \(key.method)") }
             if recorded.path != key.path { differences.append("path: recorded \(recorded.path), requested \(key.path)") }
@@ -147,11 +148,12 @@ extension ReplayStore.Entry {
         where !["content-length", "date", "connection", "transfer-encoding", "keep-alive"].contains(name) {
             if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
         }
-        let body: [UInt8] = switch response.body {
-        case .empty: []
-        case .json(let value): value.serializedBytes()
-        case .text(let text): Array(text.utf8)
-        }
+        let body: [UInt8] =
+            switch response.body {
+            case .empty: []
+            case .json(let value): value.serializedBytes()
+            case .text(let text): Array(text.utf8)
+            }
         return Answer(status: HTTPResponse.Status(code: response.status), headers: headers, body: body)
     }
 }

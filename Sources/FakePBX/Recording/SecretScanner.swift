@@ -26,7 +26,9 @@ public enum SecretScanner {
                     findings.append(Finding(location: pointer, message: "\(match.what) survives in the text"))
                 }
             }
-            for (name, value) in exchange.request.headers { check(name: name, value: value, at: "\(base)/request/headers/\(JSONPointer.escape(name))") }
+            for (name, value) in exchange.request.headers {
+                check(name: name, value: value, at: "\(base)/request/headers/\(JSONPointer.escape(name))")
+            }
             for (name, value) in exchange.request.form { check(name: name, value: value, at: "\(base)/request/form/\(JSONPointer.escape(name))") }
             for (name, value) in FormEncoding.decode(exchange.request.query) { check(name: name, value: value, at: "\(base)/request/query") }
             if let response = exchange.response {

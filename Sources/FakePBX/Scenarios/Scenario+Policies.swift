@@ -31,10 +31,17 @@ extension Scenario {
             guard let value = try policies.member("jails") else { return }
             for key in try value.object().keys {
                 let item = try value.required(key)
-                guard JailName.all.contains(key) else { throw item.error("unknown jail '\(key)'; expected \(JailName.all.joined(separator: " or "))") }
+                guard JailName.all.contains(key) else {
+                    throw item.error("unknown jail '\(key)'; expected \(JailName.all.joined(separator: " or "))")
+                }
                 let text = try item.string()
-                if text == "off" { jails[key] = .some(nil); continue }
-                guard let rule = JailRule(text) else { throw item.error("'\(text)' is not valid; expected MAXRETRY/FINDTIME/BANTIME such as 20/60/3600, or off") }
+                if text == "off" {
+                    jails[key] = .some(nil)
+                    continue
+                }
+                guard let rule = JailRule(text) else {
+                    throw item.error("'\(text)' is not valid; expected MAXRETRY/FINDTIME/BANTIME such as 20/60/3600, or off")
+                }
                 jails[key] = rule
             }
         }
@@ -66,7 +73,8 @@ extension Scenario {
             }
             return resolved
         case .bundle:
-            throw value.error("a bundle's scenario cannot name a dataset file: a bundle never loads files outside itself; put the tenants in the bundle's state")
+            throw value.error(
+                "a bundle's scenario cannot name a dataset file: a bundle never loads files outside itself; put the tenants in the bundle's state")
         }
     }
 }

@@ -81,13 +81,17 @@ public struct Scenario: Sendable {
     /// `cdrs:` settings laid over the dataset's `cdr_generation` (volume, seed, shares).
     public var cdrGeneration = JSONObject()
 
-    static let keys = ["name", "description", "dataset", "pbx_version", "php_types", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults", "timeline", "tls"]
+    static let keys = [
+        "name", "description", "dataset", "pbx_version", "php_types", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults",
+        "timeline", "tls",
+    ]
 
     /// Reads and checks a scenario file.
     /// - Throws: ``ScenarioError`` with every problem found, each at its line and column.
     public static func load(contentsOf path: String) throws(ScenarioError) -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(file: path, issues: [ScenarioIssue(line: 1, column: 1, message: "cannot read the file (check the path and permissions)")])
+            throw ScenarioError(
+                file: path, issues: [ScenarioIssue(line: 1, column: 1, message: "cannot read the file (check the path and permissions)")])
         }
         return try Scenario(text: String(decoding: data, as: UTF8.self), file: path)
     }
@@ -121,7 +125,9 @@ public struct Scenario: Sendable {
         description = ""
         let root = SpecReader(document.value)
         guard case .object = document.value else {
-            throw ScenarioError(file: file, issues: [ScenarioIssue(line: 1, column: 1, message: "a scenario is a mapping with keys such as name, policies, faults and timeline")])
+            throw ScenarioError(
+                file: file,
+                issues: [ScenarioIssue(line: 1, column: 1, message: "a scenario is a mapping with keys such as name, policies, faults and timeline")])
         }
         var scenario = self
         check { () throws(SpecError) in try root.rejectUnknown(Scenario.keys) }
@@ -167,23 +173,28 @@ public struct Scenario: Sendable {
             scenario.tlsMode = try value.member("mode")?.choice(TLSMode.self)
         }
         if let policies = try? root.member("policies") { scenario.readPolicies(policies, check: check) }
+        scenario.readFaultsAndTimeline(root, check: check)
+        guard issues.isEmpty else { throw ScenarioError(file: file, issues: issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
+        self = scenario
+    }
+
+    /// The `faults` and `timeline` lists, each item checked on its own so every bad one is named.
+    private mutating func readFaultsAndTimeline(_ root: SpecReader, check: (() throws(SpecError) -> Void) -> Void) {
         if let faults = try? root.member("faults") {
             check { () throws(SpecError) in _ = try faults.array() }
             for item in (try? faults.array()) ?? [] {
                 check { () throws(SpecError) in
                     _ = try Fault(item.value, pointer: item.pointer, now: 0)
-                    scenario.faults.append((item.value, item.pointer))
+                    self.faults.append((item.value, item.pointer))
                 }
             }
         }
         if let timeline = try? root.member("timeline") {
             check { () throws(SpecError) in _ = try timeline.array() }
             for item in (try? timeline.array()) ?? [] {
-                check { () throws(SpecError) in scenario.timeline.append(try Scenario.step(item)) }
+                check { () throws(SpecError) in self.timeline.append(try Scenario.step(item)) }
             }
         }
-        guard issues.isEmpty else { throw ScenarioError(file: file, issues: issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
-        self = scenario
     }
 
     static func whitelist(_ reader: SpecReader) throws(SpecError) -> Whitelist {
@@ -241,7 +252,10 @@ public struct Scenario: Sendable {
                 let text = try addressReader.string()
                 guard let address = IPAddress(text) else { throw addressReader.error("'\(text)' is not an IP address") }
                 if key == "ban" {
-                    actions.append(.ban(address, jail: try value.member("jail")?.string() ?? JailName.fusionpbx, seconds: try value.member("seconds")?.double(in: InputLimits.seconds)))
+                    actions.append(
+                        .ban(
+                            address, jail: try value.member("jail")?.string() ?? JailName.fusionpbx,
+                            seconds: try value.member("seconds")?.double(in: InputLimits.seconds)))
                 } else {
                     actions.append(.unban(address))
                 }

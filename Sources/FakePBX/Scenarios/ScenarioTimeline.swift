@@ -91,15 +91,17 @@ public final class ScenarioTimeline: Sendable {
 
     /// The steps of every scenario started, for the control API.
     var json: JSONValue {
-        .array(pending.withLock { pending in
-            pending.map { item in
-                let trigger: JSONValue = switch item.step.trigger {
-                case .at(let seconds): ["at": .double(seconds)]
-                case .afterCalls(let count, _): ["after_calls": .int(count), "calls": .int(item.calls)]
+        .array(
+            pending.withLock { pending in
+                pending.map { item in
+                    let trigger: JSONValue =
+                        switch item.step.trigger {
+                        case .at(let seconds): ["at": .double(seconds)]
+                        case .afterCalls(let count, _): ["after_calls": .int(count), "calls": .int(item.calls)]
+                        }
+                    return ["scenario": .string(item.scenario), "step": .int(item.index + 1), "trigger": trigger, "fired": .bool(item.fired)]
                 }
-                return ["scenario": .string(item.scenario), "step": .int(item.index + 1), "trigger": trigger, "fired": .bool(item.fired)]
-            }
-        })
+            })
     }
 
     /// Forgets every step.

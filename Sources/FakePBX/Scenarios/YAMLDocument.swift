@@ -18,7 +18,8 @@ struct YAMLDocument {
     ///   where a limit was passed.
     init(_ text: String) throws(ScenarioIssue) {
         guard text.utf8.count <= YAMLDocument.maxBytes else {
-            throw ScenarioIssue(line: 1, column: 1, message: "the scenario is \(text.utf8.count) bytes; at most \(YAMLDocument.maxBytes) (1 MiB) are read")
+            throw ScenarioIssue(
+                line: 1, column: 1, message: "the scenario is \(text.utf8.count) bytes; at most \(YAMLDocument.maxBytes) (1 MiB) are read")
         }
         let node: Node?
         do {
@@ -52,7 +53,8 @@ struct YAMLDocument {
         budget -= 1
         guard budget >= 0, depth <= maxDepth else {
             let mark = node.mark.map { ($0.line, $0.column) } ?? (1, 1)
-            let limit = budget < 0
+            let limit =
+                budget < 0
                 ? "the document expands to more than \(maxValues) values (aliases repeating aliases?)"
                 : "values are nested more than \(maxDepth) deep"
             throw ScenarioIssue(line: mark.0, column: mark.1, message: "\(limit); a scenario is refused past that")

@@ -72,7 +72,10 @@ final class ByteSink {
     func append(_ value: Int) {
         reserve(20)
         if value < 0 {
-            if value == .min { append(String(value)); return }
+            if value == .min {
+                append(String(value))
+                return
+            }
             appendUnchecked(UInt8(ascii: "-"))
             append(-value)
             return
@@ -83,7 +86,10 @@ final class ByteSink {
         }
         var digits = 0
         var n = value
-        while n > 0 { digits += 1; n /= 10 }
+        while n > 0 {
+            digits += 1
+            n /= 10
+        }
         n = value
         for i in stride(from: digits - 1, through: 0, by: -1) {
             base[count + i] = UInt8(ascii: "0") + UInt8(n % 10)
@@ -127,13 +133,21 @@ enum ByteText {
         }
         sink.reserve(24)
         if quoted { sink.appendUnchecked(UInt8(ascii: "\"")) }
-        two(date.year / 100, sink); two(date.year % 100, sink)
-        sink.appendUnchecked(UInt8(ascii: "-")); two(date.month, sink)
-        sink.appendUnchecked(UInt8(ascii: "-")); two(date.day, sink)
-        sink.appendUnchecked(UInt8(ascii: " ")); two(seconds / 3600, sink)
-        sink.appendUnchecked(UInt8(ascii: ":")); two(seconds / 60 % 60, sink)
-        sink.appendUnchecked(UInt8(ascii: ":")); two(seconds % 60, sink)
-        sink.appendUnchecked(UInt8(ascii: "+")); sink.appendUnchecked(UInt8(ascii: "0")); sink.appendUnchecked(UInt8(ascii: "0"))
+        two(date.year / 100, sink)
+        two(date.year % 100, sink)
+        sink.appendUnchecked(UInt8(ascii: "-"))
+        two(date.month, sink)
+        sink.appendUnchecked(UInt8(ascii: "-"))
+        two(date.day, sink)
+        sink.appendUnchecked(UInt8(ascii: " "))
+        two(seconds / 3600, sink)
+        sink.appendUnchecked(UInt8(ascii: ":"))
+        two(seconds / 60 % 60, sink)
+        sink.appendUnchecked(UInt8(ascii: ":"))
+        two(seconds % 60, sink)
+        sink.appendUnchecked(UInt8(ascii: "+"))
+        sink.appendUnchecked(UInt8(ascii: "0"))
+        sink.appendUnchecked(UInt8(ascii: "0"))
         if quoted { sink.appendUnchecked(UInt8(ascii: "\"")) }
     }
 
@@ -194,7 +208,8 @@ enum ByteText {
     /// Whether `bytes` holds a control character, `"` or `\`; eight bytes at a time (SWAR), since
     /// every string of every exported row is scanned.
     static func needsJSONEscape(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
         var i = 0
         while i + 8 <= bytes.count {
@@ -217,7 +232,10 @@ enum ByteText {
     static func xmlEscaped(_ value: String, into sink: ByteSink) {
         var value = value
         value.withUTF8 { utf8 in
-            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) {
+            if !utf8.contains(where: {
+                $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"")
+                    || $0 == UInt8(ascii: "'")
+            }) {
                 sink.append(UnsafeRawBufferPointer(utf8))
                 return
             }

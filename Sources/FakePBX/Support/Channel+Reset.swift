@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-import NIOCore
 
 extension Channel {
     /// Closes the connection with RST instead of FIN, as an iptables `REJECT --reject-with tcp-reset`

@@ -63,11 +63,12 @@ struct SpecReader {
     func int(in range: ClosedRange<Int> = Int.min...Int.max) throws(SpecError) -> Int {
         let number = try double()
         guard number == number.rounded(), let int = Int(exactly: number), range.contains(int) else {
-            let expected = switch (range.lowerBound, range.upperBound) {
-            case (Int.min, Int.max): "a whole number"
-            case (let low, Int.max): "a whole number of at least \(low)"
-            case (let low, let high): "a whole number from \(low) to \(high)"
-            }
+            let expected =
+                switch (range.lowerBound, range.upperBound) {
+                case (Int.min, Int.max): "a whole number"
+                case (let low, Int.max): "a whole number of at least \(low)"
+                case (let low, let high): "a whole number from \(low) to \(high)"
+                }
             throw error("expected \(expected)")
         }
         return int

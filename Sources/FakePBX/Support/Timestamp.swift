@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-import Synchronization
 
 /// Timestamp formats the real server writes, produced without Foundation formatters (they are on hot paths).
 enum Timestamp {

@@ -35,7 +35,8 @@ struct CertificateAuthority: Sendable {
         let certificate = try PEMFile.certificates(certificateFile, flag: "--tls-ca-cert")[0]
         let key = try PEMFile.privateKey(keyFile, flag: "--tls-ca-key")
         guard key.publicKey == certificate.publicKey else {
-            throw FakePBXError(.invalidConfiguration, "the key does not belong to the CA certificate in --tls-ca-cert; give the matching pair", at: keyFile)
+            throw FakePBXError(
+                .invalidConfiguration, "the key does not belong to the CA certificate in --tls-ca-cert; give the matching pair", at: keyFile)
         }
         return CertificateAuthority(certificate: certificate, privateKey: key)
     }

@@ -25,10 +25,11 @@ struct HTTPSChannel<Base: ServerChildChannel>: ServerChildChannel {
             try channel.pipeline.syncOperations.addHandlers([
                 BanGuard(jails: server.policies.jails, action: server.policies.banAction, clock: server.clock, journal: server.journal),
                 HandshakeGuard(server: server, observer: observer),
-                ByteToMessageHandler(SNIHandler { [observer] result in
-                    if case .hostname(let name) = result { observer.serverName = name }
-                    return channel.eventLoop.makeSucceededVoidFuture()
-                }),
+                ByteToMessageHandler(
+                    SNIHandler { [observer] result in
+                        if case .hostname(let name) = result { observer.serverName = name }
+                        return channel.eventLoop.makeSucceededVoidFuture()
+                    }),
                 NIOSSLServerHandler(context: identities.context(for: mode)),
                 observer,
             ])
@@ -139,7 +140,8 @@ final class HandshakeObserver: ChannelInboundHandler, RemovableChannelHandler, @
         if !requested, !faulted, !recorded, let peer = context.channel.remoteAddress.flatMap(IPAddress.init) {
             let mode = mode.rawValue
             let reasons = HandshakeObserver.reasons(error)
-            let detail = "the TLS handshake failed or was refused by the client, with certificate mode '\(mode)' in force: \(reasons.isEmpty ? "\(error)" : reasons.joined(separator: ", "))"
+            let detail =
+                "the TLS handshake failed or was refused by the client, with certificate mode '\(mode)' in force: \(reasons.isEmpty ? "\(error)" : reasons.joined(separator: ", "))"
             server.logger.notice("TLS handshake failed", metadata: ["client": "\(peer)", "mode": "\(mode)", "error": "\(error)"])
             record(peer, applied: "tls-handshake-failed", detail: detail, tls: TLSConnectionInfo(version: "", serverName: serverName))
         }
@@ -163,7 +165,8 @@ final class HandshakeObserver: ChannelInboundHandler, RemovableChannelHandler, @
         if completed, !requested, !faulted, !recorded, let peer = context.channel.remoteAddress.flatMap(IPAddress.init) {
             record(
                 peer, applied: "tls-closed-before-request",
-                detail: "the client completed the TLS handshake with certificate mode '\(mode.rawValue)' in force, then closed the connection without a request (a client that checks host names refuses a certificate for other names)",
+                detail:
+                    "the client completed the TLS handshake with certificate mode '\(mode.rawValue)' in force, then closed the connection without a request (a client that checks host names refuses a certificate for other names)",
                 tls: connections.info(for: context.channel) ?? TLSConnectionInfo(version: "", serverName: serverName)
             )
         }

@@ -1,8 +1,8 @@
 import Foundation
 public import JSONSchema
 import NIOSSL
-import Synchronization
 import SwiftASN1
+import Synchronization
 import X509
 
 /// The HTTPS listener's certificates, one TLS context per ``TLSMode``, made at start, and the mode
@@ -48,10 +48,15 @@ public final class TLSIdentities: Sendable {
             try PEMFile.certificates(path, flag: "--tls-client-ca")
         }
         if settings.clientAuth != .none, clientTrust == nil {
-            throw FakePBXError(.invalidConfiguration, "--tls-client-auth \(settings.clientAuth.rawValue) needs --tls-client-ca FILE, the CA that issues client certificates", at: "--tls-client-ca")
+            throw FakePBXError(
+                .invalidConfiguration,
+                "--tls-client-auth \(settings.clientAuth.rawValue) needs --tls-client-ca FILE, the CA that issues client certificates",
+                at: "--tls-client-ca")
         }
         if let minimum = settings.minimumVersion, let maximum = settings.maximumVersion, minimum.rawValue > maximum.rawValue {
-            throw FakePBXError(.invalidConfiguration, "--tls-min-version \(minimum.rawValue) is above --tls-max-version \(maximum.rawValue)", at: "--tls-min-version")
+            throw FakePBXError(
+                .invalidConfiguration, "--tls-min-version \(minimum.rawValue) is above --tls-max-version \(maximum.rawValue)", at: "--tls-min-version"
+            )
         }
 
         if settings.keyFile != nil, settings.certificateFile == nil {
@@ -113,16 +118,18 @@ public final class TLSIdentities: Sendable {
             let chain = try PEMFile.certificates(certificateFile, flag: "--tls-cert")
             let key = try PEMFile.privateKey(keyFile, flag: "--tls-key")
             guard key.publicKey == chain[0].publicKey else {
-                throw FakePBXError(.invalidConfiguration, "the key does not belong to the first certificate in --tls-cert; give the matching pair", at: keyFile)
+                throw FakePBXError(
+                    .invalidConfiguration, "the key does not belong to the first certificate in --tls-cert; give the matching pair", at: keyFile)
             }
             return (chain, key)
         }
         let day: TimeInterval = 86400
-        let (notBefore, notAfter): (Date, Date) = switch mode {
-        case .expired: (now - 30 * day, now - day)
-        case .notYetValid: (now + day, now + 365 * day)
-        default: (now - 3600, now + 365 * day)
-        }
+        let (notBefore, notAfter): (Date, Date) =
+            switch mode {
+            case .expired: (now - 30 * day, now - day)
+            case .notYetValid: (now + day, now + 365 * day)
+            default: (now - 3600, now + 365 * day)
+            }
         return try attempt {
             switch mode {
             case .selfSigned:

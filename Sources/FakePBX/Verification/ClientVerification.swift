@@ -52,9 +52,10 @@ public final class ClientVerifier: Sendable {
     func verify(_ request: ExchangeRequest, client: String, time: String) -> [ContractViolation] {
         let (operation, violations) = catalog.checkRequest(request)
         guard !violations.isEmpty else { return [] }
-        record(RecordedViolation(
-            time: time, client: client, method: request.method, path: request.path, operation: operation?.id, violations: violations
-        ))
+        record(
+            RecordedViolation(
+                time: time, client: client, method: request.method, path: request.path, operation: operation?.id, violations: violations
+            ))
         return violations
     }
 

@@ -117,10 +117,11 @@ enum FormatChecker {
 
     static func ipv4(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy { $0.isASCII && $0.isNumber }
-                && !(part.count > 1 && part.first == "0") && Int(part)! <= 255
-        }
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.count <= 3 && part.allSatisfy { $0.isASCII && $0.isNumber }
+                    && !(part.count > 1 && part.first == "0") && Int(part)! <= 255
+            }
     }
 
     static func ipv6(_ text: String) -> Bool {

@@ -164,7 +164,9 @@ public struct JSONParser {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800...0xDBFF).contains(scalar) {
-                        guard bytes[index...].starts(with: Array("\\u".utf8)) else { throw error("unpaired surrogate \\u\(String(scalar, radix: 16))") }
+                        guard bytes[index...].starts(with: Array("\\u".utf8)) else {
+                            throw error("unpaired surrogate \\u\(String(scalar, radix: 16))")
+                        }
                         index += 2
                         let low = try hex4()
                         guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid surrogate pair") }

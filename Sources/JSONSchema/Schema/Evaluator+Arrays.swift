@@ -25,7 +25,10 @@ extension Evaluator {
             }
             errors.removeSubrange(mark...)
             if matched.count < minimum {
-                fail(minimum == 1 ? "no item matches the \"contains\" schema" : "only \(matched.count) items match the \"contains\" schema; at least \(minimum) must", keywordName, node, &outcome)
+                fail(
+                    minimum == 1
+                        ? "no item matches the \"contains\" schema"
+                        : "only \(matched.count) items match the \"contains\" schema; at least \(minimum) must", keywordName, node, &outcome)
             } else if let maximum, matched.count > maximum {
                 fail("\(matched.count) items match the \"contains\" schema; at most \(maximum) may", keywordName, node, &outcome)
             }

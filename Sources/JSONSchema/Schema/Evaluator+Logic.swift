@@ -46,7 +46,9 @@ extension Evaluator {
                 fail("matches none of the \(list.count) oneOf alternatives", keywordName, node, &outcome)
             } else {
                 errors.removeSubrange(mark...)
-                fail("matches \(passing.count) oneOf alternatives (\(passing.map { String($0.offset) }.joined(separator: ", "))); exactly one must match", keywordName, node, &outcome)
+                fail(
+                    "matches \(passing.count) oneOf alternatives (\(passing.map { String($0.offset) }.joined(separator: ", "))); exactly one must match",
+                    keywordName, node, &outcome)
             }
         case .not(let id):
             let mark = errors.count

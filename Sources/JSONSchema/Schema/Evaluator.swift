@@ -98,7 +98,9 @@ struct Evaluator {
         }.joined()
     }
 
-    func error(_ message: @autoclosure () -> String, absolute: @autoclosure () -> String, extraKeyword: String? = nil, at child: InstanceToken? = nil) -> ValidationError {
+    func error(_ message: @autoclosure () -> String, absolute: @autoclosure () -> String, extraKeyword: String? = nil, at child: InstanceToken? = nil)
+        -> ValidationError
+    {
         let location = instancePath + (child.map(Evaluator.step) ?? "")
         return ValidationError(
             instanceLocation: location, keywordLocation: keywordPath + (extraKeyword.map { "/" + $0 } ?? ""),
@@ -177,13 +179,16 @@ struct Evaluator {
             applyArray(keyword, to: instance, node: node, outcome: &outcome)
         case .dependentSchemas, .properties, .patternProperties, .additionalProperties, .propertyNames, .unevaluatedProperties:
             applyObject(keyword, to: instance, node: node, outcome: &outcome)
-        case .type, .enumeration, .constant, .multipleOf, .maximum, .exclusiveMaximum, .minimum, .exclusiveMinimum, .maxLength, .minLength, .pattern, .maxItems, .minItems, .uniqueItems, .maxProperties, .minProperties, .required, .dependentRequired, .format:
+        case .type, .enumeration, .constant, .multipleOf, .maximum, .exclusiveMaximum, .minimum, .exclusiveMinimum, .maxLength, .minLength, .pattern,
+            .maxItems, .minItems, .uniqueItems, .maxProperties, .minProperties, .required, .dependentRequired, .format:
             applyAssertion(keyword, to: instance, node: node, outcome: &outcome)
         }
     }
 
     /// Records a failure of keyword `name` of `node` (its message built only when errors are collected).
-    mutating func fail(_ message: @autoclosure () -> String, _ name: String, _ node: SchemaNode, at child: InstanceToken? = nil, _ outcome: inout Outcome) {
+    mutating func fail(
+        _ message: @autoclosure () -> String, _ name: String, _ node: SchemaNode, at child: InstanceToken? = nil, _ outcome: inout Outcome
+    ) {
         outcome.valid = false
         if collectsErrors {
             errors.append(error(message(), absolute: node.absoluteLocation + "/" + name, extraKeyword: name, at: child))
@@ -194,7 +199,8 @@ struct Evaluator {
     /// item no other keyword evaluated: under `false`, one message saying `what` is not allowed;
     /// else the subschema's own errors.
     mutating func applyToLeftover(
-        _ id: Int, _ name: String, _ node: SchemaNode, value: JSONValue, at child: InstanceToken, what: @autoclosure () -> String, _ outcome: inout Outcome
+        _ id: Int, _ name: String, _ node: SchemaNode, value: JSONValue, at child: InstanceToken, what: @autoclosure () -> String,
+        _ outcome: inout Outcome
     ) {
         let mark = errors.count
         let result = evaluate(id, keyword: name, value, child: child)

@@ -3,7 +3,10 @@ struct Keyword: Sendable {
     indirect enum Kind: Sendable {
         case ref(Int)
         case dynamicRef(target: Int, anchor: String?)
-        case allOf([Int]), anyOf([Int]), oneOf([Int]), not(Int)
+        case allOf([Int])
+        case anyOf([Int])
+        case oneOf([Int])
+        case not(Int)
         case conditional(if: Int, then: Int?, else: Int?)
         case dependentSchemas([(String, Int)])
         case prefixItems([Int])
@@ -19,11 +22,18 @@ struct Keyword: Sendable {
         case enumeration([JSONValue])
         case constant(JSONValue)
         case multipleOf(JSONNumber)
-        case maximum(JSONNumber), exclusiveMaximum(JSONNumber), minimum(JSONNumber), exclusiveMinimum(JSONNumber)
-        case maxLength(Int), minLength(Int)
+        case maximum(JSONNumber)
+        case exclusiveMaximum(JSONNumber)
+        case minimum(JSONNumber)
+        case exclusiveMinimum(JSONNumber)
+        case maxLength(Int)
+        case minLength(Int)
         case pattern(PatternRegex)
-        case maxItems(Int), minItems(Int), uniqueItems
-        case maxProperties(Int), minProperties(Int)
+        case maxItems(Int)
+        case minItems(Int)
+        case uniqueItems
+        case maxProperties(Int)
+        case minProperties(Int)
         case required([String])
         case dependentRequired([(String, [String])])
         case format(String, assert: Bool)
@@ -63,10 +73,13 @@ struct PatternRegex: @unchecked Sendable {
         self.simple = SimplePattern.parse(source)
         // ECMA-262 semantics: \d and \w are ASCII-only, and matching is by code point, not by
         // grapheme cluster.
-        self.regex = simple != nil ? nil : try Regex(ECMAPattern.translate(source))
-            .asciiOnlyDigits()
-            .asciiOnlyWordCharacters()
-            .matchingSemantics(.unicodeScalar)
+        self.regex =
+            simple != nil
+            ? nil
+            : try Regex(ECMAPattern.translate(source))
+                .asciiOnlyDigits()
+                .asciiOnlyWordCharacters()
+                .matchingSemantics(.unicodeScalar)
     }
 
     func matches(_ text: String) -> Bool {

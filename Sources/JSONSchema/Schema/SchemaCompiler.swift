@@ -120,7 +120,8 @@ final class SchemaCompiler {
         guard let document = registry.document(at: meta) else {
             throw SchemaError(
                 code: .unknownMetaSchema,
-                message: "$schema names \(metaURI), which is not a known meta-schema; add it to the registry (--ref-dir) or use https://json-schema.org/draft/2020-12/schema",
+                message:
+                    "$schema names \(metaURI), which is not a known meta-schema; add it to the registry (--ref-dir) or use https://json-schema.org/draft/2020-12/schema",
                 location: location + "/$schema"
             )
         }
@@ -165,7 +166,8 @@ final class SchemaCompiler {
         }
         throw SchemaError(
             code: .unresolvableReference,
-            message: "cannot resolve \(reference) (\(key)); add the schema it names to the registry (--ref-dir names a folder searched for relative references) or fix the reference",
+            message:
+                "cannot resolve \(reference) (\(key)); add the schema it names to the registry (--ref-dir names a folder searched for relative references) or fix the reference",
             location: location
         )
     }
@@ -234,12 +236,6 @@ private struct KeywordBuilder {
     let object: JSONObject
     let location: String
     let children: [JSONKey: Int]
-
-    init(object: JSONObject, location: String, children: [JSONKey: Int]) {
-        self.object = object
-        self.location = location
-        self.children = children
-    }
 
     func fail(_ keyword: String, _ expected: String) -> SchemaError {
         SchemaError(code: .invalidKeyword, message: "\(keyword) must be \(expected)", location: "\(location)/\(JSONPointer.escape(keyword))")
@@ -314,7 +310,8 @@ private struct KeywordBuilder {
         var propertyNames = Set<JSONKey>()
         if let map = try schemaMap("properties") {
             propertyNames = Set(map.map { JSONKey($0.0) })
-            keywords.append(Keyword(name: "properties", kind: .properties(Dictionary(map.map { (JSONKey($0.0), $0.1) }, uniquingKeysWith: { a, _ in a }))))
+            keywords.append(
+                Keyword(name: "properties", kind: .properties(Dictionary(map.map { (JSONKey($0.0), $0.1) }, uniquingKeysWith: { a, _ in a }))))
         }
         var patterns: [PatternRegex] = []
         if let map = try schemaMap("patternProperties") {

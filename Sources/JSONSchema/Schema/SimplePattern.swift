@@ -56,12 +56,6 @@ struct SimplePattern: Sendable {
         0x205F...0x205F, 0x3000...0x3000, 0xFEFF...0xFEFF,
     ]
 
-    private init(atoms: [Atom], anchoredStart: Bool, anchoredEnd: Bool) {
-        self.atoms = atoms
-        self.anchoredStart = anchoredStart
-        self.anchoredEnd = anchoredEnd
-    }
-
     static func parse(_ pattern: String) -> SimplePattern? {
         var chars = Array(pattern.unicodeScalars)[...]
         var anchoredStart = false
@@ -95,9 +89,15 @@ struct SimplePattern: Sendable {
             var atom = Atom(matcher: matcher, min: 1, max: 1)
             if let q = chars.first {
                 switch q {
-                case "?": (atom.min, atom.max) = (0, 1); chars = chars.dropFirst()
-                case "*": (atom.min, atom.max) = (0, Int.max); chars = chars.dropFirst()
-                case "+": (atom.min, atom.max) = (1, Int.max); chars = chars.dropFirst()
+                case "?":
+                    (atom.min, atom.max) = (0, 1)
+                    chars = chars.dropFirst()
+                case "*":
+                    (atom.min, atom.max) = (0, Int.max)
+                    chars = chars.dropFirst()
+                case "+":
+                    (atom.min, atom.max) = (1, Int.max)
+                    chars = chars.dropFirst()
                 case "{":
                     guard let (low, high) = braces(&chars) else { return nil }
                     (atom.min, atom.max) = (low, high)
@@ -169,7 +169,9 @@ struct SimplePattern: Sendable {
                 guard let escaped = escape(&chars) else { return nil }
                 switch escaped {
                 case .scalar(let s): low = s
-                case .set(_, _, let set, false): ranges += set; continue
+                case .set(_, _, let set, false):
+                    ranges += set
+                    continue
                 default: return nil
                 }
             } else {

@@ -23,12 +23,13 @@ public struct ValidationResult: Sendable {
     public var basicOutput: JSONValue {
         var object: JSONObject = ["valid": .bool(isValid)]
         if !isValid {
-            object["errors"] = .array(errors.map { error in
-                [
-                    "instanceLocation": .string(error.instanceLocation), "keywordLocation": .string(error.keywordLocation),
-                    "absoluteKeywordLocation": .string(error.absoluteKeywordLocation), "error": .string(error.message),
-                ]
-            })
+            object["errors"] = .array(
+                errors.map { error in
+                    [
+                        "instanceLocation": .string(error.instanceLocation), "keywordLocation": .string(error.keywordLocation),
+                        "absoluteKeywordLocation": .string(error.absoluteKeywordLocation), "error": .string(error.message),
+                    ]
+                })
         }
         return .object(object)
     }

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-import Foundation
 
 /// A file written whole or not at all: the bytes go to an unnamed temporary file in the target's
 /// folder (Linux `O_TMPFILE`), which is linked into place only once complete and flushed. A process
@@ -50,7 +51,8 @@ public struct AtomicFile {
         let named = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).fakepbx-\(getpid()).tmp").path
         let fallback = open(named, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fallback >= 0 else {
-            throw Failure(message: "cannot create the file: \(String(cString: strerror(errno))) (check the folder exists and is writable)", path: path)
+            throw Failure(
+                message: "cannot create the file: \(String(cString: strerror(errno))) (check the folder exists and is writable)", path: path)
         }
         descriptor = fallback
         temporary = named

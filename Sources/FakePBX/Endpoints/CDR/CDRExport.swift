@@ -10,7 +10,9 @@ import NIOCore
 /// (``stream(_:)``), and the batches are written in order.
 public struct CDRExport: BodyProducer {
     public enum Format: String, Sendable, CaseIterable {
-        case json = "JSON", csv = "CSV", xml = "XML"
+        case json = "JSON"
+        case csv = "CSV"
+        case xml = "XML"
 
         public var contentType: String { document.contentType }
     }

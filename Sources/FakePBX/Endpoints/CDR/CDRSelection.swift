@@ -35,7 +35,8 @@ public struct CDRSelection: Sendable {
 
     /// The matching stored records and generated calls, oldest first (or newest first).
     func items(newestFirst: Bool = false) -> CDRItems {
-        CDRItems(stored: newestFirst ? stored.reversed() : stored, calls: generator?.calls(filter, newestFirst: newestFirst), newestFirst: newestFirst)
+        CDRItems(
+            stored: newestFirst ? stored.reversed() : stored, calls: generator?.calls(filter, newestFirst: newestFirst), newestFirst: newestFirst)
     }
 
     /// Counts for `check_cdrs.php`.
@@ -75,10 +76,11 @@ public struct CDRSelection: Sendable {
         var total = 0
         var records: [CallDetailRecord] = []
         while let item = items.next() {
-            let count = switch item {
-            case .stored: 1
-            case .call(_, let legs): legs.count
-            }
+            let count =
+                switch item {
+                case .stored: 1
+                case .call(_, let legs): legs.count
+                }
             // Only the items that reach into the page are built.
             if total + count > offset && total < offset + limit {
                 for (i, record) in item.records(generator: generator).enumerated() where (offset..<(offset + limit)).contains(total + i) {

@@ -271,4 +271,3 @@ extension CallDetailRecord {
         out.append(UInt8(ascii: "\n"))
     }
 }
-
