@@ -55,7 +55,9 @@ struct BrokenServerTests {
         let catalog = try ContractCatalog.embedded()
         let contractCase = try ContractCase(try JSONParser.parse(Self.brokenCase), file: "broken.json", catalog: catalog)
         let report = try await Self.withBrokenServer { port in
-            try await ContractRunner(catalog: catalog, configuration: .init(target: "http://127.0.0.1:\(port)")).run([contractCase])
+            var configuration = ContractRunConfiguration(target: "http://127.0.0.1:\(port)")
+            configuration.timeout = .seconds(60)  // a hang bound
+            return try await ContractRunner(catalog: catalog, configuration: configuration).run([contractCase])
         }
         #expect(report.exitCode == 1)
         func violations(_ name: String) -> [ContractViolation] {
@@ -91,7 +93,8 @@ struct BrokenServerTests {
                 try await runProcess(
                     binary,
                     [
-                        "contract", "run", "--target", "http://127.0.0.1:\(port)", "--case", "read-only", "--username", "admin", "--password", "pw",
+                        "contract", "run", "--timeout", "60", "--target", "http://127.0.0.1:\(port)", "--case", "read-only", "--username", "admin",
+                        "--password", "pw",
                         "--max-wait", "0", "--junit", junit, "--html", html, "--quiet",
                     ])
             }

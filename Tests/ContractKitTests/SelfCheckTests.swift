@@ -11,6 +11,7 @@ import Testing
 struct SelfCheckTests {
     static func run(_ server: TestServer, readOnly: Bool = false, credentials: Bool = true) async throws -> ContractReport {
         var configuration = ContractRunConfiguration(target: "http://127.0.0.1:\(server.port)")
+        configuration.timeout = .seconds(60)  // a hang bound: a CDR answer on a loaded machine can take seconds
         if credentials {
             configuration.username = server.configuration.credentials.username
             configuration.password = server.configuration.credentials.password
@@ -61,6 +62,7 @@ struct SelfCheckTests {
     @Test func anAPIKeyAloneIsEnough() async throws {
         try await withFakePBX({ _ in }, clock: .system) { server in
             var configuration = ContractRunConfiguration(target: "http://127.0.0.1:\(server.port)")
+            configuration.timeout = .seconds(60)  // a hang bound
             configuration.apiKey = server.configuration.credentials.apiKey
             configuration.cases = ["read-only"]
             let report = try await ContractRunner(catalog: try ContractCatalog.embedded(), configuration: configuration).run()

@@ -21,7 +21,7 @@ struct FaultsTests {
     }
 
     /// The raw bytes of one exchange (no parsing), for faults that break HTTP itself.
-    static func raw(_ server: TestServer, timeout: Int = 10) async throws -> [UInt8] {
+    static func raw(_ server: TestServer, timeout: Int = 60) async throws -> [UInt8] {
         let body = "username=admin&password=your-password"
         let request =
             "POST \(status) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"

@@ -1,5 +1,6 @@
 import FakePBX
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ struct ShutdownWatchdogTests {
         }
         defer { sender.cancel() }
         // A hang bound only; the watchdog acts at the second signal or after `bound`.
-        return try await firstElement(of: expiries, within: .seconds(30))
+        return try await firstElement(of: expiries, within: .seconds(60))
     }
 
     @Test("after the first signal it ends the process once the bound has passed")

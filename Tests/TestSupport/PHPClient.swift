@@ -18,7 +18,8 @@ public enum PHPClient {
         public var auth: Auth = .form
         public var caFile: String?
         public var clientCertificate: (certificate: String, key: String)? = nil
-        public var timeout: Double = 10
+        /// A bound against a hang (curl's whole transfer); a test that expects a timeout sets its own.
+        public var timeout: Double = 60
         public var tlsMaxVersion12 = false
         /// Extra request headers (`CURLOPT_HTTPHEADER`), such as `Expect: 100-continue`.
         public var headers: [String] = []

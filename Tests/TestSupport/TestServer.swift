@@ -1,5 +1,6 @@
 import FakePBX
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 
@@ -51,13 +52,14 @@ public let fixedNow: Double = 1_795_435_200
 public func withFakePBX<T: Sendable>(
     _ configure: (inout FakePBXConfiguration) -> Void = { _ in },
     clock: PBXClock = PBXClock { fixedNow },
+    eventLoops: EventLoopGroupProvider = .singleton,
     _ body: (TestServer) async throws -> T
 ) async throws -> T {
     var configuration = FakePBXConfiguration()
     configuration.port = 0
     configure(&configuration)
     let (ports, continuation) = AsyncStream<ListeningInfo>.makeStream()
-    let application = try buildApplication(configuration: configuration, logger: quietLogger, clock: clock) { info, _ in
+    let application = try buildApplication(configuration: configuration, logger: quietLogger, clock: clock, eventLoops: eventLoops) { info, _ in
         continuation.yield(info)
     }
     return try await withRunning(application, ports: ports) { info in
@@ -67,7 +69,7 @@ public func withFakePBX<T: Sendable>(
 
 /// Runs `application` until `body` returns; `body` gets the port it reports on `ports`. A bounded
 /// shutdown like `fakepbx serve`'s: held or hanging connections cannot stall a test. The server's
-/// tasks run on ``ServerExecutor``, so busy test bodies cannot starve it.
+/// tasks run on ``ThreadPoolExecutor/servers``, so busy test bodies cannot starve it.
 public func withRunning<T: Sendable, Port: Sendable>(
     _ application: some Service, ports: AsyncStream<Port>, _ body: (Port) async throws -> T
 ) async throws -> T {
@@ -80,8 +82,8 @@ public func withRunning<T: Sendable, Port: Sendable>(
     groupConfiguration.maximumCancellationDuration = .seconds(30)
     let group = ServiceGroup(configuration: groupConfiguration)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        // The server's tasks, and the child tasks they start, run on ServerExecutor's threads.
-        tasks.addTask(executorPreference: ServerExecutor.shared) { try await group.run() }
+        // The server's tasks, and the child tasks they start, run on ThreadPoolExecutor.servers's threads.
+        tasks.addTask(executorPreference: ThreadPoolExecutor.servers) { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw RawHTTPClient.Failure("server did not start") }
         let result: Result<T, any Error>

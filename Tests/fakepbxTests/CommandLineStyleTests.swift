@@ -27,7 +27,8 @@ struct CommandLineStyleTests {
         let nested = try await runProcess(binary, ["help", "contract", "run"])
         #expect(nested.status == 0 && nested.stdout.contains("--max-wait"))
 
-        let profile = try await runProcess(binary, ["contract", "run", "--target", "http://127.0.0.1:1", "--auth-profile", "open"])
+        let profile = try await runProcess(
+            binary, ["contract", "run", "--timeout", "60", "--target", "http://127.0.0.1:1", "--auth-profile", "open"])
         #expect(profile.status == 64)
     }
 

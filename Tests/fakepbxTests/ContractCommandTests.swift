@@ -13,7 +13,7 @@ struct ContractCommandTests {
                 let json = dir.appendingPathComponent("report.json").path
                 let result = try await runProcess(
                     try fakepbxExecutable(),
-                    ["contract", "run", "--target", "http://127.0.0.1:\(server.port)", "--junit", junit, "--json", json],
+                    ["contract", "run", "--timeout", "60", "--target", "http://127.0.0.1:\(server.port)", "--junit", junit, "--json", json],
                     environment: ["FAKEPBX_USERNAME": "admin", "FAKEPBX_PASSWORD": "your-password"]
                 )
                 #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -30,7 +30,8 @@ struct ContractCommandTests {
                 let readOnly = try await runProcess(
                     try fakepbxExecutable(),
                     [
-                        "contract", "run", "--target", "http://127.0.0.1:\(server.port)", "--username", "admin", "--password", "your-password",
+                        "contract", "run", "--timeout", "60", "--target", "http://127.0.0.1:\(server.port)", "--username", "admin", "--password",
+                        "your-password",
                         "--read-only", "--case", "provisioning", "--quiet",
                     ]
                 )
@@ -51,7 +52,7 @@ struct ContractCommandTests {
             // CI still gets a JUnit file, with one test case in error that says why.
             let junit = dir.appendingPathComponent("junit.xml").path
             let unreachable = try await runProcess(
-                binary, ["contract", "run", "--target", "http://127.0.0.1:\(port)", "--timeout", "2", "--junit", junit])
+                binary, ["contract", "run", "--timeout", "60", "--target", "http://127.0.0.1:\(port)", "--timeout", "2", "--junit", junit])
             #expect(unreachable.status == 2)
             #expect(
                 unreachable.stderr.contains("http://127.0.0.1:\(port): no answer from the server: connection refused: nothing listens there"),
@@ -63,7 +64,8 @@ struct ContractCommandTests {
             #expect(xml.contains("no answer from the server"), "\(xml)")
         }
 
-        let unknownCase = try await runProcess(binary, ["contract", "run", "--target", "http://127.0.0.1:\(port)", "--case", "nope"])
+        let unknownCase = try await runProcess(
+            binary, ["contract", "run", "--timeout", "60", "--target", "http://127.0.0.1:\(port)", "--case", "nope"])
         #expect(unknownCase.status == 64)
         #expect(unknownCase.stderr.contains("--case: no case named 'nope'; the cases are: negative, provisioning, read-only"))
 
@@ -79,7 +81,10 @@ struct ContractCommandTests {
     @Test func runWaitsForRateLimitsUpToMaxWait() async throws {
         try await withFakePBX({ $0.rateLimits[.cdr] = .init(limit: 2, window: 12) }, clock: .system) { server in
             let binary = try fakepbxExecutable()
-            let base = ["contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "read-only"]
+            let base = [
+                "contract", "run", "--timeout", "60", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case",
+                "read-only",
+            ]
             let waited = try await runProcess(binary, base)
             #expect(waited.status == 0, "\(waited.stdout)\(waited.stderr)")
             #expect(waited.stderr.contains(#/contract run: [^\n]*CDR[^\n]*: status 429, waiting \d+ s/#), "\(waited.stderr)")
@@ -106,7 +111,8 @@ struct ContractCommandTests {
             let result = try await runProcess(
                 try fakepbxExecutable(),
                 [
-                    "contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "read-only",
+                    "contract", "run", "--timeout", "60", "--target", server.httpURL(), "--username", "admin", "--password", "your-password",
+                    "--case", "read-only",
                     "--var", "domain=\(second)",
                 ]
             )
@@ -120,7 +126,10 @@ struct ContractCommandTests {
     @Test func authProfileTellsTheNegativeCaseWhatToExpect() async throws {
         try await withFakePBX({ $0.authProfile = .whitelistOnly }, clock: .system) { server in
             let binary = try fakepbxExecutable()
-            let base = ["contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "negative"]
+            let base = [
+                "contract", "run", "--timeout", "60", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case",
+                "negative",
+            ]
             let wrong = try await runProcess(binary, base)
             #expect(wrong.status == 1, "a multi run against a whitelist-only target finds the wrong password accepted")
             #expect(wrong.stdout.contains("wrong password › expectations"), "\(wrong.stdout)")
@@ -141,7 +150,10 @@ struct ContractCommandTests {
             #expect(fault.status == 200, "\(fault.text)")
             let result = try await runProcess(
                 try fakepbxExecutable(),
-                ["contract", "run", "--target", server.httpURL(), "--username", "admin", "--password", "your-password", "--case", "read-only"]
+                [
+                    "contract", "run", "--timeout", "60", "--target", server.httpURL(), "--username", "admin", "--password", "your-password",
+                    "--case", "read-only",
+                ]
             )
             #expect(result.status == 1)
             #expect(result.stdout.contains("status 302 to /?path=%2Fapp%2Fstatus%2Findex.php; the case expects 200"), "\(result.stdout)")

@@ -44,13 +44,14 @@ struct HTTPSCommandTests {
             let trusted = try await runProcess(
                 try fakepbxExecutable(),
                 [
-                    "contract", "run", "--target", target, "--cacert", ca, "--read-only", "--username", "admin", "--password", "your-password",
+                    "contract", "run", "--timeout", "60", "--target", target, "--cacert", ca, "--read-only", "--username", "admin", "--password",
+                    "your-password",
                 ])
             #expect(trusted.status == 0, "\(trusted.stdout.suffix(600))\(trusted.stderr)")
             let untrusted = try await runProcess(
                 try fakepbxExecutable(),
                 [
-                    "contract", "run", "--target", target, "--read-only", "--username", "admin", "--password", "your-password",
+                    "contract", "run", "--timeout", "60", "--target", target, "--read-only", "--username", "admin", "--password", "your-password",
                 ])
             #expect(untrusted.status == 2, "without --cacert the certificate is not trusted: \(untrusted.stdout.suffix(300))\(untrusted.stderr)")
         }
@@ -77,7 +78,8 @@ struct HTTPSCommandTests {
         #expect(taken.status == 1)
         #expect(taken.stdout.isEmpty, "\(taken.stdout)")
         #expect(taken.stderr.contains("the address is already in use"), "\(taken.stderr)")
-        let badCA = try await runProcess(binary, ["contract", "run", "--target", "https://127.0.0.1:1", "--cacert", "/nonexistent/ca.pem"])
+        let badCA = try await runProcess(
+            binary, ["contract", "run", "--timeout", "60", "--target", "https://127.0.0.1:1", "--cacert", "/nonexistent/ca.pem"])
         #expect(badCA.status == 2)
         #expect(badCA.stderr.contains("/nonexistent/ca.pem: cannot read the file given to --cacert"), "\(badCA.stderr)")
     }

@@ -14,6 +14,7 @@ import UnixSignals
 ///   - configuration: What `fakepbx serve` was told.
 ///   - logger: Where requests, denials and reloads are logged.
 ///   - clock: The clock every time-based behaviour reads.
+///   - eventLoops: The event loops the listeners use (NIO's shared ones unless told).
 ///   - onListening: Called once the socket is bound, with the real port (useful with port 0).
 /// - Returns: The application; run it with `runService()` or in a `ServiceGroup`.
 /// - Throws: ``FakePBXError`` for an unreadable or invalid whitelist, ``DatasetError`` for a bad dataset,
@@ -22,6 +23,7 @@ public func buildApplication(
     configuration: FakePBXConfiguration,
     logger: Logger,
     clock: PBXClock = .system,
+    eventLoops: EventLoopGroupProvider = .singleton,
     onListening: @escaping @Sendable (ListeningInfo, Whitelist) async -> Void = { _, _ in }
 ) throws -> some ApplicationProtocol {
     let (server, whitelistContent) = try PBXServer.make(configuration, logger: logger, clock: clock)
@@ -30,8 +32,8 @@ public func buildApplication(
         header: .milliseconds(Int64(configuration.headerTimeout * 1000)), idle: .milliseconds(Int64(configuration.idleTimeout * 1000))
     )
     // The HTTPS and control listeners run beside the HTTP one; the banner waits for their ports.
-    let https = httpsListener(responder, timeouts: timeouts, configuration: configuration, logger: logger)
-    let admin = adminListener(responder, configuration: configuration, logger: logger)
+    let https = httpsListener(responder, timeouts: timeouts, configuration: configuration, eventLoops: eventLoops, logger: logger)
+    let admin = adminListener(responder, configuration: configuration, eventLoops: eventLoops, logger: logger)
     let services =
         backgroundServices(server, configuration: configuration, whitelistContent: whitelistContent, logger: logger)
         + [https?.service, admin?.service].compactMap { $0 }
@@ -66,6 +68,7 @@ public func buildApplication(
             let listening = ListeningInfo(host: configuration.host, port: port, httpsPort: httpsPort, adminPort: adminPort)
             await onListening(listening, server.access.whitelist)
         },
+        eventLoopGroupProvider: eventLoops,
         logger: logger
     )
 }
@@ -103,7 +106,8 @@ private func backgroundServices(
 
 /// The HTTPS listener, with the same responder as the HTTP one; nil without HTTPS.
 private func httpsListener(
-    _ responder: PBXResponder, timeouts: ConnectionState.Timeouts, configuration: FakePBXConfiguration, logger: Logger
+    _ responder: PBXResponder, timeouts: ConnectionState.Timeouts, configuration: FakePBXConfiguration, eventLoops: EventLoopGroupProvider,
+    logger: Logger
 ) -> SideListener? {
     let server = responder.server
     guard let tls = server.tls, let httpsPort = configuration.tls.port else { return nil }
@@ -124,19 +128,23 @@ private func httpsListener(
             writePortFile(configuration.tls.portFile, port: port, logger: logger)
             continuation.yield(port)
         },
+        eventLoopGroupProvider: eventLoops,
         logger: logger
     )
     return SideListener(service: application, ports: ports)
 }
 
 /// The control API alone on its own port; nil without `--admin-port`.
-private func adminListener(_ responder: PBXResponder, configuration: FakePBXConfiguration, logger: Logger) -> SideListener? {
+private func adminListener(
+    _ responder: PBXResponder, configuration: FakePBXConfiguration, eventLoops: EventLoopGroupProvider, logger: Logger
+) -> SideListener? {
     guard let adminPort = configuration.adminPort else { return nil }
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     let application = Application(
         responder: responder.control,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: adminPort), serverName: nil),
         onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? adminPort) },
+        eventLoopGroupProvider: eventLoops,
         logger: logger
     )
     return SideListener(service: application, ports: ports)
