@@ -237,7 +237,7 @@ struct RecordReplayTests {
                         port: port, path: "/app/xml_cdr/export_cdr.php", ["date_start": "2026-11-01", "date_end": "2026-11-23"])
                 }
                 recorder.signal(SIGKILL)
-                _ = try await recorder.waitForExit(timeout: .seconds(5))
+                _ = try await recorder.waitForExit(timeout: .seconds(30))
                 _ = await inFlight.value
             }
             let survived = try Cassette.load(contentsOf: cassette)

@@ -79,9 +79,9 @@ final class ChildProcess: Sendable {
         let error = try error ?? FileDescriptor.open("/dev/null", .writeOnly)
         pid = try await withCheckedThrowingContinuation { continuation in
             state.started.withLock { $0 = continuation }
-            // On ThreadPoolExecutor.servers: the exit is recorded when this task resumes, and the cooperative
-            // pool can be held for seconds by synchronous test bodies.
-            Task(executorPreference: ThreadPoolExecutor.servers) {
+            // On threads of their own: the exit is recorded when this task resumes, and the cooperative
+            // pool can be held for seconds by synchronous test bodies, the servers' threads by their work.
+            Task(executorPreference: ThreadPoolExecutor.processes) {
                 do {
                     let result = try await Subprocess.run(
                         .path(FilePath(executable)), arguments: Arguments(arguments), environment: subprocessEnvironment(environment),

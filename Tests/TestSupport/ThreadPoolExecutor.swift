@@ -10,6 +10,9 @@ public final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
     /// For the servers tests start in this process, as a `fakepbx serve` process would have its
     /// own pool.
     public static let servers = ThreadPoolExecutor(name: "test-server", threads: 4)
+    /// For the tasks that wait for the programs tests start: a child's exit is recorded when its
+    /// task resumes, which must not wait behind a busy server's work.
+    public static let processes = ThreadPoolExecutor(name: "test-process", threads: 2)
 
     private let condition = NSCondition()
     /// Guarded by `condition`.

@@ -106,7 +106,7 @@ extension CDRCommandTests {
             #expect(writing != nil, "the job never opened its temporary file")
             #expect(job.isRunning, "the job must still be writing when it is killed")
             job.signal(SIGKILL)
-            _ = try await job.waitForExit(timeout: .seconds(5))
+            _ = try await job.waitForExit(timeout: .seconds(30))
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["october.json"], "no stray temporary file")
             #expect(try String(contentsOfFile: target, encoding: .utf8) == "previous contents\n")
             let finished = try await runProcess(try fakepbxExecutable(), ["cdr", "generate", "--count", "20", "--quiet", "--out", target])

@@ -22,7 +22,7 @@ struct DataCommandTests {
             let status = try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:])
             #expect(try status.json()["total_extensions"] as? Int == 17)
             server.signal(SIGTERM)
-            _ = try await server.waitForExit(timeout: .seconds(5))
+            _ = try await server.waitForExit(timeout: .seconds(30))
         }
     }
 

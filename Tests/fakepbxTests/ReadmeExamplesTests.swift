@@ -217,7 +217,7 @@ struct Sandbox {
         }
         for server in servers {
             server.signal(SIGTERM)
-            _ = try await server.waitForExit(timeout: .seconds(10))
+            _ = try await server.waitForExit(timeout: .seconds(30))  // a hang bound; the server's own is 2 s
             #expect(
                 server.exitStatus == 0, "\(document):\(block.line): a server of the block did not stop cleanly: \(server.standardError.suffix(400))")
         }
