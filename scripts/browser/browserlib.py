@@ -7,6 +7,11 @@ try:
 except ImportError:
     sys.exit("this test drives Chromium with Playwright, which is not installed: python3 -m pip install playwright (.ci/run does)")
 
+# One bound against a hang for every wait (ms): the page acts in well under a second on an idle
+# machine, and a loaded one (the suite on 2 cores under stress-ng) took over 5 s.
+HANG = 60_000
+expect.set_options(timeout=HANG)
+
 
 def chromium():
     """The system Chromium (Debian's `chromium`); Playwright downloads no browser."""
@@ -20,6 +25,7 @@ def open_page(playwright, width, height):
     """A headless page, and the list its console errors and uncaught exceptions go to."""
     browser = playwright.chromium.launch(executable_path=chromium(), headless=True, args=["--no-sandbox"])
     page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(HANG)
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -13,7 +13,7 @@ through Playwright (`pip install playwright`; no browser download).
 """
 import argparse, json, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
 
-from browserlib import check, expect, open_page, sync_playwright
+from browserlib import HANG, check, expect, open_page, sync_playwright
 
 parser = argparse.ArgumentParser()
 parser.add_argument("base")
@@ -37,13 +37,13 @@ def control(method, path, body=None):
 def tls_panel(page):
     """The TLS panel: the mode in force, switched from the page; the CA it offers trusts the HTTPS port."""
     select = page.locator("#tls select")
-    expect(select).to_have_value(control("GET", "tls")["mode"], timeout=10000)
+    expect(select).to_have_value(control("GET", "tls")["mode"], timeout=HANG)
     check("the TLS panel shows the certificate mode in force", True, select.input_value())
     select.select_option("expired")
-    expect(page.locator("#timeline tr.entry", has_text="tls-mode").first).to_be_visible(timeout=5000)
+    expect(page.locator("#timeline tr.entry", has_text="tls-mode").first).to_be_visible(timeout=HANG)
     check("choosing 'expired' switches the server's mode, and the change shows in the timeline", control("GET", "tls")["mode"] == "expired")
     page.locator("#tls select").select_option("valid")
-    expect(page.locator("#timeline tr.entry", has_text="tls-mode")).to_have_count(2, timeout=5000)
+    expect(page.locator("#timeline tr.entry", has_text="tls-mode")).to_have_count(2, timeout=HANG)
     pem = page.request.get(urllib.parse.urljoin(page.url, page.locator("#tls a").get_attribute("href")))
     text = pem.text()
     check("the CA link downloads a PEM certificate", pem.ok and text.startswith("-----BEGIN CERTIFICATE-----"), text[:40])
@@ -67,8 +67,8 @@ with sync_playwright() as playwright:
     browser, page, errors = open_page(playwright, 1400, 900)
     page.goto(args.base + "/__fakepbx/" + ("?token=" + args.token if args.token else ""))
     # Locator assertions run outside the page's scripts, so its Content-Security-Policy (no eval) holds.
-    expect(page.locator("#connection")).to_have_text("live", timeout=10000)
-    expect(page.locator("#clock-now")).not_to_have_text("…", timeout=10000)
+    expect(page.locator("#connection")).to_have_text("live", timeout=HANG)
+    expect(page.locator("#clock-now")).not_to_have_text("…", timeout=HANG)
     check("the page loads and goes live with no console error", not errors, "; ".join(errors))
     if args.https_port:
         tls_panel(page)
@@ -80,7 +80,7 @@ with sync_playwright() as playwright:
     check("curl's request is answered", status_request() == 200)
     # The page does not poll the journal: only the live feed can bring the row. How fast is measured,
     # not asserted (speed belongs to benchmarks; a loaded CI machine may take longer than a second).
-    expect(page.locator("#timeline tr.entry", has_text="/app/status/index.php").first).to_be_visible(timeout=15000)
+    expect(page.locator("#timeline tr.entry", has_text="/app/status/index.php").first).to_be_visible(timeout=HANG)
     check("the request shows in the timeline, from the live feed", True, f"after {(time.monotonic() - started) * 1000:.0f} ms")
 
     # Opening the row (with the keyboard) shows the request's fields and the answer as it was sent.
@@ -88,18 +88,18 @@ with sync_playwright() as playwright:
     row.focus()
     page.keyboard.press("Enter")
     answer = page.locator("#timeline tr.detail pre.answer").first
-    expect(answer).to_contain_text('"status": "success"', timeout=5000)
+    expect(answer).to_contain_text('"status": "success"', timeout=HANG)
     shown = answer.text_content()
     check("Enter on a row shows the answer sent: status, headers and body", shown.startswith("200") and "content-type: application/json" in shown, shown[:120])
     page.keyboard.press("Enter")
-    expect(page.locator("#timeline tr.detail")).to_have_count(0, timeout=5000)
+    expect(page.locator("#timeline tr.detail")).to_have_count(0, timeout=HANG)
 
     # The page's clock also ticks on its own, so wait for the hour the server moved to, not for any change.
     before = page.text_content("#clock-now")
     server_before = control("GET", "clock")["epoch"]
     page.click("text=+1 h")
     expected = time.strftime("%Y-%m-%d %H:%M", time.gmtime(server_before + 3600))
-    expect(page.locator("#clock-now")).to_contain_text(expected, timeout=10000)
+    expect(page.locator("#clock-now")).to_contain_text(expected, timeout=HANG)
     moved = control("GET", "clock")["now"].replace("T", " ")
     check("+1 h moves the clock", moved.startswith(expected), f"{before} -> {page.text_content('#clock-now')} (server: {moved})")
 
@@ -107,20 +107,20 @@ with sync_playwright() as playwright:
     page.fill("#fault-status", "503")
     page.fill("#fault-path", "status")
     page.click("#fault-form button[type=submit]")
-    page.wait_for_selector("#faults button", timeout=5000)
+    page.wait_for_selector("#faults button", timeout=HANG)
     check("a fault added from the form changes the next answer", status_request() == 503)
     page.click("#faults button")
-    expect(page.locator("#faults button")).to_have_count(0, timeout=5000)
+    expect(page.locator("#faults button")).to_have_count(0, timeout=HANG)
     check("removing it from the page restores the answer", status_request() == 200)
 
     control("POST", "bans", {"address": "203.0.113.7", "jail": "fusionpbx", "seconds": 1800})
-    expect(page.locator("#bans")).to_contain_text("203.0.113.7", timeout=5000)
+    expect(page.locator("#bans")).to_contain_text("203.0.113.7", timeout=HANG)
     shown = page.text_content("#bans")
     check("a ban shows with its time left", "min" in shown and "left" in shown, shown)
     if args.screenshot:
         page.screenshot(path=args.screenshot, full_page=False)
     page.click("text=+1 h")
-    expect(page.locator("#bans")).not_to_contain_text("203.0.113.7", timeout=5000)
+    expect(page.locator("#bans")).not_to_contain_text("203.0.113.7", timeout=HANG)
     check("the ban leaves when the clock passes it", True)
     check("still no console error", not errors, "; ".join(errors))
     browser.close()
