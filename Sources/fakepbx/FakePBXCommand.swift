@@ -12,7 +12,7 @@ struct FakePBXCommand: AsyncParsableCommand {
         version: FakePBXConfiguration.toolVersion,
         subcommands: [
             ServeCommand.self, DataCommand.self, SchemaCommand.self, ContractCommand.self, ScenarioCommand.self, RecordCommand.self,
-            RecordingCommand.self, BundleCommand.self, CDRCommand.self,
+            RecordingCommand.self, BundleCommand.self, CDRCommand.self, UpgradeCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -7,7 +7,6 @@ extension ContractReport {
     /// artifact and anyone can open it.
     public func htmlDocument() -> String {
         let counts = summary
-        let verdict = exitCode == 0 ? "all contracts hold" : "contracts broken"
         var page = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

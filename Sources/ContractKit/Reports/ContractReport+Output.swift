@@ -69,7 +69,6 @@ extension ContractReport {
             }
         }
         let counts = summary
-        let verdict = exitCode == 0 ? "all contracts hold" : "contracts broken"
         lines.append(
             "\(title) \(target): \(counts.total) check\(counts.total == 1 ? "" : "s"), \(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped, "
                 + "\(counts.errors) error\(counts.errors == 1 ? "" : "s") in \(String(format: "%.2f", durationSeconds)) s: \(verdict)"

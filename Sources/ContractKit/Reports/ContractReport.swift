@@ -74,6 +74,11 @@ public struct ContractReport: Sendable {
     /// ISO 8601 UTC.
     public var startedAt: String
     public var durationSeconds: Double
+    /// The summary's last words when everything held, and when something did not.
+    public var verdicts = (holds: "all contracts hold", broken: "contracts broken")
+
+    /// The verdict for this report's exit code.
+    public var verdict: String { exitCode == 0 ? verdicts.holds : verdicts.broken }
 
     public init(title: String, target: String, suites: [Suite] = [], startedAt: String, durationSeconds: Double = 0) {
         self.title = title

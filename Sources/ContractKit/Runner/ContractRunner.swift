@@ -29,6 +29,9 @@ public struct ContractRunConfiguration: Sendable {
     public var maxWait: Duration = .seconds(120)
     /// Told each time the run waits for a rate limit, so the user sees why it pauses.
     public var progress: @Sendable (String) -> Void = { _ in }
+    /// Told every exchange as it is answered, with a key that names it the same way in every run
+    /// (`case › step`, or `#N name` for replayed traffic).
+    public var onExchange: @Sendable (String, Exchange) -> Void = { _, _ in }
 
     public init(target: String) { self.target = target }
 
@@ -67,15 +70,20 @@ public struct ContractRunner: Sendable {
 
     /// Runs `cases` in order, each with fresh variables.
     public func run(_ cases: [ContractCase]) async throws(ContractError) -> ContractReport {
+        try await withClient { base, client throws(ContractError) in try await run(cases, base: base, client: client) }
+    }
+
+    /// Runs `body` with the target's base URL (no trailing slash) and a client for it.
+    func withClient<T>(_ body: (String, HTTPClient) async throws(ContractError) -> T) async throws(ContractError) -> T {
         let base = configuration.target.hasSuffix("/") ? String(configuration.target.dropLast()) : configuration.target
         guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw ContractError(.invalidArgument, "'\(configuration.target)' is not an http:// or https:// URL", at: "--target")
         }
         // Redirects are not followed: a 302 to a login page is what the client must be shown.
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: try configuration.trust.clientConfiguration())
-        let result: Result<ContractReport, ContractError>
+        let result: Result<T, ContractError>
         do {
-            result = .success(try await run(cases, base: base, client: client))
+            result = .success(try await body(base, client))
         } catch {
             result = .failure(error)
         }
@@ -96,7 +104,8 @@ public struct ContractRunner: Sendable {
             }
             var variables = CaseVariables(configuration.variables, username: configuration.username)
             for step in contractCase.steps + contractCase.cleanup {
-                suite.checks += try await run(step, base: base, client: client, variables: &variables, reachable: &reachable)
+                suite.checks += try await run(
+                    step, of: contractCase.name, base: base, client: client, variables: &variables, reachable: &reachable)
             }
             report.suites.append(suite)
         }
@@ -112,26 +121,25 @@ public struct ContractRunner: Sendable {
         return nil
     }
 
-    private func run(
-        _ step: ContractCase.Step, base: String, client: HTTPClient, variables: inout CaseVariables, reachable: inout Bool
-    ) async throws(ContractError) -> [ContractReport.Check] {
-        let operation = catalog.operation(id: step.operation)!
-        if configuration.readOnly && operation.writes {
-            return [.init(name: step.name, operation: operation.id, outcome: .skipped("the step writes, and --read-only is set"))]
-        }
+    /// Why `step` is not sent to this target, if it is not.
+    private func skipReason(_ step: ContractCase.Step, operation: ContractOperation) -> String? {
+        if configuration.readOnly && operation.writes { return "the step writes, and --read-only is set" }
         if step.requires.contains("credentials") && !configuration.hasCredentials {
-            return [
-                .init(name: step.name, operation: operation.id, outcome: .skipped("needs credentials; give --username and --password, or --api-key"))
-            ]
+            return "needs credentials; give --username and --password, or --api-key"
         }
         if !step.profiles.isEmpty && !step.profiles.contains(configuration.authProfile) {
             let names = step.profiles.map(\.rawValue).joined(separator: " or ")
-            return [
-                .init(
-                    name: step.name, operation: operation.id,
-                    outcome: .skipped("for \(names) targets; this one is \(configuration.authProfile) (--auth-profile)")
-                )
-            ]
+            return "for \(names) targets; this one is \(configuration.authProfile) (--auth-profile)"
+        }
+        return nil
+    }
+
+    private func run(
+        _ step: ContractCase.Step, of caseName: String, base: String, client: HTTPClient, variables: inout CaseVariables, reachable: inout Bool
+    ) async throws(ContractError) -> [ContractReport.Check] {
+        let operation = catalog.operation(id: step.operation)!
+        if let reason = skipReason(step, operation: operation) {
+            return [.init(name: step.name, operation: operation.id, outcome: .skipped(reason))]
         }
         var form: [(String, String)] = []
         for (name, template) in step.form {
@@ -168,6 +176,7 @@ public struct ContractRunner: Sendable {
             }
             return [.init(name: step.name, operation: operation.id, outcome: .error("no answer: \(SystemErrorText.describe(error))"))]
         }
+        configuration.onExchange("\(caseName) › \(step.name)", Exchange(name: step.name, request: request, response: response))
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 
@@ -249,7 +258,7 @@ public struct ContractRunner: Sendable {
 
     /// Sends the request; a 429 or 503 that says when to come back (`Retry-After`, `X-RateLimit-Reset`)
     /// is retried after that wait while the run's waits stay within `maxWait`. Each wait is a note.
-    private func sendWaitingForRateLimits(
+    func sendWaitingForRateLimits(
         _ exchange: ExchangeRequest, body: String, base: String, client: HTTPClient, step: String, notes: inout [String]
     ) async throws -> ExchangeResponse {
         while true {
@@ -273,7 +282,7 @@ public struct ContractRunner: Sendable {
     }
 
     private func send(_ exchange: ExchangeRequest, body: String, base: String, client: HTTPClient) async throws -> ExchangeResponse {
-        var request = HTTPClientRequest(url: base + exchange.path)
+        var request = HTTPClientRequest(url: base + exchange.path + (exchange.query.isEmpty ? "" : "?" + exchange.query))
         request.method = HTTPMethod(rawValue: exchange.method)
         for (name, value) in exchange.headers { request.headers.add(name: name, value: value) }
         if !body.isEmpty { request.body = .bytes(ByteBuffer(string: body)) }

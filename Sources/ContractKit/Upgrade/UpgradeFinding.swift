@@ -1,0 +1,169 @@
+/// A change between two servers' answers, grouped by cause: one finding for "flags became
+/// booleans", listing every operation and field where it shows.
+public struct UpgradeFinding: Sendable, Hashable {
+    /// Stable across runs, for `--accept`: the kind and what changed (`type-changed: string 'true'/'false' -> boolean`).
+    public var id: String
+    /// Whether a client written against the old answers may break on the new.
+    public var breaks: Bool
+    /// What happens in a PHP client.
+    public var php: String
+    /// Where it shows: `operation place` (`get_gateways /gateways/*/enabled`).
+    public var places: [String]
+
+    /// Groups differences (each with the operation it was seen in) into findings, in a stable order:
+    /// breaking first, then by id.
+    public static func group(_ differences: [(operation: String, difference: AnswerDifference)]) -> [UpgradeFinding] {
+        var findings: [String: UpgradeFinding] = [:]
+        for (operation, difference) in differences {
+            let (id, breaks, php) = describe(difference)
+            let place = difference.place.isEmpty ? operation : "\(operation) \(difference.place)"
+            if findings[id] == nil { findings[id] = UpgradeFinding(id: id, breaks: breaks, php: php, places: []) }
+            if !findings[id]!.places.contains(place) { findings[id]!.places.append(place) }
+        }
+        return findings.values.sorted { ($0.breaks ? 0 : 1, $0.id) < ($1.breaks ? 0 : 1, $1.id) }
+    }
+
+    /// The finding a difference belongs to: its id, whether it breaks a client, and how in PHP.
+    static func describe(_ difference: AnswerDifference) -> (String, Bool, String) {
+        let old = difference.old ?? ""
+        let new = difference.new ?? ""
+        switch difference.kind {
+        case .typeChanged:
+            return ("type-changed: \(old) -> \(new)", true, PHPBreakage.typeChange(from: old, to: new))
+        case .memberRemoved:
+            return ("member-removed", true, PHPBreakage.memberRemoved)
+        case .memberAdded:
+            return ("member-added", false, "New members; a client that does not read them is unaffected.")
+        case .valueChanged:
+            return (
+                "value-changed", false,
+                "Values differ for the same data (a version string, a default); check that nothing the client compares is among them."
+            )
+        case .itemCount:
+            return ("item-count", false, "A different number of items for the same data; check the paging and filters the client relies on.")
+        case .status:
+            return ("status: \(old) -> \(new)", true, PHPBreakage.status(from: old, to: new))
+        case .contentType:
+            return (
+                "content-type: \(old) -> \(new)", true, "A client that checks the Content-Type, or picks its parser by it, reads the body wrongly."
+            )
+        case .contentDisposition:
+            return (
+                "content-disposition: \(old) -> \(new)", true,
+                "A client that saves the export under its suggested name gets another name or kind of file."
+            )
+        case .headerRemoved:
+            return (
+                "header-removed: \(difference.place)", true,
+                "A client reading \(difference.place) gets no value (curl's header callback never sees it): paging by X-Total-Records stops, a rate-limit back-off has no figure."
+            )
+        case .headerAdded:
+            return ("header-added: \(difference.place)", false, "A new header; a client that does not read it is unaffected.")
+        case .headerValue:
+            return ("header-value: \(difference.place)", false, "The header's value differs for the same request.")
+        default:
+            return describeBody(difference)
+        }
+    }
+}
+
+extension UpgradeFinding {
+    /// The findings of CSV and XML bodies, and of a body that changed format.
+    static func describeBody(_ difference: AnswerDifference) -> (String, Bool, String) {
+        let old = difference.old ?? ""
+        let new = difference.new ?? ""
+        switch difference.kind {
+        case .csvColumnRenamed:
+            return ("csv-column-renamed: \(old) -> \(new)", true, PHPBreakage.csvRenamed(from: old, to: new))
+        case .csvColumnRemoved:
+            return (
+                "csv-column-removed: \(difference.place)", true,
+                "Read by name (array_combine with the header row), '\(difference.place)' is null with a warning 'Undefined array key'; read by position, every later column shifts by one."
+            )
+        case .csvColumnAdded:
+            let last = new == "last column"
+            return (
+                "csv-column-added: \(difference.place)", !last,
+                last
+                    ? "A new last column; a client reading by name or by position is unaffected."
+                    : "A new column at \(new): read by position (fgetcsv()[n]), every later column shifts by one; read by name, unaffected."
+            )
+        case .csvColumnsReordered:
+            return (
+                "csv-columns-reordered", true,
+                "The columns come in another order: a client reading by position (fgetcsv()[n]) reads the wrong values."
+            )
+        case .csvQuoting:
+            return (
+                "csv-quoting: \(old) -> \(new)", true,
+                "fgetcsv() and str_getcsv() read both; a client splitting lines with explode(',') keeps or loses the quotes."
+            )
+        case .csvLineEnds:
+            return (
+                "csv-line-ends: \(old) -> \(new)", true,
+                "fgetcsv() reads both; a client splitting the body with explode(\"\\n\") keeps a \"\\r\" at the end of every last field."
+            )
+        case .csvRowOrder:
+            return (
+                "csv-row-order", true,
+                "The same rows in another order: an import that pages by offset or keeps the last row per call sees other rows."
+            )
+        case .xmlElementRemoved:
+            return (
+                "xml-element-removed", true, "SimpleXML gives an empty element where the value was ((string)$cdr->x is ''), and XPath finds nothing."
+            )
+        case .xmlElementAdded:
+            return ("xml-element-added", false, "New elements; a client that does not read them is unaffected.")
+        case .xmlAttributeRemoved:
+            return ("xml-attribute-removed", true, "SimpleXML's $element['name'] is null where the attribute was.")
+        case .xmlAttributeAdded:
+            return ("xml-attribute-added", false, "New attributes; a client that does not read them is unaffected.")
+        case .bodyFormat:
+            return (
+                "body-format: \(old) -> \(new)", true,
+                "The body is no longer what the client parses: json_decode() returns null, or the text is not what it splits."
+            )
+        default:
+            return ("\(difference.kind.rawValue)", true, "The answer differs in a way this check does not describe.")
+        }
+    }
+}
+
+/// What breaks in a PHP client, by PHP 8's comparison rules.
+enum PHPBreakage {
+    static let memberRemoved =
+        "json_decode($body, true)['name'] is null with a warning 'Undefined array key'; code that compares or stores it gets null."
+
+    static func typeChange(from old: String, to new: String) -> String {
+        switch (old, new) {
+        case ("string 'true'/'false'", "boolean"):
+            return
+                "json_decode() gives true/false where it gave 'true'/'false': $v == 'false' is now false for a disabled record (PHP: false == 'false' is false, as 'false' is a non-empty string), so a disabled item reads as enabled; $v === 'true' is never true; $v == 'true' still holds for an enabled one."
+        case ("boolean", "string 'true'/'false'"):
+            return
+                "json_decode() gives 'true'/'false' where it gave true/false: if ($v) is now true for 'false' (a non-empty string), so a disabled item reads as enabled; $v === true and $v === false never hold."
+        case ("integer", "numeric string"), ("float", "numeric string"):
+            return "json_decode() gives a string where it gave a number: $v === 101 and is_int($v) are false; $v == 101 and arithmetic still work."
+        case ("numeric string", "integer"), ("numeric string", "float"):
+            return
+                "json_decode() gives a number where it gave a string: $v === '101' is false; $v == '101' still holds; with strict_types a string parameter throws a TypeError."
+        case ("empty string", "null"):
+            return "json_decode() gives null where it gave '': $v === '' and isset($v) are false; empty($v) and $v == '' still hold."
+        case ("null", "empty string"):
+            return "json_decode() gives '' where it gave null: $v === null and is_null($v) are false, isset($v) is true; empty($v) still holds."
+        case (_, "null"):
+            return
+                "json_decode() gives null where it gave a \(old): === comparisons fail, isset() is false, and string functions get null (deprecated since PHP 8.1)."
+        default:
+            return "json_decode() gives a \(new) where it gave a \(old): === comparisons and type checks (is_string(), is_int(), is_bool()) fail."
+        }
+    }
+
+    static func status(from old: String, to new: String) -> String {
+        "curl_getinfo($ch, CURLINFO_HTTP_CODE) is \(new) where it was \(old): a client that checks for \(old) takes its failure path, and one that does not reads an answer it did not expect."
+    }
+
+    static func csvRenamed(from old: String, to new: String) -> String {
+        "The column '\(old)' is now '\(new)' at the same position: read by name (array_combine with the header row), '\(old)' is null with a warning 'Undefined array key'; read by position, '\(new)' is read as if it were '\(old)'."
+    }
+}

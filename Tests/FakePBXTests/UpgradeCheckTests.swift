@@ -1,0 +1,60 @@
+import ContractKit
+import FakePBX
+import Foundation
+import TestSupport
+import Testing
+
+/// `upgrade check` between emulated releases, over HTTP, with the contract cases as the traffic.
+@Suite("Upgrade check")
+struct UpgradeCheckTests {
+    static func check(_ old: String, _ new: String, traffic: Cassette? = nil) async throws -> UpgradeCheck.Outcome {
+        let configurations = [old, new].map { version in
+            var configuration = FakePBXConfiguration()
+            configuration.pbxVersion = PBXVersion(version)!
+            // Now, as the cases ask for the last week of CDRs by the date here.
+            configuration.frozenClock = (Date().timeIntervalSince1970 / 60).rounded(.down) * 60
+            configuration.rateLimits = [:]
+            configuration.jails = [:]
+            return configuration
+        }
+        return try await withEmulatedServers(configurations, logger: quietLogger) { servers in
+            var settings = ContractRunConfiguration(target: "")
+            settings.username = "admin"
+            settings.password = "your-password"
+            settings.timeout = .seconds(60)  // a hang bound
+            let check = UpgradeCheck(
+                from: .init(label: old, url: servers[0].url), to: .init(label: new, url: servers[1].url), traffic: traffic, settings: settings,
+                catalog: try ContractCatalog.embedded())
+            return try await check.run()
+        }
+    }
+
+    @Test("5.4.9 → 5.5.7: the flags that became booleans, as one finding over every operation, and the CSV's tta renamed wait")
+    func flagsAndCSV() async throws {
+        let outcome = try await Self.check("5.4.9", "5.5.7")
+        let flags = try #require(
+            outcome.findings.first { $0.id == "type-changed: string 'true'/'false' -> boolean" }, "\(outcome.findings.map(\.id))")
+        #expect(flags.breaks)
+        let operations = Set(flags.places.map { String($0.prefix { $0 != " " }) })
+        #expect(operations.count >= 3, "\(flags.places)")
+        let csv = try #require(outcome.findings.first { $0.id == "csv-column-renamed: tta -> wait" }, "\(outcome.findings.map(\.id))")
+        #expect(csv.breaks)
+        let report = outcome.report(from: "5.4.9", to: "5.5.7", accepted: [], started: Date())
+        #expect(report.exitCode == 1)
+        #expect(report.consoleSummary().hasSuffix("a client may break"), "\(report.consoleSummary())")
+        // Accepted after review: reported, not failed.
+        let reviewed = outcome.report(
+            from: "5.4.9", to: "5.5.7", accepted: Set(outcome.findings.filter(\.breaks).map(\.id)), started: Date())
+        #expect(reviewed.exitCode == 0)
+    }
+
+    @Test(
+        "a release against itself, and 5.5.3 → 5.5.4: nothing breaks, and the noise is counted", arguments: [("5.5.7", "5.5.7"), ("5.5.3", "5.5.4")])
+    func nothingBreaks(_ old: String, _ new: String) async throws {
+        let outcome = try await Self.check(old, new)
+        #expect(outcome.findings.filter(\.breaks).isEmpty, "\(outcome.findings.map { "\($0.id): \($0.places)" })")
+        #expect(outcome.compared > 50)
+        #expect(outcome.noise > 0, "two runs of a side differ in the UUIDs provisioning creates")
+        #expect(outcome.report(from: old, to: new, accepted: [], started: Date()).exitCode == 0)
+    }
+}
