@@ -70,6 +70,11 @@ struct ContractCommand: AsyncParsableCommand {
             parsing: .unconditional,
             help: "Seconds the run may wait, in all, when the server rate-limits it (429 with Retry-After or X-RateLimit-Reset); 0 never waits.")
         var maxWait: Double = 120
+        @Option(
+            help:
+                "The expected API set: NAME=VERSION lines (status=1.3.0-status); every application whose version differs fails, as the System Health Check reports it."
+        )
+        var expectAppVersions: String?
         @OptionGroup(title: "TLS") var tls: ClientTLSOptions
         @OptionGroup var common: Common
         @OptionGroup var reports: Reports
@@ -100,6 +105,7 @@ struct ContractCommand: AsyncParsableCommand {
             configuration.authProfile = authProfile
             configuration.maxWait = .milliseconds(Int(maxWait * 1000))
             configuration.progress = { message in FileHandle.standardError.write(Data("contract run: \(message)\n".utf8)) }
+            if let expectAppVersions { configuration.expectedAppVersions = try ContractRunner.expectedAppVersions(file: expectAppVersions) }
             for item in variables {
                 let parts = item.split(separator: "=", maxSplits: 1)
                 configuration.variables[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""

@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
             "FusionPBX version to report and emulate (default 5.4.9; flags are booleans from 5.5.2). An unknown version is answered as the nearest release below it, with a warning."
     )
     var pbxVersion: String?
+    @Option(help: "An ictVoIP application's version string as NAME=VERSION (e.g. status=1.2.0-status), as on a half-upgraded server. Repeatable.")
+    var appVersion: [String] = []
     @Flag(help: "CDR numeric columns as JSON strings, as a PHP script json_encode-ing PostgreSQL rows sends them.")
     var phpTypes = false
     @Option(help: "Which credentials the API demands (default multi).") var authProfile: AuthProfile?
@@ -134,6 +136,15 @@ struct ServeCommand: AsyncParsableCommand {
             try env.parse(
                 pbxVersion, "FAKEPBX_PBX_VERSION", option: "--pbx-version", expected: "a version such as 5.4.9", { PBXVersion($0) }
             ) ?? configuration.pbxVersion
+        let appVersions =
+            appVersion.isEmpty ? (env.resolve(nil, "FAKEPBX_APP_VERSION").map { $0.split(separator: ",").map(String.init) } ?? []) : appVersion
+        for item in appVersions {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else {
+                throw ValidationError("--app-version: '\(item)' is not valid; expected NAME=VERSION, e.g. status=1.2.0-status")
+            }
+            configuration.appVersions[parts[0]] = parts[1]
+        }
         configuration.authProfile = try env.value(authProfile, "FAKEPBX_AUTH_PROFILE") ?? configuration.authProfile
         if phpTypes || env.flag("FAKEPBX_PHP_TYPES") { configuration.phpTypes = true }
         let proxies =

@@ -32,6 +32,9 @@ public struct ContractRunConfiguration: Sendable {
     /// Told every exchange as it is answered, with a key that names it the same way in every run
     /// (`case › step`, or `#N name` for replayed traffic).
     public var onExchange: @Sendable (String, Exchange) -> Void = { _, _ in }
+    /// The version string each ictVoIP application should report (`--expect-app-versions`): the
+    /// System Health Check's expected API set. Checked after the cases when not empty.
+    public var expectedAppVersions: [String: String] = [:]
 
     public init(target: String) { self.target = target }
 
@@ -109,6 +112,7 @@ public struct ContractRunner: Sendable {
             }
             report.suites.append(suite)
         }
+        if !configuration.expectedAppVersions.isEmpty { report.suites.append(try await appVersions(base: base, client: client)) }
         report.durationSeconds = Date().timeIntervalSince(started)
         return report
     }
@@ -202,7 +206,7 @@ public struct ContractRunner: Sendable {
         return checks
     }
 
-    private func credentials(_ auth: ContractCase.Step.Auth) -> [(String, String)] {
+    func credentials(_ auth: ContractCase.Step.Auth) -> [(String, String)] {
         switch auth {
         case .none:
             return []

@@ -21,6 +21,8 @@ public struct ContractError: Error, Sendable, CustomStringConvertible {
         public static let unreachable = Code("target-unreachable")
         /// A file could not be read or written.
         public static let fileAccess = Code("file-access")
+        /// A file of settings (accepted findings, expected versions) has a bad line.
+        public static let invalidFile = Code("invalid-file")
     }
 
     public var code: Code

@@ -19,6 +19,9 @@ public struct FakePBXConfiguration: Sendable {
     /// A dataset file replacing the embedded one.
     public var dataFile: String?
     public var pbxVersion: PBXVersion = .default
+    /// Version strings of the ictVoIP applications that differ from the release's (`status` →
+    /// `1.2.0-status`), as on a server where one application was left behind in an upgrade.
+    public var appVersions: [String: String] = [:]
     /// Overrides the dataset's `php_types` (CDR numbers as strings, as PHP's PostgreSQL driver gives them).
     public var phpTypes: Bool?
     public var authProfile: AuthProfile = .multi

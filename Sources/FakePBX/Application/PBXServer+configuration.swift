@@ -33,7 +33,8 @@ extension PBXServer {
             pbxVersion: configuration.pbxVersion, logger: logger, policies: policies, clientVerifier: verifier,
             controlAccess: ControlAccess(token: configuration.adminToken, allow: configuration.adminAllow),
             scenarioFolder: configuration.scenarioFolder ?? FileManager.default.currentDirectoryPath,
-            replay: try loadReplay(configuration), tls: tls, upstreamTrust: configuration.upstreamTrust
+            replay: try loadReplay(configuration), tls: tls, upstreamTrust: configuration.upstreamTrust,
+            appVersions: try PBXApp.checked(configuration.appVersions)
         )
         return (server, whitelistContent)
     }

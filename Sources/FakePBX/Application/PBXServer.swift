@@ -33,6 +33,8 @@ public final class PBXServer: Sendable {
     public let clientVerifier: ClientVerifier?
     /// The HTTPS listener's certificates and TLS facts per connection; `nil` without `--https-port`.
     public let tls: TLSIdentities?
+    /// Application versions that differ from ``PBXApp``'s (`--app-version`).
+    public let appVersions: [String: String]
     /// Who may use the control API.
     let controlAccess: ControlAccess
     /// The only folder whose files a scenario posted at run time may name (`--scenario-dir`).
@@ -43,8 +45,10 @@ public final class PBXServer: Sendable {
         store: TenantStore, access: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
         policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, controlAccess: ControlAccess = ControlAccess(),
         scenarioFolder: String = FileManager.default.currentDirectoryPath,
-        replay: ReplayStore? = nil, tls: TLSIdentities? = nil, upstreamTrust: ClientTrust = ClientTrust()
+        replay: ReplayStore? = nil, tls: TLSIdentities? = nil, upstreamTrust: ClientTrust = ClientTrust(),
+        appVersions: [String: String] = [:]
     ) throws(ContractError) {
+        self.appVersions = appVersions
         self.tls = tls
         self.store = store
         self.access = access

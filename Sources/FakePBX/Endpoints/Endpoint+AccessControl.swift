@@ -45,21 +45,21 @@ extension Endpoint {
             let entries = server.access.whitelist.entries.map { JSONValue.string($0.description) }
             return .success("Whitelist retrieved successfully", ["count": .int(entries.count), "entries": .array(entries)])
         case "versions":
-            let apps = PBXApp.all.map { JSONValue.object(["app": .string($0.name), "version": .string($0.version)]) }
+            let apps = PBXApp.all.map { JSONValue.object(["app": .string($0.name), "version": .string(server.version(of: $0))]) }
             return .success(
                 "API versions retrieved successfully",
                 ["pbx_version": .string(server.pbxVersion.text), "apps": .array(apps)]
             )
         default:
-            return .appVersion(.accessControl)
+            return .appVersion(.accessControl, version: server.version(of: .accessControl))
         }
     }
 }
 
 extension EndpointResponse {
     /// The answer to `action=version` on any action-based endpoint.
-    static func appVersion(_ app: PBXApp) -> EndpointResponse {
-        .success("API version retrieved successfully", ["app": .string(app.name), "version": .string(app.version)])
+    static func appVersion(_ app: PBXApp, version: String) -> EndpointResponse {
+        .success("API version retrieved successfully", ["app": .string(app.name), "version": .string(version)])
     }
 }
 

@@ -9,6 +9,11 @@ struct HandlerContext: Sendable {
     /// When the server started, for the uptime `status/index.php` reports.
     let startEpoch: Double
     let access: AccessPolicy
+    /// Application versions that differ from ``PBXApp``'s (`--app-version`).
+    let appVersions: [String: String]
+
+    /// The version string `app` reports.
+    func version(of app: PBXApp) -> String { appVersions[app.name] ?? app.version }
 
     init(_ server: PBXServer) {
         store = server.store
@@ -17,5 +22,6 @@ struct HandlerContext: Sendable {
         release = server.release
         startEpoch = server.startEpoch
         access = server.access
+        appVersions = server.appVersions
     }
 }

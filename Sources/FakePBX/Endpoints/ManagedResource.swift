@@ -63,7 +63,7 @@ extension Endpoint {
             let action = try request.action(manageActions)
             switch action {
             case "version":
-                return .appVersion(app)
+                return .appVersion(app, version: server.version(of: app))
             case "list":
                 let items = try server.store.read { dataset in
                     try R.list(request, in: dataset).map { $0.json(style, in: dataset) }

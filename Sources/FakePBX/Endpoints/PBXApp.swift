@@ -20,4 +20,18 @@ public struct PBXApp: Sendable, Hashable {
     public static let all: [PBXApp] = [
         accessControl, status, registrations, gateways, domains, extensions, destinations, outbound, xmlCDR,
     ]
+
+    /// `versions` with every name checked against the applications.
+    /// - Throws: ``FakePBXError`` naming an unknown application and the known ones.
+    public static func checked(_ versions: [String: String]) throws(FakePBXError) -> [String: String] {
+        for (name, version) in versions {
+            guard all.contains(where: { $0.name == name }) else {
+                throw FakePBXError(
+                    .invalidConfiguration, "'\(name)' is not an ictVoIP application; they are \(all.map(\.name).joined(separator: ", "))",
+                    at: "--app-version")
+            }
+            guard !version.isEmpty else { throw FakePBXError(.invalidConfiguration, "the version of '\(name)' is empty", at: "--app-version") }
+        }
+        return versions
+    }
 }

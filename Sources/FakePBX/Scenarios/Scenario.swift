@@ -55,6 +55,8 @@ public struct Scenario: Sendable {
     /// A dataset file, resolved against the scenario's folder.
     public var dataFile: String?
     public var pbxVersion: PBXVersion?
+    /// Application versions that differ from the release's (`app_versions: {status: 1.2.0-status}`).
+    public var appVersions: [String: String] = [:]
     /// CDR numbers as strings, as PHP's PostgreSQL driver returns them (see ``Dataset/phpTypes``).
     public var phpTypes: Bool?
     public var whitelist: Whitelist?
@@ -82,7 +84,8 @@ public struct Scenario: Sendable {
     public var cdrGeneration = JSONObject()
 
     static let keys = [
-        "name", "description", "dataset", "pbx_version", "php_types", "whitelist", "credentials", "auth_profile", "cdrs", "policies", "faults",
+        "name", "description", "dataset", "pbx_version", "app_versions", "php_types", "whitelist", "credentials", "auth_profile", "cdrs", "policies",
+        "faults",
         "timeline", "tls",
     ]
 
@@ -150,6 +153,10 @@ public struct Scenario: Sendable {
             scenario.pbxVersion = version
         }
         check { () throws(SpecError) in
+            guard let value = try root.member("app_versions") else { return }
+            scenario.appVersions = try Scenario.appVersions(value)
+        }
+        check { () throws(SpecError) in
             guard let value = try root.member("php_types") else { return }
             scenario.phpTypes = try value.bool()
         }
@@ -195,6 +202,18 @@ public struct Scenario: Sendable {
                 check { () throws(SpecError) in self.timeline.append(try Scenario.step(item)) }
             }
         }
+    }
+
+    static func appVersions(_ reader: SpecReader) throws(SpecError) -> [String: String] {
+        var versions: [String: String] = [:]
+        for member in try reader.object() {
+            guard let value = try reader.member(member.key) else { continue }
+            guard PBXApp.all.contains(where: { $0.name == member.key }) else {
+                throw value.error("'\(member.key)' is not an ictVoIP application; they are \(PBXApp.all.map(\.name).joined(separator: ", "))")
+            }
+            versions[member.key] = try value.string()
+        }
+        return versions
     }
 
     static func whitelist(_ reader: SpecReader) throws(SpecError) -> Whitelist {
@@ -315,6 +334,7 @@ public struct Scenario: Sendable {
         if let dataFile { configuration.dataFile = dataFile }
         for member in cdrGeneration { configuration.cdrGeneration[member.key] = member.value }
         if let pbxVersion { configuration.pbxVersion = pbxVersion }
+        for (app, version) in appVersions { configuration.appVersions[app] = version }
         if let phpTypes { configuration.phpTypes = phpTypes }
         if let whitelist { configuration.whitelist = whitelist }
         if let username { configuration.credentials.username = username }
@@ -336,6 +356,7 @@ public struct Scenario: Sendable {
         if dataFile != nil { names.append("dataset") }
         if !cdrGeneration.isEmpty { names.append("cdrs") }
         if pbxVersion != nil { names.append("pbx_version") }
+        if !appVersions.isEmpty { names.append("app_versions") }
         if phpTypes != nil { names.append("php_types") }
         if username != nil || password != nil || apiKey != nil { names.append("credentials") }
         if authProfile != nil { names.append("auth_profile") }
