@@ -30,6 +30,8 @@ struct UpgradeCommand: AsyncParsableCommand {
         @Option(help: "The client's own traffic: a cassette from 'fakepbx record' or a HAR file. Default: the contract cases' requests.")
         var traffic: String?
         @Option(help: "Finding ids a team has reviewed, one per line ('#' comments): reported, not failed.") var accept: String?
+        @Option(help: "The expected API set (NAME=VERSION lines): every application of the upgraded side whose version differs fails.")
+        var expectAppVersions: String?
         @Option(help: "API username (also FAKEPBX_USERNAME); emulated sides are given the same.") var username: String?
         @Option(help: "API password (also FAKEPBX_PASSWORD).") var password: String?
         @Option(help: "API key (also FAKEPBX_API_KEY).") var apiKey: String?
@@ -68,6 +70,7 @@ struct UpgradeCommand: AsyncParsableCommand {
             settings.timeout = .milliseconds(Int(timeout * 1000))
             settings.maxWait = .milliseconds(Int(maxWait * 1000))
             settings.progress = { message in FileHandle.standardError.write(Data("upgrade check: \(message)\n".utf8)) }
+            if let expectAppVersions { settings.expectedAppVersions = try ContractRunner.expectedAppVersions(file: expectAppVersions) }
             let accepted = try accept.map { path throws(ContractError) in try UpgradeCheck.acceptedIDs(file: path) } ?? []
             let recorded = try traffic.map(Self.loadTraffic)
             let catalog = try common.catalog()

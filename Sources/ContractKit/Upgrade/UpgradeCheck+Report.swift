@@ -25,7 +25,9 @@ extension UpgradeCheck.Outcome {
                 + "; \(artifacts) pair\(artifacts == 1 ? "" : "s") left out as rate-limit artifacts (429 or 503 on one side only)"
         ]
         suite.checks.append(summary)
-        var report = ContractReport(title: "upgrade check", target: "\(from) → \(to)", suites: [suite], startedAt: ContractReport.timestamp(started))
+        var suites = [suite]
+        if let appVersions { suites.append(appVersions) }
+        var report = ContractReport(title: "upgrade check", target: "\(from) → \(to)", suites: suites, startedAt: ContractReport.timestamp(started))
         report.durationSeconds = Date().timeIntervalSince(started)
         report.verdicts = (holds: "nothing a client reads breaks", broken: "a client may break")
         return report

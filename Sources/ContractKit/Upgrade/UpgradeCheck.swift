@@ -53,6 +53,9 @@ public struct UpgradeCheck: Sendable {
         public var noise = 0
         /// Pairs left out because one side answered a rate limit (429, 503) and the other did not.
         public var artifacts = 0
+        /// The upgraded side's application versions against the expected API set, when one was given
+        /// (`settings.expectedAppVersions`).
+        public var appVersions: ContractReport.Suite?
     }
 
     /// Runs the traffic twice on each side and compares.
@@ -70,6 +73,11 @@ public struct UpgradeCheck: Sendable {
         outcome.compared = compared
         outcome.noise = pairs.count - kept.count
         outcome.artifacts = artifacts
+        if !settings.expectedAppVersions.isEmpty {
+            var configuration = settings
+            configuration.target = to.url
+            outcome.appVersions = try await ContractRunner(catalog: catalog, configuration: configuration).run([]).suites.first
+        }
         return outcome
     }
 
@@ -101,6 +109,7 @@ public struct UpgradeCheck: Sendable {
     private func answers(from side: Side) async throws(ContractError) -> [Answer] {
         var configuration = settings
         configuration.target = side.url
+        configuration.expectedAppVersions = [:]
         let collected = Collector()
         let catalog = catalog
         configuration.onExchange = { key, exchange in
