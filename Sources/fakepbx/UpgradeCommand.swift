@@ -8,8 +8,19 @@ struct UpgradeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "upgrade",
         abstract: "Rehearse a FusionPBX upgrade: what changes for a billing client.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Notes.self]
     )
+
+    struct Notes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "notes",
+            abstract: "Print what changes for a billing client at each step between FusionPBX releases (docs/upgrades.md), from the release table."
+        )
+
+        func run() throws {
+            print(FusionPBXReleases.upgradeNotesMarkdown(), terminator: "")
+        }
+    }
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

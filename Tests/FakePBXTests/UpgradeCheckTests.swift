@@ -57,4 +57,28 @@ struct UpgradeCheckTests {
         #expect(outcome.noise > 0, "two runs of a side differ in the UUIDs provisioning creates")
         #expect(outcome.report(from: old, to: new, accepted: [], started: Date()).exitCode == 0)
     }
+
+    /// Each step of docs/upgrades.md, checked against `upgrade check` between the same releases.
+    static let steps: [(String, String)] = {
+        var seen: [(String, String)] = []
+        for note in FusionPBXReleases.upgradeNotes where !seen.contains(where: { $0 == (note.from.text, note.to.text) }) {
+            seen.append((note.from.text, note.to.text))
+        }
+        return seen
+    }()
+
+    @Test("upgrade check agrees with docs/upgrades.md: the same breaking findings at every step", arguments: steps)
+    func agreesWithTheNotes(_ old: String, _ new: String) async throws {
+        let notes = FusionPBXReleases.upgradeNotes.filter { $0.from.text == old && $0.to.text == new }
+        let outcome = try await Self.check(old, new)
+        #expect(
+            Set(outcome.findings.filter(\.breaks).map(\.id)) == Set(notes.filter(\.breaks).map(\.findingID)),
+            "upgrade check found \(outcome.findings.map(\.id)); the notes say \(notes.map(\.findingID))")
+    }
+
+    @Test("docs/upgrades.md is what the release table gives")
+    func theNotesAreCurrent() throws {
+        let file = try String(contentsOf: repositoryFile("docs/upgrades.md"), encoding: .utf8)
+        #expect(file == FusionPBXReleases.upgradeNotesMarkdown(), "regenerate it: swift run fakepbx upgrade notes > docs/upgrades.md")
+    }
 }

@@ -24,6 +24,10 @@ public struct UpgradeFinding: Sendable, Hashable {
     }
 
     /// The finding a difference belongs to: its id, whether it breaks a client, and how in PHP.
+    public static func explain(_ difference: AnswerDifference) -> (id: String, breaks: Bool, php: String) {
+        describe(difference)
+    }
+
     static func describe(_ difference: AnswerDifference) -> (String, Bool, String) {
         let old = difference.old ?? ""
         let new = difference.new ?? ""
