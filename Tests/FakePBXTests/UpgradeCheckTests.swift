@@ -81,4 +81,31 @@ struct UpgradeCheckTests {
         let file = try String(contentsOf: repositoryFile("docs/upgrades.md"), encoding: .utf8)
         #expect(file == FusionPBXReleases.upgradeNotesMarkdown(), "regenerate it: swift run fakepbx upgrade notes > docs/upgrades.md")
     }
+
+    @Test("a PHP client's traffic, recorded through fakepbx record, is the input: its extension list shows the flags")
+    func recordedPHPTraffic() async throws {
+        try await withTemporaryDirectory { dir in
+            let cassette = dir.appendingPathComponent("billing-module.json").path
+            try await withFakePBX { upstream in
+                let configuration = RecordingConfiguration(upstream: upstream.httpURL(), output: cassette)
+                let outcomes = try await withRecordingProxy(configuration) { port in
+                    try await PHPClient.send([
+                        PHPClient.Call(url: "http://127.0.0.1:\(port)/app/status/index.php"),
+                        PHPClient.Call(
+                            url: "http://127.0.0.1:\(port)/app/extensions/manage_extension.php",
+                            fields: ["action": "list", "domain_name": "yourdomain.com"], encoding: .urlencoded),
+                    ])
+                }
+                #expect(outcomes.map(\.status) == [200, 200], "\(outcomes.map(\.body))")
+            }
+            let traffic = try Cassette.load(contentsOf: cassette)
+            #expect(traffic.exchanges.count == 2)
+            #expect(!(try String(contentsOfFile: cassette, encoding: .utf8)).contains("your-password"), "the recording is redacted")
+            let outcome = try await Self.check("5.4.9", "5.5.7", traffic: traffic)
+            let flags = try #require(
+                outcome.findings.first { $0.id == "type-changed: string 'true'/'false' -> boolean" }, "\(outcome.findings.map(\.id))")
+            #expect(flags.places.contains { $0.hasPrefix("manage_extension.list /extensions/*/") }, "\(flags.places)")
+            #expect(outcome.compared == 2)
+        }
+    }
 }
