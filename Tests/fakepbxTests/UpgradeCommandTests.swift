@@ -5,17 +5,24 @@ import Testing
 /// `fakepbx upgrade check` as a CI job runs it.
 @Suite("fakepbx upgrade check")
 struct UpgradeCommandTests {
-    @Test("emulated 5.4.9 → 5.5.7 fails with the findings; --accept with their ids passes; reports are written")
+    @Test(
+        "emulated 5.4.9 → 5.5.7 fails with the findings; --accept with their ids passes; the reports are written and the HTML one opens in a browser")
     func emulated() async throws {
         try await withTemporaryDirectory { dir in
             let junit = dir.appendingPathComponent("junit.xml").path
+            let html = dir.appendingPathComponent("upgrade.html").path
             let binary = try fakepbxExecutable()
-            let result = try await runProcess(binary, ["upgrade", "check", "--from", "5.4.9", "--to", "5.5.7", "--junit", junit, "--timeout", "60"])
+            let result = try await runProcess(
+                binary, ["upgrade", "check", "--from", "5.4.9", "--to", "5.5.7", "--junit", junit, "--html", html, "--timeout", "60"])
             #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("FAIL upgrade: type-changed: string 'true'/'false' -> boolean"), "\(result.stdout)")
             #expect(result.stdout.contains("FAIL upgrade: csv-column-renamed: tta -> wait"), "\(result.stdout)")
             #expect(result.stdout.hasSuffix("a client may break\n"))
             #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("csv-column-renamed: tta -&gt; wait"))
+            let browser = try await runProcess(
+                try python3(), [repositoryFile("scripts/browser/report.py").path, html, junit, "--pointer", "export_cdr tta"])
+            #expect(browser.status == 0, "\(browser.stdout)\(browser.stderr)")
+            #expect(browser.stdout.contains("ok    the violation at export_cdr tta is visible"), "\(browser.stdout)")
 
             let accepted = dir.appendingPathComponent("accepted.txt").path
             let ids = result.stdout.split(separator: "\n").filter { $0.hasPrefix("FAIL upgrade: ") }.map { $0.dropFirst(14) }

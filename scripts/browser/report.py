@@ -19,8 +19,6 @@ parser.add_argument("--pointer", action="append", default=[])
 parser.add_argument("--screenshot")
 args = parser.parse_args()
 
-
-
 root = ElementTree.parse(args.junit).getroot()
 suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
 junit = {key: sum(int(suite.get(key, "0")) for suite in suites) for key in ("tests", "failures", "errors", "skipped")}
