@@ -59,6 +59,20 @@ struct CassetteDiffTests {
         #expect(CassetteDiff.compare(old: old, new: old).isEmpty)
     }
 
+    @Test("a CSV export's renamed column is a breaking change, a rate limit's 429 is not a status change")
+    func csvAndRateLimits() {
+        func exchange(_ format: String, status: Int = 200, body: String) -> Exchange {
+            Exchange(
+                name: format, request: ExchangeRequest(method: "POST", path: "/app/xml_cdr/export.php", form: ["format": format]),
+                response: ExchangeResponse(status: status, headers: ["content-type": "text/csv"], bytes: Array(body.utf8)))
+        }
+        let old = Cassette(name: "old", exchanges: [exchange("CSV", body: "uuid,tta\n1,3\n"), exchange("CSV", status: 429, body: "slow down")])
+        let new = Cassette(name: "new", exchanges: [exchange("CSV", body: "uuid,wait\n1,3\n")])
+        let changes = CassetteDiff.compare(old: old, new: new)
+        #expect(changes.map(\.description) == ["POST /app/xml_cdr/export.php tta: csv-column-renamed: tta -> wait"], "\(changes)")
+        #expect(changes.allSatisfy { $0.isBreaking })
+    }
+
     @Test func theCommandExitsOneOnBreakingChangesWithReports() async throws {
         let (old, new) = try Self.pair()
         try await withTemporaryDirectory { dir in

@@ -16,6 +16,9 @@ public enum CassetteDiff {
             case booleanBecameString = "boolean-became-string"
             case stringBecameBoolean = "string-became-boolean"
             case statusChanged = "status-changed"
+            /// A CSV or XML answer changed as `upgrade check` compares them (columns, elements,
+            /// quoting, line ends); `old` is the finding id.
+            case textBodyChanged = "text-body-changed"
         }
 
         public var operation: String
@@ -24,11 +27,14 @@ public enum CassetteDiff {
         public var pointer: String
         public var old: String?
         public var new: String?
+        /// For a text body's change: whether it breaks a client, as `upgrade check` decides.
+        var textBreaks = true
 
         /// Whether a client written against the old traffic may break on the new.
         public var isBreaking: Bool {
             switch kind {
             case .operationAdded, .fieldAdded: false
+            case .textBodyChanged: textBreaks
             default: true
             }
         }
@@ -44,12 +50,15 @@ public enum CassetteDiff {
             case .booleanBecameString: return "\(operation)\(field): a boolean became a string (\(old ?? "?") → \(new ?? "?"))"
             case .stringBecameBoolean: return "\(operation)\(field): a 'true'/'false' string became a boolean (\(old ?? "?") → \(new ?? "?"))"
             case .statusChanged: return "\(operation): statuses changed from \(old ?? "?") to \(new ?? "?")"
+            case .textBodyChanged: return "\(operation)\(field): \(old ?? "?")"
             }
         }
     }
 
     struct Profile {
         var statuses: Set<Int> = []
+        /// The CSV and XML answers (2xx), in order, compared pairwise with the other side's.
+        var texts: [ExchangeResponse] = []
         /// JSON types seen at each field pattern; `"true"`/`"false"` strings count as `boolean-string`.
         var types: [String: Set<String>] = [:]
     }
@@ -64,7 +73,9 @@ public enum CassetteDiff {
         for exchange in cassette.exchanges {
             guard let response = exchange.response else { continue }
             let name = operation(exchange, catalog: catalog)
-            profiles[name, default: Profile()].statuses.insert(response.status)
+            // A rate limit's answer says how fast the recording went, not what the server is.
+            if response.status != 429 && response.status != 503 { profiles[name, default: Profile()].statuses.insert(response.status) }
+            if case .text = response.body, (200..<300).contains(response.status) { profiles[name, default: Profile()].texts.append(response) }
             if case .json(let body) = response.body, (200..<300).contains(response.status) {
                 collect(body, pointer: "", into: &profiles[name, default: Profile()].types)
             }
@@ -111,6 +122,7 @@ public enum CassetteDiff {
                         new: now.statuses.sorted().map(String.init).joined(separator: ", ")
                     ))
             }
+            changes += textChanges(name, was.texts, now.texts)
             // Fields compare only where both sides have successful JSON answers to compare.
             guard !was.types.isEmpty, !now.types.isEmpty else { continue }
             for field in Set(was.types.keys).union(now.types.keys).sorted() {
@@ -141,6 +153,21 @@ public enum CassetteDiff {
                 default:
                     break
                 }
+            }
+        }
+        return changes
+    }
+
+    /// The CSV and XML answers' changes, the i-th answer of each side against each other.
+    private static func textChanges(_ operation: String, _ old: [ExchangeResponse], _ new: [ExchangeResponse]) -> [Change] {
+        var changes: [Change] = []
+        for (a, b) in zip(old, new) {
+            for difference in AnswerDifference.between(a, b)
+            where difference.kind.rawValue.hasPrefix("csv-") || difference.kind.rawValue.hasPrefix("xml-") {
+                let (id, breaks, _) = UpgradeFinding.explain(difference)
+                var change = Change(operation: operation, kind: .textBodyChanged, pointer: difference.place, old: id)
+                change.textBreaks = breaks
+                if !changes.contains(change) { changes.append(change) }
             }
         }
         return changes
