@@ -1,6 +1,7 @@
-import ContractKit
 import JSONSchema
 import Testing
+
+@testable import ContractKit
 
 /// How two answers to one request are compared, and differences grouped into findings.
 @Suite("Answer differences")
@@ -69,5 +70,17 @@ struct AnswerDifferenceTests {
         #expect(findings[0].breaks && !findings[1].breaks)
         #expect(findings[0].places == ["get_gateways /gateways/*/enabled", "get_extensions /extensions/*/enabled"])
         #expect(findings[0].php.contains("$v == 'false' is now false for a disabled record"))
+    }
+
+    @Test("an answer one side gave and the other did not is a breaking change, not a pair left out")
+    func missingAnswer() throws {
+        let ok = try Self.json(#"{"status":"success"}"#)
+        let old = [UpgradeCheck.Answer(key: "read-only › status", operation: "status", response: ok)]
+        let (pairs, compared, _) = UpgradeCheck.differences(old, [])
+        #expect(compared == 0)
+        let findings = UpgradeFinding.group(pairs)
+        #expect(findings.map(\.id) == ["status: 200 -> no answer"])
+        #expect(findings.allSatisfy { $0.breaks })
+        #expect(UpgradeFinding.group(UpgradeCheck.differences([], old).pairs).map(\.id) == ["status: no answer -> 200"])
     }
 }

@@ -91,7 +91,12 @@ public struct UpgradeCheck: Sendable {
         var compared = 0
         var artifacts = 0
         for answer in old {
-            guard let other = byKey[answer.key] else { continue }
+            // An answer one side gave and the other did not (no answer, a step it could not reach) is
+            // a change, never a pair left out: leaving it out would be a false all-clear.
+            guard let other = byKey[answer.key] else {
+                pairs.append((answer.operation, AnswerDifference(.status, "", old: String(answer.response.status), new: "no answer")))
+                continue
+            }
             let limited: Set<Int> = [429, 503]
             if answer.response.status != other.response.status,
                 limited.contains(answer.response.status) || limited.contains(other.response.status)
@@ -101,6 +106,10 @@ public struct UpgradeCheck: Sendable {
             }
             compared += 1
             for difference in AnswerDifference.between(answer.response, other.response) { pairs.append((answer.operation, difference)) }
+        }
+        let oldKeys = Set(old.map(\.key))
+        for answer in new where !oldKeys.contains(answer.key) {
+            pairs.append((answer.operation, AnswerDifference(.status, "", old: "no answer", new: String(answer.response.status))))
         }
         return (pairs, compared, artifacts)
     }
