@@ -11,11 +11,12 @@ struct RecordCommand: AsyncParsableCommand {
         commandName: "record",
         abstract: "Record a real PBX through a reverse proxy, secrets redacted, into a cassette.",
         discussion: """
-            Point the billing client at the proxy instead of the PBX. Every request goes to the upstream, the \
-            answer comes back unchanged, and each exchange is appended to the cassette as it completes, the \
-            file rewritten atomically each time (an existing cassette is continued). Passwords, API keys, \
-            access hashes, Authorization headers, cookies and session tokens become stable placeholders \
-            before anything reaches disk. Stop with Ctrl-C.
+            Point the billing client at the proxy instead of the PBX. Every request goes to the upstream and \
+            its answer streams back unchanged. Each exchange is appended to the cassette just after its \
+            answer's last byte, in one write after which the file is a valid cassette (an existing cassette is \
+            continued), and 'recorded N exchanges' goes to stderr. Passwords, API keys, access hashes, \
+            Authorization headers, cookies and session tokens become stable placeholders before anything \
+            reaches disk. Stop with Ctrl-C, which waits for an exchange being written.
             """
     )
 

@@ -25,6 +25,8 @@ struct JSONParserTests {
 
     @Test(arguments: [
         ("{\"a\": 1,\n \"a\": 2}", 2, 2, "duplicate key \"a\""),
+        // An object past the size where its keys are indexed by hash; "é" composed and decomposed are two keys.
+        ("{" + (0..<12).map { "\"k\($0)\": 0, " }.joined() + "\"e\u{301}\": 1, \"\u{e9}\": 2,\n \"k3\": 1}", 2, 2, "duplicate key \"k3\""),
         ("[1, 2,]", 1, 7, "unexpected character ']'; expected a value"),
         ("{\"a\" 1}", 1, 6, "expected ':' after the key"),
         ("\n\n  tru", 3, 3, "invalid literal; expected true"),

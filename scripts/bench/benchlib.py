@@ -65,7 +65,6 @@ def wait_port(port, deadline=20):
 def nginx_serving(body, path):
     """nginx on a free loopback port serving `body` at `path` as a static file (JSON); returns
     (process, port, version)."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     tmp = tempfile.mkdtemp()
     os.chmod(tmp, 0o755)  # nginx's workers may run as another user and must read the document root
     root = os.path.join(tmp, "www")
@@ -77,6 +76,19 @@ def nginx_serving(body, path):
         os.chmod(folder, 0o755)
         folder = os.path.dirname(folder)
     os.chmod(file, 0o644)
+    return nginx_with(tmp, f"root {root};")
+
+
+def nginx_proxying(upstream_port):
+    """nginx on a free loopback port as a reverse proxy to 127.0.0.1:`upstream_port`, streaming
+    answers as they come (proxy_buffering off); returns (process, port, version)."""
+    return nginx_with(tempfile.mkdtemp(), f"location / {{ proxy_pass http://127.0.0.1:{upstream_port}; "
+                                          "proxy_http_version 1.1; proxy_buffering off; }")
+
+
+def nginx_with(tmp, server):
+    """nginx with `server` as its one server block's directives, in `tmp`."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     port = free_port()
     conf = os.path.join(tmp, "nginx.conf")
     open(conf, "w").write(f"""
@@ -89,7 +101,7 @@ http {{
   default_type application/json;
   client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
   uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-  server {{ listen 127.0.0.1:{port}; root {root}; }}
+  server {{ listen 127.0.0.1:{port}; {server} }}
 }}
 """)
     process = subprocess.Popen([nginx, "-c", conf, "-p", tmp, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
@@ -124,3 +136,24 @@ def first_answer_ms(command, port, request, runs):
 
 def median(values):
     return statistics.median(values)
+
+
+def export(port, form, timeout=300):
+    """POSTs `form` to export_cdr.php and reads the answer to its end: (seconds to the last byte,
+    the answer, its size). Exits when the answer is not 200."""
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    started = time.perf_counter()
+    connection.request("POST", "/app/xml_cdr/export_cdr.php", form, {"Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    size = 0
+    while True:
+        chunk = response.read(1 << 20)
+        if not chunk:
+            break
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    connection.close()
+    if response.status != 200:
+        sys.exit(f"export answered {response.status}")
+    return elapsed, response, size

@@ -26,21 +26,8 @@ def peak_kb():
 
 
 def export():
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    started = time.perf_counter()
-    connection.request("POST", "/app/xml_cdr/export_cdr.php", form, {"Content-Type": "application/x-www-form-urlencoded"})
-    response = connection.getresponse()
-    total = int(response.getheader("X-Total-Records") or 0)
-    size = 0
-    while True:
-        chunk = response.read(1 << 20)
-        if not chunk:
-            break
-        size += len(chunk)
-    elapsed = time.perf_counter() - started
-    if response.status != 200:
-        sys.exit(f"export answered {response.status}")
-    return elapsed, total, size
+    elapsed, response, size = benchlib.export(port, form, timeout=120)
+    return elapsed, int(response.getheader("X-Total-Records") or 0), size
 
 
 try:

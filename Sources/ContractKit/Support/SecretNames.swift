@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What counts as a secret, by the shape of its name and of its value: never shown in a report or a
 /// violation, redacted before a recording reaches disk, and flagged by `recording scan`, all by these
 /// same rules.
@@ -18,11 +20,17 @@ public enum SecretNames {
         "apikey", "accesskey", "secretkey", "privatekey", "authkey", "accesshash", "authtoken", "sessionid",
     ]
 
+    /// Names already decided; the same few member names come back for every record of an export.
+    private static let decided = Mutex<[String: Bool]>([:])
+
     /// Whether `name` (a field, header, query parameter or JSON member) names a secret.
     public static func contains(_ name: String) -> Bool {
-        words(of: name).contains { word in
+        if let known = decided.withLock({ $0[name] }) { return known }
+        let secret = words(of: name).contains { word in
             SecretNames.words.contains(word) || (word.hasPrefix("pass") && !word.hasPrefix("passthrough"))
         }
+        decided.withLock { if $0.count < 4096 { $0[name] = secret } }  // bounded: names come from whoever sends them
+        return secret
     }
 
     /// The lower-cased words of a name: `X-Auth-Token` → x, auth, token; `sipPassword` → sip, password;
@@ -59,16 +67,6 @@ public enum SecretNames {
         public var kind: String
     }
 
-    // Regex values are immutable once built; matching does not mutate them.
-    nonisolated(unsafe) private static let shapes: [(Regex<AnyRegexOutput>, String, String)] = [
-        (try! Regex(#"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"#), "a PEM private key", "private-key"),
-        (try! Regex(#"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"#), "a JSON Web Token", "jwt"),
-        (try! Regex(#"(?i)\bbasic\s+([A-Za-z0-9+/=]{8,})"#), "an HTTP Basic credential", "basic"),
-        (try! Regex(#"(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{8,})"#), "a bearer token", "bearer"),
-        (try! Regex(#"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"#), "an AWS-style access key id", "aws-key"),
-    ]
-    nonisolated(unsafe) private static let assignment = try! Regex(#"([A-Za-z_][A-Za-z0-9_.\-\[\]]*)"?\s*[=:]\s*"?([^&\s"',;}]+)"#)
-
     /// `text` with each credential-shaped part replaced by what `replacement` gives for it.
     public static func replacingSecrets(
         in text: String, placeholderPrefix: String = "REDACTED-", by replacement: (Match, Substring) -> String
@@ -91,23 +89,16 @@ public enum SecretNames {
         contains(name) ? "[redacted]" : replacingSecrets(in: value) { _, _ in "[redacted]" }
     }
 
-    /// The credential-shaped parts of `text`, placeholders (`REDACTED-…`) left out.
+    /// The credential-shaped parts of `text`, placeholders (`REDACTED-…`) left out, overlapping parts
+    /// joined; in time linear in the text (`SecretShapes`).
     public static func secrets(in text: String, placeholderPrefix: String = "REDACTED-") -> [Match] {
-        guard text.count >= 8 else { return [] }
-        var matches: [Match] = []
-        for (shape, what, kind) in shapes {
-            for found in text.matches(of: shape) {
-                // The secret is the first group where the shape has one (a Bearer token without "Bearer ").
-                let range = found.output.count > 1 ? found.output[1].range ?? found.range : found.range
-                guard !text[range].hasPrefix(placeholderPrefix), !matches.contains(where: { $0.range.overlaps(range) }) else { continue }
-                matches.append(Match(range: range, what: what, kind: kind))
-            }
+        let utf8 = text.utf8
+        let found =
+            utf8.withContiguousStorageIfAvailable { SecretShapes($0).all(placeholderPrefix: placeholderPrefix, isSecretName: contains) }
+            ?? Array(utf8).withUnsafeBufferPointer { SecretShapes($0).all(placeholderPrefix: placeholderPrefix, isSecretName: contains) }
+        return found.map { match in
+            let lower = utf8.index(utf8.startIndex, offsetBy: match.range.lowerBound)
+            return Match(range: lower..<utf8.index(lower, offsetBy: match.range.count), what: match.what, kind: match.kind)
         }
-        for found in text.matches(of: assignment) {
-            guard let name = found.output[1].substring, contains(String(name)), let value = found.output[2].range else { continue }
-            if text[value].hasPrefix(placeholderPrefix) || matches.contains(where: { $0.range.overlaps(value) }) { continue }
-            matches.append(Match(range: value, what: "'\(name)=' with a value", kind: name.lowercased()))
-        }
-        return matches.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 }

@@ -72,16 +72,16 @@ extension RequestPipeline {
         guard let forwarder = server.missForwarder else { return nil }
         let started = Date()
         do {
-            let forwarded = try await forwarder.forward(
+            let (forwarded, bytes) = try await forwarder.forwardCollected(
                 method: request.method.rawValue, uri: request.uri, headers: request.headers, body: ByteBuffer(bytes: body))
             if let recorder = server.missRecorder {
                 let exchange = UpstreamForwarder.exchange(
                     method: request.method.rawValue, path: request.path, query: request.query, headers: request.headers,
-                    body: body, answer: forwarded, started: started
+                    body: body, answer: forwarded, bytes: bytes, started: started
                 )
                 _ = try? recorder.append(Redactor().redact(exchange))
             }
-            var answer = Answer(status: HTTPResponse.Status(code: forwarded.status), headers: forwarded.fields, body: forwarded.bytes)
+            var answer = Answer(status: HTTPResponse.Status(code: forwarded.status), headers: forwarded.fields, body: bytes)
             answer.applied.append("replay-miss-proxied")
             return answer
         } catch {

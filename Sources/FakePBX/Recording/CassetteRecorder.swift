@@ -82,7 +82,7 @@ public final class CassetteRecorder: Sendable {
             bytes += state.footer
             do {
                 try state.handle.seek(toOffset: state.end)
-                try state.handle.write(contentsOf: Data(bytes))
+                try state.handle.write(contentsOf: bytes)
                 state.end = end
                 state.count += 1
                 return .success(state.count)

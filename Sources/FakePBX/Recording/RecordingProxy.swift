@@ -42,14 +42,18 @@ struct UpstreamForwarder: Sendable {
         "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "content-length", "host",
     ]
 
-    struct Answer {
+    /// An upstream answer's head; its body comes as `body`, chunk by chunk.
+    struct Answer: Sendable {
         var status: Int
+        /// What goes back to the client: the upstream's headers without hop-by-hop ones, its
+        /// `Content-Length` kept, so a chunked answer stays chunked and a sized one sized.
         var fields: HTTPFields
-        /// By lower-case name, as a cassette keeps them.
+        /// By lower-case name, as a cassette keeps them (no `Content-Length`: replay sets its own).
         var headers: [String: String]
-        var bytes: [UInt8]
+        var body: HTTPClientResponse.Body
     }
 
+    /// Sends the request and returns as soon as the upstream's head arrives.
     func forward(method: String, uri: String, headers: HTTPFields, body: ByteBuffer) async throws -> Answer {
         var outbound = HTTPClientRequest(url: upstream + uri)
         outbound.method = HTTPMethod(rawValue: method)
@@ -58,19 +62,27 @@ struct UpstreamForwarder: Sendable {
         }
         if body.readableBytes > 0 { outbound.body = .bytes(body) }
         let answer = try await client.execute(outbound, timeout: .seconds(120))
-        let collected = try await answer.body.collect(upTo: 512 << 20)
         let kept = answer.headers.filter { !UpstreamForwarder.hopByHop.contains($0.name.lowercased()) }
         var fields = HTTPFields()
         for header in kept { if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) } }
+        if let length = answer.headers.first(name: "content-length") { fields[.contentLength] = length }
         return Answer(
-            status: Int(answer.status.code), fields: fields, headers: Exchange.headerMap(kept.map { ($0.name, $0.value) }),
-            bytes: Array(collected.readableBytesView)
+            status: Int(answer.status.code), fields: fields, headers: Exchange.headerMap(kept.map { ($0.name, $0.value) }), body: answer.body
         )
+    }
+
+    /// Sends the request and collects the whole answer: its head (without `Content-Length`, which the
+    /// answer's own body sets) and its bytes.
+    func forwardCollected(method: String, uri: String, headers: HTTPFields, body: ByteBuffer) async throws -> (Answer, [UInt8]) {
+        var answer = try await forward(method: method, uri: uri, headers: headers, body: body)
+        answer.fields[.contentLength] = nil
+        let collected = try await answer.body.collect(upTo: RecordingResponder.recordedLimit)
+        return (answer, Array(collected.readableBytesView))
     }
 
     /// The exchange as a cassette records it.
     static func exchange(
-        method: String, path: String, query: String, headers: HTTPFields, body: [UInt8], answer: Answer, started: Date
+        method: String, path: String, query: String, headers: HTTPFields, body: [UInt8], answer: Answer, bytes: [UInt8], started: Date
     ) -> Exchange {
         let requestHeaders = Exchange.headerMap(
             headers.filter { !hopByHop.contains($0.name.canonicalName) }.map { ($0.name.canonicalName, $0.value) }
@@ -81,7 +93,7 @@ struct UpstreamForwarder: Sendable {
                 method: method, path: path, query: query, headers: requestHeaders,
                 form: RecordingResponder.formFields(body, contentType: requestHeaders["content-type"])
             ),
-            response: ExchangeResponse(status: answer.status, headers: answer.headers, bytes: answer.bytes),
+            response: ExchangeResponse(status: answer.status, headers: answer.headers, bytes: bytes),
             timing: .init(
                 startedAt: Timestamp.iso8601(Int(started.timeIntervalSince1970)), durationMilliseconds: Date().timeIntervalSince(started) * 1000)
         )
@@ -92,8 +104,9 @@ struct UpstreamForwarder: Sendable {
     }
 }
 
-/// A reverse proxy: each request goes to the upstream unchanged, its answer comes back unchanged,
-/// and the exchange, redacted, is appended to the cassette as it completes.
+/// A reverse proxy: each request goes to the upstream unchanged, its answer streams back unchanged,
+/// and the exchange, redacted, is appended to the cassette right after the answer's last byte, before
+/// the connection's next request is read.
 struct RecordingResponder: HTTPResponder {
     typealias Context = PBXRequestContext
     let forwarder: UpstreamForwarder
@@ -101,6 +114,9 @@ struct RecordingResponder: HTTPResponder {
     let redactor: Redactor
     let logger: Logger
     let onRecorded: @Sendable (Int, Exchange) -> Void
+
+    /// The most of one answer a cassette keeps; a larger answer still passes through, unrecorded.
+    static let recordedLimit = 512 << 20
 
     func respond(to request: Request, context: PBXRequestContext) async throws -> Response {
         let started = Date()
@@ -114,18 +130,60 @@ struct RecordingResponder: HTTPResponder {
             let text = "fakepbx record: the upstream \(forwarder.upstream) did not answer: \(error)\n"
             return Response(status: .badGateway, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        let exchange = UpstreamForwarder.exchange(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: request.headers,
-            body: Array(body.readableBytesView), answer: answer, started: started
+        let method = request.method.rawValue
+        let uri = request.uri
+        let headers = request.headers
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: answer.fields,
+            body: ResponseBody { writer in
+                let chunks = try await relay(answer.body, to: &writer, path: uri.path)
+                try await writer.finish(nil)
+                // After the answer's last byte, before this connection's next request is read.
+                if let chunks {
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(chunks.reduce(0) { $0 + $1.readableBytes })
+                    for chunk in chunks { bytes.append(contentsOf: chunk.readableBytesView) }
+                    record(
+                        UpstreamForwarder.exchange(
+                            method: method, path: uri.path, query: uri.query ?? "", headers: headers, body: Array(body.readableBytesView),
+                            answer: answer, bytes: bytes, started: started))
+                }
+            }
         )
+    }
+
+    /// Passes the upstream's body to the client chunk by chunk as it arrives, and returns the chunks
+    /// to record (nil when they are over `recordedLimit`). An answer that breaks off is passed on
+    /// broken (the client's connection closes) and not recorded.
+    private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter, path: String) async throws -> [ByteBuffer]? {
+        var chunks: [ByteBuffer] = []
+        var size = 0
+        do {
+            for try await chunk in body {
+                try await writer.write(chunk)
+                size += chunk.readableBytes
+                if size <= Self.recordedLimit { chunks.append(chunk) } else { chunks = [] }
+            }
+        } catch {
+            logger.warning(
+                "the upstream's answer broke off; passed on as it came and not recorded",
+                metadata: ["path": "\(path)", "bytes": "\(size)", "error": "\(error)"])
+            throw error
+        }
+        guard size <= Self.recordedLimit else {
+            logger.warning("an answer over 512 MB passed through and was not recorded", metadata: ["path": "\(path)", "bytes": "\(size)"])
+            return nil
+        }
+        return chunks
+    }
+
+    private func record(_ exchange: Exchange) {
         do {
             let count = try recorder.append(redactor.redact(exchange))
             onRecorded(count, exchange)
         } catch {
             logger.error("cannot write the cassette", metadata: ["file": "\(recorder.path)", "error": "\(error)"])
         }
-        return Response(
-            status: HTTPResponse.Status(code: answer.status), headers: answer.fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bytes)))
     }
 
     /// The body's fields: urlencoded, multipart, or a flat JSON object; none for other bodies.

@@ -47,7 +47,11 @@ public final class Redactor: Sendable {
     }
 
     private func isSecret(_ name: String) -> Bool {
-        SecretNames.contains(name) && !keep.contains(name.lowercased())
+        SecretNames.contains(name) && !isKept(name)
+    }
+
+    private func isKept(_ name: String) -> Bool {
+        !keep.isEmpty && keep.contains(name.lowercased())
     }
 
     private func redact(headers: [String: String]) -> [String: String] {
@@ -76,7 +80,7 @@ public final class Redactor: Sendable {
         if let key, isSecret(key), !value.isEmpty, !value.hasPrefix(Redactor.placeholderPrefix) {
             return placeholder(for: value, kind: key.lowercased())
         }
-        let kept = key.map { keep.contains($0.lowercased()) } ?? false
+        let kept = key.map(isKept) ?? false
         let text = kept ? value : redactShapes(value)
         guard pseudonymize, !text.isEmpty, !kept else { return text }
         if let key, Redactor.domainNames.contains(key.lowercased()), !text.hasPrefix(Redactor.placeholderPrefix) {

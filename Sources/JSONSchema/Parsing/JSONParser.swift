@@ -75,7 +75,6 @@ public struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var object = JSONObject()
-        var seen = Set<JSONKey>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -86,12 +85,11 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyStart = index
             let key = try parseString()
-            guard seen.insert(JSONKey(key)).inserted else { throw error("duplicate key \"\(key)\"", at: keyStart) }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
             index += 1
             skipWhitespace()
-            object.append(key: key, value: try parseValue())
+            guard object.appendIfNew(key: key, value: try parseValue()) else { throw error("duplicate key \"\(key)\"", at: keyStart) }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input; expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") {

@@ -34,6 +34,27 @@ public struct JSONObject: Sendable, Hashable, Sequence {
             reindex()
         }
     }
+    /// Appends a member unless one has its key (compared by code points, as JSON compares names);
+    /// whether it did. One hash of the key for an indexed object.
+    mutating func appendIfNew(key: String, value: JSONValue) -> Bool {
+        guard positions != nil else {
+            guard !members.contains(where: { $0.key.hasSameCodePoints(as: key) }) else { return false }
+            append(key: key, value: value)
+            return true
+        }
+        var isNew = false
+        let next = members.count
+        func claim(_ position: inout Int) {
+            if position == -1 {
+                position = next
+                isNew = true
+            }
+        }
+        claim(&positions![JSONKey(key), default: -1])
+        if isNew { members.append(Member(key: key, value: value)) }
+        return isNew
+    }
+
     public var keys: [String] { members.map(\.key) }
 
     public subscript(key: String) -> JSONValue? {
@@ -51,6 +72,14 @@ public struct JSONObject: Sendable, Hashable, Sequence {
                 append(key: key, value: newValue)
             }
         }
+    }
+
+    /// The same members, in the same order, each value replaced by what `transform` gives for its
+    /// member; the keys' index is kept, not rebuilt.
+    public func mapValues(_ transform: (Member) throws -> JSONValue) rethrows -> JSONObject {
+        var copy = self
+        for index in copy.members.indices { copy.members[index].value = try transform(members[index]) }
+        return copy
     }
 
     /// Whether the object has a member named `key`.

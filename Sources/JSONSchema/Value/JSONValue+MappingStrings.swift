@@ -4,9 +4,7 @@ extension JSONValue {
     public func mappingStrings(key: String? = nil, _ transform: (String, String?) -> String) -> JSONValue {
         switch self {
         case .object(let object):
-            var copy = JSONObject()
-            for member in object { copy[member.key] = member.value.mappingStrings(key: member.key, transform) }
-            return .object(copy)
+            return .object(object.mapValues { $0.value.mappingStrings(key: $0.key, transform) })
         case .array(let items):
             return .array(items.map { $0.mappingStrings(key: key, transform) })
         case .string(let text):
