@@ -54,38 +54,18 @@ struct ContractCommand: AsyncParsableCommand {
         )
 
         @Option(help: "The server's base URL, e.g. http://127.0.0.1:8080 or https://pbx.example.com.") var target: String
-        @Option(help: "API username.") var username: String?
-        @Option(help: "API password.") var password: String?
-        @Option(help: "API key (access hash), sent as the form field 'key' when no username is given.") var apiKey: String?
-        @Flag(help: "Skip every case and step that writes (for production-like staging servers).") var readOnly = false
         @Option(
             name: .customLong("var"),
             help: "A value for {{NAME}} in the cases, as NAME=VALUE (e.g. domain=tenant.example.com); it wins over what a step would capture.")
         var variables: [String] = []
         @Option(name: .customLong("case"), help: "Run only this case (repeatable); see 'fakepbx contract list'.") var cases: [String] = []
-        @Option(parsing: .unconditional, help: "Seconds to wait for each answer.") var timeout: Double = 10
         @Option(help: "What the target enforces: whitelist-only (credentials not checked), password or multi. Steps for other profiles are skipped.")
         var authProfile: AuthProfile = .multi
-        @Option(
-            parsing: .unconditional,
-            help: "Seconds the run may wait, in all, when the server rate-limits it (429 with Retry-After or X-RateLimit-Reset); 0 never waits.")
-        var maxWait: Double = 120
-        @Option(
-            help:
-                "The expected API set: NAME=VERSION lines (status=1.3.0-status); every application whose version differs fails, as the System Health Check reports it."
-        )
-        var expectAppVersions: String?
-        @OptionGroup(title: "TLS") var tls: ClientTLSOptions
+        @OptionGroup var client: ClientOptions
         @OptionGroup var common: Common
         @OptionGroup var reports: Reports
 
         func validate() throws {
-            guard timeout > 0, timeout <= 86_400 else {
-                throw ValidationError("--timeout: '\(timeout)' is not valid; expected seconds above 0, at most 86400")
-            }
-            guard maxWait >= 0, maxWait <= 86_400 else {
-                throw ValidationError("--max-wait: '\(maxWait)' is not valid; expected seconds from 0 to 86400")
-            }
             for item in variables where !item.contains("=") {
                 throw ValidationError("--var: '\(item)' is not valid; expected NAME=VALUE")
             }
@@ -93,19 +73,9 @@ struct ContractCommand: AsyncParsableCommand {
 
         func run() async throws {
             let catalog = try common.catalog()
-            let env = ProcessInfo.processInfo.environment
-            var configuration = ContractRunConfiguration(target: target)
-            configuration.username = username ?? env["FAKEPBX_USERNAME"].flatMap { $0.isEmpty ? nil : $0 }
-            configuration.password = password ?? env["FAKEPBX_PASSWORD"]
-            configuration.apiKey = apiKey ?? env["FAKEPBX_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-            configuration.readOnly = readOnly
-            configuration.trust = tls.trust
+            var configuration = try client.configuration(target: target, label: "contract run")
             configuration.cases = cases
-            configuration.timeout = .milliseconds(Int(timeout * 1000))
             configuration.authProfile = authProfile
-            configuration.maxWait = .milliseconds(Int(maxWait * 1000))
-            configuration.progress = { message in FileHandle.standardError.write(Data("contract run: \(message)\n".utf8)) }
-            if let expectAppVersions { configuration.expectedAppVersions = try ContractRunner.expectedAppVersions(file: expectAppVersions) }
             for item in variables {
                 let parts = item.split(separator: "=", maxSplits: 1)
                 configuration.variables[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
@@ -152,24 +122,28 @@ struct ContractCommand: AsyncParsableCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "diff",
-            abstract: "Compare two cassettes (before and after an upgrade): operations, fields, types, statuses.",
+            abstract: "Compare two cassettes (before and after an upgrade): operations, fields, types, statuses, CSV and XML.",
             discussion: """
-                Breaking: an operation or field gone, a field retyped, a boolean that became a string (or back),                 a change of statuses. Not breaking (listed as notes): an operation or field added. Exit 1 on any                 breaking difference.
+                One check per cause, named as upgrade check names its findings, listing every operation and \
+                field where it shows. Breaking: an operation or field gone, a field retyped, a boolean that became \
+                a string (or back), a change of statuses, a CSV column renamed, removed or moved. Not breaking \
+                (listed as notes): an operation or field added. Exit 1 on any breaking cause not accepted.
                 """
         )
 
         @Argument(help: "The cassette recorded before.") var old: String
         @Argument(help: "The cassette recorded after.") var new: String
+        @Option(help: "Finding ids a team has reviewed, one per line ('#' comments): reported, not failed.") var accept: String?
         @OptionGroup var common: Common
         @OptionGroup var reports: Reports
 
         func run() throws {
             let catalog = try common.catalog()
-            let before: Cassette
-            let after: Cassette
-            before = try Cassette.load(contentsOf: old)
-            after = try Cassette.load(contentsOf: new)
-            try reports.finish(CassetteDiff.report(old: (old, before), new: (new, after), catalog: catalog))
+            let accepted = try accept.map { path throws(ContractError) in try UpgradeCheck.acceptedIDs(file: path) } ?? []
+            let before = try Cassette.load(contentsOf: old)
+            let after = try Cassette.load(contentsOf: new)
+            try reports.finish(
+                CassetteDiff.report(old: (old, before), new: (new, after), catalog: catalog, accepted: accepted, acceptedFile: accept))
         }
     }
 

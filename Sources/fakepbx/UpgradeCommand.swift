@@ -41,16 +41,7 @@ struct UpgradeCommand: AsyncParsableCommand {
         @Option(help: "The client's own traffic: a cassette from 'fakepbx record' or a HAR file. Default: the contract cases' requests.")
         var traffic: String?
         @Option(help: "Finding ids a team has reviewed, one per line ('#' comments): reported, not failed.") var accept: String?
-        @Option(help: "The expected API set (NAME=VERSION lines): every application of the upgraded side whose version differs fails.")
-        var expectAppVersions: String?
-        @Option(help: "API username (also FAKEPBX_USERNAME); emulated sides are given the same.") var username: String?
-        @Option(help: "API password (also FAKEPBX_PASSWORD).") var password: String?
-        @Option(help: "API key (also FAKEPBX_API_KEY).") var apiKey: String?
-        @Flag(help: "Skip every request that writes (for a production server on one side).") var readOnly = false
-        @Option(parsing: .unconditional, help: "Seconds to wait for each answer.") var timeout: Double = 30
-        @Option(parsing: .unconditional, help: "Seconds the check may wait, in all, for rate limits (429 with Retry-After).")
-        var maxWait: Double = 120
-        @OptionGroup(title: "TLS, for the servers given by URL") var tls: ClientTLSOptions
+        @OptionGroup var client: ClientOptions
         @OptionGroup var common: ContractCommand.Common
         @OptionGroup var reports: ContractCommand.Reports
 
@@ -64,24 +55,12 @@ struct UpgradeCommand: AsyncParsableCommand {
                     throw ValidationError("\(option): '\(value)' is not valid; expected a version such as 5.4.9")
                 }
             }
-            guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout: '\(timeout)' is not valid; expected seconds above 0") }
-            guard maxWait >= 0, maxWait <= 86_400 else { throw ValidationError("--max-wait: '\(maxWait)' is not valid; expected seconds from 0") }
         }
 
         func run() async throws {
             let started = Date()
-            let env = ProcessInfo.processInfo.environment
-            var settings = ContractRunConfiguration(target: "")
-            let defaults = Credentials.documentationDefaults
-            settings.username = username ?? env["FAKEPBX_USERNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? defaults.username
-            settings.password = password ?? env["FAKEPBX_PASSWORD"] ?? defaults.password
-            settings.apiKey = apiKey ?? env["FAKEPBX_API_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? defaults.apiKey
-            settings.readOnly = readOnly
-            settings.trust = tls.trust
-            settings.timeout = .milliseconds(Int(timeout * 1000))
-            settings.maxWait = .milliseconds(Int(maxWait * 1000))
-            settings.progress = { message in FileHandle.standardError.write(Data("upgrade check: \(message)\n".utf8)) }
-            if let expectAppVersions { settings.expectedAppVersions = try ContractRunner.expectedAppVersions(file: expectAppVersions) }
+            // Emulated sides are given the same credentials; without any, the documentation's.
+            let settings = try client.configuration(target: "", label: "upgrade check", defaults: .documentationDefaults)
             let accepted = try accept.map { path throws(ContractError) in try UpgradeCheck.acceptedIDs(file: path) } ?? []
             let recorded = try traffic.map(Self.loadTraffic)
             let catalog = try common.catalog()

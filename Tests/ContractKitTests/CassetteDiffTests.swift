@@ -27,6 +27,12 @@ struct CassetteDiffTests {
                     "/app/xml_cdr/export_cdr.php", 200, #"{"status":"success","message":"ok","total_records":3}"#,
                     form: ["date_start": "2026-01-01", "date_end": "2026-01-02"]),
                 try exchange("/app/xml_cdr/chkcon.php", 200, #"{"success":1,"message":"API Access Granted: Whitelisted IP"}"#),
+                try exchange(
+                    "/app/domains/manage_domain.php", 200, #"{"status":"success","domains":[{"domain_name":"a","domain_enabled":true}]}"#,
+                    form: ["action": "list"]),
+                try exchange(
+                    "/app/gateways/provision.php", 200, #"{"status":"success","gateway":{"gateway_name":"a","enabled":true}}"#,
+                    form: ["gateway_name": "a"]),
             ])
         let new = Cassette(
             name: "after",
@@ -40,6 +46,12 @@ struct CassetteDiffTests {
                     form: ["date_start": "2026-01-01", "date_end": "2026-01-02"]),
                 try exchange(
                     "/app/xml_cdr/chkcon.php", 403, #"{"success":0,"message":"API Access Denied: Only whitelisted IPs may access this endpoint."}"#),
+                try exchange(
+                    "/app/domains/manage_domain.php", 200, #"{"status":"success","domains":[{"domain_name":"a","domain_enabled":"true"}]}"#,
+                    form: ["action": "list"]),
+                try exchange(
+                    "/app/gateways/provision.php", 200, #"{"status":"success","gateway":{"gateway_name":"a","enabled":"false"}}"#,
+                    form: ["gateway_name": "a"]),
             ])
         return (old, new)
     }
@@ -54,7 +66,7 @@ struct CassetteDiffTests {
         #expect(changes.contains("export_cdr: no longer seen"))
         #expect(changes.contains("check_cdrs: new operation"))
         #expect(changes.contains("chkcon: statuses changed from 200 to 403"))
-        #expect(changes.count == 7, "\(changes)")
+        #expect(changes.count == 9, "\(changes)")
         // The same traffic twice differs in nothing.
         #expect(CassetteDiff.compare(old: old, new: old).isEmpty)
     }
@@ -85,11 +97,29 @@ struct CassetteDiffTests {
             let html = dir.appendingPathComponent("diff.html").path
             let result = try await runProcess(binary, ["contract", "diff", before, after, "--junit", junit, "--html", html])
             #expect(result.status == 1)
-            #expect(result.stdout.contains("NOTE diff: status /load: new field (string)"))
-            #expect(result.stdout.contains("FAIL diff: provision_list [provision_list]"))
+            // One check per cause: the flags that became strings in three operations are one failure.
+            let flags = "type-changed: boolean -> string 'true'/'false'"
+            #expect(result.stdout.components(separatedBy: "FAIL diff: ").count - 1 == 5, "\(result.stdout)")
+            let flagCheck = try #require(result.stdout.components(separatedBy: "FAIL diff: ").first { $0.hasPrefix(flags) })
+            for place in ["provision_list /gateways/*/gateway_enabled", "/domains/*/domain_enabled", "/gateway/enabled"] {
+                #expect(flagCheck.contains(place), "\(place) in \(flagCheck)")
+            }
+            #expect(flagCheck.contains("if ($v) is now true for 'false'"))
+            #expect(
+                result.stdout.contains("NOTE diff: member-added: New members; a client that does not read them is unaffected. Seen at: status /load"))
+            #expect(result.stdout.contains("compared: chkcon, "))
             let xml = try String(contentsOfFile: junit, encoding: .utf8)
-            #expect(xml.contains("<system-out>status /load: new field (string)</system-out>"))
-            #expect(xml.contains("failures=\"4\""), "\(xml)")
+            #expect(xml.contains("failures=\"5\""), "\(xml)")
+
+            // Reviewed causes pass; one left out still fails.
+            let accepted = dir.appendingPathComponent("accepted.txt").path
+            let ids = [flags, "type-changed: integer -> string", "member-removed", "operation-gone", "status: 200 -> 403"]
+            try (ids.joined(separator: "\n") + "\n").write(toFile: accepted, atomically: true, encoding: .utf8)
+            let reviewed = try await runProcess(binary, ["contract", "diff", before, after, "--accept", accepted])
+            #expect(reviewed.status == 0, "\(reviewed.stdout)")
+            #expect(reviewed.stdout.contains("NOTE diff: accepted in \(accepted): \(flags)"), "\(reviewed.stdout)")
+            try (ids.dropFirst().joined(separator: "\n") + "\n").write(toFile: accepted, atomically: true, encoding: .utf8)
+            #expect(try await runProcess(binary, ["contract", "diff", before, after, "--accept", accepted]).status == 1)
             // The drift report in a real browser: the JUnit counts, and the changed fields at their pointers.
             let browser = try await runProcess(
                 try python3(),

@@ -3,7 +3,8 @@ import JSONSchema
 
 /// Compares two cassettes of the same API, for example recorded on staging before and after a
 /// FusionPBX upgrade: operations added or gone, response fields added, removed or retyped, booleans
-/// that became strings, and status changes.
+/// that became strings, status changes, and CSV and XML answers. Its report has one check per cause,
+/// named as `upgrade check` names its findings, so one `--accept` file serves both.
 public enum CassetteDiff {
     /// One difference between the old and the new traffic of an operation.
     public struct Change: Sendable, Hashable, CustomStringConvertible {
@@ -27,17 +28,34 @@ public enum CassetteDiff {
         public var pointer: String
         public var old: String?
         public var new: String?
-        /// For a text body's change: whether it breaks a client, as `upgrade check` decides.
-        var textBreaks = true
+        /// For a text body's change: the difference `upgrade check` found.
+        var difference: AnswerDifference?
 
         /// Whether a client written against the old traffic may break on the new.
-        public var isBreaking: Bool {
+        public var isBreaking: Bool { cause.breaks }
+
+        /// The finding this change belongs to, as `upgrade check` names it: its id, whether it breaks a
+        /// client, and what happens in PHP.
+        public var cause: (id: String, breaks: Bool, php: String) {
             switch kind {
-            case .operationAdded, .fieldAdded: false
-            case .textBodyChanged: textBreaks
-            default: true
+            case .operationAdded:
+                return ("operation-added", false, "An operation only the new traffic has; a client that does not call it is unaffected.")
+            case .operationGone:
+                return (
+                    "operation-gone", true,
+                    "The new traffic has no answer of this operation: if the client still calls it, find out what the upgraded server answers."
+                )
+            case .fieldAdded: return UpgradeFinding.explain(AnswerDifference(.memberAdded, pointer, new: new))
+            case .fieldRemoved: return UpgradeFinding.explain(AnswerDifference(.memberRemoved, pointer, old: old))
+            case .fieldRetyped, .booleanBecameString, .stringBecameBoolean:
+                return UpgradeFinding.explain(AnswerDifference(.typeChanged, pointer, old: old, new: new))
+            case .statusChanged: return UpgradeFinding.explain(AnswerDifference(.status, "", old: old, new: new))
+            case .textBodyChanged: return UpgradeFinding.explain(difference ?? AnswerDifference(.bodyFormat, pointer))
             }
         }
+
+        /// Where it shows: `operation pointer`, or the operation alone.
+        public var place: String { pointer.isEmpty ? operation : "\(operation) \(pointer)" }
 
         public var description: String {
             let field = pointer.isEmpty ? "" : " \(pointer)"
@@ -149,7 +167,7 @@ public enum CassetteDiff {
                         if left == ["boolean"] && right == ["boolean-string"] {
                             .booleanBecameString
                         } else if left == ["boolean-string"] && right == ["boolean"] { .stringBecameBoolean } else { .fieldRetyped }
-                    changes.append(Change(operation: name, kind: kind, pointer: field, old: describe(a), new: describe(b)))
+                    changes.append(Change(operation: name, kind: kind, pointer: field, old: describe(left), new: describe(right)))
                 default:
                     break
                 }
@@ -164,9 +182,9 @@ public enum CassetteDiff {
         for (a, b) in zip(old, new) {
             for difference in AnswerDifference.between(a, b)
             where difference.kind.rawValue.hasPrefix("csv-") || difference.kind.rawValue.hasPrefix("xml-") {
-                let (id, breaks, _) = UpgradeFinding.explain(difference)
-                var change = Change(operation: operation, kind: .textBodyChanged, pointer: difference.place, old: id)
-                change.textBreaks = breaks
+                var change = Change(
+                    operation: operation, kind: .textBodyChanged, pointer: difference.place, old: UpgradeFinding.explain(difference).id)
+                change.difference = difference
                 if !changes.contains(change) { changes.append(change) }
             }
         }
@@ -177,25 +195,31 @@ public enum CassetteDiff {
         types.sorted().map { $0 == "boolean-string" ? "string 'true'/'false'" : $0 }.joined(separator: " or ")
     }
 
-    /// The differences as a report: one check per operation, failed when a change is breaking;
-    /// changes that are not breaking are listed as notes.
-    public static func report(old: (path: String, cassette: Cassette), new: (path: String, cassette: Cassette), catalog: ContractCatalog?)
-        -> ContractReport
-    {
+    /// The differences as a report: one check per cause (a flag that became a boolean in seventeen
+    /// operations is one check listing them), failed when it breaks a client and is not in
+    /// `accepted`; the operations compared are a note.
+    public static func report(
+        old: (path: String, cassette: Cassette), new: (path: String, cassette: Cassette), catalog: ContractCatalog?,
+        accepted: Set<String> = [], acceptedFile: String? = nil
+    ) -> ContractReport {
         let changes = compare(old: old.cassette, new: new.cassette, catalog: catalog)
+        let findings = UpgradeFinding.group(
+            changes.map { change in
+                let cause = change.cause
+                return (UpgradeFinding(id: cause.id, breaks: cause.breaks, php: cause.php, places: []), change.place)
+            })
         var suite = ContractReport.Suite(name: "diff")
-        let names = Set(profiles(old.cassette, catalog: catalog).keys).union(profiles(new.cassette, catalog: catalog).keys).sorted()
-        for name in names {
-            let mine = changes.filter { $0.operation == name }
-            let breaking = mine.filter(\.isBreaking).map {
-                ContractViolation(subject: .body, pointer: $0.pointer, rule: $0.kind.rawValue, message: $0.description, value: $0.new)
-            }
-            var check = ContractReport.Check(name: name, operation: name, violations: breaking)
-            check.notes = mine.filter { !$0.isBreaking }.map(\.description)
-            suite.checks.append(check)
-        }
-        return ContractReport(
-            title: "contract diff", target: "\(old.path) → \(new.path)", suites: [suite], startedAt: ContractReport.timestamp(Date())
-        )
+        suite.checks = findings.map { $0.check(accepted: accepted, acceptedFile: acceptedFile) }
+        let after = profiles(new.cassette, catalog: catalog)
+        let compared = profiles(old.cassette, catalog: catalog).keys.filter { after[$0] != nil }.sorted()
+        var summary = ContractReport.Check(name: "operations compared", operation: nil, outcome: .passed)
+        summary.notes = [
+            "\(compared.count) operation\(compared.count == 1 ? "" : "s") in both recordings compared: \(compared.joined(separator: ", "))"
+        ]
+        suite.checks.append(summary)
+        var report = ContractReport(
+            title: "contract diff", target: "\(old.path) → \(new.path)", suites: [suite], startedAt: ContractReport.timestamp(Date()))
+        report.verdicts = (holds: "no change breaks a client", broken: "a client may break")
+        return report
     }
 }

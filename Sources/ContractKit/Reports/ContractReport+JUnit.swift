@@ -30,7 +30,7 @@ extension ContractReport {
                     let first = violations.first.map(\.description) ?? ""
                     let message = violations.count == 1 ? first : "\(violations.count) violations; first: \(first)"
                     xml += ">\n      <failure type=\"contract-violation\" message=\"\(Self.escape(message))\">"
-                    xml += Self.escape(violations.map(ContractReport.detail).joined(separator: "\n"))
+                    xml += Self.escape(violations.map { ContractReport.detail($0, of: check) }.joined(separator: "\n"))
                     xml += "</failure>\n\(notes)    </testcase>\n"
                 }
             }
@@ -40,10 +40,11 @@ extension ContractReport {
         return xml
     }
 
-    /// One violation spelled out for a failure's text: where, what rule, what value.
-    static func detail(_ violation: ContractViolation) -> String {
+    /// One violation spelled out for a failure's text: where, what rule (unless the check is named
+    /// after it, as a finding is), what value.
+    static func detail(_ violation: ContractViolation, of check: Check) -> String {
         var lines = ["\(violation.subject.rawValue) \(violation.pointer.isEmpty ? "(root)" : violation.pointer): \(violation.message)"]
-        if !violation.rule.isEmpty { lines.append("  rule:  \(violation.rule)") }
+        if !violation.rule.isEmpty && violation.rule != check.name { lines.append("  rule:  \(violation.rule)") }
         if let value = violation.value { lines.append("  value: \(value)") }
         return lines.joined(separator: "\n")
     }

@@ -55,7 +55,7 @@ extension ContractReport {
                 case .failed(let violations):
                     lines.append("FAIL \(suite.name): \(check.name)" + (check.operation.map { " [\($0)]" } ?? ""))
                     for violation in violations.prefix(ContractReport.consoleViolationLimit) {
-                        lines.append(ContractReport.detail(violation).split(separator: "\n").map { "     \($0)" }.joined(separator: "\n"))
+                        lines.append(ContractReport.detail(violation, of: check).split(separator: "\n").map { "     \($0)" }.joined(separator: "\n"))
                     }
                     if violations.count > ContractReport.consoleViolationLimit {
                         lines.append(

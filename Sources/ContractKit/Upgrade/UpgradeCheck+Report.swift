@@ -5,20 +5,7 @@ extension UpgradeCheck.Outcome {
     /// breaks a client and was not accepted; the noise and artifacts left out are a note.
     public func report(from: String, to: String, accepted: Set<String>, acceptedFile: String? = nil, started: Date) -> ContractReport {
         var suite = ContractReport.Suite(name: "upgrade")
-        for finding in findings {
-            var check = ContractReport.Check(name: finding.id, operation: nil, outcome: .passed)
-            if finding.breaks && !accepted.contains(finding.id) {
-                // What breaks is said once; the other places are listed after it.
-                check.outcome = .failed(
-                    finding.places.enumerated().map { index, place in
-                        ContractViolation(subject: .body, pointer: place, rule: finding.id, message: index == 0 ? finding.php : "the same change")
-                    })
-            } else {
-                let why = accepted.contains(finding.id) ? "accepted\(acceptedFile.map { " in \($0)" } ?? ""): " : ""
-                check.notes = ["\(why)\(finding.id): \(finding.php) Seen at: \(finding.places.joined(separator: "; "))"]
-            }
-            suite.checks.append(check)
-        }
+        suite.checks = findings.map { $0.check(accepted: accepted, acceptedFile: acceptedFile) }
         var summary = ContractReport.Check(name: "answers compared", operation: nil, outcome: .passed)
         summary.notes = [
             "\(compared) pairs of answers compared; \(noise) difference\(noise == 1 ? "" : "s") left out as noise (they differ between two runs of the same side too)"

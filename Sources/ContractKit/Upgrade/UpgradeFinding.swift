@@ -13,14 +13,40 @@ public struct UpgradeFinding: Sendable, Hashable {
     /// Groups differences (each with the operation it was seen in) into findings, in a stable order:
     /// breaking first, then by id.
     public static func group(_ differences: [(operation: String, difference: AnswerDifference)]) -> [UpgradeFinding] {
+        group(
+            differences.map { operation, difference in
+                let (id, breaks, php) = describe(difference)
+                return (
+                    UpgradeFinding(id: id, breaks: breaks, php: php, places: []),
+                    difference.place.isEmpty ? operation : "\(operation) \(difference.place)"
+                )
+            })
+    }
+
+    /// Findings, each once with all its places, breaking first, then by id.
+    static func group(_ seen: [(finding: UpgradeFinding, place: String)]) -> [UpgradeFinding] {
         var findings: [String: UpgradeFinding] = [:]
-        for (operation, difference) in differences {
-            let (id, breaks, php) = describe(difference)
-            let place = difference.place.isEmpty ? operation : "\(operation) \(difference.place)"
-            if findings[id] == nil { findings[id] = UpgradeFinding(id: id, breaks: breaks, php: php, places: []) }
-            if !findings[id]!.places.contains(place) { findings[id]!.places.append(place) }
+        for (finding, place) in seen {
+            if findings[finding.id] == nil { findings[finding.id] = finding }
+            if !findings[finding.id]!.places.contains(place) { findings[finding.id]!.places.append(place) }
         }
         return findings.values.sorted { ($0.breaks ? 0 : 1, $0.id) < ($1.breaks ? 0 : 1, $1.id) }
+    }
+
+    /// The finding as a report's check: failed when it breaks a client and is not in `accepted`, its
+    /// PHP sentence said once and its other places listed after it; a note otherwise.
+    func check(accepted: Set<String>, acceptedFile: String?) -> ContractReport.Check {
+        var check = ContractReport.Check(name: id, operation: nil, outcome: .passed)
+        if breaks && !accepted.contains(id) {
+            check.outcome = .failed(
+                places.enumerated().map { index, place in
+                    ContractViolation(subject: .body, pointer: place, rule: id, message: index == 0 ? php : "the same change")
+                })
+        } else {
+            let why = accepted.contains(id) ? "accepted\(acceptedFile.map { " in \($0)" } ?? ""): " : ""
+            check.notes = ["\(why)\(id): \(php) Seen at: \(places.joined(separator: "; "))"]
+        }
+        return check
     }
 
     /// The finding a difference belongs to: its id, whether it breaks a client, and how in PHP.
@@ -157,11 +183,15 @@ enum PHPBreakage {
             return "json_decode() gives '' where it gave null: $v === null and is_null($v) are false, isset($v) is true; empty($v) still holds."
         case (_, "null"):
             return
-                "json_decode() gives null where it gave a \(old): === comparisons fail, isset() is false, and string functions get null (deprecated since PHP 8.1)."
+                "json_decode() gives null where it gave \(article(old)) \(old): === comparisons fail, isset() is false, and string functions get null (deprecated since PHP 8.1)."
         default:
-            return "json_decode() gives a \(new) where it gave a \(old): === comparisons and type checks (is_string(), is_int(), is_bool()) fail."
+            return
+                "json_decode() gives \(article(new)) \(new) where it gave \(article(old)) \(old): === comparisons and type checks (is_string(), is_int(), is_bool()) fail."
         }
     }
+
+    /// "an" before a type name that starts with a vowel ("an integer"), "a" otherwise.
+    static func article(_ type: String) -> String { type.first.map { "aeiou".contains($0) } == true ? "an" : "a" }
 
     static func status(from old: String, to new: String) -> String {
         "curl_getinfo($ch, CURLINFO_HTTP_CODE) is \(new) where it was \(old): a client that checks for \(old) takes its failure path, and one that does not reads an answer it did not expect."
