@@ -28,10 +28,10 @@ struct CassetteDiffTests {
                     form: ["date_start": "2026-01-01", "date_end": "2026-01-02"]),
                 try exchange("/app/xml_cdr/chkcon.php", 200, #"{"success":1,"message":"API Access Granted: Whitelisted IP"}"#),
                 try exchange(
-                    "/app/domains/manage_domain.php", 200, #"{"status":"success","domains":[{"domain_name":"a","domain_enabled":true}]}"#,
+                    "/app/domains/manage_domain.php", 200, #"{"status":"success","domains":[{"domain_name":"a","domain_enabled":"true"}]}"#,
                     form: ["action": "list"]),
                 try exchange(
-                    "/app/gateways/provision.php", 200, #"{"status":"success","gateway":{"gateway_name":"a","enabled":true}}"#,
+                    "/app/gateways/provision.php", 200, #"{"status":"success","gateway":{"gateway_name":"a","enabled":"true"}}"#,
                     form: ["gateway_name": "a"]),
             ])
         let new = Cassette(
@@ -47,10 +47,10 @@ struct CassetteDiffTests {
                 try exchange(
                     "/app/xml_cdr/chkcon.php", 403, #"{"success":0,"message":"API Access Denied: Only whitelisted IPs may access this endpoint."}"#),
                 try exchange(
-                    "/app/domains/manage_domain.php", 200, #"{"status":"success","domains":[{"domain_name":"a","domain_enabled":"true"}]}"#,
+                    "/app/domains/manage_domain.php", 200, #"{"status":"success","domains":[{"domain_name":"a","domain_enabled":true}]}"#,
                     form: ["action": "list"]),
                 try exchange(
-                    "/app/gateways/provision.php", 200, #"{"status":"success","gateway":{"gateway_name":"a","enabled":"false"}}"#,
+                    "/app/gateways/provision.php", 200, #"{"status":"success","gateway":{"gateway_name":"a","enabled":false}}"#,
                     form: ["gateway_name": "a"]),
             ])
         return (old, new)
@@ -97,23 +97,29 @@ struct CassetteDiffTests {
             let html = dir.appendingPathComponent("diff.html").path
             let result = try await runProcess(binary, ["contract", "diff", before, after, "--junit", junit, "--html", html])
             #expect(result.status == 1)
-            // One check per cause: the flags that became strings in three operations are one failure.
-            let flags = "type-changed: boolean -> string 'true'/'false'"
-            #expect(result.stdout.components(separatedBy: "FAIL diff: ").count - 1 == 5, "\(result.stdout)")
-            let flagCheck = try #require(result.stdout.components(separatedBy: "FAIL diff: ").first { $0.hasPrefix(flags) })
-            for place in ["provision_list /gateways/*/gateway_enabled", "/domains/*/domain_enabled", "/gateway/enabled"] {
+            // One check per cause: the flags that became booleans (FusionPBX 5.5.2) in two operations are one
+            // failure; the flag that became a string in a third is another.
+            let flags = "type-changed: string 'true'/'false' -> boolean"
+            let failures = result.stdout.components(separatedBy: "FAIL diff: ").dropFirst()
+            #expect(failures.count == 6, "\(result.stdout)")
+            let flagCheck = try #require(failures.first { $0.hasPrefix(flags) })
+            for place in ["manage_domain.list /domains/*/domain_enabled", "/gateway/enabled"] {
                 #expect(flagCheck.contains(place), "\(place) in \(flagCheck)")
             }
-            #expect(flagCheck.contains("if ($v) is now true for 'false'"))
-            #expect(
-                result.stdout.contains("NOTE diff: member-added: New members; a client that does not read them is unaffected. Seen at: status /load"))
+            #expect(!flagCheck.contains("gateway_enabled"))
+            #expect(flagCheck.contains("$v == 'false' is now false for a disabled record"), "\(flagCheck)")
+            #expect(failures.contains { $0.hasPrefix("type-changed: boolean -> string 'true'/'false'\n     body provision_list /gateways/*/gateway_enabled") })
+            #expect(result.stdout.contains("NOTE diff: member-added: New members; a client that does not read them is unaffected. Seen at: status /load"))
             #expect(result.stdout.contains("compared: chkcon, "))
             let xml = try String(contentsOfFile: junit, encoding: .utf8)
-            #expect(xml.contains("failures=\"5\""), "\(xml)")
+            #expect(xml.contains("failures=\"6\""), "\(xml)")
 
             // Reviewed causes pass; one left out still fails.
             let accepted = dir.appendingPathComponent("accepted.txt").path
-            let ids = [flags, "type-changed: integer -> string", "member-removed", "operation-gone", "status: 200 -> 403"]
+            let ids = [
+                flags, "type-changed: boolean -> string 'true'/'false'", "type-changed: integer -> string", "member-removed", "operation-gone",
+                "status: 200 -> 403",
+            ]
             try (ids.joined(separator: "\n") + "\n").write(toFile: accepted, atomically: true, encoding: .utf8)
             let reviewed = try await runProcess(binary, ["contract", "diff", before, after, "--accept", accepted])
             #expect(reviewed.status == 0, "\(reviewed.stdout)")
