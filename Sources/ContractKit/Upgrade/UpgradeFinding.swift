@@ -54,113 +54,75 @@ public struct UpgradeFinding: Sendable, Hashable {
         describe(difference)
     }
 
+    /// Every kind is named here, so a new kind does not compile until it has its finding.
     static func describe(_ difference: AnswerDifference) -> (String, Bool, String) {
-        let old = difference.old ?? ""
-        let new = difference.new ?? ""
+        let (old, new, place) = (difference.old ?? "", difference.new ?? "", difference.place)
+        typealias Say = PHPBreakage
         switch difference.kind {
-        case .typeChanged:
-            return ("type-changed: \(old) -> \(new)", true, PHPBreakage.typeChange(from: old, to: new))
-        case .memberRemoved:
-            return ("member-removed", true, PHPBreakage.memberRemoved)
-        case .memberAdded:
-            return ("member-added", false, "New members; a client that does not read them is unaffected.")
-        case .valueChanged:
-            return (
-                "value-changed", false,
-                "Values differ for the same data (a version string, a default); check that nothing the client compares is among them."
-            )
-        case .itemCount:
-            return ("item-count", false, "A different number of items for the same data; check the paging and filters the client relies on.")
-        case .status:
-            return ("status: \(old) -> \(new)", true, PHPBreakage.status(from: old, to: new))
-        case .contentType:
-            return (
-                "content-type: \(old) -> \(new)", true, "A client that checks the Content-Type, or picks its parser by it, reads the body wrongly."
-            )
-        case .contentDisposition:
-            return (
-                "content-disposition: \(old) -> \(new)", true,
-                "A client that saves the export under its suggested name gets another name or kind of file."
-            )
-        case .headerRemoved:
-            return (
-                "header-removed: \(difference.place)", true,
-                "A client reading \(difference.place) gets no value (curl's header callback never sees it): paging by X-Total-Records stops, a rate-limit back-off has no figure."
-            )
-        case .headerAdded:
-            return ("header-added: \(difference.place)", false, "A new header; a client that does not read it is unaffected.")
-        case .headerValue:
-            return ("header-value: \(difference.place)", false, "The header's value differs for the same request.")
-        default:
-            return describeBody(difference)
-        }
-    }
-}
-
-extension UpgradeFinding {
-    /// The findings of CSV and XML bodies, and of a body that changed format.
-    static func describeBody(_ difference: AnswerDifference) -> (String, Bool, String) {
-        let old = difference.old ?? ""
-        let new = difference.new ?? ""
-        switch difference.kind {
-        case .csvColumnRenamed:
-            return ("csv-column-renamed: \(old) -> \(new)", true, PHPBreakage.csvRenamed(from: old, to: new))
-        case .csvColumnRemoved:
-            return (
-                "csv-column-removed: \(difference.place)", true,
-                "Read by name (array_combine with the header row), '\(difference.place)' is null with a warning 'Undefined array key'; read by position, every later column shifts by one."
-            )
-        case .csvColumnAdded:
-            let last = new == "last column"
-            return (
-                "csv-column-added: \(difference.place)", !last,
-                last
-                    ? "A new last column; a client reading by name or by position is unaffected."
-                    : "A new column at \(new): read by position (fgetcsv()[n]), every later column shifts by one; read by name, unaffected."
-            )
-        case .csvColumnsReordered:
-            return (
-                "csv-columns-reordered", true,
-                "The columns come in another order: a client reading by position (fgetcsv()[n]) reads the wrong values."
-            )
-        case .csvQuoting:
-            return (
-                "csv-quoting: \(old) -> \(new)", true,
-                "fgetcsv() and str_getcsv() read both; a client splitting lines with explode(',') keeps or loses the quotes."
-            )
-        case .csvLineEnds:
-            return (
-                "csv-line-ends: \(old) -> \(new)", true,
-                "fgetcsv() reads both; a client splitting the body with explode(\"\\n\") keeps a \"\\r\" at the end of every last field."
-            )
-        case .csvRowOrder:
-            return (
-                "csv-row-order", true,
-                "The same rows in another order: an import that pages by offset or keeps the last row per call sees other rows."
-            )
-        case .xmlElementRemoved:
-            return (
-                "xml-element-removed", true, "SimpleXML gives an empty element where the value was ((string)$cdr->x is ''), and XPath finds nothing."
-            )
-        case .xmlElementAdded:
-            return ("xml-element-added", false, "New elements; a client that does not read them is unaffected.")
-        case .xmlAttributeRemoved:
-            return ("xml-attribute-removed", true, "SimpleXML's $element['name'] is null where the attribute was.")
-        case .xmlAttributeAdded:
-            return ("xml-attribute-added", false, "New attributes; a client that does not read them is unaffected.")
-        case .bodyFormat:
-            return (
-                "body-format: \(old) -> \(new)", true,
-                "The body is no longer what the client parses: json_decode() returns null, or the text is not what it splits."
-            )
-        default:
-            return ("\(difference.kind.rawValue)", true, "The answer differs in a way this check does not describe.")
+        case .status: return ("status: \(old) -> \(new)", true, Say.status(from: old, to: new))
+        case .contentType: return ("content-type: \(old) -> \(new)", true, Say.contentType)
+        case .contentDisposition: return ("content-disposition: \(old) -> \(new)", true, Say.contentDisposition)
+        case .headerRemoved: return ("header-removed: \(place)", true, Say.headerRemoved(place))
+        case .headerAdded: return ("header-added: \(place)", false, Say.headerAdded)
+        case .headerValue: return ("header-value: \(place)", false, Say.headerValue)
+        case .typeChanged: return ("type-changed: \(old) -> \(new)", true, Say.typeChange(from: old, to: new))
+        case .memberRemoved: return ("member-removed", true, Say.memberRemoved)
+        case .memberAdded: return ("member-added", false, Say.memberAdded)
+        case .valueChanged: return ("value-changed", false, Say.valueChanged)
+        case .itemCount: return ("item-count", false, Say.itemCount)
+        case .csvColumnRenamed: return ("csv-column-renamed: \(old) -> \(new)", true, Say.csvRenamed(from: old, to: new))
+        case .csvColumnRemoved: return ("csv-column-removed: \(place)", true, Say.csvColumnRemoved(place))
+        case .csvColumnAdded: return ("csv-column-added: \(place)", new != "last column", Say.csvColumnAdded(at: new))
+        case .csvColumnsReordered: return ("csv-columns-reordered", true, Say.csvColumnsReordered)
+        case .csvQuoting: return ("csv-quoting: \(old) -> \(new)", true, Say.csvQuoting)
+        case .csvLineEnds: return ("csv-line-ends: \(old) -> \(new)", true, Say.csvLineEnds)
+        case .csvRowOrder: return ("csv-row-order", true, Say.csvRowOrder)
+        case .xmlElementRemoved: return ("xml-element-removed", true, Say.xmlElementRemoved)
+        case .xmlElementAdded: return ("xml-element-added", false, Say.xmlElementAdded)
+        case .xmlAttributeRemoved: return ("xml-attribute-removed", true, Say.xmlAttributeRemoved)
+        case .xmlAttributeAdded: return ("xml-attribute-added", false, Say.xmlAttributeAdded)
+        case .bodyFormat: return ("body-format: \(old) -> \(new)", true, Say.bodyFormat)
         }
     }
 }
 
 /// What breaks in a PHP client, by PHP 8's comparison rules.
 enum PHPBreakage {
+    static let contentType = "A client that checks the Content-Type, or picks its parser by it, reads the body wrongly."
+    static let contentDisposition = "A client that saves the export under its suggested name gets another name or kind of file."
+    static let headerAdded = "A new header; a client that does not read it is unaffected."
+    static let headerValue = "The header's value differs for the same request."
+    static let memberAdded = "New members; a client that does not read them is unaffected."
+    static let valueChanged =
+        "Values differ for the same data (a version string, a default); check that nothing the client compares is among them."
+    static let itemCount = "A different number of items for the same data; check the paging and filters the client relies on."
+    static let csvColumnsReordered =
+        "The columns come in another order: a client reading by position (fgetcsv()[n]) reads the wrong values."
+    static let csvQuoting = "fgetcsv() and str_getcsv() read both; a client splitting lines with explode(',') keeps or loses the quotes."
+    static let csvLineEnds =
+        "fgetcsv() reads both; a client splitting the body with explode(\"\\n\") keeps a \"\\r\" at the end of every last field."
+    static let csvRowOrder = "The same rows in another order: an import that pages by offset or keeps the last row per call sees other rows."
+    static let xmlElementRemoved = "SimpleXML gives an empty element where the value was ((string)$cdr->x is ''), and XPath finds nothing."
+    static let xmlElementAdded = "New elements; a client that does not read them is unaffected."
+    static let xmlAttributeRemoved = "SimpleXML's $element['name'] is null where the attribute was."
+    static let xmlAttributeAdded = "New attributes; a client that does not read them is unaffected."
+    static let bodyFormat = "The body is no longer what the client parses: json_decode() returns null, or the text is not what it splits."
+
+    static func headerRemoved(_ name: String) -> String {
+        "A client reading \(name) gets no value (curl's header callback never sees it): paging by X-Total-Records stops, a rate-limit back-off has no figure."
+    }
+
+    static func csvColumnRemoved(_ name: String) -> String {
+        "Read by name (array_combine with the header row), '\(name)' is null with a warning 'Undefined array key'; read by position, every later column shifts by one."
+    }
+
+    /// `position` is where the new column stands: `last column`, or its place in the middle.
+    static func csvColumnAdded(at position: String) -> String {
+        position == "last column"
+            ? "A new last column; a client reading by name or by position is unaffected."
+            : "A new column at \(position): read by position (fgetcsv()[n]), every later column shifts by one; read by name, unaffected."
+    }
+
     static let memberRemoved =
         "json_decode($body, true)['name'] is null with a warning 'Undefined array key'; code that compares or stores it gets null."
 
