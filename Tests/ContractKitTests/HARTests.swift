@@ -1,4 +1,5 @@
 import ContractKit
+import FakePBX
 import Foundation
 import JSONSchema
 import TestSupport
@@ -76,6 +77,52 @@ struct HARTests {
         #expect(first.response == ExchangeResponse(status: 200, headers: ["content-type": "application/json"], body: .json(["status": "ok"])))
         #expect(cassette.exchanges.last?.response == nil)
         #expect(cassette.name == "browser")
+    }
+
+    /// One POST entry whose body is `text` of `mimeType`, sent with `contentType`.
+    static func post(mimeType: String, contentType: String, text: String) -> JSONValue {
+        [
+            "log": [
+                "version": "1.2", "creator": ["name": "Chromium", "version": "156"],
+                "entries": [
+                    [
+                        "startedDateTime": "2026-11-23T12:00:00Z", "time": 3, "cache": [:], "timings": ["send": 1, "wait": 1, "receive": 1],
+                        "request": [
+                            "method": "POST", "url": "https://pbx.example.com/app/status/index.php", "httpVersion": "HTTP/1.1", "cookies": [],
+                            "headers": [["name": "Content-Type", "value": .string(contentType)]], "queryString": [], "headersSize": -1,
+                            "bodySize": .int(text.utf8.count), "postData": ["mimeType": .string(mimeType), "text": .string(text)],
+                        ],
+                        "response": [
+                            "status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "cookies": [], "redirectURL": "", "headersSize": -1,
+                            "bodySize": 0, "headers": [], "content": ["size": 0, "mimeType": ""],
+                        ],
+                    ]
+                ],
+            ]
+        ]
+    }
+
+    @Test("a browser's FormData body is read by its boundary, from the MIME type or the request's header, and its password redacted")
+    func multipartHAR() throws {
+        let boundary = "----WebKitFormBoundaryQ7zJ2kLmN4pR8sTv"
+        let text = [
+            "--\(boundary)", #"Content-Disposition: form-data; name="username""#, "", "admin",
+            "--\(boundary)", #"Content-Disposition: form-data; name="password""#, "", "hunter2-plain",
+            "--\(boundary)--", "",
+        ].joined(separator: "\r\n")
+        let header = "multipart/form-data; boundary=\(boundary)"
+        for mimeType in [header, "multipart/form-data"] {
+            let cassette = try Cassette(har: Self.post(mimeType: mimeType, contentType: header, text: text), file: "/tmp/formdata.har")
+            #expect(cassette.exchanges.first?.request.form == ["username": "admin", "password": "hunter2-plain"], "\(mimeType)")
+            let redacted = Cassette(name: "formdata", exchanges: cassette.exchanges.map(Redactor().redact))
+            #expect(!String(decoding: redacted.json.serializedBytes(.pretty), as: UTF8.self).contains("hunter2"))
+            #expect(SecretScanner.scan(redacted).isEmpty)
+        }
+        // A multipart body whose boundary is nowhere is refused, not read as urlencoded.
+        let unknown = #expect(throws: ContractError.self) {
+            try Cassette(har: Self.post(mimeType: "multipart/form-data", contentType: "multipart/form-data", text: text), file: "b.har")
+        }
+        #expect(unknown?.description.contains("/log/entries/0/request/postData") == true, "\(String(describing: unknown))")
     }
 
     @Test("a bad HAR is refused with the JSON pointer of the problem")

@@ -104,7 +104,15 @@ extension Cassette {
                 for param in try params.array() { form[try param.required("name").string()] = try param.member("value")?.string() ?? "" }
             } else if let text = try post.member("text")?.string() {
                 let mime = (try post.member("mimeType")?.string() ?? "").lowercased()
-                if mime.contains("json"), case .object(let object)? = try? JSONParser.parse(Array(text.utf8)) {
+                if mime.hasPrefix("multipart/form-data") {
+                    // A browser's FormData: read by its boundary, from the MIME type or else the request's Content-Type.
+                    let type = mime.contains("boundary=") ? try post.required("mimeType").string() : headers["content-type"]
+                    do {
+                        form = RequestForm.fields(try RequestForm.bodyPairs(Array(text.utf8), contentType: type))
+                    } catch {
+                        throw post.error("the multipart body cannot be read (\(error)); export the HAR with its request bodies whole", at: "text")
+                    }
+                } else if mime.contains("json"), case .object(let object)? = try? JSONParser.parse(Array(text.utf8)) {
                     for member in object { form[member.key] = member.value.stringValue ?? member.value.serialized() }
                 } else {
                     form = FormEncoding.decode(text)
