@@ -125,6 +125,34 @@ struct HARTests {
         #expect(unknown?.description.contains("/log/entries/0/request/postData") == true, "\(String(describing: unknown))")
     }
 
+    @Test("each request's body is written in the type it was sent as, and reads back as the same form; the reason phrase is written")
+    func postDataByType() throws {
+        let form = ["username": "admin", "password": "x", "action": "list"]
+        let types = [
+            "application/x-www-form-urlencoded", "application/json", "multipart/form-data; boundary=----WebKitFormBoundaryA1b2C3", "text/plain",
+        ]
+        let cassette = Cassette(
+            name: "types",
+            exchanges: types.map { type in
+                Exchange(
+                    name: type,
+                    request: ExchangeRequest(method: "POST", path: "/app/domains/manage_domain.php", headers: ["content-type": type], form: form),
+                    response: ExchangeResponse(status: 429, headers: ["content-type": "application/json"], body: .json(["status": "error"])))
+            })
+        let har = cassette.har
+        #expect(try Self.harValidator().validate(har).isValid)
+        let entries = try #require(har["log"]?["entries"]?.arrayValue)
+        let posts = entries.map { $0["request"]?["postData"] }
+        #expect(posts.map { $0?["mimeType"]?.stringValue } == types.prefix(3) + ["application/x-www-form-urlencoded"])
+        #expect(
+            posts[1]?["text"].flatMap { try? JSONParser.parse($0.stringValue ?? "") } == ["action": "list", "password": "x", "username": "admin"])
+        #expect(
+            posts[2]?["text"]?.stringValue?.hasPrefix("------WebKitFormBoundaryA1b2C3\r\nContent-Disposition: form-data; name=\"action\"") == true)
+        #expect(entries.allSatisfy { $0["response"]?["statusText"] == "Too Many Requests" })
+        let back = try Cassette(har: har, file: "/tmp/types.har")
+        #expect(back.exchanges.map(\.request.form) == Array(repeating: form, count: types.count))
+    }
+
     @Test("a bad HAR is refused with the JSON pointer of the problem")
     func badHAR() throws {
         let missing: JSONValue = ["log": ["version": "1.2", "entries": [["startedDateTime": "x", "time": 1, "request": ["method": "GET"]]]]]

@@ -1,5 +1,7 @@
 import Foundation
 import JSONSchema
+import MultipartKit
+import NIOHTTP1
 
 /// HAR 1.2 (the HTTP Archive format browsers, Charles, Fiddler and mitmproxy write): a cassette
 /// written as HAR, and a HAR read as a cassette.
@@ -27,11 +29,8 @@ extension Cassette {
             "queryString": nameValues(FormEncoding.decode(request.query)), "headersSize": -1, "bodySize": -1,
         ]
         if request.hasBody {
-            let text = FormEncoding.encode(request.form.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-            harRequest["postData"] = [
-                "mimeType": .string(request.headers["content-type"] ?? "application/x-www-form-urlencoded"),
-                "params": nameValues(request.form), "text": .string(text),
-            ]
+            let (mimeType, text) = postText(request)
+            harRequest["postData"] = ["mimeType": .string(mimeType), "params": nameValues(request.form), "text": .string(text)]
             harRequest["bodySize"] = .int(text.utf8.count)
         }
         let milliseconds = exchange.timing?.durationMilliseconds ?? 0
@@ -52,16 +51,47 @@ extension Cassette {
             case .json(let value): value.serialized()
             case .text(let text): text
             }
-        entry["response"] = harResponse(status: response.status, headers: response.headers, text: text)
+        entry["response"] = harResponse(status: response.status, headers: response.headers, text: text, cutFrom: response.cutFrom)
         return .object(entry)
     }
 
-    private static func harResponse(status: Int, headers: [String: String], text: String?) -> JSONValue {
-        let size = text?.utf8.count ?? 0
-        var content: JSONObject = ["size": .int(size), "mimeType": .string(headers["content-type"] ?? "")]
+    /// The request's form as a body of the type it was sent as: a JSON object (of the fields'
+    /// string values), multipart by its boundary, or urlencoded for anything else.
+    private static func postText(_ request: ExchangeRequest) -> (mimeType: String, text: String) {
+        let declared = request.headers["content-type"] ?? ""
+        let pairs = request.form.sorted { $0.key < $1.key }
+        switch declared.prefix { $0 != ";" }.trimmingSpaces().lowercased() {
+        case "application/json":
+            var object = JSONObject()
+            for (name, value) in pairs { object[name] = .string(value) }
+            return (declared, JSONValue.object(object).serialized())
+        case "multipart/form-data":
+            let boundary = declared.firstMatch(of: /(?i)boundary="?([^";]+)"?/).map { String($0.1) } ?? "fakepbx-form-boundary"
+            let parts = pairs.map { name, value in
+                MultipartPart(headers: ["Content-Disposition": "form-data; name=\"\(name)\""], body: value)
+            }
+            if let text = try? MultipartSerializer().serialize(parts: parts, boundary: boundary) {
+                return ("multipart/form-data; boundary=\(boundary)", text)
+            }
+            fallthrough
+        default:
+            return ("application/x-www-form-urlencoded", FormEncoding.encode(pairs.map { ($0.key, $0.value) }))
+        }
+    }
+
+    /// A HAR response; `cutFrom` is the size the body had when `text` is only its start (-1: not known).
+    private static func harResponse(status: Int, headers: [String: String], text: String?, cutFrom: Int? = nil) -> JSONValue {
+        let kept = text?.utf8.count ?? 0
+        let size = cutFrom ?? kept  // -1, HAR's "not known", for a streamed answer
+        var content: JSONObject = ["size": .int(max(size, kept)), "mimeType": .string(headers["content-type"] ?? "")]
         if let text { content["text"] = .string(text) }
+        if let cutFrom {
+            content["comment"] = .string(
+                "cut: the text is the first \(kept) bytes of the body" + (cutFrom < 0 ? " (it streamed; its size is not known)" : " of \(cutFrom)"))
+        }
+        let reason = status == 0 ? "" : HTTPResponseStatus(statusCode: status).reasonPhrase
         return [
-            "status": .int(status), "statusText": "", "httpVersion": "HTTP/1.1", "cookies": [], "headers": nameValues(headers),
+            "status": .int(status), "statusText": .string(reason), "httpVersion": "HTTP/1.1", "cookies": [], "headers": nameValues(headers),
             "content": .object(content), "redirectURL": .string(headers["location"] ?? ""), "headersSize": -1, "bodySize": .int(size),
         ]
     }

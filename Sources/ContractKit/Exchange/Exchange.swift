@@ -86,6 +86,9 @@ public struct ExchangeResponse: Sendable, Hashable {
     /// Header values by lower-case name.
     public var headers: [String: String]
     public var body: Body
+    /// When `body` is only the start of the answer (the journal keeps 16 KiB of each): the size the
+    /// body had when sent, or -1 when that is not known (a streamed answer). Not kept in cassettes.
+    public var cutFrom: Int? = nil
 
     public init(status: Int, headers: [String: String] = [:], body: Body = .empty) {
         self.status = status

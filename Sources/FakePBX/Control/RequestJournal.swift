@@ -32,6 +32,8 @@ public final class RequestJournal: Sendable {
         public var detail: String? = nil
         /// The request's fields (query and body, credentials removed), secrets redacted when read.
         public var fields: [String: String] = [:]
+        /// The request's query string as sent (secrets redacted when read), for the journal's HAR.
+        public var query: String = ""
         /// Body bytes sent, when known (not for a streamed answer).
         public var bytes: Int? = nil
         /// From the request read to the answer handed over, in milliseconds.

@@ -129,7 +129,7 @@ struct RequestPipeline: Sendable {
             RequestJournal.Entry(
                 time: server.clock.now, client: request.client, method: request.method.rawValue, path: request.path, status: status,
                 applied: answer.applied, scheme: request.tls == nil ? "http" : "https", tls: request.tls,
-                fields: answer.fields ?? request.fields, bytes: bytes,
+                fields: answer.fields ?? request.fields, query: request.query, bytes: bytes,
                 milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
                 answeredBy: entryPoint, answer: sent.map { JournalAnswer($0, sentBytes: bytes, isHead: request.method == .head) }
             ))
