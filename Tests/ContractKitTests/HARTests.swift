@@ -158,6 +158,23 @@ struct HARTests {
         let missing: JSONValue = ["log": ["version": "1.2", "entries": [["startedDateTime": "x", "time": 1, "request": ["method": "GET"]]]]]
         let error = #expect(throws: ContractError.self) { try Cassette(har: missing, file: "bad.har") }
         #expect(error?.description.contains("/log/entries/0/request") == true, "\(String(describing: error))")
+        // A URL a cassette cannot replay is refused at import, naming the entry, not written for every other command to refuse.
+        for url in ["javascript:alert(1)", "../../etc/passwd", "https://pbx.example.com/app/../../etc/passwd", "data:text/plain,x"] {
+            var har = Self.post(mimeType: "application/x-www-form-urlencoded", contentType: "application/x-www-form-urlencoded", text: "a=1")
+            guard case .object(var log) = har["log"]!, case .array(var entries) = log["entries"]!, case .object(var entry) = entries[0],
+                case .object(var request) = entry["request"]!
+            else {
+                Issue.record("the fixture changed")
+                return
+            }
+            request["url"] = .string(url)
+            entry["request"] = .object(request)
+            entries[0] = .object(entry)
+            log["entries"] = .array(entries)
+            har = ["log": .object(log)]
+            let refused = #expect(throws: ContractError.self) { try Cassette(har: har, file: "odd.har") }
+            #expect(refused?.description.contains("/log/entries/0/request/url") == true, "\(url): \(String(describing: refused))")
+        }
         let version: JSONValue = ["log": ["version": "2.0", "entries": []]]
         let wrong = #expect(throws: ContractError.self) { try Cassette(har: version, file: "v.har") }
         #expect(wrong?.description.contains("HAR version '2.0'") == true, "\(String(describing: wrong))")

@@ -126,6 +126,13 @@ extension Cassette {
         guard let components = URLComponents(string: url), !components.path.isEmpty || components.host != nil else {
             throw request.error("'\(url)' is not a URL", at: "url")
         }
+        // What a cassette can replay: an http(s) request to a path on the server (a browser's HAR also
+        // holds javascript:, data: and extension URLs; remove those entries).
+        guard ["http", "https"].contains(components.scheme?.lowercased() ?? ""), components.path.isEmpty || components.path.hasPrefix("/"),
+            !components.path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." })
+        else {
+            throw request.error("'\(url)' is not an http:// or https:// URL of a path a server answers; remove the entry", at: "url")
+        }
         let method = try request.required("method").string()
         let headers = try Self.headers(request.required("headers"))
         var form: [String: String] = [:]
