@@ -68,6 +68,32 @@ struct JournalTests {
         }
     }
 
+    @Test("past the 500 entries the journal keeps, count says it is incomplete and verify cannot pass what it cannot see")
+    func beyondTheRing() async throws {
+        try await withFakePBX({
+            $0.rateLimits = [:]
+            $0.jails = [:]
+        }) { (server: TestServer) async throws in
+            _ = try await server.post(
+                "/app/extensions/manage_extension.php", ["action": "delete", "extension": "9999", "domain_name": "yourdomain.com"])
+            for _ in 0..<RequestJournal.capacity { _ = try await server.post("/app/status/index.php") }
+            let count = try await control(server.port, "GET", "journal/count?endpoint=status").json()
+            #expect(count["count"] as? Int == RequestJournal.capacity && count["complete"] as? Bool == false && count["dropped"] as? Int == 1)
+            #expect((count["note"] as? String)?.contains("DELETE /__fakepbx/journal") == true)
+            // The delete was let go: "never" cannot be proven; a minimum already met still holds.
+            let never = try await control(server.port, "POST", "verify", #"{"endpoint": "manage_extension.delete", "never": true}"#)
+            #expect(never.status == 409, "\(never.text)")
+            #expect(
+                never.text.contains("cannot tell: the journal keeps the last 500 entries, and 1 older entry since it was last cleared is gone"),
+                "\(never.text)")
+            #expect(try await control(server.port, "POST", "verify", #"{"endpoint": "status", "min": 10}"#).status == 200)
+            #expect(try await control(server.port, "POST", "verify", #"{"endpoint": "status", "count": 500}"#).status == 409)
+            #expect(try await control(server.port, "DELETE", "journal").status == 200)
+            #expect(try await control(server.port, "GET", "journal/count").json()["complete"] as? Bool == true)
+            #expect(try await control(server.port, "POST", "verify", #"{"endpoint": "manage_extension.delete", "never": true}"#).status == 200)
+        }
+    }
+
     @Test("connection-level events: a refused banned connection, bans starting, lifted and ending, clock changes")
     func events() async throws {
         try await withFakePBX({ $0.adminPort = 0 }) { (server: TestServer) async throws in

@@ -62,7 +62,13 @@ extension ControlAPI {
         },
         ControlRoute(.get, "journal/count", usage: "GET /__fakepbx/journal/count?…") { api, call in
             let filter = try JournalQuery(FormEncoding.decode(call.request.uri.query ?? ""))
-            return api.json(.ok, ["count": .int(api.server.journal.recent().filter(filter.matches).count)])
+            let (entries, dropped) = api.server.journal.held()
+            var answer: JSONObject = ["count": .int(entries.filter(filter.matches).count), "complete": .bool(dropped == 0)]
+            if dropped > 0 {
+                answer["dropped"] = .int(dropped)
+                answer["note"] = .string(RequestJournal.incompleteNote(dropped))
+            }
+            return api.json(.ok, .object(answer))
         },
         ControlRoute(.get, "journal/ID", usage: "GET /__fakepbx/journal/SEQUENCE (one entry with the answer sent)") { api, call in
             guard let sequence = Int(call.parameter), let entry = api.server.journal.entry(sequence) else {
@@ -120,7 +126,7 @@ extension ControlAPI {
         let bounds: Set<String> = ["count", "min", "max", "never"]
         var results: [JSONValue] = []
         var failed = false
-        let entries = server.journal.recent()
+        let (entries, dropped) = server.journal.held()
         for (index, item) in items.enumerated() {
             guard case .object(let object) = item else {
                 throw Failure(
@@ -144,9 +150,15 @@ extension ControlAPI {
             }
             if minimum == nil, maximum == nil { minimum = 1 }
             let matching = entries.filter(filter.matches)
-            let holds = (minimum.map { matching.count >= $0 } ?? true) && (maximum.map { matching.count <= $0 } ?? true)
+            var holds = (minimum.map { matching.count >= $0 } ?? true) && (maximum.map { matching.count <= $0 } ?? true)
             var result: JSONObject = ["expectation": item, "matched": .int(matching.count), "holds": .bool(holds)]
-            if !holds {
+            // With entries let go, only a minimum already met is certain: they could match too.
+            if dropped > 0, !(holds && maximum == nil) {
+                failed = true
+                holds = false
+                result["holds"] = false
+                result["message"] = .string("cannot tell: " + RequestJournal.incompleteNote(dropped))
+            } else if !holds {
                 failed = true
                 let expected =
                     minimum == maximum

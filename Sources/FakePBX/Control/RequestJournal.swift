@@ -89,8 +89,14 @@ public final class RequestJournal: Sendable {
 
     /// Older entries are dropped past this many.
     public static let capacity = 500
-    /// A ring: `next` is where the next entry goes once the ring is full.
-    private let ring = Mutex<(entries: [Entry], next: Int, sequence: Int)>(([], 0, 0))
+
+    /// What a count over a journal that let `dropped` entries go must say.
+    static func incompleteNote(_ dropped: Int) -> String {
+        "the journal keeps the last \(capacity) entries, and \(dropped) older \(dropped == 1 ? "entry" : "entries") since it was last cleared \(dropped == 1 ? "is" : "are") gone, so a count over it is not complete; clear it (DELETE /__fakepbx/journal) before the requests a test counts"
+    }
+    /// A ring: `next` is where the next entry goes once the ring is full; `dropped` counts the
+    /// entries it has let go since the last clear.
+    private let ring = Mutex<(entries: [Entry], next: Int, sequence: Int, dropped: Int)>(([], 0, 0, 0))
     /// Every entry as it is recorded, for `GET /__fakepbx/events`.
     let feed = JournalFeed()
 
@@ -106,6 +112,7 @@ public final class RequestJournal: Sendable {
             } else {
                 ring.entries[ring.next] = entry
                 ring.next = (ring.next + 1) % RequestJournal.capacity
+                ring.dropped += 1
             }
             // Under the ring's lock, so the feed has the journal's order.
             if feed.isListening { feed.publish(entry) }
@@ -120,6 +127,12 @@ public final class RequestJournal: Sendable {
         }
     }
 
+    /// Every entry the journal holds, oldest first, and how many it has let go since the last clear
+    /// (a count over the entries is only complete when that is 0), read together.
+    func held() -> (entries: [Entry], dropped: Int) {
+        ring.withLock { ring in (Array(ring.entries[ring.next...] + ring.entries[..<ring.next]), ring.dropped) }
+    }
+
     /// The entry with this sequence number, while the journal still holds it.
     public func entry(_ sequence: Int) -> Entry? {
         ring.withLock { ring in ring.entries.first { $0.sequence == sequence } }
@@ -127,7 +140,7 @@ public final class RequestJournal: Sendable {
 
     /// Forgets every entry. Sequence numbers keep counting, so an event stream's ids never repeat
     /// and a stream opened before the reset still tells new entries from those it has sent.
-    public func clear() { ring.withLock { $0 = ([], 0, $0.sequence) } }
+    public func clear() { ring.withLock { $0 = ([], 0, $0.sequence, 0) } }
 
     /// The sequence number of the last entry recorded; 0 before the first.
     var lastSequence: Int { ring.withLock { $0.sequence } }
