@@ -97,6 +97,38 @@ struct FaultsTests {
         }
     }
 
+    @Test("faults stack: a 503 garbled by malformed-json, then cut short by truncate; a reset leaves nothing for the others")
+    func faultsStack() async throws {
+        try await withFakePBX { (server: TestServer) async throws in
+            for fault in [
+                #"{"id": "down", "type": "status", "status": 503, "when": {"first": 2}}"#,
+                #"{"id": "garbled", "type": "malformed-json", "when": {"first": 2}}"#,
+                #"{"id": "cut", "type": "truncate", "bytes": 10, "when": {"nth": 2}}"#,
+            ] {
+                try await Self.addFault(server, fault)
+            }
+            let garbled = try await server.post(Self.status)
+            #expect(garbled.status == 503)
+            #expect(garbled.header("X-FakePBX-Fault") == "down, garbled")
+            #expect(
+                garbled.text.hasPrefix(#"{"status":"error","#) && garbled.text.hasSuffix(#"",,"}{"#), "the 503's own body, garbled: \(garbled.text)")
+            let cut = String(decoding: try await Self.raw(server), as: UTF8.self)
+            #expect(cut.hasPrefix("HTTP/1.1 503"), "\(cut)")
+            #expect(cut.lowercased().contains("x-fakepbx-fault: down, garbled, cut"), "\(cut)")
+            let length = try #require(cut.firstMatch(of: #/content-length: (\d+)/#.ignoresCase()).flatMap { Int($0.1) })
+            let body = cut.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+            #expect(body.utf8.count == 10 && length > 10, "the garbled 503 announced whole, cut after 10 bytes: \(length), \(body)")
+
+            try await Self.addFault(server, #"{"id": "teapot", "type": "status", "status": 418, "when": {"nth": 1}}"#)
+            try await Self.addFault(server, #"{"id": "gone", "type": "reset", "when": {"nth": 1}}"#)
+            let reset = try? await Self.raw(server)
+            #expect(reset?.isEmpty ?? true, "a reset sends nothing, whatever else fired")
+            let journal = try JSONParser.parse(try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal").body)
+            let statuses = journal["requests"]?.arrayValue?.compactMap { $0["status"] } ?? []
+            #expect(statuses.suffix(3) == [503, 503, 0], "the journal has what was sent: \(statuses)")
+        }
+    }
+
     @Test func connectionFaultsAreSeenAsTheRightSymptom() async throws {
         try await withFakePBX { (server: TestServer) async throws in
             // Empty reply: the connection closes before any byte.

@@ -86,8 +86,9 @@ struct ScenarioTests {
             _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 10}"#)
             #expect(try await server.post(Self.status).status == 500)
             _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 20}"#)
-            // Both faults are in force; the first added decides.
-            #expect(try await server.post(Self.status).status == 500)
+            // Both faults are in force and stack in the order they were added: the later status replaces the earlier.
+            let both = try await server.post(Self.status)
+            #expect(both.status == 502 && both.header("X-FakePBX-Fault") == "first, second")
             _ = try await Self.control(server, "DELETE", "faults/first")
             #expect(try await server.post(Self.status).status == 502)
             _ = try await Self.control(server, "POST", "clock/advance", #"{"seconds": 30}"#)

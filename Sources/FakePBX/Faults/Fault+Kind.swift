@@ -30,8 +30,16 @@ extension Fault {
         /// The TLS handshake of an HTTPS connection goes wrong (before any request).
         case handshake(Handshake)
 
-        /// Latency stacks with one other fault; every other kind decides the answer alone.
+        /// Latency delays whatever else is done to the answer.
         var isLatency: Bool { if case .latency = self { true } else { false } }
+
+        /// How an answer is sent (cut short, dripped) rather than what it says.
+        var isDelivery: Bool {
+            switch self {
+            case .truncate, .slowDrip: true
+            default: false
+            }
+        }
 
         /// Whether the client gets no answer at all (reset, empty reply, hang).
         var cutsConnection: Bool {

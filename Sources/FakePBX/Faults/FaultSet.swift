@@ -61,7 +61,6 @@ public final class FaultSet: Sendable {
     func select(_ request: RequestTarget, now: Double, handshake: Bool = false) -> [Fault] {
         entries.withLock { entries in
             var chosen: [Fault] = []
-            var decided = false
             for index in entries.indices
             where entries[index].fault.kind.isHandshake == handshake && entries[index].fault.match.matches(request) {
                 entries[index].matched += 1
@@ -77,11 +76,8 @@ public final class FaultSet: Sendable {
                 case .window(let from, let until): fires = now >= from && until.map { now < $0 } ?? true
                 }
                 guard fires else { continue }
-                let isLatency = entries[index].fault.kind.isLatency
-                if !isLatency && decided { continue }
                 entries[index].fired += 1
                 chosen.append(entries[index].fault)
-                if !isLatency { decided = true }
             }
             return chosen
         }

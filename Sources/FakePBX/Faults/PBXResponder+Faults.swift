@@ -16,9 +16,12 @@ import Darwin
 struct FaultCutConnection: Error {}
 
 extension PBXResponder {
-    /// Sends `answer`, bent by the faults that fired: delayed, replaced, corrupted, cut, dripped, or
-    /// not sent at all. A faulted answer carries `X-FakePBX-Fault: ID` when it has headers at all.
-    /// `answer` becomes the answer as sent, for the journal.
+    /// Sends `answer`, bent by every fault that fired, as they stack: all latencies first; then a
+    /// fault that cuts the connection (the first of them) leaves no answer for the others; else each
+    /// fault that changes what the answer says, in the order they were added (a 503, then
+    /// malformed-json garbles the 503's body), then how it is sent (truncate, else slow-drip). A
+    /// faulted answer carries `X-FakePBX-Fault: ID, …` when it has headers at all. `answer` becomes
+    /// the answer as sent, for the journal.
     func finish(_ answer: inout Answer, faults: [Fault], method: HTTPRequest.Method, path: String, context: PBXRequestContext) async -> Response {
         guard !faults.isEmpty else { return answer.response(method: method) }
         for fault in faults {
@@ -27,24 +30,20 @@ extension PBXResponder {
                 try? await Task.sleep(for: .milliseconds(ms + extra))
             }
         }
-        answer.headers[.fakePBXFault] = faults.map(\.id).joined(separator: ", ")
-        guard let fault = faults.first(where: { !$0.kind.isLatency }) else { return answer.response(method: method) }
-        server.logger.debug("fault injected", metadata: ["fault": "\(fault.id)", "path": "\(path)"])
-
-        switch fault.kind {
-        case .latency, .handshake:
-            // Handshake faults act before any request (``HandshakeGuard``); never selected here.
-            return answer.response(method: method)
-        case .truncate, .slowDrip:
-            answer.materialize()
-            return sentBadly(answer, fault.kind, method: method)
-        case .emptyReply, .reset, .hang:
-            await cut(context.channel, fault.kind)
-            return answer.response(method: method)
-        case .status, .malformedJSON, .loginPage, .loginRedirect, .contentType, .version:
-            answer = replaced(answer, by: fault, path: path)
+        let ids = faults.map(\.id).joined(separator: ", ")
+        server.logger.debug("faults injected", metadata: ["faults": "\(ids)", "path": "\(path)"])
+        if let cutting = faults.first(where: { $0.kind.cutsConnection }) {
+            await cut(context.channel, cutting.kind)
             return answer.response(method: method)
         }
+        for fault in faults where !fault.kind.isLatency && !fault.kind.isDelivery && !fault.kind.isHandshake {
+            answer = replaced(answer, by: fault, path: path)
+        }
+        answer.headers[.fakePBXFault] = ids
+        let delivery = faults.first { if case .truncate = $0.kind { true } else { false } } ?? faults.first { $0.kind.isDelivery }
+        guard let delivery else { return answer.response(method: method) }
+        answer.materialize()
+        return sentBadly(answer, delivery.kind, method: method)
     }
 
     /// The answer a fault puts in place of the script's: another status, a corrupted body, the login
