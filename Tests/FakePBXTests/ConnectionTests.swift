@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -64,6 +65,27 @@ struct ConnectionTests {
             #expect(answers.count == 2, "\(kept.compactMap(\.error))")
             #expect(answers.first?.header("Connection") == "keep-alive")
             #expect(kept.last?.eof == true)
+        }
+    }
+
+    @Test("a TLS client that hangs up after the handshake is journaled as a close before any request, not as a handshake failure")
+    func closedAfterTheHandshake() async throws {
+        try await Self.withServer(https: true) { port, ca, server in
+            _ = try await RawConnection.run(port: port, tls: ca, [])  // the process ends: no close_notify
+            _ = try await RawConnection.run(port: port, tls: ca, [.closeNotify])
+            let events = try await waitFor(
+                timeout: .seconds(60),
+                {
+                    let journal = try JSONParser.parse(
+                        try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/journal").body)
+                    return journal["requests"]?.arrayValue?.filter { $0["event"] != nil }
+                }, until: { $0.count >= 2 })
+            let kinds = events?.compactMap { $0["event"]?.stringValue } ?? []
+            #expect(kinds == ["tls-closed-before-request", "tls-closed-before-request"], "\(String(describing: events))")
+            let details = events?.compactMap { $0["detail"]?.stringValue } ?? []
+            // Either may be journaled first: each connection's end is noticed on its own event loop.
+            #expect(details.filter { $0.contains("without a request and without TLS close_notify") }.count == 1, "\(details)")
+            #expect(details.filter { !$0.contains("close_notify") }.count == 1, "\(details)")
         }
     }
 

@@ -10,6 +10,8 @@ result of each step, so a test sees exactly what crossed the wire:
   {"eof": SECONDS}                    read until the server closes (or SECONDS pass): the bytes and
                                       whether the end came
   {"pause": SECONDS}                  wait, as a client between two requests does
+  {"close_notify": true}              end TLS with close_notify before the connection closes (without
+                                      it, a TLS connection ends with the process, unclean)
 
 Usage: rawclient.py PORT [--tls CAFILE] [--source ADDRESS] STEPS_JSON
 """
@@ -135,6 +137,10 @@ def main():
             elif "pause" in step:
                 time.sleep(step["pause"])
                 results.append({"paused": step["pause"]})
+            elif "close_notify" in step:
+                conn = conn.unwrap()
+                conn.close()
+                results.append({"closed": True})
     except (EOFError, OSError) as error:
         results.append({"error": str(error)})
     print(json.dumps(results))

@@ -12,6 +12,8 @@ public enum RawConnection {
         /// Read until the server closes, at most this many seconds.
         case eof(Double)
         case pause(Double)
+        /// End TLS with close_notify, then close (without it, the connection ends uncleanly).
+        case closeNotify
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
@@ -21,12 +23,14 @@ public enum RawConnection {
             case .response: try container.encode(true, forKey: .response)
             case .eof(let seconds): try container.encode(seconds, forKey: .eof)
             case .pause(let seconds): try container.encode(seconds, forKey: .pause)
+            case .closeNotify: try container.encode(true, forKey: .closeNotify)
             }
         }
 
         private enum Key: String, CodingKey {
             case send, response, eof, pause
             case sendZeros = "send_zeros"
+            case closeNotify = "close_notify"
         }
     }
 

@@ -116,6 +116,8 @@ final class HandshakeObserver: ChannelInboundHandler, RemovableChannelHandler, @
     private var requested = false
     /// A failure of this connection is journaled already.
     private var recorded = false
+    /// The client closed without TLS's close_notify.
+    private var unclean = false
 
     init(server: PBXServer, connections: TLSConnections, mode: TLSMode) {
         self.server = server
@@ -135,13 +137,22 @@ final class HandshakeObserver: ChannelInboundHandler, RemovableChannelHandler, @
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let hungUp = (error as? NIOSSLError) == .uncleanShutdown
+        if hungUp && completed {
+            // A close without close_notify after the handshake: no failure; the close is journaled
+            // when the connection ends, if no request came.
+            unclean = true
+            context.fireErrorCaught(error)
+            return
+        }
         // In TLS 1.3 the server may count the handshake done before the client has checked the
         // certificate; a client that then refuses it sends an alert the server cannot read.
         if !requested, !faulted, !recorded, let peer = context.channel.remoteAddress.flatMap(IPAddress.init) {
             let mode = mode.rawValue
             let reasons = HandshakeObserver.reasons(error)
-            let detail =
-                "the TLS handshake failed or was refused by the client, with certificate mode '\(mode)' in force: \(reasons.isEmpty ? "\(error)" : reasons.joined(separator: ", "))"
+            let why =
+                hungUp ? "the client closed the connection during the handshake" : reasons.isEmpty ? "\(error)" : reasons.joined(separator: ", ")
+            let detail = "the TLS handshake failed or was refused by the client, with certificate mode '\(mode)' in force: \(why)"
             server.logger.notice("TLS handshake failed", metadata: ["client": "\(peer)", "mode": "\(mode)", "error": "\(error)"])
             record(peer, applied: "tls-handshake-failed", detail: detail, tls: TLSConnectionInfo(version: "", serverName: serverName))
         }
@@ -166,7 +177,9 @@ final class HandshakeObserver: ChannelInboundHandler, RemovableChannelHandler, @
             record(
                 peer, applied: "tls-closed-before-request",
                 detail:
-                    "the client completed the TLS handshake with certificate mode '\(mode.rawValue)' in force, then closed the connection without a request (a client that checks host names refuses a certificate for other names)",
+                    "the client completed the TLS handshake with certificate mode '\(mode.rawValue)' in force, then closed the connection without a request"
+                    + (unclean ? " and without TLS close_notify" : "")
+                    + " (a client that checks host names refuses a certificate for other names)",
                 tls: connections.info(for: context.channel) ?? TLSConnectionInfo(version: "", serverName: serverName)
             )
         }
