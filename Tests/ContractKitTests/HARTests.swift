@@ -118,6 +118,18 @@ struct HARTests {
             #expect(!String(decoding: redacted.json.serializedBytes(.pretty), as: UTF8.self).contains("hunter2"))
             #expect(SecretScanner.scan(redacted).isEmpty)
         }
+        // A cassette written before, with the body read as urlencoded: the field is named by the
+        // boundary and holds the whole body. Scan finds the password in it, and redaction takes it out.
+        let misread = Exchange(
+            name: "old import", request: ExchangeRequest(method: "POST", path: "/app/status/index.php", form: FormEncoding.decode(text)),
+            response: nil)
+        #expect(misread.request.form.keys.contains { $0.hasPrefix("--\(boundary)") }, "\(misread.request.form)")
+        let old = Cassette(name: "old", exchanges: [misread])
+        #expect(SecretScanner.scan(old).contains { $0.message.contains("multipart field 'password'") }, "\(SecretScanner.scan(old))")
+        let cleaned = Cassette(name: "old", exchanges: old.exchanges.map(Redactor().redact))
+        #expect(!String(decoding: cleaned.json.serializedBytes(.pretty), as: UTF8.self).contains("hunter2"))
+        #expect(SecretScanner.scan(cleaned).isEmpty)
+
         // A multipart body whose boundary is nowhere is refused, not read as urlencoded.
         let unknown = #expect(throws: ContractError.self) {
             try Cassette(har: Self.post(mimeType: "multipart/form-data", contentType: "multipart/form-data", text: text), file: "b.har")

@@ -81,6 +81,10 @@ struct SecretShapesTests {
             ("-----BEGIN PRIVATE KEY-----\ncut off", ["-----BEGIN PRIVATE KEY-----\ncut off"]),
             ("password=REDACTED-password-1&token=abc", ["abc"]),
             ("pwd=abc", ["abc"]),
+            (
+                "--b\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nadmin\r\n--b\r\nContent-Disposition: form-data; name=\"sip_password\"\r\n\r\nhunter2-plain\r\n--b--",
+                ["hunter2-plain"]
+            ),
         ])
     func shapes(text: String, expected: [String]) {
         #expect(Self.scanned(text).map { String(text.utf8.dropFirst($0.0.lowerBound).prefix($0.0.count))! } == expected)
@@ -96,6 +100,7 @@ struct SecretShapesTests {
         #expect(SecretNames.secrets(in: String(repeating: "password=", count: 1 << 17) + "x").count == 1, "the values inside one another, joined")
         #expect(SecretNames.secrets(in: "-----BEGIN RSA PRIVATE KEY-----" + String(repeating: "-----END ", count: 1 << 17)).count == 1)
         #expect(SecretNames.secrets(in: String(repeating: "token=x&", count: 1 << 17)).count == 1 << 17)
+        #expect(SecretNames.secrets(in: String(repeating: "name=\"password\" ", count: 1 << 16)).isEmpty)
     }
 }
 

@@ -11,6 +11,8 @@
 /// - an AWS-style access key id: `\b(AKIA|ASIA)[0-9A-Z]{16}\b`
 /// - `name=value` or `name: value` with a secret name:
 ///   `([A-Za-z_][A-Za-z0-9_.\-\[\]]*)"?\s*[=:]\s*"?([^&\s"',;}]+)`, the value alone.
+/// - a multipart part with a secret name (`name="password"`, its headers, a blank line), its value
+///   alone, up to the line end: a browser's FormData body kept as text.
 ///
 /// A regular expression's matches do not overlap, so one match can hide another that starts inside
 /// it (`a=password=x`, or a token after `Bearer` inside a JWT). Here a match is looked for at every
@@ -33,7 +35,10 @@ struct SecretShapes {
     /// ones joined (the first to start names the whole), sorted by position.
     func all(placeholderPrefix: String, isSecretName: (String) -> Bool) -> [Found] {
         var found: [Found] = []
-        for shape in [pemKeys(), tokens(), credentials(scheme: "basic"), credentials(scheme: "bearer"), accessKeys(), assignments(isSecretName)] {
+        for shape in [
+            pemKeys(), tokens(), credentials(scheme: "basic"), credentials(scheme: "bearer"), accessKeys(), assignments(isSecretName),
+            formDataParts(isSecretName),
+        ] {
             found += shape
         }
         guard !found.isEmpty else { return [] }  // most texts: no allocation beyond this point
@@ -213,6 +218,45 @@ struct SecretShapes {
             if !valueRun.contains(value) { valueRun = value..<run(from: value, SecretShapes.isValueCharacter) }
             guard valueRun.upperBound > value else { continue }
             found.append(Found(range: value..<valueRun.upperBound, what: "'\(name)=' with a value", kind: name.lowercased()))
+        }
+        return found
+    }
+
+    /// `name="NAME"` of a multipart part's `Content-Disposition` whose NAME is secret: the part's
+    /// value, from after the blank line that ends its headers to the next line end. Each part is read
+    /// once, from its `name="` to its value's end.
+    private func formDataParts(_ isSecretName: (String) -> Bool) -> [Found] {
+        var found: [Found] = []
+        var index = 0
+        while index + 6 < bytes.count {
+            guard bytes[index] == UInt8(ascii: "n"), has("name=\"", at: index, foldingCase: true),
+                index == 0 || !SecretShapes.isWord(bytes[index - 1])
+            else {
+                index += 1
+                continue
+            }
+            let nameStart = index + 6
+            var nameEnd = nameStart
+            while nameEnd < bytes.count, bytes[nameEnd] != UInt8(ascii: "\""), bytes[nameEnd] != 0x0A { nameEnd += 1 }
+            let name = nameEnd < bytes.count ? String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self) : ""
+            guard nameEnd < bytes.count, bytes[nameEnd] == UInt8(ascii: "\""), isSecretName(name) else {
+                index = max(nameEnd, index + 1)
+                continue
+            }
+            // The headers end at a blank line, within 1 KiB (which keeps the walk linear); a line that
+            // starts a new part (--boundary) means this one has no value.
+            var value = nameEnd
+            let limit = min(bytes.count, nameEnd + 1024)
+            while value + 3 < limit, !(bytes[value] == 0x0D && has("\r\n\r\n", at: value)), !has("\r\n--", at: value) { value += 1 }
+            guard value + 3 < limit, has("\r\n\r\n", at: value) else {
+                index = value
+                continue
+            }
+            value += 4
+            var end = value
+            while end < bytes.count, bytes[end] != 0x0D, bytes[end] != 0x0A { end += 1 }
+            if end > value { found.append(Found(range: value..<end, what: "multipart field '\(name)' with a value", kind: name.lowercased())) }
+            index = max(end, index + 1)
         }
         return found
     }

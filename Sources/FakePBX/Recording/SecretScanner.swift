@@ -21,8 +21,9 @@ public enum SecretScanner {
                 if SecretNames.contains(name), !value.isEmpty, !value.hasPrefix(Redactor.placeholderPrefix) {
                     findings.append(Finding(location: pointer, message: "'\(name)' holds a value that is not redacted"))
                 }
-                // The same shapes redaction replaces.
-                for match in SecretNames.secrets(in: value, placeholderPrefix: Redactor.placeholderPrefix) {
+                // The same shapes redaction replaces, in the value and in the name (a body read as the
+                // wrong type can put anything in a name).
+                for match in SecretNames.secrets(in: name + "\n" + value, placeholderPrefix: Redactor.placeholderPrefix) {
                     findings.append(Finding(location: pointer, message: "\(match.what) survives in the text"))
                 }
             }
