@@ -22,7 +22,13 @@ extension ControlAPI {
         let filter = try JournalQuery(FormEncoding.decode(call.request.uri.query ?? ""))
         let journal = server.journal
         // Subscribed before the backlog is read, so nothing recorded in between is lost.
-        let subscription = journal.feed.subscribe()
+        guard let subscription = journal.feed.subscribe() else {
+            throw Failure(
+                status: .serviceUnavailable,
+                message:
+                    "\(JournalFeed.maxSubscriptions) event streams are open, the most one server keeps so that they cannot slow its API; close one (a dashboard tab, a curl -N) and connect again"
+            )
+        }
         var lastID = call.request.headers[.lastEventID].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
         if lastID > journal.lastSequence { lastID = 0 }
         let resumed = call.request.headers[.lastEventID] != nil
@@ -44,7 +50,9 @@ extension ControlAPI {
                     try await Task.sleep(until: lastWrite + JournalFeed.writeInterval)
                     lastWrite = .now
                     text.removeAll(keepingCapacity: true)
-                    for item in subscription.take() {
+                    let (items, dropped) = subscription.take()
+                    if dropped > 0 { text.append(contentsOf: ": \(dropped) events dropped: this reader was slower than the journal\n\n".utf8) }
+                    for item in items {
                         switch item {
                         case .entry(let entry) where entry.sequence > seen && filter.matches(entry): Self.appendServerSentEvent(entry, to: &text)
                         case .entry: continue
