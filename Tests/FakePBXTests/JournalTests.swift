@@ -94,6 +94,40 @@ struct JournalTests {
         }
     }
 
+    @Test("fields of 64 KiB, secrets among them, read back whole from the journal, one entry and the event stream")
+    func largeFields() async throws {
+        try await withFakePBX({
+            $0.rateLimits = [:]
+            $0.jails = [:]
+        }) { (server: TestServer) async throws in
+            let large = String(repeating: "a1b2c3d4 ", count: (64 << 10) / 9)
+            let secret = "token=" + String(repeating: "s", count: 40)
+            for _ in 0..<20 { _ = try await server.post("/app/status/index.php", ["note": large, "memo": large + secret]) }
+            let journal = try await control(server.port, "GET", "journal")
+            let requests = try #require(try journal.json()["requests"] as? [[String: Any]])
+            #expect(requests.count == 20)
+            let fields = requests.last?["fields"] as? [String: String]
+            #expect(fields?["note"] == large)
+            #expect(fields?["memo"] == large + "token=[redacted]", "a credential-shaped part is redacted at the end of 64 KiB")
+            let sequence = try #require(requests.last?["sequence"] as? Int)
+            #expect(try await control(server.port, "GET", "journal/\(sequence)").json()["fields"] as? [String: String] == fields)
+            // The stream, resumed from the start: every entry, as the journal shows it.
+            let script = """
+                import socket, sys
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=60)
+                s.sendall(b"GET /__fakepbx/events HTTP/1.1\\r\\nHost: x\\r\\nLast-Event-ID: 0\\r\\n\\r\\n")
+                data = b""
+                while data.count(b"\\nevent: request\\n") < 20:
+                    chunk = s.recv(1 << 20)
+                    if not chunk: break
+                    data += chunk
+                print(data.count(b"\\nevent: request\\n"), data.count(b"token=[redacted]"), b"token=sss" in data)
+                """
+            let stream = try await runProcess(try python3(), ["-c", script, String(server.port)])
+            #expect(stream.stdout == "20 20 False\n", "\(stream.stdout)\(stream.stderr)")
+        }
+    }
+
     @Test("connection-level events: a refused banned connection, bans starting, lifted and ending, clock changes")
     func events() async throws {
         try await withFakePBX({ $0.adminPort = 0 }) { (server: TestServer) async throws in
