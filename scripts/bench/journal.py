@@ -1,0 +1,56 @@
+"""Journal reads with large fields, and the API beside a stalled event stream; see scripts/bench/journal."""
+import http.client, os, socket, statistics, sys, time
+sys.path.insert(0, os.path.dirname(__file__))
+import benchlib
+
+binary, runs = sys.argv[1], int(sys.argv[2])
+limit_ms = 100
+server, port = benchlib.start(binary, ["serve", "--log-level", "error"] + benchlib.RELAXED)
+large = "a1b2c3d4 " * ((64 << 10) // 9)
+form = "username=admin&password=your-password&note=" + large.replace(" ", "+")
+headers = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def post(connection, body):
+    started = time.perf_counter()
+    connection.request("POST", "/app/status/index.php", body, headers)
+    answer = connection.getresponse()
+    answer.read()
+    if answer.status != 200:
+        sys.exit(f"status answered {answer.status}")
+    return time.perf_counter() - started
+
+
+def status_latency(connection, count=300):
+    return statistics.median(post(connection, "username=admin&password=your-password") for _ in range(count)) * 1000
+
+
+try:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for _ in range(500):
+        post(connection, form)
+    reads = []
+    for _ in range(runs):
+        control = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        started = time.perf_counter()
+        control.request("GET", "/__fakepbx/journal")
+        body = control.getresponse().read()
+        reads.append(time.perf_counter() - started)
+        control.close()
+    quiet = status_latency(connection)
+    # A reader that connects and never reads, while 500 more large requests are recorded into its stream.
+    stalled = socket.create_connection(("127.0.0.1", port))
+    stalled.sendall(b"GET /__fakepbx/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    for _ in range(500):
+        post(connection, form)
+    beside = status_latency(connection)
+    stalled.close()
+finally:
+    benchlib.stop(server)
+
+read_ms = statistics.median(reads) * 1000
+print(benchlib.machine())
+print(f"GET /__fakepbx/journal, 500 entries with 64 KiB fields ({len(body) / 1e6:.1f} MB): median {read_ms:.1f} ms over {runs} reads; "
+      f"target under {limit_ms} ms: {'met' if read_ms < limit_ms else 'NOT met'}")
+print(f"status request latency: median {quiet:.3f} ms with no stream open, {beside:.3f} ms beside a stalled stream "
+      f"(ratio {beside / quiet:.2f})")
