@@ -153,10 +153,11 @@ struct SecretShapes {
     /// `Basic …` or `Bearer …` (any case); the credential alone.
     private func credentials(scheme: String) -> [Found] {
         let basic = scheme == "basic"
+        let first = scheme.utf8.first!  // lower case
         var found: [Found] = []
         var index = 0
         while index < bytes.count {
-            guard SecretShapes.isLetter(bytes[index]), boundaryBefore(index), has(scheme, at: index, foldingCase: true) else {
+            guard bytes[index] | 0x20 == first, boundaryBefore(index), has(scheme, at: index, foldingCase: true) else {
                 index += 1
                 continue
             }
@@ -229,7 +230,7 @@ struct SecretShapes {
         var found: [Found] = []
         var index = 0
         while index + 6 < bytes.count {
-            guard bytes[index] == UInt8(ascii: "n"), has("name=\"", at: index, foldingCase: true),
+            guard bytes[index] | 0x20 == UInt8(ascii: "n"), has("name=\"", at: index, foldingCase: true),
                 index == 0 || !SecretShapes.isWord(bytes[index - 1])
             else {
                 index += 1
