@@ -21,28 +21,57 @@ public func withEmulatedServers<T: Sendable>(
         streams.append(stream)
     }
     var groupConfiguration = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger)
-    groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(1200)
+    // Idle servers stop gracefully at once; a busy machine gets time before cancellation, which can
+    // deadlock in Hummingbird's date cache (swift-async-algorithms' merge, apple/swift-async-algorithms#430).
+    groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
     let group = ServiceGroup(configuration: groupConfiguration)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        var listening: [ListeningInfo] = []
-        for stream in streams {
-            var iterator = stream.makeAsyncIterator()
-            guard let info = await iterator.next() else { break }
-            listening.append(info)
+    // Unstructured, so that a stop stuck in that deadlock can be left behind (below) instead of
+    // holding the command forever; the process ends soon after anyway.
+    let running = Task { try await group.run() }
+    var listening: [ListeningInfo] = []
+    for stream in streams {
+        var iterator = stream.makeAsyncIterator()
+        guard let info = await iterator.next() else { break }
+        listening.append(info)
+    }
+    let result: Result<T, any Error>
+    if listening.count == configurations.count {
+        do {
+            result = .success(try await body(listening))
+        } catch {
+            result = .failure(error)
         }
-        let result: Result<T, any Error>
-        if listening.count == configurations.count {
-            do {
-                result = .success(try await body(listening))
-            } catch {
-                result = .failure(error)
-            }
-        } else {
-            result = .failure(FakePBXError(.invalidConfiguration, "an emulated server stopped before it listened (its error is in the log above)"))
+    } else {
+        result = .failure(FakePBXError(.invalidConfiguration, "an emulated server stopped before it listened (its error is in the log above)"))
+    }
+    await group.triggerGracefulShutdown()
+    if await stopped(running, within: .seconds(20)) {
+        try await running.value
+    } else {
+        logger.warning("the emulated servers did not stop within 20 s; left behind")
+    }
+    return try result.get()
+}
+
+/// Whether `task` ends within `bound` (its end is awaited through a stream, which a timeout can
+/// cancel; awaiting the task itself cannot be cancelled).
+func stopped(_ task: Task<Void, any Error>, within bound: Duration) async -> Bool {
+    let (ended, end) = AsyncStream<Void>.makeStream()
+    Task {
+        _ = await task.result
+        end.finish()
+    }
+    return await withTaskGroup(of: Bool.self) { race in
+        race.addTask {
+            for await _ in ended {}
+            return !Task.isCancelled
         }
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-        return try result.get()
+        race.addTask {
+            try? await Task.sleep(for: bound)
+            return false
+        }
+        let first = await race.next() ?? false
+        race.cancelAll()
+        return first
     }
 }
