@@ -85,6 +85,8 @@ struct SecretShapesTests {
                 "--b\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nadmin\r\n--b\r\nContent-Disposition: form-data; name=\"sip_password\"\r\n\r\nhunter2-plain\r\n--b--",
                 ["hunter2-plain"]
             ),
+            // A value of more than one line, up to the next part.
+            ("--b\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\nline one\r\nline two\r\n--b--", ["line one\r\nline two"]),
         ])
     func shapes(text: String, expected: [String]) {
         #expect(Self.scanned(text).map { String(text.utf8.dropFirst($0.0.lowerBound).prefix($0.0.count))! } == expected)

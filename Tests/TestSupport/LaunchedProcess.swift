@@ -116,3 +116,6 @@ public func fakepbxExecutable() throws -> String {
     if FileManager.default.isExecutableFile(atPath: debug.path) { return debug.path }
     throw RawHTTPClient.Failure("the fakepbx executable was not found beside the tests (\(besideTests.path)); run 'swift build' first")
 }
+
+/// The HTTP port in a `fakepbx serve` banner line (`… http://127.0.0.1:PORT (…`), when it has one.
+public func bannerPort(_ line: String) -> Int? { line.firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) } }

@@ -11,7 +11,7 @@ struct AppVersionCommandTests {
         let server = try await LaunchedProcess(binary, ["serve", "--port", "0", "--app-version", "status=1.2.0-status"])
         defer { server.signal(SIGTERM) }
         let banner = try await server.waitForLines(1)[0]
-        let port = try #require(banner.firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) }, "\(banner)")
+        let port = try #require(bannerPort(banner), "\(banner)")
         try await withTemporaryDirectory { dir in
             let expected = dir.appendingPathComponent("api-set.txt").path
             try "# the API set of this release\nstatus=1.3.0-status\nextensions = 2.0-extensions\ngateways=1.3.1-gateways\n"
@@ -46,7 +46,7 @@ struct AppVersionCommandTests {
             let server = try await LaunchedProcess(binary, ["serve", "--port", "0", "--scenario", scenario])
             defer { server.signal(SIGTERM) }
             let banner = try await server.waitForLines(1)[0]
-            let port = try #require(banner.firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) }, "\(banner)")
+            let port = try #require(bannerPort(banner), "\(banner)")
             let answer = try await RawHTTPClient.post(port: port, path: "/app/extensions/manage_extension.php", ["action": "version"])
             #expect(try answer.json()["version"] as? String == "1.9-extensions", "\(answer.text)")
             let bad = dir.appendingPathComponent("bad.yaml").path

@@ -26,6 +26,9 @@ struct CommandLineStyleTests {
         #expect(help.stderr.contains("no command 'bogus' to help with; the commands are: serve, data"), "\(help.stderr)")
         let nested = try await runProcess(binary, ["help", "contract", "run"])
         #expect(nested.status == 0 && nested.stdout.contains("--max-wait"))
+        // Each answer's bound is 30 s, as in upgrade check (the README says so).
+        let timeout = nested.stdout.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
+        #expect(timeout.range(of: #"--timeout <timeout> [^-]*\(default: 30\.0\)"#, options: .regularExpression) != nil, "\(nested.stdout)")
 
         let profile = try await runProcess(
             binary, ["contract", "run", "--timeout", "60", "--target", "http://127.0.0.1:1", "--auth-profile", "open"])

@@ -18,7 +18,7 @@ struct DataCommandTests {
 
             let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--data", file])
             let lines = try await server.waitForLines(1)
-            let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
+            let port = try #require(bannerPort(lines[0]))
             let status = try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:])
             #expect(try status.json()["total_extensions"] as? Int == 17)
             server.signal(SIGTERM)

@@ -52,7 +52,7 @@ struct ServeCommandTests {
         #expect(lines[1] == "  username: whmcs")
         #expect(lines[2] == "  password: ******** (set by --password)")
         #expect(!lines.joined().contains("Sup3r-Secret"), "a password the user set is never printed")
-        let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
+        let port = try #require(bannerPort(lines[0]))
         let ok = try await RawHTTPClient.post(port: port, path: "/app/status/index.php", ["username": "whmcs", "password": "Sup3r-Secret"])
         #expect(ok.status == 200)
         #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:]).status == 401)
@@ -67,7 +67,7 @@ struct ServeCommandTests {
         let environment = ProcessInfo.processInfo.environment.merging(variables) { $1 }
         let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"] + flags, environment: environment)
         let lines = try await server.waitForLines(1)
-        let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
+        let port = try #require(bannerPort(lines[0]))
         let day = { (offset: Double) in String(ISO8601DateFormatter().string(from: Date().addingTimeInterval(offset * 86_400)).prefix(10)) }
         let export = try await RawHTTPClient.post(port: port, path: "/app/xml_cdr/export_cdr.php", ["date_start": day(-7), "date_end": day(-1)])
         let record = try #require((try export.json()["records"] as? [[String: Any]])?.first, "\(export.text.prefix(300))")
@@ -82,7 +82,7 @@ struct ServeCommandTests {
         let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--pbx-version", "5.5.99"])
         let lines = try await server.waitForLines(1)
         #expect(lines[0].hasSuffix("(FusionPBX 5.5.99, auth: multi)"))
-        let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
+        let port = try #require(bannerPort(lines[0]))
         #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:]).json()["version"] as? String == "5.5.99")
         server.signal(SIGTERM)
         _ = try await server.waitForExit(timeout: .seconds(30))
@@ -139,7 +139,7 @@ struct ServeCommandTests {
     @Test func portInUseIsReported() async throws {
         let first = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"])
         let lines = try await first.waitForLines(1)
-        let port = try #require(lines[0].firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) })
+        let port = try #require(bannerPort(lines[0]))
         let second = try await runProcess(try fakepbxExecutable(), ["serve", "--port", "\(port)"])
         #expect(second.status == 1)
         #expect(second.stderr.contains("the address is already in use"), "\(second.stderr)")

@@ -51,7 +51,7 @@ struct UpgradeCommandTests {
                     "--jail", "fusionpbx=off", "--jail", "nginx-dos=off",
                 ])
             let banner = try await server.waitForLines(1)[0]
-            ports.append(try #require(banner.firstMatch(of: #/:(\d+) \(/#).flatMap { Int($0.1) }, "\(banner)"))
+            ports.append(try #require(bannerPort(banner), "\(banner)"))
             servers.append(server)
         }
         defer { for server in servers { server.signal(SIGTERM) } }

@@ -12,7 +12,7 @@
 /// - `name=value` or `name: value` with a secret name:
 ///   `([A-Za-z_][A-Za-z0-9_.\-\[\]]*)"?\s*[=:]\s*"?([^&\s"',;}]+)`, the value alone.
 /// - a multipart part with a secret name (`name="password"`, its headers, a blank line), its value
-///   alone, up to the line end: a browser's FormData body kept as text.
+///   alone, up to the next part: a browser's FormData body kept as text.
 ///
 /// A regular expression's matches do not overlap, so one match can hide another that starts inside
 /// it (`a=password=x`, or a token after `Bearer` inside a JWT). Here a match is looked for at every
@@ -224,8 +224,8 @@ struct SecretShapes {
     }
 
     /// `name="NAME"` of a multipart part's `Content-Disposition` whose NAME is secret: the part's
-    /// value, from after the blank line that ends its headers to the next line end. Each part is read
-    /// once, from its `name="` to its value's end.
+    /// value, from after the blank line that ends its headers to the line that starts the next part
+    /// (`--boundary`), or the text's end. Each part is read once, from its `name="` to its value's end.
     private func formDataParts(_ isSecretName: (String) -> Bool) -> [Found] {
         var found: [Found] = []
         var index = 0
@@ -255,7 +255,7 @@ struct SecretShapes {
             }
             value += 4
             var end = value
-            while end < bytes.count, bytes[end] != 0x0D, bytes[end] != 0x0A { end += 1 }
+            while end < bytes.count, !(bytes[end] == 0x0D && has("\r\n--", at: end)) { end += 1 }
             if end > value { found.append(Found(range: value..<end, what: "multipart field '\(name)' with a value", kind: name.lowercased())) }
             index = max(end, index + 1)
         }

@@ -120,12 +120,7 @@ public final class RequestJournal: Sendable {
     }
 
     /// The last `limit` entries, oldest first.
-    public func recent(_ limit: Int = capacity) -> [Entry] {
-        ring.withLock { ring in
-            let ordered = Array(ring.entries[ring.next...] + ring.entries[..<ring.next])
-            return Array(ordered.suffix(limit))
-        }
-    }
+    public func recent(_ limit: Int = capacity) -> [Entry] { Array(held().entries.suffix(limit)) }
 
     /// Every entry the journal holds, oldest first, and how many it has let go since the last clear
     /// (a count over the entries is only complete when that is 0), read together.

@@ -23,8 +23,10 @@ public enum SecretScanner {
                 }
                 // The same shapes redaction replaces, in the value and in the name (a body read as the
                 // wrong type can put anything in a name).
-                for match in SecretNames.secrets(in: name + "\n" + value, placeholderPrefix: Redactor.placeholderPrefix) {
-                    findings.append(Finding(location: pointer, message: "\(match.what) survives in the text"))
+                for text in [name, value] {
+                    for match in SecretNames.secrets(in: text, placeholderPrefix: Redactor.placeholderPrefix) {
+                        findings.append(Finding(location: pointer, message: "\(match.what) survives in the text"))
+                    }
                 }
             }
             for (name, value) in exchange.request.headers {

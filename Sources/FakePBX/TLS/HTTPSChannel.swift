@@ -6,6 +6,12 @@ import NIOTLS
 import SwiftASN1
 import X509
 
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Sets up each accepted HTTPS connection, in this order: a ban refuses it before the handshake
 /// (``BanGuard``), a handshake fault acts on its ClientHello (``HandshakeGuard``), the SNI name is
 /// noted, TLS runs with the certificate of the mode in force when it was accepted, and the outcome is
@@ -137,7 +143,10 @@ final class HandshakeObserver: ChannelInboundHandler, RemovableChannelHandler, @
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let hungUp = (error as? NIOSSLError) == .uncleanShutdown
+        // A hang-up: no close_notify, or a reset (a client closing with the server's session tickets
+        // still unread sends RST rather than FIN).
+        let hungUp =
+            (error as? NIOSSLError) == .uncleanShutdown || (error as? IOError).map { [ECONNRESET, EPIPE].contains($0.errnoCode) } == true
         if hungUp && completed {
             // A close without close_notify after the handshake: no failure; the close is journaled
             // when the connection ends, if no request came.
