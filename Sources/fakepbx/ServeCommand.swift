@@ -68,8 +68,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seconds a connection may stay silent before it is closed (default 75).") var idleTimeout: String?
     @Option(help: "The folder whose files a scenario posted at run time may name (default: the working directory).")
     var scenarioDir: String?
-    @Option(help: "Reproduce a bundle (fakepbx bundle create): its version, frozen clock, state, scenarios and recordings; flags win.")
+    @Option(
+        help:
+            "Reproduce a bundle (fakepbx bundle create): its versions, auth profile, HTTPS settings, clock, state, scenarios and recordings; flags win."
+    )
     var bundle: String?
+    @Option(
+        help:
+            "With --bundle: start the clock where the recording started and let it run (recorded, the default), use real time (now), or stop it there (frozen)."
+    )
+    var bundleClock: BundleClock?
+    @Option(
+        help:
+            "How recordings answer: as recorded, refusals and resets included (answers; the default with --bundle), or with the server's own policies deciding limits and bans and the recordings giving the data (policies; the default with --replay)."
+    )
+    var replayMode: ReplayMode?
     @Option(parsing: .upToNextOption, help: "Answer from these cassettes (recorded exchanges) before the emulator.")
     var replay: [String] = []
     @Option(
@@ -112,8 +125,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     func makeConfiguration(_ env: EnvironmentValues) throws -> FakePBXConfiguration {
         var configuration = FakePBXConfiguration()
+        let bundleClockChoice = try env.value(bundleClock, "FAKEPBX_BUNDLE_CLOCK")
+        let mode = try env.value(replayMode, "FAKEPBX_REPLAY_MODE")
         if let path = env.resolve(bundle, "FAKEPBX_BUNDLE") {
-            try ReproductionBundle.load(contentsOf: path).apply(to: &configuration, source: path)
+            try ReproductionBundle.load(contentsOf: path).apply(
+                to: &configuration, source: path, clock: bundleClockChoice ?? .recorded, mode: mode ?? .answers)
+        } else if bundleClockChoice != nil {
+            throw ValidationError("--bundle-clock applies with --bundle FILE")
+        } else if let mode {
+            configuration.replayMode = mode
         }
         let scenarioFiles =
             scenario.isEmpty
@@ -182,8 +202,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.replayMiss = .proxy(
                 upstream: missUpstream.hasSuffix("/") ? String(missUpstream.dropLast()) : missUpstream, recordTo: recordMisses)
         }
-        if configuration.replayCassettes.isEmpty, configuration.replayLoaded.isEmpty, onMiss != nil || recordMisses != nil {
-            throw ValidationError("--on-miss and --record-misses apply with --replay CASSETTE")
+        if configuration.replayCassettes.isEmpty, configuration.replayLoaded.isEmpty, onMiss != nil || recordMisses != nil || mode != nil {
+            throw ValidationError("--on-miss, --record-misses and --replay-mode apply with --replay CASSETTE or --bundle FILE")
         }
         return configuration
     }
@@ -266,6 +286,8 @@ enum ReplayMissChoice: String, CaseIterable, ExpressibleByArgument {
 }
 
 extension Fail2banProfile: ExpressibleByArgument {}
+extension BundleClock: ExpressibleByArgument {}
+extension ReplayMode: ExpressibleByArgument {}
 extension PBXVersion: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }

@@ -31,6 +31,40 @@ struct HARTests {
         }
     }
 
+    @Test("a connection that ended without an answer is written as a browser writes it (status 0, _error) and read back as the same outcome")
+    func connectionOutcomes() throws {
+        let request = ExchangeRequest(method: "POST", path: "/app/xml_cdr/export_cdr.php", form: ["date_start": "2026-11-01"])
+        let timing = Exchange.Timing(startedAt: "2026-11-23T02:00:00Z", durationMilliseconds: 1200)
+        let cassette = Cassette(
+            name: "night",
+            exchanges: ConnectionOutcome.allCases.map { outcome in
+                Exchange(
+                    name: outcome.rawValue, request: request,
+                    response: outcome == .brokeOff ? ExchangeResponse(status: 200, headers: ["content-type": "text/csv"], body: .text("uuid,")) : nil,
+                    outcome: outcome, timing: timing)
+            })
+        let har = cassette.har
+        let result = try Self.harValidator().validate(har)
+        #expect(result.isValid, "\(result.errors.prefix(5))")
+        let errors = har["log"]?["entries"]?.arrayValue?.map { $0["response"]?["_error"]?.stringValue }
+        #expect(errors == ConnectionOutcome.allCases.map(\.harError))
+        let back = try Cassette(har: JSONParser.parse(Array(har.fileBytes)), file: "night.har")
+        #expect(back.exchanges.map(\.outcome) == ConnectionOutcome.allCases.map { $0 })
+        // And through a cassette file.
+        let reread = try Cassette(JSONParser.parse(Array(cassette.json.fileBytes)), file: "night.json")
+        #expect(reread.exchanges.map(\.outcome) == ConnectionOutcome.allCases.map { $0 })
+        // Playwright's name for the same thing, and an answered exchange that names an outcome is refused.
+        #expect(ConnectionOutcome(harError: "net::ERR_CONNECTION_RESET") == .reset)
+        var document = cassette.json
+        if case .object(var root) = document, case .array(var exchanges)? = root["exchanges"], case .object(var first) = exchanges[0] {
+            first["response"] = ["status": 200]
+            exchanges[0] = .object(first)
+            root["exchanges"] = .array(exchanges)
+            document = .object(root)
+        }
+        #expect(throws: ContractError.self) { try Cassette(document, file: "bad.json") }
+    }
+
     @Test("a HAR from a browser: pseudo-headers dropped, a JSON or urlencoded body read as the form, base64 content decoded, no answer kept as none")
     func browserHAR() throws {
         let har: JSONValue = [

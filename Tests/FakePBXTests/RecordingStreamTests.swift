@@ -116,7 +116,7 @@ struct RecordingStreamTests {
         }
     }
 
-    @Test func anAnswerThatBreaksOffReachesTheClientBrokenAndIsNotRecorded() async throws {
+    @Test func anAnswerThatBreaksOffReachesTheClientBrokenAndIsRecordedSo() async throws {
         try await withTemporaryDirectory { dir in
             let cassette = dir.appendingPathComponent("broken.json").path
             let client = HTTPClient.shared
@@ -130,9 +130,25 @@ struct RecordingStreamTests {
                     // The proxy goes on; the next exchange is the cassette's first.
                     let sized = try await Self.post(client, port: proxy, "/sized")
                     #expect(String(buffer: try await sized.body.collect(upTo: 1 << 20)) == "uuid,tta\n1,5\n")
-                    let recorded = try await Self.recorded(cassette, count: 1)
-                    #expect(recorded.exchanges.map(\.request.path) == ["/sized"])
+                    let recorded = try await Self.recorded(cassette, count: 2)
+                    #expect(recorded.exchanges.map(\.request.path) == ["/broken", "/sized"])
+                    // What arrived of the broken answer, and that it broke off.
+                    #expect(recorded.exchanges.map(\.outcome) == [.brokeOff, nil])
+                    #expect(recorded.exchanges[0].response?.body == .text("uuid,tta\n"))
                 }
+            }
+            // Replayed as it came: the part that arrived, then the connection closes mid-answer.
+            try await withFakePBX({ configuration in
+                configuration.replayCassettes = [cassette]
+                configuration.replayMode = .answers
+            }) { replay in
+                let answer = try await Self.post(client, port: replay.port, "/broken")
+                #expect(answer.status == .ok)
+                var received = ""
+                await #expect(throws: (any Error).self, "the client sees the replayed answer break off") {
+                    for try await chunk in answer.body { received += String(buffer: chunk) }
+                }
+                #expect(received == "uuid,tta\n")
             }
         }
     }

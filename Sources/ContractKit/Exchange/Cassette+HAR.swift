@@ -41,8 +41,8 @@ extension Cassette {
             "comment": .string(exchange.name),
         ]
         guard let response = exchange.response else {
-            // No answer (a cut connection): HAR has no such entry, so status 0, as browsers write it.
-            entry["response"] = harResponse(status: 0, headers: [:], text: nil)
+            // No answer (a cut connection): status 0 and what happened in `_error`, as Chromium writes it.
+            entry["response"] = harResponse(status: 0, headers: [:], text: nil, error: exchange.outcome)
             return .object(entry)
         }
         let text: String? =
@@ -51,7 +51,8 @@ extension Cassette {
             case .json(let value): value.serialized()
             case .text(let text): text
             }
-        entry["response"] = harResponse(status: response.status, headers: response.headers, text: text, cutFrom: response.cutFrom)
+        entry["response"] = harResponse(
+            status: response.status, headers: response.headers, text: text, cutFrom: response.cutFrom, error: exchange.outcome)
         return .object(entry)
     }
 
@@ -80,7 +81,9 @@ extension Cassette {
     }
 
     /// A HAR response; `cutFrom` is the size the body had when `text` is only its start (-1: not known).
-    private static func harResponse(status: Int, headers: [String: String], text: String?, cutFrom: Int? = nil) -> JSONValue {
+    private static func harResponse(
+        status: Int, headers: [String: String], text: String?, cutFrom: Int? = nil, error: ConnectionOutcome? = nil
+    ) -> JSONValue {
         let kept = text?.utf8.count ?? 0
         let size = cutFrom ?? kept  // -1, HAR's "not known", for a streamed answer
         var content: JSONObject = ["size": .int(max(size, kept)), "mimeType": .string(headers["content-type"] ?? "")]
@@ -90,10 +93,12 @@ extension Cassette {
                 "cut: the text is the first \(kept) bytes of the body" + (cutFrom < 0 ? " (it streamed; its size is not known)" : " of \(cutFrom)"))
         }
         let reason = status == 0 ? "" : HTTPResponseStatus(statusCode: status).reasonPhrase
-        return [
+        var response: JSONObject = [
             "status": .int(status), "statusText": .string(reason), "httpVersion": "HTTP/1.1", "cookies": [], "headers": nameValues(headers),
             "content": .object(content), "redirectURL": .string(headers["location"] ?? ""), "headersSize": -1, "bodySize": .int(size),
         ]
+        if let error { response["_error"] = .string(error.harError) }
+        return .object(response)
     }
 
     private static func nameValues(_ map: [String: String]) -> JSONValue {
@@ -159,6 +164,10 @@ extension Cassette {
         let harResponse = try entry.required("response")
         let status = try harResponse.required("status").int()
         var response: ExchangeResponse?
+        // Chromium's DevTools write `_error`, Playwright `_failureText`.
+        var failure = try harResponse.member("_error")?.string()
+        if failure == nil { failure = try harResponse.member("_failureText")?.string() }
+        let outcome = failure.flatMap(ConnectionOutcome.init(harError:))
         if status != 0 {
             guard (100...599).contains(status) else { throw harResponse.error("\(status) is not an HTTP status", at: "status") }
             let content = try harResponse.required("content")
@@ -182,6 +191,7 @@ extension Cassette {
                 headers: headers, form: form
             ),
             response: response,
+            outcome: response == nil ? outcome : (outcome == .brokeOff ? outcome : nil),
             timing: Exchange.Timing(startedAt: started, durationMilliseconds: max(0, milliseconds.doubleValue))
         )
     }

@@ -9,6 +9,7 @@ import JSONSchema
 ///  "exchanges": [{"name": "…", "note": "…",
 ///    "request": {"method": "POST", "path": "/app/…", "query": "", "headers": {…}, "form": {…}},
 ///    "response": {"status": 200, "headers": {…}, "body": {…}},   // or "text": "…" for a non-JSON body
+///    "outcome": "reset",   // instead of "response" when no answer came (ConnectionOutcome)
 ///    "timing": {"startedAt": "2026-11-23T12:00:00Z", "durationMs": 3.2}}]}
 /// ```
 public struct Cassette: Sendable, Hashable {
@@ -67,7 +68,7 @@ public struct Cassette: Sendable, Hashable {
     }
 
     private static func exchange(_ reader: JSONReader, index: Int) throws(ContractError) -> Exchange {
-        try reader.rejectUnknown(["name", "note", "request", "response", "timing"])
+        try reader.rejectUnknown(["name", "note", "request", "response", "outcome", "timing"])
         let request = try reader.required("request")
         try request.rejectUnknown(["method", "path", "query", "headers", "form"])
         let path = try request.required("path").string()
@@ -84,6 +85,18 @@ public struct Cassette: Sendable, Hashable {
                 body = .text(try text.string())
             }
             response = ExchangeResponse(status: status, headers: try answer.member("headers")?.stringMap() ?? [:], body: body)
+        }
+        var outcome: ConnectionOutcome?
+        if let member = try reader.member("outcome") {
+            let text = try member.string()
+            guard let value = ConnectionOutcome(rawValue: text) else {
+                let names = ConnectionOutcome.allCases.map(\.rawValue).joined(separator: ", ")
+                throw member.error("'\(text)' is not an outcome; expected one of \(names)")
+            }
+            guard response == nil || value == .brokeOff else {
+                throw member.error("an exchange with a response ended with it; only 'broke-off' goes with a response (what arrived of it)")
+            }
+            outcome = value
         }
         var timing: Exchange.Timing?
         if let t = try reader.member("timing") {
@@ -102,6 +115,7 @@ public struct Cassette: Sendable, Hashable {
                 form: try request.member("form")?.stringMap() ?? [:]
             ),
             response: response,
+            outcome: outcome,
             timing: timing
         )
     }
@@ -134,6 +148,7 @@ public struct Cassette: Sendable, Hashable {
             }
             object["response"] = .object(answer)
         }
+        if let outcome = exchange.outcome { object["outcome"] = .string(outcome.rawValue) }
         if let timing = exchange.timing {
             let rounded = (timing.durationMilliseconds * 1000).rounded() / 1000
             object["timing"] = ["startedAt": .string(timing.startedAt), "durationMs": .double(rounded)]

@@ -7,7 +7,10 @@ public struct Exchange: Sendable, Hashable {
     /// Where the exchange comes from (a document, a recording), for a reader.
     public var note: String?
     public var request: ExchangeRequest
+    /// The answer; `nil` when none came (``outcome`` says why), or what arrived of one that broke off.
     public var response: ExchangeResponse?
+    /// How the connection ended when no whole answer came; `nil` for an answered exchange.
+    public var outcome: ConnectionOutcome?
     public var timing: Timing?
 
     /// When the exchange started and how long it took.
@@ -33,11 +36,15 @@ public struct Exchange: Sendable, Hashable {
         return map
     }
 
-    public init(name: String, note: String? = nil, request: ExchangeRequest, response: ExchangeResponse?, timing: Timing? = nil) {
+    public init(
+        name: String, note: String? = nil, request: ExchangeRequest, response: ExchangeResponse?, outcome: ConnectionOutcome? = nil,
+        timing: Timing? = nil
+    ) {
         self.name = name
         self.note = note
         self.request = request
         self.response = response
+        self.outcome = outcome
         self.timing = timing
     }
 }

@@ -58,10 +58,16 @@ public struct FakePBXConfiguration: Sendable {
     public var dataset: Dataset?
     /// `cdr_generation` settings laid over the dataset's (a scenario's `cdrs:` section).
     public var cdrGeneration = JSONObject()
-    /// Start the clock frozen at this instant (epoch seconds; a bundle's clock).
+    /// Start the clock frozen at this instant (epoch seconds; a bundle's clock with `--clock frozen`).
     public var frozenClock: Double?
+    /// Start the clock at this instant and let it run (epoch seconds; a bundle's clock by default).
+    public var startClock: Double?
     /// What a request no cassette answers gets (`--on-miss`).
     public var replayMiss: ReplayMissPolicy = .emulate
+    /// Whether recordings answer as recorded or the policies decide (`--replay-mode`).
+    public var replayMode: ReplayMode = .policies
+    /// The bundle being reproduced (`--bundle`), for the banner.
+    public var bundleFile: String?
     /// Fields ignored when matching recorded requests (`--volatile`).
     public var volatileFields: [String] = []
     /// When set, the control API (`/__fakepbx/`) requires `Authorization: Bearer TOKEN`.

@@ -21,6 +21,7 @@ extension PBXServer {
             ClientVerifier(mode: mode, catalog: try ContractCatalog.load(folder: configuration.contractsFolder))
         }
         let virtualClock = VirtualClock(base: clock)
+        if let start = configuration.startClock { virtualClock.set(to: start) }
         if let frozen = configuration.frozenClock {
             virtualClock.set(to: frozen)
             virtualClock.freeze()
@@ -57,7 +58,8 @@ extension PBXServer {
         if case .proxy(_, let recordTo?) = configuration.replayMiss, FileManager.default.fileExists(atPath: recordTo) {
             _ = try Cassette.load(contentsOf: recordTo)  // refuse to start on a file that is not a cassette
         }
-        return ReplayStore(cassettes: cassettes, volatile: Set(configuration.volatileFields), missPolicy: configuration.replayMiss)
+        return ReplayStore(
+            cassettes: cassettes, volatile: Set(configuration.volatileFields), missPolicy: configuration.replayMiss, mode: configuration.replayMode)
     }
 
     /// The certificates HTTPS presents, with the CA written out if asked; nil without HTTPS.

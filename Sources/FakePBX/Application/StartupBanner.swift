@@ -35,6 +35,7 @@ public enum StartupBanner {
             let certificate = tls.certificateFile.map { "your certificate \($0)" } ?? "mode \(tls.mode.rawValue)"
             lines.append("  tls: \(certificate); \(trust); switch with POST \(https)/__fakepbx/tls")
         }
+        lines += reproduction(configuration)
         if let adminPort = listening.adminPort {
             let base = ListeningInfo(host: listening.host, port: adminPort).url
             lines.append("  control API: \(base)\(ControlAPI.prefix) (bans do not apply there)")
@@ -48,6 +49,40 @@ public enum StartupBanner {
             let contracts = configuration.contractsFolder.map { "contracts from \($0)" } ?? "built-in contracts"
             let effect = mode == .strict ? "violations answered 400" : "report only"
             lines.append("  client verification: \(mode) (\(effect), \(contracts)); see \(listening.url)/__fakepbx/violations")
+        }
+        return lines
+    }
+
+    /// What is being reproduced, when anything is: the bundle, the recordings and how they answer,
+    /// the scenarios, and a clock that is not real time.
+    static func reproduction(_ configuration: FakePBXConfiguration) -> [String] {
+        var lines: [String] = []
+        if let bundle = configuration.bundleFile { lines.append("  bundle: \(bundle)") }
+        let cassettes = configuration.replayLoaded.map { "\($0.path) (\($0.cassette.exchanges.count) exchanges)" } + configuration.replayCassettes
+        if !cassettes.isEmpty {
+            let mode =
+                switch configuration.replayMode {
+                case .answers: "answers as recorded, refusals and resets included"
+                case .policies: "the policies decide access, limits and bans; recorded refusals and resets left out"
+                }
+            let miss =
+                switch configuration.replayMiss {
+                case .emulate: "emulate"
+                case .error: "error"
+                case .proxy(let upstream, _): "proxy to \(upstream)"
+                }
+            lines.append("  replay: \(cassettes.joined(separator: ", ")); mode \(configuration.replayMode.rawValue) (\(mode)); on miss \(miss)")
+        }
+        if !configuration.scenarios.isEmpty {
+            lines.append(
+                "  scenarios: "
+                    + configuration.scenarios.map { "\($0.name) (\($0.faults.count) faults, \($0.timeline.count) timeline steps)" }.joined(
+                        separator: ", "))
+        }
+        if let frozen = configuration.frozenClock {
+            lines.append("  clock: frozen at \(Timestamp.iso8601(Int(frozen))) (POST /__fakepbx/clock moves it)")
+        } else if let start = configuration.startClock {
+            lines.append("  clock: started at \(Timestamp.iso8601(Int(start))) and running")
         }
         return lines
     }

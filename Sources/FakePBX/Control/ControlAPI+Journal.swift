@@ -103,6 +103,7 @@ extension ControlAPI {
                 replay.cassettes.map {
                     ["path": .string($0.path), "name": .string($0.cassette.name), "exchanges": .int($0.cassette.exchanges.count)]
                 }),
+            "mode": .string(replay.mode.rawValue), "left_out": .int(replay.leftOut),
             "served": .int(counts.served), "missed": .int(counts.missed),
             "recent": .array(
                 server.journal.recent(100).compactMap { entry -> JSONValue? in

@@ -19,6 +19,7 @@ extension RequestJournal.Entry {
             name: "#\(sequence) \(operation ?? path)" + (applied.isEmpty ? "" : " (\(applied.joined(separator: ", ")))"),
             request: ExchangeRequest(method: method, path: path, query: shownQuery, headers: ["host": host], form: shown),
             response: response,
+            outcome: applied.lazy.compactMap { $0.hasPrefix("outcome:") ? ConnectionOutcome(rawValue: String($0.dropFirst(8))) : nil }.first,
             timing: Exchange.Timing(startedAt: Timestamp.iso8601(Int(time)), durationMilliseconds: milliseconds ?? 0)
         )
     }

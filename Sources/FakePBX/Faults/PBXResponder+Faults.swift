@@ -1,3 +1,4 @@
+import ContractKit
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -23,7 +24,7 @@ extension PBXResponder {
     /// faulted answer carries `X-FakePBX-Fault: ID, …` when it has headers at all. `answer` becomes
     /// the answer as sent, for the journal.
     func finish(_ answer: inout Answer, faults: [Fault], method: HTTPRequest.Method, path: String, context: PBXRequestContext) async -> Response {
-        guard !faults.isEmpty else { return answer.response(method: method) }
+        guard !faults.isEmpty || answer.outcome != nil else { return answer.response(method: method) }
         for fault in faults {
             if case .latency(let ms, let jitter) = fault.kind {
                 let extra = jitter > 0 ? Int.random(in: 0...jitter) : 0
@@ -31,19 +32,47 @@ extension PBXResponder {
             }
         }
         let ids = faults.map(\.id).joined(separator: ", ")
-        server.logger.debug("faults injected", metadata: ["faults": "\(ids)", "path": "\(path)"])
-        if let cutting = faults.first(where: { $0.kind.cutsConnection }) {
-            await cut(context.channel, cutting.kind)
+        if !faults.isEmpty { server.logger.debug("faults injected", metadata: ["faults": "\(ids)", "path": "\(path)"]) }
+        // A fault's cut wins over a recorded one, which wins over the rest.
+        if let cutting = faults.first(where: { $0.kind.cutsConnection })?.kind ?? answer.outcome.flatMap({ $0.0.faultKind(waited: $0.waited) }) {
+            await cutting.cut(context.channel)
             return answer.response(method: method)
         }
         for fault in faults where !fault.kind.isLatency && !fault.kind.isDelivery && !fault.kind.isHandshake {
             answer = replaced(answer, by: fault, path: path)
         }
-        answer.headers[.fakePBXFault] = ids
+        if !faults.isEmpty { answer.headers[.fakePBXFault] = ids }
         let delivery = faults.first { if case .truncate = $0.kind { true } else { false } } ?? faults.first { $0.kind.isDelivery }
-        guard let delivery else { return answer.response(method: method) }
+        if let delivery {
+            answer.materialize()
+            return sentBadly(answer, delivery.kind, method: method)
+        }
+        guard answer.outcome?.0 == .brokeOff, method != .head else { return answer.response(method: method) }
+        // A recorded answer that broke off: what arrived of it, chunked, then the connection closes
+        // before the last chunk, so the client sees it cut short.
         answer.materialize()
-        return sentBadly(answer, delivery.kind, method: method)
+        let arrived = answer.body
+        return Response(
+            status: answer.status, headers: answer.headers,
+            body: ResponseBody { writer in
+                if !arrived.isEmpty { try await writer.write(ByteBuffer(bytes: arrived)) }
+                throw FaultCutConnection()
+            })
+    }
+
+    /// How the connection ended without a whole answer, if it did: by the first fault that cuts it
+    /// or cuts the answer short, else as the recorded exchange ended.
+    static func ending(_ faults: [Fault], _ answer: Answer) -> ConnectionOutcome? {
+        for fault in faults {
+            switch fault.kind {
+            case .reset: return .reset
+            case .emptyReply: return .closed
+            case .hang: return .timeout
+            default: continue
+            }
+        }
+        if faults.contains(where: { if case .truncate = $0.kind { true } else { false } }) { return .brokeOff }
+        return answer.outcome?.0
     }
 
     /// The answer a fault puts in place of the script's: another status, a corrupted body, the login
@@ -128,28 +157,6 @@ extension PBXResponder {
                 }
                 try await writer.finish(nil)
             })
-    }
-
-    /// No answer at all: the connection closed, reset, or held (bounded) and then closed.
-    private func cut(_ channel: (any Channel)?, _ kind: Fault.Kind) async {
-        switch kind {
-        case .emptyReply:
-            channel?.close(promise: nil)
-        case .reset:
-            try? await channel?.reset().get()
-        case .hang(let seconds):
-            // Bounded; over as soon as the client gives up, or the server shuts down (the task is cancelled).
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
-                if let channel { group.addTask { try? await channel.closeFuture.get() } }
-                await group.next()
-                // Closing completes the close future, so the group can end (a future ignores cancellation).
-                channel?.close(promise: nil)
-                group.cancelAll()
-            }
-        default:
-            break
-        }
     }
 
     /// The error name and a realistic detail for an injected status (the troubleshooting page's texts).

@@ -48,12 +48,14 @@ public struct PBXResponder: HTTPResponder {
         var sent = answer
         let response = await finish(&sent, faults: faults, method: request.method, path: path, context: context)
         // What the client was really sent: the fault's status, or none when the connection was cut.
-        let cut = faults.contains { $0.kind.cutsConnection }
+        let ending = PBXResponder.ending(faults, answer)
+        let cut = ending.map { $0 != .brokeOff } ?? false
         var bytes = request.method == .head ? 0 : response.body.contentLength
         for fault in faults {
             if case .truncate(let limit) = fault.kind { bytes = min(bytes ?? limit, limit) }
         }
         answer.applied += faults.map { "fault:\($0.id)" }
+        if let ending { answer.applied.append("outcome:\(ending.rawValue)") }
         pipeline.complete(incoming, answer: answer, sent: cut ? nil : sent, bytes: cut ? 0 : bytes, since: started, by: .hummingbird)
         return response
     }
@@ -86,6 +88,9 @@ struct Answer: Sendable {
     /// The request's fields (credentials removed), for the journal; `nil` when the request was
     /// refused before they were checked.
     var fields: [String: String]?
+    /// How a recorded exchange ended without a whole answer, and how long the recording waited:
+    /// replay ends the connection the same way (``PBXResponder/finish(_:faults:method:path:context:)``).
+    var outcome: (ConnectionOutcome, waited: Double)?
 
     init(status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8], rest: (any BodyProducer)? = nil) {
         self.status = status

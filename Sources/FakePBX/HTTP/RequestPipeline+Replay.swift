@@ -26,6 +26,26 @@ extension RequestPipeline {
         return render(.endpointNotFound(request.path), envelope: .standard)
     }
 
+    /// In `answers` mode, the recorded answer to a request from a whitelisted client with good
+    /// credentials, before rate limits and jails count it: the recording holds their effect. `nil`
+    /// sends the request the usual way (checked, then the emulator), to be refused or answered there.
+    func recordedFirst(_ request: IncomingRequest, endpoint: Endpoint) async -> Answer? {
+        guard server.access.allows(request.client), case .success(let body) = request.body,
+            let queryFields = try? FormBody.query(request.query),
+            let bodyFields = try? FormBody.decode(body, contentType: request.headers[.contentType])
+        else { return nil }
+        var fields = RequestForm.merged(query: queryFields, body: bodyFields)
+        let presented = PresentedCredentials(fields: fields, headers: request.headers)
+        let access = server.access
+        if endpoint.credentialProfiles.contains(access.profile), access.credentials.check(presented, profile: access.profile) != .accepted {
+            return nil
+        }
+        for name in presented.formFields { fields[name] = nil }
+        guard var answer = await replayAnswer(request, body: body, fields: fields) else { return nil }
+        answer.fields = fields
+        return answer
+    }
+
     /// The recorded answer to this request, or what the miss policy gives; `nil` to let the
     /// emulator answer.
     func replayAnswer(_ request: IncomingRequest, body: [UInt8], fields: [String: String]) async -> Answer? {
@@ -77,7 +97,7 @@ extension RequestPipeline {
             if let recorder = server.missRecorder {
                 let exchange = UpstreamForwarder.exchange(
                     method: request.method.rawValue, path: request.path, query: request.query, headers: request.headers,
-                    body: body, answer: forwarded, bytes: bytes, started: started
+                    body: body, response: ExchangeResponse(status: forwarded.status, headers: forwarded.headers, bytes: bytes), started: started
                 )
                 _ = try? recorder.append(Redactor().redact(exchange))
             }

@@ -92,6 +92,9 @@ struct RequestPipeline: Sendable {
     /// the script does not (an error fault stands for a request that never reached it).
     func answer(_ request: IncomingRequest, withheld: Bool) async -> Answer {
         guard let endpoint = server.catalog.endpoint(for: request.path) else { return await unknownPath(request) }
+        if server.replay?.mode == .answers, !withheld {
+            if let recorded = await recordedFirst(request, endpoint: endpoint) { return recorded }
+        }
         switch checked(request, endpoint: endpoint) {
         case .answered(let answer):
             return answer
@@ -101,7 +104,7 @@ struct RequestPipeline: Sendable {
             answer.fields = accepted.fields
             return answer
         case .accepted(let accepted):
-            if server.replay != nil, case .success(let body) = request.body,
+            if server.replay?.mode == .policies, case .success(let body) = request.body,
                 var replayed = await replayAnswer(request, body: body, fields: accepted.fields)
             {
                 replayed.headers.append(contentsOf: accepted.rateHeaders)

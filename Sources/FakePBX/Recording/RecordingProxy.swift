@@ -25,6 +25,8 @@ public struct RecordingConfiguration: Sendable {
     public var pseudonymize = false
     /// Fields and headers to keep unredacted.
     public var keep: [String] = []
+    /// Seconds to wait for the upstream's answer before the exchange is a `timeout`.
+    public var upstreamTimeout: Double = 120
 
     public init(upstream: String, output: String) {
         self.upstream = upstream
@@ -36,6 +38,8 @@ public struct RecordingConfiguration: Sendable {
 struct UpstreamForwarder: Sendable {
     let upstream: String
     let client: HTTPClient
+    /// How long to wait for the upstream's answer.
+    var timeout: TimeAmount = .seconds(120)
 
     /// Headers that belong to one connection, not to the exchange.
     static let hopByHop: Set<String> = [
@@ -61,7 +65,7 @@ struct UpstreamForwarder: Sendable {
             outbound.headers.add(name: field.name.rawName, value: field.value)
         }
         if body.readableBytes > 0 { outbound.body = .bytes(body) }
-        let answer = try await client.execute(outbound, timeout: .seconds(120))
+        let answer = try await client.execute(outbound, timeout: timeout)
         let kept = answer.headers.filter { !UpstreamForwarder.hopByHop.contains($0.name.lowercased()) }
         var fields = HTTPFields()
         for header in kept { if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) } }
@@ -80,9 +84,11 @@ struct UpstreamForwarder: Sendable {
         return (answer, Array(collected.readableBytesView))
     }
 
-    /// The exchange as a cassette records it.
+    /// The exchange as a cassette records it: the answer, or what arrived of it and how the
+    /// connection ended (`outcome`).
     static func exchange(
-        method: String, path: String, query: String, headers: HTTPFields, body: [UInt8], answer: Answer, bytes: [UInt8], started: Date
+        method: String, path: String, query: String, headers: HTTPFields, body: [UInt8], response: ExchangeResponse?,
+        outcome: ConnectionOutcome? = nil, started: Date
     ) -> Exchange {
         let requestHeaders = Exchange.headerMap(
             headers.filter { !hopByHop.contains($0.name.canonicalName) }.map { ($0.name.canonicalName, $0.value) }
@@ -93,20 +99,27 @@ struct UpstreamForwarder: Sendable {
                 method: method, path: path, query: query, headers: requestHeaders,
                 form: RecordingResponder.formFields(body, contentType: requestHeaders["content-type"])
             ),
-            response: ExchangeResponse(status: answer.status, headers: answer.headers, bytes: bytes),
+            response: response,
+            outcome: outcome,
             timing: .init(
                 startedAt: Timestamp.iso8601(Int(started.timeIntervalSince1970)), durationMilliseconds: Date().timeIntervalSince(started) * 1000)
         )
     }
 
     static func makeClient(_ trust: ClientTrust) throws(ContractError) -> HTTPClient {
-        HTTPClient(eventLoopGroupProvider: .singleton, configuration: try trust.clientConfiguration())
+        var configuration = try trust.clientConfiguration()
+        // A connection the upstream refuses, or a handshake it fails, is the outcome to pass on and
+        // record, not something to retry until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
 
 /// A reverse proxy: each request goes to the upstream unchanged, its answer streams back unchanged,
 /// and the exchange, redacted, is appended to the cassette right after the answer's last byte, before
-/// the connection's next request is read.
+/// the connection's next request is read. When the upstream gives no whole answer (it resets, closes,
+/// stops answering, fails TLS, cannot be reached, or breaks off), the client's connection ends the
+/// same way (``ConnectionOutcome/faultKind(waited:)``) and the cassette keeps the outcome.
 struct RecordingResponder: HTTPResponder {
     typealias Context = PBXRequestContext
     let forwarder: UpstreamForwarder
@@ -126,8 +139,18 @@ struct RecordingResponder: HTTPResponder {
         do {
             answer = try await forwarder.forward(method: request.method.rawValue, uri: request.uri.description, headers: request.headers, body: body)
         } catch {
-            logger.warning("the upstream did not answer", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            let text = "fakepbx record: the upstream \(forwarder.upstream) did not answer: \(error)\n"
+            let outcome = ConnectionOutcome(upstreamError: error)
+            logger.warning(
+                "the upstream gave no answer; the client's connection ends the same way",
+                metadata: ["path": "\(request.uri.path)", "outcome": "\(outcome.rawValue)", "error": "\(error)"])
+            record(
+                UpstreamForwarder.exchange(
+                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: request.headers,
+                    body: Array(body.readableBytesView), response: nil, outcome: outcome, started: started))
+            // The client has waited as long as the upstream made it: a timeout closes at once now.
+            await outcome.faultKind(waited: 0)?.cut(context.channel)
+            // Seen only without a connection to cut (an in-process request).
+            let text = "fakepbx record: the upstream \(forwarder.upstream) gave no answer (\(outcome.rawValue)): \(error)\n"
             return Response(status: .badGateway, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         let method = request.method.rawValue
@@ -136,25 +159,40 @@ struct RecordingResponder: HTTPResponder {
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: answer.fields,
             body: ResponseBody { writer in
-                let chunks = try await relay(answer.body, to: &writer, path: uri.path)
-                try await writer.finish(nil)
-                // After the answer's last byte, before this connection's next request is read.
-                if let chunks {
+                func recorded(_ chunks: [ByteBuffer], outcome: ConnectionOutcome?) {
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity(chunks.reduce(0) { $0 + $1.readableBytes })
                     for chunk in chunks { bytes.append(contentsOf: chunk.readableBytesView) }
                     record(
                         UpstreamForwarder.exchange(
                             method: method, path: uri.path, query: uri.query ?? "", headers: headers, body: Array(body.readableBytesView),
-                            answer: answer, bytes: bytes, started: started))
+                            response: ExchangeResponse(status: answer.status, headers: answer.headers, bytes: bytes), outcome: outcome,
+                            started: started))
                 }
+                let chunks: [ByteBuffer]?
+                do {
+                    chunks = try await relay(answer.body, to: &writer, path: uri.path)
+                } catch let broken as BrokenAnswer {
+                    // Passed on broken, as it came (the client's connection closes), and recorded so.
+                    recorded(broken.chunks, outcome: .brokeOff)
+                    throw broken.error
+                }
+                try await writer.finish(nil)
+                // After the answer's last byte, before this connection's next request is read.
+                if let chunks { recorded(chunks, outcome: nil) }
             }
         )
     }
 
+    /// An answer that broke off: what arrived of it (up to `recordedLimit`) and why.
+    struct BrokenAnswer: Error {
+        var chunks: [ByteBuffer]
+        var error: any Error
+    }
+
     /// Passes the upstream's body to the client chunk by chunk as it arrives, and returns the chunks
-    /// to record (nil when they are over `recordedLimit`). An answer that breaks off is passed on
-    /// broken (the client's connection closes) and not recorded.
+    /// to record (nil when they are over `recordedLimit`).
+    /// - Throws: ``BrokenAnswer`` when the upstream's answer breaks off.
     private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter, path: String) async throws -> [ByteBuffer]? {
         var chunks: [ByteBuffer] = []
         var size = 0
@@ -166,9 +204,9 @@ struct RecordingResponder: HTTPResponder {
             }
         } catch {
             logger.warning(
-                "the upstream's answer broke off; passed on as it came and not recorded",
+                "the upstream's answer broke off; passed on as it came and recorded as broke-off",
                 metadata: ["path": "\(path)", "bytes": "\(size)", "error": "\(error)"])
-            throw error
+            throw BrokenAnswer(chunks: chunks, error: error)
         }
         guard size <= Self.recordedLimit else {
             logger.warning("an answer over 512 MB passed through and was not recorded", metadata: ["path": "\(path)", "bytes": "\(size)"])
@@ -229,7 +267,8 @@ public func buildRecordingProxy(
     )
     let client = try UpstreamForwarder.makeClient(configuration.trust)
     let responder = RecordingResponder(
-        forwarder: UpstreamForwarder(upstream: upstream, client: client), recorder: recorder,
+        forwarder: UpstreamForwarder(upstream: upstream, client: client, timeout: .milliseconds(Int64(configuration.upstreamTimeout * 1000))),
+        recorder: recorder,
         redactor: Redactor(pseudonymize: configuration.pseudonymize, keep: Set(configuration.keep)), logger: logger, onRecorded: onRecorded
     )
     let host = configuration.host

@@ -14,6 +14,18 @@ public enum ReplayMissPolicy: Sendable, Hashable {
     case proxy(upstream: String, recordTo: String?)
 }
 
+/// How recordings and the server's own policies share the answers.
+public enum ReplayMode: String, Sendable, Hashable, CaseIterable {
+    /// What was recorded, as it was recorded: refusals (401, 403, 429), connection outcomes (resets,
+    /// timeouts) and all. A request a recording answers is not counted by the server's rate limits or
+    /// jails (the recording holds their effect); the whitelist and credentials are still checked.
+    case answers
+    /// The server's own policies decide access, limits and bans first; the recordings give the data.
+    /// Recorded refusals (401, 403, 429, an answer with `Retry-After`) and connection outcomes are
+    /// left out, so a client that behaves differently is judged by the policies, not the recording.
+    case policies
+}
+
 /// Recorded exchanges to answer from, matched on method, path and form fields (credentials and
 /// volatile fields ignored). A field redacted in the cassette (`REDACTED-…`) matches any value, since
 /// the client sends the real one. Repeated identical requests are answered in recorded order, then
@@ -46,6 +58,9 @@ public final class ReplayStore: Sendable {
     public let cassettes: [(path: String, cassette: Cassette)]
     public let volatile: Set<String>
     public let missPolicy: ReplayMissPolicy
+    public let mode: ReplayMode
+    /// Recorded refusals and connection outcomes left out in `policies` mode.
+    public let leftOut: Int
     private let queues: [Key: [Entry]]
     /// The distinct sets of redacted field names among the recordings, fewest first.
     private let redactedSets: [Set<String>]
@@ -53,16 +68,25 @@ public final class ReplayStore: Sendable {
     private let positions = Mutex<[Key: Int]>([:])
     private let tally = Mutex<(served: Int, missed: Int)>((0, 0))
 
-    public init(cassettes: [(path: String, cassette: Cassette)], volatile: Set<String> = [], missPolicy: ReplayMissPolicy = .emulate) {
+    public init(
+        cassettes: [(path: String, cassette: Cassette)], volatile: Set<String> = [], missPolicy: ReplayMissPolicy = .emulate,
+        mode: ReplayMode = .policies
+    ) {
         self.cassettes = cassettes
         self.volatile = volatile
         self.missPolicy = missPolicy
+        self.mode = mode
         var queues: [Key: [Entry]] = [:]
         var entries: [Entry] = []
         var redactedSets: Set<Set<String>> = [[]]
+        var leftOut = 0
         for (path, cassette) in cassettes {
             let name = cassette.name.isEmpty ? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent : cassette.name
-            for (index, exchange) in cassette.exchanges.enumerated() where exchange.response != nil {
+            for (index, exchange) in cassette.exchanges.enumerated() where exchange.response != nil || exchange.outcome != nil {
+                if mode == .policies, ReplayStore.isRefusal(exchange) {
+                    leftOut += 1
+                    continue
+                }
                 let entry = Entry(cassette: name, index: index, exchange: exchange)
                 entries.append(entry)
                 var key = ReplayStore.key(exchange.request.method, exchange.request.path, exchange.request.parameters, volatile: volatile)
@@ -73,8 +97,17 @@ public final class ReplayStore: Sendable {
             }
         }
         self.queues = queues
+        self.leftOut = leftOut
         self.entries = entries
         self.redactedSets = redactedSets.sorted { $0.count < $1.count }
+    }
+
+    /// What the server's policies, not its data, decided: a refusal by whitelist, credentials or
+    /// rate limit, an answer telling the client to come back later, or a connection that ended
+    /// without an answer (a ban's reset among them).
+    static func isRefusal(_ exchange: Exchange) -> Bool {
+        guard let response = exchange.response, exchange.outcome == nil else { return true }
+        return [401, 403, 429].contains(response.status) || response.headers["retry-after"] != nil
     }
 
     static func key(_ method: String, _ path: String, _ fields: [String: String], volatile: Set<String>) -> Key {
@@ -142,7 +175,12 @@ public final class ReplayStore: Sendable {
 extension ReplayStore.Entry {
     /// The recorded answer, headers of the connection left out.
     var answer: Answer {
-        guard let response = exchange.response else { return Answer(status: .internalServerError, headers: [:], body: []) }
+        let waited = (exchange.timing?.durationMilliseconds ?? 0) / 1000
+        guard let response = exchange.response else {
+            var answer = Answer(status: .ok, headers: [:], body: [])
+            answer.outcome = (exchange.outcome ?? .closed, waited)
+            return answer
+        }
         var headers = HTTPFields()
         for (name, value) in response.headers.sorted(by: { $0.key < $1.key })
         where !["content-length", "date", "connection", "transfer-encoding", "keep-alive"].contains(name) {
@@ -154,6 +192,8 @@ extension ReplayStore.Entry {
             case .json(let value): value.serializedBytes()
             case .text(let text): Array(text.utf8)
             }
-        return Answer(status: HTTPResponse.Status(code: response.status), headers: headers, body: body)
+        var answer = Answer(status: HTTPResponse.Status(code: response.status), headers: headers, body: body)
+        answer.outcome = exchange.outcome.map { ($0, waited) }
+        return answer
     }
 }
