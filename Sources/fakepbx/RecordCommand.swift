@@ -30,6 +30,14 @@ struct RecordCommand: AsyncParsableCommand {
     var pseudonymize = false
     @Option(help: "A field or header to keep unredacted (repeatable).") var keep: [String] = []
     @Option(help: "The least severe log messages written.") var logLevel: Logger.Level = .warning
+    @Option(help: "Seconds to wait for the upstream's answer before the exchange is recorded as a timeout (and the client's connection closed).")
+    var upstreamTimeout: Double = 120
+
+    func validate() throws {
+        guard upstreamTimeout.isFinite, (0.1...3600).contains(upstreamTimeout) else {
+            throw ValidationError("--upstream-timeout: expected seconds from 0.1 to 3600")
+        }
+    }
 
     func run() async throws {
         var configuration = RecordingConfiguration(upstream: upstream, output: out)
@@ -39,6 +47,7 @@ struct RecordCommand: AsyncParsableCommand {
         configuration.trust = upstreamTLS.trust
         configuration.pseudonymize = pseudonymize
         configuration.keep = keep
+        configuration.upstreamTimeout = upstreamTimeout
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -55,7 +64,8 @@ struct RecordCommand: AsyncParsableCommand {
                     FileHandle.standardOutput.write(Data("fakepbx recording on \(info.url) -> \(target), into \(output)\n".utf8))
                 },
                 onRecorded: { count, exchange in
-                    let status = exchange.response.map { String($0.status) } ?? "-"
+                    // The status, and how the connection ended when no whole answer came.
+                    let status = [exchange.response.map { String($0.status) }, exchange.outcome?.rawValue].compactMap { $0 }.joined(separator: " ")
                     FileHandle.standardError.write(
                         Data("recorded \(count) exchanges; last: \(exchange.request.method) \(exchange.request.path) \(status)\n".utf8))
                 }

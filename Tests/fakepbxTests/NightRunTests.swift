@@ -8,17 +8,6 @@ import Testing
 /// Recorded, bundled, reproduced in another folder, and the fix shown to work against the bundle.
 @Suite("A customer's night run, reproduced")
 struct NightRunTests {
-    /// The customer's PBX: CDR exports limited to 5 every 2 seconds, and fail2ban's nginx-dos jail
-    /// banning (with a reset) an address that sends 20 requests within a minute.
-    static let scenario = """
-        name: night-run
-        description: CDR exports limited to 5 every 2 s; 20 requests a minute get an address banned (reset).
-        policies:
-          rate_limits: {cdr: 5/2}
-          jails: {nginx-dos: 20/60/3600}
-          ban_action: reset
-        """
-
     /// The billing module's nightly CDR import, day by day. `naive` retries a 429 at once (the
     /// customer's bug); `fixed` waits for `Retry-After`, at most 3 times a day. Prints each answer's
     /// status, `curl N` when the connection failed, and `done` or `gave up`.
@@ -92,8 +81,10 @@ struct NightRunTests {
         try await withTemporaryDirectory { dir in
             let script = dir.appendingPathComponent("night.php").path
             try Self.nightRun.write(toFile: script, atomically: true, encoding: .utf8)
+            // The customer's PBX: CDR exports limited to 5 every 2 seconds, and fail2ban's nginx-dos
+            // jail banning (with a reset) an address that sends 20 requests within a minute.
             let scenario = dir.appendingPathComponent("night-run.yaml").path
-            try Self.scenario.write(toFile: scenario, atomically: true, encoding: .utf8)
+            try FileManager.default.copyItem(atPath: repositoryFile("scenarios/night-run.yaml").path, toPath: scenario)
 
             // Directly against the customer's PBX.
             let (direct, directPort, _) = try await Self.serve(["--scenario", scenario])
@@ -121,7 +112,7 @@ struct NightRunTests {
             recorder.signal(SIGTERM)
             _ = try await recorder.waitForExit(timeout: .seconds(30))
             let exchanges = try Cassette.load(contentsOf: cassette).exchanges
-            #expect(exchanges.last?.outcome == .reset)
+            #expect(exchanges.last?.outcome == .reset, "\(recorder.standardError)")
             #expect(exchanges.dropLast().map { String($0.response?.status ?? 0) } == recordedNight.dropLast().map { $0 })
 
             // The bundle, alone in another folder.

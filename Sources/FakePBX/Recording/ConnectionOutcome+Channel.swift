@@ -59,3 +59,32 @@ extension ConnectionOutcome {
         }
     }
 }
+
+extension ConnectionOutcome {
+    /// What an upstream connection that ended without an answer was, when AsyncHTTPClient says only
+    /// that it closed: on Linux, SwiftNIO reports a reset that arrives as a socket error event as a
+    /// plain close, so a ban's reset and an early close look the same. A new connection tells them
+    /// apart without sending anything: an upstream that refuses it, or resets it within `bound`
+    /// while it is silent, is refusing this client (a ban): `reset`; one that keeps it open, as a
+    /// healthy server waits for a request, closed that one connection: `closed`.
+    static func probed(host: String, port: Int, bound: TimeAmount = .milliseconds(1500)) async -> ConnectionOutcome {
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(bound)
+        guard let channel = try? await bootstrap.connect(host: host, port: port).get() else { return .reset }
+        let closedByUpstream = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try? await channel.closeFuture.get()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .nanoseconds(bound.nanoseconds))
+                return false
+            }
+            let first = await group.next() ?? false
+            // Closing completes the close future, so the group can end (a future ignores cancellation).
+            channel.close(promise: nil)
+            group.cancelAll()
+            return first
+        }
+        return closedByUpstream ? .reset : .closed
+    }
+}

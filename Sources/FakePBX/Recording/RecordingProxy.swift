@@ -139,7 +139,10 @@ struct RecordingResponder: HTTPResponder {
         do {
             answer = try await forwarder.forward(method: request.method.rawValue, uri: request.uri.description, headers: request.headers, body: body)
         } catch {
-            let outcome = ConnectionOutcome(upstreamError: error)
+            var outcome = ConnectionOutcome(upstreamError: error)
+            if outcome == .closed, let url = URL(string: forwarder.upstream), let host = url.host {
+                outcome = await ConnectionOutcome.probed(host: host, port: url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80))
+            }
             logger.warning(
                 "the upstream gave no answer; the client's connection ends the same way",
                 metadata: ["path": "\(request.uri.path)", "outcome": "\(outcome.rawValue)", "error": "\(error)"])
