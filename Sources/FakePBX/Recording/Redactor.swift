@@ -19,7 +19,8 @@ public final class Redactor: Sendable {
     public let pseudonymize: Bool
     /// Names the user opted out of redaction (`--keep FIELD`).
     public let keep: Set<String>
-    private let mappings = Mutex<(secrets: [String: String], counters: [String: Int], stand: [String: String])>(([:], [:], [:]))
+    private let mappings = Mutex<(secrets: [String: String], counters: [String: Int], stand: [String: String], domains: [(String, String)])>(
+        ([:], [:], [:], []))
 
     public init(pseudonymize: Bool = false, keep: Set<String> = []) {
         self.pseudonymize = pseudonymize
@@ -105,16 +106,14 @@ public final class Redactor: Sendable {
 
     // Regex values are immutable once built; matching does not mutate them.
     nonisolated(unsafe) private static let ipv4 = /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/
-    nonisolated(unsafe) private static let phone = /\+?\b\d{7,15}\b/
 
     /// Phone numbers and IPv4 addresses inside `text`, replaced consistently; known domains too.
     private func pseudonymizeText(_ text: String) -> String {
         var result = text.replacing(Redactor.ipv4) { match in standIn(String(match.output), kind: "ip") }
-        result = result.replacing(Redactor.phone) { match in standIn(String(match.output), kind: "phone") }
-        let domains = mappings.withLock { $0.stand.filter { $0.key.hasPrefix("domain\u{0}") } }
-        for (id, replacement) in domains {
-            let original = String(id.dropFirst("domain\u{0}".count))
-            if result.contains(original) { result = result.replacingOccurrences(of: original, with: replacement) }
+        result = NumberPseudonym.replacingNumbers(in: result) { standIn($0, kind: "phone") }
+        // The domains met so far, kept apart so this costs what the domains do, not every stand-in.
+        for (original, replacement) in mappings.withLock({ $0.domains }) where result.contains(original) {
+            result = result.replacingOccurrences(of: original, with: replacement)
         }
         return result
     }
@@ -140,17 +139,13 @@ public final class Redactor: Sendable {
             case "ip":
                 replacement = "198.51.100.\(number % 254 + 1)"
             case "phone":
-                // Keep a leading + and the first digit (country or trunk prefix), then a counter.
-                let plus = value.hasPrefix("+") ? "+" : ""
-                let digits = value.filter(\.isNumber)
-                let keepCount = min(1, digits.count)
-                let rest = String(number)
-                let fill = max(0, digits.count - keepCount - rest.count)
-                replacement = plus + digits.prefix(keepCount) + String(repeating: "5", count: fill) + rest.suffix(digits.count - keepCount)
+                // What rating reads (access code, country code, trunk prefix, special range, mobile or area prefix, length) stays.
+                replacement = NumberPseudonym.standIn(value, counter: number)
             default:
                 replacement = "tenant-\(number).example.net"
             }
             state.stand[id] = replacement
+            if kind == "domain" { state.domains.append((value, replacement)) }
             return replacement
         }
     }
