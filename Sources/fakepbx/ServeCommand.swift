@@ -188,6 +188,12 @@ struct ServeCommand: AsyncParsableCommand {
         try applyPolicies(env, to: &configuration)
         try tls.apply(env, to: &configuration.tls)
         configuration.upstreamTrust = upstreamTLS.trust
+        try applyReplay(env, mode: mode, to: &configuration)
+        return configuration
+    }
+
+    /// The recordings' flags: cassettes, the miss policy and its upstream.
+    func applyReplay(_ env: EnvironmentValues, mode: ReplayMode?, to configuration: inout FakePBXConfiguration) throws {
         configuration.replayCassettes =
             replay.isEmpty
             ? (env.resolve(nil, "FAKEPBX_REPLAY").map { $0.split(separator: ",").map(String.init) } ?? []) : replay
@@ -205,7 +211,6 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.replayCassettes.isEmpty, configuration.replayLoaded.isEmpty, onMiss != nil || recordMisses != nil || mode != nil {
             throw ValidationError("--on-miss, --record-misses and --replay-mode apply with --replay CASSETTE or --bundle FILE")
         }
-        return configuration
     }
 
     /// The policy flags: profile first, then single jails and limits over it.

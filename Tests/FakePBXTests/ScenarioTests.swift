@@ -30,7 +30,7 @@ struct ScenarioTests {
         #expect(
             files == [
                 "banned-after-password-change.yaml", "certificate-expired.yaml", "flaky-cdr-export.yaml", "gateway-down.yaml",
-                "rate-limited-autobill.yaml",
+                "night-run.yaml", "rate-limited-autobill.yaml",
                 "slow-pbx.yaml", "whitelist-denied.yaml",
             ])
         for file in files {

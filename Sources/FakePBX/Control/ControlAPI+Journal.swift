@@ -62,11 +62,12 @@ extension ControlAPI {
         },
         ControlRoute(.get, "journal/count", usage: "GET /__fakepbx/journal/count?…") { api, call in
             let filter = try JournalQuery(FormEncoding.decode(call.request.uri.query ?? ""))
-            let (entries, dropped) = api.server.journal.held()
-            var answer: JSONObject = ["count": .int(entries.filter(filter.matches).count), "complete": .bool(dropped == 0)]
-            if dropped > 0 {
-                answer["dropped"] = .int(dropped)
-                answer["note"] = .string(RequestJournal.incompleteNote(dropped))
+            // Counted over the tally of every entry since the last clear, not the ring's last 500.
+            let (tallies, untallied) = api.server.journal.tallied()
+            var answer: JSONObject = ["count": .int(tallies.filter(filter.matches).count), "complete": .bool(untallied == 0)]
+            if untallied > 0 {
+                answer["untallied"] = .int(untallied)
+                answer["note"] = .string(RequestJournal.untalliedNote(untallied))
             }
             return api.json(.ok, .object(answer))
         },
@@ -127,7 +128,8 @@ extension ControlAPI {
         let bounds: Set<String> = ["count", "min", "max", "never"]
         var results: [JSONValue] = []
         var failed = false
-        let (entries, dropped) = server.journal.held()
+        let (entries, _) = server.journal.held()
+        let (tallies, untallied) = server.journal.tallied()
         for (index, item) in items.enumerated() {
             guard case .object(let object) = item else {
                 throw Failure(
@@ -150,15 +152,16 @@ extension ControlAPI {
             default: throw Failure(status: .badRequest, message: "expectation \(index + 1): never must be true or false")
             }
             if minimum == nil, maximum == nil { minimum = 1 }
-            let matching = entries.filter(filter.matches)
+            // Every entry since the last clear counts, whatever the ring still holds.
+            let matching = tallies.filter(filter.matches)
             var holds = (minimum.map { matching.count >= $0 } ?? true) && (maximum.map { matching.count <= $0 } ?? true)
             var result: JSONObject = ["expectation": item, "matched": .int(matching.count), "holds": .bool(holds)]
-            // With entries let go, only a minimum already met is certain: they could match too.
-            if dropped > 0, !(holds && maximum == nil) {
+            // With entries not tallied, only a minimum already met is certain: they could match too.
+            if untallied > 0, !(holds && maximum == nil) {
                 failed = true
                 holds = false
                 result["holds"] = false
-                result["message"] = .string("cannot tell: " + RequestJournal.incompleteNote(dropped))
+                result["message"] = .string("cannot tell: " + RequestJournal.untalliedNote(untallied))
             } else if !holds {
                 failed = true
                 let expected =

@@ -70,13 +70,12 @@ struct JournalQuery {
         return values
     }
 
-    func matches(_ entry: RequestJournal.Entry) -> Bool {
-        if let targets, !targets.contains(where: { $0.path == entry.path && ($0.action == nil || $0.action == entry.fields["action"]?.lowercased()) })
-        {
+    func matches(_ entry: some JournalRecord) -> Bool {
+        if let targets, !targets.contains(where: { $0.path == entry.path && ($0.action == nil || $0.action == entry.action) }) {
             return false
         }
         if let endpointPath, entry.path != endpointPath { return false }
-        if let action, entry.fields["action"]?.lowercased() != action { return false }
+        if let action, entry.action != action { return false }
         if let method, entry.method != method { return false }
         if let status, entry.status != status { return false }
         if let client, !client.contains(entry.client) { return false }
@@ -90,6 +89,25 @@ struct JournalQuery {
     private static func bad(_ message: String) -> ControlAPI.Failure {
         ControlAPI.Failure(status: .badRequest, message: message)
     }
+}
+
+/// What a journal filter reads of an entry: a whole ``RequestJournal/Entry``, or the
+/// ``RequestJournal/Tally`` kept of every entry since the last clear.
+protocol JournalRecord {
+    var time: Double { get }
+    var client: IPAddress { get }
+    var method: String { get }
+    var path: String { get }
+    var status: Int { get }
+    var applied: [String] { get }
+    var event: String? { get }
+    var sequence: Int { get }
+    /// The `action` field, lower case.
+    var action: String? { get }
+}
+
+extension RequestJournal.Entry: JournalRecord {
+    var action: String? { fields["action"]?.lowercased() }
 }
 
 extension JournalQuery {

@@ -90,13 +90,48 @@ public final class RequestJournal: Sendable {
     /// Older entries are dropped past this many.
     public static let capacity = 500
 
-    /// What a count over a journal that let `dropped` entries go must say.
-    static func incompleteNote(_ dropped: Int) -> String {
-        "the journal keeps the last \(capacity) entries, and \(dropped) older \(dropped == 1 ? "entry" : "entries") since it was last cleared \(dropped == 1 ? "is" : "are") gone, so a count over it is not complete; clear it (DELETE /__fakepbx/journal) before the requests a test counts"
+    /// What `journal/count` and `verify` read of an entry, kept for every entry since the last clear
+    /// (up to ``tallyCapacity``) whatever the ring still holds: about 150 bytes each.
+    struct Tally: Sendable, JournalRecord {
+        var time: Double
+        var client: IPAddress
+        var method: String
+        var path: String
+        var status: Int
+        var applied: [String]
+        var event: String?
+        var sequence: Int
+        var action: String?
     }
+
+    /// How many entries since the last clear are tallied for counting; past this, a count says it
+    /// is not complete.
+    public static let tallyCapacity = 250_000
+
+    /// The tallies and the strings they share (a path or an applied list is stored once).
+    private struct Tallies {
+        var items: [Tally] = []
+        var untallied = 0
+        var paths: Set<String> = []
+        var appliedLists: Set<[String]> = []
+
+        mutating func add(_ entry: Entry) {
+            guard items.count < RequestJournal.tallyCapacity else {
+                untallied += 1
+                return
+            }
+            let path = paths.insert(entry.path).memberAfterInsert
+            let applied = appliedLists.insert(entry.applied).memberAfterInsert
+            items.append(
+                Tally(
+                    time: entry.time, client: entry.client, method: entry.method, path: path, status: entry.status, applied: applied,
+                    event: entry.event, sequence: entry.sequence, action: entry.action))
+        }
+    }
+
     /// A ring: `next` is where the next entry goes once the ring is full; `dropped` counts the
     /// entries it has let go since the last clear.
-    private let ring = Mutex<(entries: [Entry], next: Int, sequence: Int, dropped: Int)>(([], 0, 0, 0))
+    private let ring = Mutex<(entries: [Entry], next: Int, sequence: Int, dropped: Int, tallies: Tallies)>(([], 0, 0, 0, Tallies()))
     /// Every entry as it is recorded, for `GET /__fakepbx/events`.
     let feed = JournalFeed()
 
@@ -114,6 +149,7 @@ public final class RequestJournal: Sendable {
                 ring.next = (ring.next + 1) % RequestJournal.capacity
                 ring.dropped += 1
             }
+            ring.tallies.add(entry)
             // Under the ring's lock, so the feed has the journal's order.
             if feed.isListening { feed.publish(entry) }
         }
@@ -128,6 +164,17 @@ public final class RequestJournal: Sendable {
         ring.withLock { ring in (Array(ring.entries[ring.next...] + ring.entries[..<ring.next]), ring.dropped) }
     }
 
+    /// A tally of every entry since the last clear, and how many more there were than it could keep
+    /// (a count over the tallies is only complete when that is 0).
+    func tallied() -> (tallies: [Tally], untallied: Int) {
+        ring.withLock { ($0.tallies.items, $0.tallies.untallied) }
+    }
+
+    /// What a count over a tally that could not keep `untallied` entries must say.
+    static func untalliedNote(_ untallied: Int) -> String {
+        "fakepbx counts the first \(tallyCapacity) requests and events since the journal was last cleared, and \(untallied) more came, so a count is not complete; clear it (DELETE /__fakepbx/journal) before the requests a test counts"
+    }
+
     /// The entry with this sequence number, while the journal still holds it.
     public func entry(_ sequence: Int) -> Entry? {
         ring.withLock { ring in ring.entries.first { $0.sequence == sequence } }
@@ -135,7 +182,7 @@ public final class RequestJournal: Sendable {
 
     /// Forgets every entry. Sequence numbers keep counting, so an event stream's ids never repeat
     /// and a stream opened before the reset still tells new entries from those it has sent.
-    public func clear() { ring.withLock { $0 = ([], 0, $0.sequence, 0) } }
+    public func clear() { ring.withLock { $0 = ([], 0, $0.sequence, 0, Tallies()) } }
 
     /// The sequence number of the last entry recorded; 0 before the first.
     var lastSequence: Int { ring.withLock { $0.sequence } }

@@ -113,35 +113,7 @@ public struct ReproductionBundle: Sendable {
             guard let version = PBXVersion(text) else { throw fail("/pbx_version", "'\(text)' is not a FusionPBX version such as 5.4.9") }
             bundle.pbxVersion = version
         }
-        if let versions = document["app_versions"], versions != .null {
-            guard case .object(let object) = versions else { throw fail("/app_versions", "expected an object of NAME: VERSION strings") }
-            for member in object {
-                guard let version = member.value.stringValue else { throw fail("/app_versions/\(member.key)", "expected a version string") }
-                bundle.appVersions[member.key] = version
-            }
-            do {
-                _ = try PBXApp.checked(bundle.appVersions)
-            } catch {
-                throw fail("/app_versions", "\(error)")
-            }
-        }
-        func choice<T: RawRepresentable & CaseIterable>(_ member: JSONValue?, _ pointer: String) throws(FakePBXError) -> T?
-        where T.RawValue == String {
-            guard let member, member != .null else { return nil }
-            guard let text = member.stringValue, let value = T(rawValue: text) else {
-                throw fail(pointer, "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return value
-        }
-        bundle.authProfile = try choice(document["auth_profile"], "/auth_profile")
-        if let tls = document["https"], tls != .null {
-            var https = HTTPS()
-            https.mode = try choice(tls["mode"], "/https/mode") ?? .valid
-            https.minimumVersion = try choice(tls["min_version"], "/https/min_version")
-            https.maximumVersion = try choice(tls["max_version"], "/https/max_version")
-            https.clientAuth = try choice(tls["client_auth"], "/https/client_auth") ?? .none
-            bundle.https = https
-        }
+        try bundle.readServerSettings(document, fail: fail)
         if let text = document["clock"]?.stringValue {
             guard let epoch = Timestamp.parseISO8601(text) else { throw fail("/clock", "'\(text)' is not a time such as 2026-11-23T12:00:00Z") }
             bundle.clock = epoch
@@ -176,6 +148,39 @@ public struct ReproductionBundle: Sendable {
             bundle.state = state
         }
         return bundle
+    }
+
+    /// The server's settings of a bundle document: application versions, auth profile, HTTPS.
+    private mutating func readServerSettings(_ document: JSONValue, fail: (String, String) -> FakePBXError) throws(FakePBXError) {
+        if let versions = document["app_versions"], versions != .null {
+            guard case .object(let object) = versions else { throw fail("/app_versions", "expected an object of NAME: VERSION strings") }
+            for member in object {
+                guard let version = member.value.stringValue else { throw fail("/app_versions/\(member.key)", "expected a version string") }
+                appVersions[member.key] = version
+            }
+            do {
+                _ = try PBXApp.checked(appVersions)
+            } catch {
+                throw fail("/app_versions", "\(error)")
+            }
+        }
+        func choice<T: RawRepresentable & CaseIterable>(_ member: JSONValue?, _ pointer: String) throws(FakePBXError) -> T?
+        where T.RawValue == String {
+            guard let member, member != .null else { return nil }
+            guard let text = member.stringValue, let value = T(rawValue: text) else {
+                throw fail(pointer, "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return value
+        }
+        authProfile = try choice(document["auth_profile"], "/auth_profile")
+        if let tls = document["https"], tls != .null {
+            var https = HTTPS()
+            https.mode = try choice(tls["mode"], "/https/mode") ?? .valid
+            https.minimumVersion = try choice(tls["min_version"], "/https/min_version")
+            https.maximumVersion = try choice(tls["max_version"], "/https/max_version")
+            https.clientAuth = try choice(tls["client_auth"], "/https/client_auth") ?? .none
+            self.https = https
+        }
     }
 
     /// Sets up a configuration to reproduce the bundle; flags applied afterwards win.
