@@ -54,3 +54,53 @@ struct HARCommandTests {
         }
     }
 }
+
+extension HARCommandTests {
+    /// Records a HAR in Chromium against a fakepbx on `port` (scripts/browser/har.py); its output.
+    static func chromiumHAR(port: Int, to har: String) async throws -> ProcessResult {
+        try await runProcess(try python3(), [repositoryFile("scripts/browser/har.py").path, "http://127.0.0.1:\(port)", har])
+    }
+
+    @Test("a HAR Chromium recorded (Playwright's record_har_path) of URLSearchParams, FormData, JSON and GET requests imports with no secret and replays every request")
+    func chromiumHARImportsCleanAndReplays() async throws {
+        let binary = try fakepbxExecutable()
+        try await withTemporaryDirectory { dir in
+            let har = dir.appendingPathComponent("browser.har").path
+            try await withFakePBX { (server: TestServer) async throws in
+                let recorded = try await Self.chromiumHAR(port: server.port, to: har)
+                #expect(recorded.status == 0, "\(recorded.stdout)\(recorded.stderr)")
+            }
+            let text = try String(contentsOfFile: har, encoding: .utf8)
+            #expect(text.contains("multipart/form-data; boundary=----WebKitFormBoundary"), "Chromium sent the FormData as multipart")
+            #expect(text.contains("your-password"), "the HAR itself holds the password")
+
+            let cassette = dir.appendingPathComponent("browser.json").path
+            let imported = try await runProcess(binary, ["recording", "import", har, "--out", cassette])
+            #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+            #expect(!(try String(contentsOfFile: cassette, encoding: .utf8)).contains("your-password"))
+            let scan = try await runProcess(binary, ["recording", "scan", cassette])
+            #expect(scan.status == 0, "\(scan.stdout)")
+            let exchanges = try Cassette.load(contentsOf: cassette).exchanges.filter { $0.request.path.hasPrefix("/app/") }
+            #expect(exchanges.count == 4)
+            #expect(exchanges.allSatisfy { $0.request.parameters["password"]?.hasPrefix("REDACTED-") == true }, "\(exchanges.map(\.request))")
+            #expect(exchanges[1].request.form["domain_name"] == "yourdomain.com", "the FormData read by its boundary")
+
+            // Replayed by the same browser code: every PBX request served from the cassette, none missed.
+            let portFile = dir.appendingPathComponent("port").path
+            let serve = try await LaunchedProcess(
+                binary, ["serve", "--port", "0", "--port-file", portFile, "--replay", cassette, "--replay-mode", "answers", "--on-miss", "error"])
+            defer { serve.signal(SIGTERM) }
+            _ = try await serve.waitForLines(1)
+            let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            let replayed = try await Self.chromiumHAR(port: port, to: dir.appendingPathComponent("again.har").path)
+            #expect(replayed.status == 0, "\(replayed.stdout)\(replayed.stderr)")
+            let replay = try await RawHTTPClient.request(port: port, method: "GET", path: "/__fakepbx/replay").json()
+            #expect(replay["served"] as? Int == 4, "\(replay)")
+            // Every request to the PBX was answered from the cassette (the browser's own favicon.ico is no PBX request).
+            let journal = try await RawHTTPClient.request(port: port, method: "GET", path: "/__fakepbx/journal").json()
+            let requests = (journal["requests"] as? [[String: Any]] ?? []).filter { ($0["path"] as? String)?.hasPrefix("/app/") == true }
+            #expect(requests.count == 4, "\(requests)")
+            #expect(requests.allSatisfy { ($0["applied"] as? [String] ?? []).contains { $0.hasPrefix("replay:browser#") } }, "\(requests)")
+        }
+    }
+}
