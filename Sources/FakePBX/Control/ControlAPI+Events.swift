@@ -68,7 +68,7 @@ extension ControlAPI {
     /// Appends an entry in the event-stream format; the JSON is one line, so one `data:` field holds it.
     static func appendServerSentEvent(_ entry: RequestJournal.Entry, to text: inout [UInt8]) {
         text.append(contentsOf: "id: \(entry.sequence)\nevent: \(entry.event ?? "request")\ndata: ".utf8)
-        JSONObjectText.append(to: &text) { entry.writeMembers(to: &$0) }
+        text.append(contentsOf: entry.jsonText)
         text.append(contentsOf: "\n\n".utf8)
     }
 }

@@ -50,7 +50,15 @@ extension ControlAPI {
             let entries = Array(api.server.journal.recent().filter(filter.matches).suffix(limit))
             switch api.queryValue(request, "format") {
             case nil, "json":
-                return api.json(.ok, ["count": .int(entries.count), "requests": .array(entries.map(\.json))])
+                // Each entry's text is made once and kept: a second read copies bytes.
+                var text = Array("{\"count\":\(entries.count),\"requests\":[".utf8)
+                text.reserveCapacity(entries.reduce(text.count + 4) { $0 + $1.rendered.size })
+                for (index, entry) in entries.enumerated() {
+                    if index > 0 { text.append(UInt8(ascii: ",")) }
+                    text.append(contentsOf: entry.jsonText)
+                }
+                text.append(contentsOf: "]}\n".utf8)
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
             case "har":
                 // HAR 1.2 holds requests only: the journal's events are left out.
                 let host = request.head.authority ?? "localhost"

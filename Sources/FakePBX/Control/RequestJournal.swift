@@ -47,6 +47,18 @@ public final class RequestJournal: Sendable {
         public var answer: JournalAnswer? = nil
         /// Assigned by the journal: 1, 2, 3... since start or the last clear.
         public internal(set) var sequence = 0
+        /// Its JSON once made, shared by every read and event stream.
+        let rendered = RenderedEntry()
+
+        /// The entry as the journal and its event streams show it (``writeMembers(to:)``, compact),
+        /// made on the first read: redacting large fields is what a read costs.
+        var jsonText: [UInt8] {
+            rendered.bytes {
+                var out: [UInt8] = []
+                JSONObjectText.append(to: &out) { writeMembers(to: &$0) }
+                return out
+            }
+        }
 
         /// The operation's name as `contract list` shows it (`manage_extension.create`).
         public var operation: String? { method.isEmpty ? nil : OperationNames.name(path: path, action: fields["action"]?.lowercased()) }
@@ -195,5 +207,21 @@ public final class RequestJournal: Sendable {
         )
         entry.event = event
         record(entry)
+    }
+}
+
+/// An entry's JSON, made once: entries do not change once recorded.
+final class RenderedEntry: Sendable {
+    private let text = Mutex<[UInt8]?>(nil)
+
+    /// The text's size when made, else 0.
+    var size: Int { text.withLock { $0?.count ?? 0 } }
+
+    /// The text, made by `make` the first time (outside the lock: two first readers may both make it).
+    func bytes(_ make: () -> [UInt8]) -> [UInt8] {
+        if let made = text.withLock({ $0 }) { return made }
+        let made = make()
+        text.withLock { $0 = $0 ?? made }
+        return made
     }
 }
