@@ -61,7 +61,9 @@ extension HARCommandTests {
         try await runProcess(try python3(), [repositoryFile("scripts/browser/har.py").path, "http://127.0.0.1:\(port)", har])
     }
 
-    @Test("a HAR Chromium recorded (Playwright's record_har_path) of URLSearchParams, FormData, JSON and GET requests imports with no secret and replays every request")
+    @Test(
+        "a HAR Chromium recorded (Playwright's record_har_path) of URLSearchParams, FormData, JSON and GET requests imports with no secret and replays every request"
+    )
     func chromiumHARImportsCleanAndReplays() async throws {
         let binary = try fakepbxExecutable()
         try await withTemporaryDirectory { dir in

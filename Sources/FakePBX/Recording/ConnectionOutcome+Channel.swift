@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-public import ContractKit
+import ContractKit
 import NIOCore
 import NIOPosix
 import NIOSSL
