@@ -70,6 +70,9 @@ struct ConnectionOutcomeTests {
                 let seen = try await Self.seen("http://127.0.0.1:\(replay.port)", paths: paths)
                 #expect(seen == ["curl 56", "curl 52", "curl 52", "status 200"])
                 #expect(ContinuousClock.now - started >= .seconds(1), "the recorded timeout was held for its wait")
+                // The credentials are still checked: a wrong password is not answered from the recording.
+                let wrong = try await RawHTTPClient.post(port: replay.port, path: Self.status, ["extension": "1001", "password": "wrong"])
+                #expect(wrong.status == 401, "\(wrong.text)")
                 let journal = try await RawHTTPClient.request(port: replay.port, method: "GET", path: "/__fakepbx/journal")
                 let entries = try #require(try journal.json()["requests"] as? [[String: Any]])
                 let applied = entries.compactMap { $0["applied"] as? [String] }
@@ -89,6 +92,8 @@ struct ConnectionOutcomeTests {
                 let seen = try await Self.seen("http://127.0.0.1:\(replay.port)", paths: paths)
                 // (400s: the emulator asks these requests for the fields they lack.)
                 #expect(seen == ["status 400", "status 200", "status 400", "status 200"])
+                let replayed = try await RawHTTPClient.request(port: replay.port, method: "GET", path: "/__fakepbx/replay").json()
+                #expect(replayed["mode"] as? String == "policies" && replayed["left_out"] as? Int == 3, "\(replayed)")
             }
         }
     }
