@@ -34,8 +34,9 @@ struct RecordCommand: AsyncParsableCommand {
     var upstreamTimeout: Double = 120
 
     func validate() throws {
-        guard upstreamTimeout.isFinite, (0.1...3600).contains(upstreamTimeout) else {
-            throw ValidationError("--upstream-timeout: expected seconds from 0.1 to 3600")
+        // Replay holds a recorded timeout for at most 600 s.
+        guard upstreamTimeout.isFinite, (0.1...600).contains(upstreamTimeout) else {
+            throw ValidationError("--upstream-timeout: expected seconds from 0.1 to 600")
         }
     }
 

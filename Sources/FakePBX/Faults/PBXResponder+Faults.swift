@@ -61,8 +61,9 @@ extension PBXResponder {
     }
 
     /// How the connection ended without a whole answer, if it did: by the first fault that cuts it
-    /// or cuts the answer short, else as the recorded exchange ended.
-    static func ending(_ faults: [Fault], _ answer: Answer) -> ConnectionOutcome? {
+    /// or cuts the answer short (a truncation shorter than the body's `length`), else as the recorded
+    /// exchange ended.
+    static func ending(_ faults: [Fault], _ answer: Answer, length: Int?) -> ConnectionOutcome? {
         for fault in faults {
             switch fault.kind {
             case .reset: return .reset
@@ -71,7 +72,7 @@ extension PBXResponder {
             default: continue
             }
         }
-        if faults.contains(where: { if case .truncate = $0.kind { true } else { false } }) { return .brokeOff }
+        if faults.contains(where: { if case .truncate(let bytes) = $0.kind { bytes < (length ?? Int.max) } else { false } }) { return .brokeOff }
         return answer.outcome?.0
     }
 

@@ -48,7 +48,7 @@ public struct PBXResponder: HTTPResponder {
         var sent = answer
         let response = await finish(&sent, faults: faults, method: request.method, path: path, context: context)
         // What the client was really sent: the fault's status, or none when the connection was cut.
-        let ending = PBXResponder.ending(faults, answer)
+        let ending = PBXResponder.ending(faults, answer, length: response.body.contentLength)
         let cut = ending.map { $0 != .brokeOff } ?? false
         var bytes = request.method == .head ? 0 : response.body.contentLength
         for fault in faults {

@@ -30,6 +30,8 @@ extension RequestPipeline {
     /// credentials, before rate limits and jails count it: the recording holds their effect. `nil`
     /// sends the request the usual way (checked, then the emulator), to be refused or answered there.
     func recordedFirst(_ request: IncomingRequest, endpoint: Endpoint) async -> Answer? {
+        // A live ban answered with 403 still applies (a reset one acts on the connection, before this).
+        if server.policies.banAction == .forbidden, server.policies.jails.ban(for: request.client, now: server.clock.now) != nil { return nil }
         guard server.access.allows(request.client), case .success(let body) = request.body,
             let queryFields = try? FormBody.query(request.query),
             let bodyFields = try? FormBody.decode(body, contentType: request.headers[.contentType])

@@ -199,17 +199,23 @@ struct RecordingResponder: HTTPResponder {
     private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter, path: String) async throws -> [ByteBuffer]? {
         var chunks: [ByteBuffer] = []
         var size = 0
-        do {
-            for try await chunk in body {
-                try await writer.write(chunk)
-                size += chunk.readableBytes
-                if size <= Self.recordedLimit { chunks.append(chunk) } else { chunks = [] }
+        var upstream = body.makeAsyncIterator()
+        while true {
+            let next: ByteBuffer?
+            do {
+                next = try await upstream.next()
+            } catch {
+                // The upstream broke off; a client that went away (a failed write below) is no outcome of the upstream's.
+                logger.warning(
+                    "\(size <= Self.recordedLimit ? "the upstream's answer broke off; passed on as it came and recorded as broke-off" : "the upstream's answer broke off; passed on as it came")",
+                    metadata: ["path": "\(path)", "bytes": "\(size)", "error": "\(error)"])
+                guard size <= Self.recordedLimit else { throw error }
+                throw BrokenAnswer(chunks: chunks, error: error)
             }
-        } catch {
-            logger.warning(
-                "the upstream's answer broke off; passed on as it came and recorded as broke-off",
-                metadata: ["path": "\(path)", "bytes": "\(size)", "error": "\(error)"])
-            throw BrokenAnswer(chunks: chunks, error: error)
+            guard let chunk = next else { break }
+            try await writer.write(chunk)
+            size += chunk.readableBytes
+            if size <= Self.recordedLimit { chunks.append(chunk) } else { chunks = [] }
         }
         guard size <= Self.recordedLimit else {
             logger.warning("an answer over 512 MB passed through and was not recorded", metadata: ["path": "\(path)", "bytes": "\(size)"])
