@@ -84,6 +84,20 @@ struct ConnectionOutcomeTests {
                 #expect(har.text.contains(#""_error":"net::ERR_CONNECTION_RESET""#), "\(har.text.prefix(400))")
                 #expect(har.text.contains(#""_error":"net::ERR_TIMED_OUT""#))
             }
+            // A live ban answered with 403 still applies in answers mode: the recording does not unban.
+            try await withFakePBX({ configuration in
+                configuration.replayCassettes = [cassette]
+                configuration.replayMode = .answers
+                configuration.banAction = .forbidden
+                configuration.whitelist = try! Whitelist(parsing: "127.0.0.0/8\n", source: "test")
+            }) { replay in
+                let banned = try await RawHTTPClient.request(
+                    port: replay.port, path: "/__fakepbx/bans", body: #"{"address": "127.0.0.2", "jail": "fusionpbx"}"#,
+                    contentType: "application/json")
+                #expect(banned.status == 200, "\(banned.text)")
+                let refused = try await RawHTTPClient.post(port: replay.port, path: Self.status, ["extension": "1001"], from: "127.0.0.2")
+                #expect(refused.status == 403, "\(refused.text)")
+            }
             // In policies mode, recorded outcomes are left out: the emulator answers those requests.
             try await withFakePBX({ configuration in
                 configuration.replayCassettes = [cassette]
