@@ -10,7 +10,7 @@ let package = Package(
     name: "fakepbx",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "fakepbx", targets: ["fakepbx"]),
+        .executable(name: "fakepbx", targets: ["FakePBXCLI"]),
         .library(name: "FakePBX", targets: ["FakePBX"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "ContractKit", targets: ["ContractKit"]),
@@ -91,8 +91,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The command `fakepbx`; the target's name differs from the library's `FakePBX` in more than
+        // case, so the checkout works on case-insensitive file systems (macOS, Windows).
         .executableTarget(
-            name: "fakepbx",
+            name: "FakePBXCLI",
             dependencies: [
                 "FakePBX",
                 "ContractKit",
@@ -151,8 +153,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "fakepbxTests",
-            dependencies: ["fakepbx", "ContractKit", "JSONSchema", "TestSupport"],
+            name: "FakePBXCLITests",
+            dependencies: ["FakePBXCLI", "ContractKit", "JSONSchema", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -10,7 +10,7 @@ struct AccessControlEndpointTests {
         try await withFakePBX { server in
             let list = try await server.json(Self.path, ["action": "list"])
             let names = (list["access_controls"] as? [[String: Any]] ?? []).compactMap { $0["access_control_name"] as? String }
-            // FusionPBX's stock lists since April 2023, both default deny (fusionpbx-data.md §9).
+            // FusionPBX's stock lists since April 2023, both default deny (FusionPBX `app/access_controls`, since April 2023).
             #expect(try FusionPBXFacts.bullet("Access controls:").contains("`rfc1918` and `providers`"))
             #expect(names == ["rfc1918", "providers"])
             let rfc1918 = try await server.json(Self.path, ["action": "get", "access_control_name": "rfc1918"])

@@ -146,7 +146,7 @@ struct AccessLiveTests {
     @Test func httpLevelErrors() async throws {
         try await withFakePBX { server in
             let port = server.port
-            // nginx hands every *.php to PHP-FPM, which answers a missing script in plain text (fusionpbx-data.md §9).
+            // nginx hands every *.php to PHP-FPM, which answers a missing script in plain text (fusionpbx-install.sh `debian/resources/nginx/fusionpbx`: `location ~ \\.php$` to PHP-FPM).
             #expect(try FusionPBXFacts.bullet("Transport:").contains("PHP-FPM's plain `File not found.` with 404"))
             let missing = try await server.post("/app/unknown.php")
             #expect(missing.status == 404)

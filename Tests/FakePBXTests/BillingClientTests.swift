@@ -73,10 +73,10 @@ struct BillingClientTests {
         }
     }
 
-    @Test("the README's PHP snippet works as printed, and shows curl error 60 with an expired certificate")
+    @Test("the PHP snippet of docs/https.md works as printed, and shows curl error 60 with an expired certificate")
     func readmeSnippet() async throws {
-        let readme = try String(contentsOf: repositoryFile("README.md"), encoding: .utf8)
-        let start = try #require(readme.range(of: "```php\n"), "the README has a PHP snippet")
+        let readme = try String(contentsOf: repositoryFile("docs/https.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```php\n"), "docs/https.md has a PHP snippet")
         let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
         let snippet = String(readme[start.upperBound..<end.lowerBound])
         try await withHTTPSFakePBX { server, ca in

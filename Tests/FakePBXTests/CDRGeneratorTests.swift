@@ -123,7 +123,7 @@ struct CDRGeneratorTests {
         #expect((0.10...0.16).contains(share(causes["ORIGINATOR_CANCEL"])), "ORIGINATOR_CANCEL 10-15 %")
         #expect((0.04...0.08).contains(share(causes["NO_ANSWER"])), "NO_ANSWER about 5 %")
         #expect(records.contains { $0.hangupCause == "LOSE_RACE" }, "ring groups leave LOSE_RACE b-legs")
-        // FreeSWITCH keeps the milliseconds in billmsec (fusionpbx-data.md §9): whole seconds would
+        // FreeSWITCH keeps the milliseconds in billmsec (`app/xml_cdr/resources/classes/xml_cdr.php`): whole seconds would
         // make a client that rounds billmsec up and one that bills billsec indistinguishable.
         #expect(Double(withMilliseconds) > Double(answered) * 0.95, "\(withMilliseconds) of \(answered) answered legs have milliseconds")
     }

@@ -187,7 +187,7 @@ struct FaultsTests {
             try await Self.addFault(server, #"{"type": "login-redirect", "match": {"endpoint": "chkcon"}, "when": {"nth": 2}}"#)
             let page = try await server.post("/app/xml_cdr/chkcon.php")
             #expect(page.status == 200 && page.header("Content-Type")?.hasPrefix("text/html") == true)
-            // As FusionPBX 5.4 renders it (fusionpbx-data.md §9, "Login").
+            // As FusionPBX 5.4 renders it (`resources/check_auth.php` at tag 5.4.4).
             let login = try FusionPBXFacts.bullet("Login:")
             for fact in ["<title>Login</title>", "<form method='post' name='frm' action=''>", "id='default_login'"] {
                 #expect(login.contains(fact), "§9 says \(fact)")

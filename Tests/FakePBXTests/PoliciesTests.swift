@@ -120,7 +120,7 @@ struct PoliciesTests {
         }
     }
 
-    /// The jails of fusionpbx-data.md §6 and §9: nginx-404 counts GETs and POSTs answered 404;
+    /// The jails fusionpbx-install.sh sets up (`debian/resources/fail2ban/`): nginx-404 counts GETs and POSTs answered 404;
     /// nginx-dos's filter matches GET and POST lines only; the legacy jail.package profile.
     @Test func nginx404CountsNotFoundAnswersAndNginxDOSOnlyGetAndPost() async throws {
         let fail2ban = try FusionPBXFacts.bullet("fail2ban:")

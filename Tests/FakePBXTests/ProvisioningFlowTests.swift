@@ -122,7 +122,7 @@ struct ProvisioningFlowTests {
         }
     }
 
-    /// As on a real PBX (fusionpbx-data.md §9, "Registrations"): disabling an extension does not flush
+    /// As on a real PBX (FreeSWITCH keeps a registration until it expires): disabling an extension does not flush
     /// its registration; the phone stays registered until the registration expires on the virtual
     /// clock, then its re-REGISTER fails. Enabled again, it registers again.
     @Test func extensionSuspensionShowsInRegistrationAndStatus() async throws {

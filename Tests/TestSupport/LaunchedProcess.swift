@@ -89,6 +89,18 @@ public final class LaunchedProcess: Sendable {
         throw RawHTTPClient.Failure("expected \(count) lines of output, got \(output) (stderr: \(standardError))")
     }
 
+    /// Waits until a printed line contains `text`; returns that line.
+    public func waitForLine(containing text: String, timeout: Duration = .seconds(60)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        repeat {
+            if let line = output.first(where: { $0.contains(text) }) { return line }
+            if !process.isRunning, readersDone.withLock({ $0 }) == 2 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        } while ContinuousClock.now < deadline
+        if let line = output.first(where: { $0.contains(text) }) { return line }
+        throw RawHTTPClient.Failure("no line containing '\(text)' in \(output.suffix(20)) (stderr: \(standardError.suffix(2000)))")
+    }
+
     public func signal(_ signal: Int32) { process.signal(signal) }
 
     /// Waits for the process to exit and its output to be read; returns how long that took, or nil if
@@ -107,8 +119,15 @@ public final class LaunchedProcess: Sendable {
 
 }
 
-/// The built `fakepbx` executable next to the test bundle.
+/// The `fakepbx` the end-to-end tests run: `FAKEPBX_BINARY` when set (`.ci/run` sets the release
+/// binary, the one that ships), else the build next to the test bundle.
 public func fakepbxExecutable() throws -> String {
+    if let chosen = ProcessInfo.processInfo.environment["FAKEPBX_BINARY"], !chosen.isEmpty {
+        guard FileManager.default.isExecutableFile(atPath: chosen) else {
+            throw RawHTTPClient.Failure("FAKEPBX_BINARY is \(chosen), which is not an executable file; run scripts/release or unset it")
+        }
+        return chosen
+    }
     let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fakepbx")
     if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests.path }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

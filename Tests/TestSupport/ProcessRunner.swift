@@ -148,11 +148,17 @@ public final class BackgroundProcess: Sendable {
     }
 }
 
+/// A program from the PATH, or an error naming what needs it and how to install it (a missing
+/// tool fails the test that needs it, never skips it).
+public func toolOnPath(_ name: String, neededFor purpose: String, install: String) throws -> String {
+    let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(name)" }
+    guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw RawHTTPClient.Failure("\(purpose) needs '\(name)', which is not on the PATH; \(install) (.ci/run does)")
+    }
+    return tool
+}
+
 /// Python 3 from the PATH (the browser tests' Playwright scripts run on it), or an error saying so.
 public func python3() throws -> String {
-    let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/python3" }
-    guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-        throw RawHTTPClient.Failure("this test runs a Python script (scripts/browser/), and no python3 is on the PATH; apt-get install python3")
-    }
-    return python
+    try toolOnPath("python3", neededFor: "this test runs a Python script (scripts/browser/)", install: "apt-get install python3")
 }

@@ -1,9 +1,3 @@
-import Foundation
-
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
 extension AnswerDifference {
     /// Elements and attributes present on one side only, by path (`/xml_cdr/cdr/variables/uuid`,
     /// `/xml_cdr/cdr@uuid`).
@@ -17,33 +11,5 @@ extension AnswerDifference {
         if a.failed != b.failed {
             differences.append(.init(.bodyFormat, "", old: a.failed ? "malformed XML" : "XML", new: b.failed ? "malformed XML" : "XML"))
         }
-    }
-}
-
-/// The element and attribute paths of an XML document.
-final class XMLPaths: NSObject, XMLParserDelegate {
-    private(set) var elements = Set<String>()
-    private(set) var attributes = Set<String>()
-    private(set) var failed = false
-    private var stack: [String] = []
-
-    init(_ text: String) {
-        super.init()
-        let parser = XMLParser(data: Data(text.utf8))
-        parser.delegate = self
-        failed = !parser.parse()
-    }
-
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
-    ) {
-        stack.append(elementName)
-        let path = "/" + stack.joined(separator: "/")
-        elements.insert(path)
-        for name in attributes.keys { self.attributes.insert("\(path)@\(name)") }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        _ = stack.popLast()
     }
 }

@@ -1,7 +1,8 @@
 /// Every API script fakepbx serves, by path.
 public struct EndpointCatalog: Sendable {
     /// Bodies over this size are refused with 413: FusionPBX's nginx sets `client_max_body_size 80M`
-    /// and its PHP `post_max_size` 80M (fusionpbx-data.md §9).
+    /// and its PHP `post_max_size` 80M (fusionpbx-install.sh: `debian/resources/nginx/fusionpbx` and
+    /// `debian/resources/php.sh`).
     public static let maxBodySize = 80 << 20
 
     public let endpoints: [Endpoint]

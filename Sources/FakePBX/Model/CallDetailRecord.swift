@@ -30,7 +30,7 @@ public struct CallDetailRecord: DatasetRecord, Hashable {
     /// The gateway an outbound leg left by, if any (rendered as `last_arg`).
     public var gatewayUUID: String?
     /// Talk time in milliseconds, when known to the millisecond: FreeSWITCH truncates `billsec` and
-    /// keeps the rest here (42.731 s is billsec 42, billmsec 42731; fusionpbx-data.md §9). `nil`:
+    /// keeps the rest here (42.731 s is billsec 42, billmsec 42731; FusionPBX `app/xml_cdr/resources/classes/xml_cdr.php`, master c7a00dc). `nil`:
     /// whole seconds.
     public var billmsec: Int?
     /// `source_number` when it is not the caller ID number: on outbound a-legs, the caller ID the

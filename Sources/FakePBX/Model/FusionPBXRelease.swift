@@ -1,6 +1,6 @@
 /// What changes with the FusionPBX version: one row of the table in ``FusionPBXReleases``, read from
-/// the FusionPBX source (fusionpbx/fusionpbx at tags 5.3.0, 5.4.4, 5.5.7, the 5.5 branch and master;
-/// fusionpbx-data.md §9). Every endpoint and the CDR generator take their version differences from here.
+/// the FusionPBX source (fusionpbx/fusionpbx at tags 5.3.0, 5.4.4, 5.5.7, the 5.5 branch and master
+/// c7a00dc, 2026-11-30). Every endpoint and the CDR generator take their version differences from here.
 public struct FusionPBXRelease: Sendable, Hashable, CustomStringConvertible {
     /// The release line, which decides most of the differences.
     public enum Line: String, Sendable, Hashable, CaseIterable {
@@ -52,7 +52,8 @@ public struct FusionPBXRelease: Sendable, Hashable, CustomStringConvertible {
 
 /// The FusionPBX releases fakepbx models, and how any version maps onto them.
 public enum FusionPBXReleases {
-    /// 5.3.0–5.3.9, 5.4.0–5.4.10, 5.5.0–5.5.13 and master's 5.6.0-dev–5.6.4-dev (fusionpbx-data.md §5).
+    /// 5.3.0–5.3.9, 5.4.0–5.4.10, 5.5.0–5.5.13 and master's 5.6.0-dev–5.6.4-dev (the version string of
+    /// `core/software/resources/classes/software.php` at each tag and branch).
     public static let all: [FusionPBXRelease] = {
         func line(_ minor: Int, through last: Int, _ line: FusionPBXRelease.Line, suffix: String = "") -> [FusionPBXRelease] {
             (0...last).map { FusionPBXRelease(version: PBXVersion("5.\(minor).\($0)\(suffix)")!, line: line) }

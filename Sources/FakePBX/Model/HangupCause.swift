@@ -16,7 +16,7 @@ public enum HangupCause {
 
     /// The `hangup_cause_q850` FreeSWITCH stores: `switch_channel_cause_q850()` answers 16
     /// (NORMAL_CLEARING) for every cause above 127, so ORIGINATOR_CANCEL, LOSE_RACE, BLIND_TRANSFER
-    /// and USER_NOT_REGISTERED are stored as 16 (fusionpbx-data.md §9). 0 for an unknown cause.
+    /// and USER_NOT_REGISTERED are stored as 16 (FreeSWITCH `src/switch_channel.c`). 0 for an unknown cause.
     static func code(_ cause: String) -> Int {
         if cause == "NORMAL_CLEARING" { return 16 }
         let number = q850[cause] ?? 0

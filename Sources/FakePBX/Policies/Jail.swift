@@ -23,7 +23,8 @@ public struct JailRule: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(maxRetry)/\(findTime)/\(banTime)" }
 }
 
-/// The jails fakepbx emulates, as FusionPBX's installer sets them up (fusionpbx-data.md §6).
+/// The jails fakepbx emulates, as FusionPBX's installer sets them up (fusionpbx-install.sh: `debian/resources/fail2ban.sh` and
+/// `debian/resources/fail2ban/jail.local`; the same files under `ubuntu/`).
 public enum JailName {
     /// Failed logins (FusionPBX's `fusionpbx` filter on auth.log).
     public static let fusionpbx = "fusionpbx"
@@ -42,7 +43,7 @@ public enum Fail2banProfile: String, Sendable, Hashable, CaseIterable {
     /// ubuntu/resources/fail2ban/jail.local: fusionpbx 10/600/3600, nginx-dos 300/60/86400,
     /// nginx-404 120/60/3600.
     case ubuntu
-    /// The legacy `jail.package` (fusionpbx-data.md §9): fusionpbx 5/600/600 on ports 80 and 443; its
+    /// The legacy `jail.package` (in FusionPBX's own source tree, master c7a00dc): fusionpbx 5/600/600 on ports 80 and 443; its
     /// other jail, freeswitch-dos 50/30/6000, watches SIP, which fakepbx does not speak.
     case package
     /// No jails.

@@ -29,16 +29,28 @@ struct SourceShapeTests {
     /// swift-argument-parser derives an unnamed command's name with `String(describing:)`, whose
     /// first-time protocol-conformance lookups cost about 2 ms of every start (perf).
     @Test func everyCommandNamesItself() throws {
-        let folder = repositoryFile("Sources/fakepbx")
+        let folder = repositoryFile("Sources/FakePBXCLI")
         var unnamed: [String] = []
         for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".swift") }).sorted() {
             let lines = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).components(separatedBy: "\n")
             for (index, line) in lines.enumerated() where line.contains("CommandConfiguration(") {
                 let call = lines[index...].prefix(3).joined(separator: " ")
-                if !call.contains("commandName:") { unnamed.append("Sources/fakepbx/\(file):\(index + 1)") }
+                if !call.contains("commandName:") { unnamed.append("Sources/FakePBXCLI/\(file):\(index + 1)") }
             }
         }
         #expect(unnamed.isEmpty, "give these CommandConfigurations a commandName: \(unnamed)")
+    }
+
+    /// A checkout on a case-insensitive file system (macOS, Windows) merges two paths that differ
+    /// only in case, so no two tracked paths may.
+    @Test func noTwoTrackedPathsDifferOnlyInCase() async throws {
+        let git = try toolOnPath("git", neededFor: "listing the tracked files", install: "apt-get install git")
+        let listed = try await runProcess(git, ["-C", repositoryFile(".").path, "ls-files", "-z"])
+        #expect(listed.status == 0, "git ls-files failed: \(listed.stderr)")
+        let paths = listed.stdout.split(separator: "\0").map(String.init)
+        #expect(paths.count > 100, "git ls-files listed \(paths.count) paths")
+        #expect(caseCollisions(in: paths).isEmpty, "rename one of each pair: \(caseCollisions(in: paths))")
+        #expect(caseCollisions(in: ["Sources/FakePBX/A.swift", "Sources/fakepbx/B.swift"]) == [["Sources/FakePBX", "Sources/fakepbx"]])
     }
 
     /// What fooled the brace counter before: a default-argument closure, a brace in a string, a
@@ -57,4 +69,22 @@ struct SourceShapeTests {
             #expect(bodies.contains(SourceBody(kind: "closure", file: file, line: 2, length: 1)), "\(bodies)")
         }
     }
+}
+
+/// Every pair of paths, or folders on them, that differ only in case.
+func caseCollisions(in paths: [String]) -> [[String]] {
+    var seen: [String: String] = [:]
+    var collisions: Set<[String]> = []
+    for path in paths {
+        let parts = path.split(separator: "/")
+        for end in 1...parts.count {
+            let prefix = parts[..<end].joined(separator: "/")
+            if let other = seen[prefix.lowercased()], other != prefix {
+                collisions.insert([other, prefix].sorted())
+            } else {
+                seen[prefix.lowercased()] = prefix
+            }
+        }
+    }
+    return collisions.sorted { $0.joined() < $1.joined() }
 }

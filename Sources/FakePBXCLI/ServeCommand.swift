@@ -21,6 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Write the bound port to this file once listening.") var portFile: String?
     @Option(help: "Whitelist file in chkcon_whitelist.conf format (default: 127.0.0.1 and ::1). Re-read on change.")
     var whitelist: String?
+    @Option(parsing: .upToNextOption, help: "The whitelist's addresses (CIDR), instead of a --whitelist file (default 127.0.0.1 ::1).")
+    var allow: [String] = []
     @Option(help: "API username (default admin).") var username: String?
     @Option(help: "API password (default your-password).") var password: String?
     @Option(help: "API key / access hash (default fakepbx-demo-api-key-0123456789abcdef).") var apiKey: String?
@@ -148,6 +150,12 @@ struct ServeCommand: AsyncParsableCommand {
             } ?? configuration.port
         configuration.portFile = env.resolve(portFile, "FAKEPBX_PORT_FILE")
         configuration.whitelistFile = env.resolve(whitelist, "FAKEPBX_WHITELIST")
+        if let entries = try env.blocks(allow, "FAKEPBX_ALLOW", option: "--allow") {
+            if let file = configuration.whitelistFile {
+                throw ValidationError("--allow and --whitelist \(file) both give the whitelist; put the addresses in the file, or drop --whitelist")
+            }
+            configuration.whitelist = Whitelist(entries: entries)
+        }
         configuration.dataFile = env.resolve(data, "FAKEPBX_DATA") ?? configuration.dataFile
         configuration.credentials.username = env.resolve(username, "FAKEPBX_USERNAME") ?? configuration.credentials.username
         configuration.credentials.password = env.resolve(password, "FAKEPBX_PASSWORD") ?? configuration.credentials.password
@@ -167,16 +175,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.authProfile = try env.value(authProfile, "FAKEPBX_AUTH_PROFILE") ?? configuration.authProfile
         if phpTypes || env.flag("FAKEPBX_PHP_TYPES") { configuration.phpTypes = true }
-        let proxies =
-            trustForwardedFor.isEmpty
-            ? (env.resolve(nil, "FAKEPBX_TRUST_FORWARDED_FOR").map { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) } ?? [])
-            : trustForwardedFor
-        configuration.trustedProxies = try proxies.map { text in
-            guard let block = CIDRBlock(text) else {
-                throw ValidationError("--trust-forwarded-for: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
-            }
-            return block
-        }
+        configuration.trustedProxies =
+            try env.blocks(trustForwardedFor, "FAKEPBX_TRUST_FORWARDED_FOR", option: "--trust-forwarded-for") ?? []
         configuration.logLevel = try env.value(logLevel, "FAKEPBX_LOG_LEVEL") ?? configuration.logLevel
         let verify = verifyClient || env.flag("FAKEPBX_VERIFY_CLIENT")
         let strictMode = strict || env.flag("FAKEPBX_STRICT")
@@ -215,13 +215,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The policy flags: profile first, then single jails and limits over it.
     func applyPolicies(_ env: EnvironmentValues, to configuration: inout FakePBXConfiguration) throws {
-        func list(_ flag: [String], _ variable: String) -> [String] {
-            flag.isEmpty ? (env.resolve(nil, variable).map { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) } ?? []) : flag
-        }
         if let profile = try env.value(fail2banProfile, "FAKEPBX_FAIL2BAN_PROFILE") {
             configuration.jails = profile.rules
         }
-        for item in list(jail, "FAKEPBX_JAIL") {
+        for item in env.list(jail, "FAKEPBX_JAIL") {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, JailName.all.contains(parts[0]) else {
                 throw ValidationError(
@@ -237,7 +234,7 @@ struct ServeCommand: AsyncParsableCommand {
                     "--jail: '\(item)' is not valid; expected whole numbers above 0 as MAXRETRY/FINDTIME/BANTIME, e.g. fusionpbx=20/60/3600")
             }
         }
-        for item in list(rateLimit, "FAKEPBX_RATE_LIMIT") {
+        for item in env.list(rateLimit, "FAKEPBX_RATE_LIMIT") {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let rateClass = RateLimitClass(rawValue: parts[0]), let rule = RateLimitRule(parts[1]) else {
                 throw ValidationError(
@@ -248,26 +245,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.rateLimitKey = try env.value(rateLimitKey, "FAKEPBX_RATE_LIMIT_KEY") ?? configuration.rateLimitKey
         configuration.banAction = try env.value(banAction, "FAKEPBX_BAN_ACTION") ?? configuration.banAction
-        let ignored = list(ignoreip, "FAKEPBX_IGNOREIP")
-        if !ignored.isEmpty {
-            configuration.ignoreIP = try ignored.map { text in
-                guard let block = CIDRBlock(text) else {
-                    throw ValidationError("--ignoreip: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
-                }
-                return block
-            }
-        }
+        configuration.ignoreIP = try env.blocks(ignoreip, "FAKEPBX_IGNOREIP", option: "--ignoreip") ?? configuration.ignoreIP
         configuration.authLogFile = env.resolve(authLog, "FAKEPBX_AUTH_LOG")
         configuration.adminToken = env.resolve(adminToken, "FAKEPBX_ADMIN_TOKEN")
-        let allowed = list(adminAllow, "FAKEPBX_ADMIN_ALLOW")
-        if !allowed.isEmpty {
-            configuration.adminAllow = try allowed.map { text in
-                guard let block = CIDRBlock(text) else {
-                    throw ValidationError("--admin-allow: '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
-                }
-                return block
-            }
-        }
+        configuration.adminAllow = try env.blocks(adminAllow, "FAKEPBX_ADMIN_ALLOW", option: "--admin-allow") ?? configuration.adminAllow
         configuration.adminPort =
             try env.parse(adminPort, "FAKEPBX_ADMIN_PORT", option: "--admin-port", expected: "a port from 0 to 65535") {
                 Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }

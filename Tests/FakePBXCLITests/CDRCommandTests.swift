@@ -46,7 +46,7 @@ struct CDRCommandTests {
         #expect(quiet.stderr.isEmpty)
     }
 
-    /// The CSV of the release asked for (fusionpbx-data.md §9): 5.5.1 swaps tta for wait; an empty
+    /// The CSV of the release asked for (FusionPBX `app/xml_cdr/xml_cdr_export.php`, 5.5.1 commit 9a377766cd): 5.5.1 swaps tta for wait; an empty
     /// export has no header; an unknown version is answered as the nearest release, and said so.
     @Test func csvFollowsTheReleaseAskedFor() async throws {
         let columns54 = try FusionPBXFacts.csvColumns54()

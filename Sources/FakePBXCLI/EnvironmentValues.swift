@@ -43,4 +43,22 @@ struct EnvironmentValues {
         }
         return value
     }
+
+    /// A repeatable flag's values, else its variable's, split at commas and spaces.
+    func list(_ flag: [String], _ variable: String) -> [String] {
+        flag.isEmpty ? (resolve(nil, variable).map { $0.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) } ?? []) : flag
+    }
+
+    /// Addresses and CIDR blocks from a repeatable flag or its variable; `nil` when neither is given.
+    func blocks(_ flag: [String], _ variable: String, option: String) throws -> [CIDRBlock]? {
+        let items = list(flag, variable)
+        guard !items.isEmpty else { return nil }
+        return try items.map { text in
+            guard let block = CIDRBlock(text) else {
+                let origin = flag.isEmpty ? "\(variable) (environment)" : option
+                throw ValidationError("\(origin): '\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
+            }
+            return block
+        }
+    }
 }

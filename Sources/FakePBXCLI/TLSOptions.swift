@@ -28,7 +28,8 @@ struct TLSOptions: ParsableArguments {
             } ?? settings.port
         settings.portFile = env.resolve(httpsPortFile, "FAKEPBX_HTTPS_PORT_FILE") ?? settings.portFile
         settings.mode = try env.value(tlsMode, "FAKEPBX_TLS_MODE") ?? settings.mode
-        if !tlsName.isEmpty { settings.names = tlsName }
+        let names = env.list(tlsName, "FAKEPBX_TLS_NAME")
+        if !names.isEmpty { settings.names = names }
         settings.caOutFile = env.resolve(tlsCaOut, "FAKEPBX_TLS_CA_OUT") ?? settings.caOutFile
         settings.caCertificateFile = env.resolve(tlsCaCert, "FAKEPBX_TLS_CA_CERT") ?? settings.caCertificateFile
         settings.caKeyFile = env.resolve(tlsCaKey, "FAKEPBX_TLS_CA_KEY") ?? settings.caKeyFile

@@ -15,20 +15,38 @@ import Testing
 ///   127.0.0.1:8080 without starting a server gets a fresh `fakepbx serve` of its own;
 /// - a `yaml` block with a top-level `name:` is a scenario and must pass `fakepbx scenario lint`;
 ///   a `json` block must parse (a bare `"key": value` member is read inside braces);
-/// - `<!-- example: skip REASON -->` before a block leaves it out, and says why.
+/// - `<!-- example: skip REASON -->` before a block leaves it out, and says why;
+/// - `<!-- example: ci SCHEMA -->` before a `yaml` block checks it against a CI system's schema
+///   (`check-jsonschema --builtin-schema vendor.SCHEMA`: `gitlab-ci`, `github-workflows`);
+/// - `<!-- example: excerpt PATH -->` before a block checks that the file PATH holds it as shown.
 @Suite("README and docs examples", .serialized)
 struct ReadmeExamplesTests {
-    @Test(arguments: ["README.md", "docs/api.md"])
+    /// The README and every page in docs/.
+    static let documents: [String] =
+        ["README.md", "CHANGELOG.md"]
+        + ((try? FileManager.default.contentsOfDirectory(atPath: repositoryFile("docs").path)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+        .map { "docs/\($0)" }
+
+    @Test(arguments: documents)
     func everyExampleRuns(document: String) async throws {
         let text = try String(contentsOf: repositoryFile(document), encoding: .utf8)
         let blocks = MarkdownBlock.all(in: text)
-        #expect(!blocks.isEmpty)
+        if document == "README.md" { #expect(!blocks.isEmpty, "the README's examples were not found") }
         try await withTemporaryDirectory { dir in
             let sandbox = try Sandbox(dir)
             for block in blocks {
-                if let reason = block.skipReason {
+                switch block.marker {
+                case .skip(let reason):
                     #expect(!reason.isEmpty, "\(document):\(block.line): a skipped example must say why")
                     continue
+                case .ci(let schema):
+                    try await sandbox.lintCI(block, schema: schema, document: document)
+                    continue
+                case .excerpt(let path):
+                    let file = try String(contentsOf: repositoryFile(path), encoding: .utf8)
+                    #expect(file.contains(block.body.joined(separator: "\n")), "\(document):\(block.line): \(path) does not hold this block as shown")
+                    continue
+                case nil: break
                 }
                 switch block.language {
                 case "sh", "console": try await sandbox.run(block, document: document)
@@ -40,8 +58,8 @@ struct ReadmeExamplesTests {
         }
     }
 
-    @Test func theShippedScenariosTheREADMENamesExist() throws {
-        let text = try String(contentsOf: repositoryFile("README.md"), encoding: .utf8)
+    @Test func theShippedScenariosTheDocumentationNamesExist() throws {
+        let text = try Self.documents.map { try String(contentsOf: repositoryFile($0), encoding: .utf8) }.joined(separator: "\n")
         let named = Set(text.matches(of: #/scenarios/([a-z0-9-]+)\.yaml/#).map { String($0.1) })
         #expect(!named.isEmpty)
         for name in named {
@@ -56,7 +74,14 @@ struct MarkdownBlock {
     var body: [String]
     /// The line of the opening fence, for messages.
     var line: Int
-    var skipReason: String?
+    var marker: Marker?
+
+    /// What the `<!-- example: … -->` comment before the block asks.
+    enum Marker: Equatable {
+        case skip(String)
+        case ci(String)
+        case excerpt(String)
+    }
 
     static func all(in text: String) -> [MarkdownBlock] {
         let lines = text.components(separatedBy: "\n")
@@ -64,20 +89,26 @@ struct MarkdownBlock {
         var index = 0
         while index < lines.count {
             let line = lines[index]
-            guard line.hasPrefix("```") else {
+            guard line.drop(while: { $0 == " " }).hasPrefix("```") else {
                 index += 1
                 continue
             }
-            let language = String(line.dropFirst(3)).trimmingCharacters(in: .whitespaces)
-            var marker: String?
-            if index > 0, let match = lines[index - 1].wholeMatch(of: #/<!-- example: skip ?(.*) -->/#) { marker = String(match.1) }
+            let language = String(line.drop { $0 == " " }.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+            var marker: Marker?
+            if index > 0,
+                let match = lines[index - 1].trimmingCharacters(in: .whitespaces).wholeMatch(of: #/<!-- example: (skip|ci|excerpt) ?(.*) -->/#)
+            {
+                let argument = String(match.2)
+                marker = match.1 == "skip" ? .skip(argument) : match.1 == "ci" ? .ci(argument) : .excerpt(argument)
+            }
             var body: [String] = []
             index += 1
-            while index < lines.count, !lines[index].hasPrefix("```") {
-                body.append(lines[index])
+            let indent = line.prefix { $0 == " " }.count
+            while index < lines.count, !lines[index].drop(while: { $0 == " " }).hasPrefix("```") {
+                body.append(String(lines[index].dropFirst(min(indent, lines[index].prefix { $0 == " " }.count))))
                 index += 1
             }
-            blocks.append(MarkdownBlock(language: language, body: body, line: index - body.count, skipReason: marker))
+            blocks.append(MarkdownBlock(language: language, body: body, line: index - body.count, marker: marker))
             index += 1
         }
         return blocks
@@ -234,6 +265,16 @@ struct Sandbox {
                 $0.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
             } ?? false
         #expect(matches, "\(place) printed\n\(text.prefix(1500))\nbut the documentation shows\n\(shown)")
+    }
+
+    /// Checks a CI file against the CI system's own schema, as vendored by check-jsonschema.
+    func lintCI(_ block: MarkdownBlock, schema: String, document: String) async throws {
+        let linter = try toolOnPath(
+            "check-jsonschema", neededFor: "checking the CI recipes", install: "python3 -m pip install check-jsonschema==0.39.0")
+        let file = project.appendingPathComponent("ci-\(block.line).yaml")
+        try block.body.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try await runProcess(linter, ["--builtin-schema", "vendor.\(schema)", file.path])
+        #expect(result.status == 0, "\(document):\(block.line): not a valid \(schema) file: \(result.stdout)\(result.stderr)")
     }
 
     func lintScenario(_ block: MarkdownBlock, document: String) async throws {

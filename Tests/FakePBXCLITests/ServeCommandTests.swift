@@ -101,6 +101,20 @@ struct ServeCommandTests {
         _ = try await server.waitForExit(timeout: .seconds(30))
     }
 
+    /// Linux: all of 127.0.0.0/8 is local, so 127.0.0.2 stands for a host the whitelist admits.
+    @Test("--allow (FAKEPBX_ALLOW, as the image sets it) is the whitelist: the banner shows it, the addresses in it are admitted and no other")
+    func allowGivesTheWhitelist() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["FAKEPBX_ALLOW"] = "127.0.0.2,10.0.0.0/8"
+        let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"], environment: environment)
+        defer { server.signal(SIGTERM) }
+        let whitelist = try await server.waitForLine(containing: "whitelist:")
+        #expect(whitelist == "  whitelist: 127.0.0.2, 10.0.0.0/8", "\(whitelist)")
+        let port = try #require(bannerPort(try await server.waitForLines(1)[0]))
+        #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:], from: "127.0.0.2").status == 200)
+        #expect(try await RawHTTPClient.post(port: port, path: "/app/status/index.php", [:], from: "127.0.0.1").status == 403)
+    }
+
     @Test func badWhitelistStopsStartUpWithFileAndLine() async throws {
         try await withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("chkcon_whitelist.conf")
@@ -128,6 +142,11 @@ struct ServeCommandTests {
             "--trust-forwarded-for: 'proxy.local' is not an IP address or CIDR block"
         ),
         (["serve", "--pbx-version", "five"], [:], "--pbx-version: 'five' is not valid; expected a version such as 5.4.9"),
+        (
+            ["serve", "--allow", "10.0.0.0/8", "--whitelist", "chkcon.conf"], [:],
+            "--allow and --whitelist chkcon.conf both give the whitelist; put the addresses in the file, or drop --whitelist"
+        ),
+        (["serve"], ["FAKEPBX_ALLOW": "10.0.0.0/8,gateway"], "FAKEPBX_ALLOW (environment): 'gateway' is not an IP address or CIDR block"),
     ])
     func badOptionsAreUsageErrors(_ arguments: [String], _ variables: [String: String], _ message: String) async throws {
         let environment = ProcessInfo.processInfo.environment.merging(variables) { $1 }
