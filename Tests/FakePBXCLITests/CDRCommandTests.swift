@@ -92,7 +92,10 @@ extension CDRCommandTests {
         try await withTemporaryDirectory { folder in
             let target = folder.appendingPathComponent("october.json").path
             try "previous contents\n".write(toFile: target, atomically: true, encoding: .utf8)
-            let job = try await LaunchedProcess(try fakepbxExecutable(), ["cdr", "generate", "--count", "300000", "--quiet", "--out", target])
+            // Enough calls that even the release build (about 0.5 s and 130 MB per 100,000) is still
+            // writing when this test, starved on a busy machine, first looks (300,000 were done before
+            // it looked once); it is killed as soon as it is seen writing.
+            let job = try await LaunchedProcess(try fakepbxExecutable(), ["cdr", "generate", "--count", "2000000", "--quiet", "--out", target])
             // Killed once it holds its unnamed temporary file (O_TMPFILE, seen through /proc): the
             // file the atomic write must leave no trace of, whatever the machine's speed.
             let writing = try await waitFor(

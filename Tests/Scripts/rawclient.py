@@ -95,7 +95,12 @@ def main():
     conn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     conn.settimeout(60)
     if source:
-        conn.bind((source, 0))
+        try:
+            conn.bind((source, 0))
+        except OSError as error:
+            # Every address in 127.0.0.0/8 is local on Linux; elsewhere it needs an alias.
+            sys.exit(f"bind to {source} failed ({error}): these tests need {source} to be local, as every "
+                     f"127.0.0.0/8 address is on Linux (on macOS: sudo ifconfig lo0 alias {source} up)")
     conn.connect(("127.0.0.1", port))
     if cafile:
         context = ssl.create_default_context(cafile=cafile)

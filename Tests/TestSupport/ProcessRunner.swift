@@ -26,16 +26,33 @@ public struct ProcessResult: Sendable {
 /// (NIO accepts without `SOCK_CLOEXEC`) stayed open in the child, and the server's `close(2)` then
 /// sent no FIN until that child exited.
 public func runProcess(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, hangBound: Duration = .seconds(900)
 ) async throws -> ProcessResult {
-    let result = try await Subprocess.run(
-        .path(FilePath(executable)), arguments: Arguments(arguments), environment: subprocessEnvironment(environment),
-        input: .none, output: .bytes(limit: 1 << 30), error: .bytes(limit: 1 << 28)
-    )
-    return ProcessResult(
-        status: result.terminationStatus.code, stdout: String(decoding: result.standardOutput, as: UTF8.self),
-        stderr: String(decoding: result.standardError, as: UTF8.self)
-    )
+    // A program that hangs (seen once: a deadlock at shutdown in a dependency) fails its test after
+    // the bound, killed by swift-subprocess's teardown when its task is cancelled.
+    try await withThrowingTaskGroup(of: ProcessResult?.self) { group in
+        group.addTask {
+            let result = try await Subprocess.run(
+                .path(FilePath(executable)), arguments: Arguments(arguments), environment: subprocessEnvironment(environment),
+                input: .none, output: .bytes(limit: 1 << 30), error: .bytes(limit: 1 << 28)
+            )
+            return ProcessResult(
+                status: result.terminationStatus.code, stdout: String(decoding: result.standardOutput, as: UTF8.self),
+                stderr: String(decoding: result.standardError, as: UTF8.self)
+            )
+        }
+        group.addTask {
+            try await Task.sleep(for: hangBound)
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        group.cancelAll()
+        guard let first else {
+            throw RawHTTPClient.Failure(
+                "\(executable) \(arguments.prefix(4).joined(separator: " ")) did not finish within \(hangBound): killed as hung")
+        }
+        return first
+    }
 }
 
 func subprocessEnvironment(_ environment: [String: String]?) -> Subprocess.Environment {

@@ -121,7 +121,13 @@ public enum RawHTTPClient {
             let ok = local.withUnsafeMutableBytes { raw in
                 bind(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
             }
-            guard ok == 0 else { throw Failure("bind to \(source) failed: errno \(errno)") }
+            guard ok == 0 else {
+                // Linux only: every address in 127.0.0.0/8 is local there, so tests send from 127.0.0.2
+                // to stand for a host outside the whitelist. Elsewhere the address needs an alias.
+                throw Failure(
+                    "bind to \(source) failed: errno \(errno); these tests need \(source) to be local, as every 127.0.0.0/8 address is on Linux (on macOS: sudo ifconfig lo0 alias \(source) up)"
+                )
+            }
         }
         var remote = try socketAddress(host, port: port, v6: isV6)
         let connected = remote.withUnsafeMutableBytes { raw in
