@@ -5,7 +5,7 @@ import Foundation
 struct ScenarioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scenario",
-        abstract: "Work with YAML scenarios (see scenarios/ and the README).",
+        abstract: "Work with YAML scenarios (see scenarios/ and docs/faults-and-scenarios.md).",
         subcommands: [Lint.self]
     )
 

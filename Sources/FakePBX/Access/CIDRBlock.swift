@@ -1,6 +1,6 @@
 /// An address range in CIDR notation (`192.168.1.0/24`, `2001:db8::/32`); a bare address is a /32 or /128.
 ///
-/// The rules (README, "Access"): an entry is IPv4 (prefix 0–32) or IPv6 (prefix 0–128), the prefix
+/// The rules (docs/access.md, "Access, as the real server does it"): an entry is IPv4 (prefix 0–32) or IPv6 (prefix 0–128), the prefix
 /// plain decimal digits. An entry in IPv4-mapped form (`::ffff:10.0.0.0/104`) is the IPv4 entry it
 /// maps (`10.0.0.0/8`), so its prefix must be 96–128. A client is IPv4 when it connects over IPv4 or
 /// as an IPv4-mapped IPv6 peer. IPv4 entries match IPv4 clients only and IPv6 entries IPv6 clients

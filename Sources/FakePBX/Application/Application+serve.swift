@@ -8,7 +8,7 @@ import UnixSignals
 import Glibc
 #endif
 
-/// How long `fakepbx serve` may take to stop after SIGINT or SIGTERM (the README's "two seconds").
+/// How long `fakepbx serve` may take to stop after SIGINT or SIGTERM (docs/serve.md's "within two seconds").
 let stopBound = Duration.seconds(2)
 
 /// Runs `application` until SIGINT or SIGTERM, then shuts down within about two seconds even if
