@@ -42,6 +42,14 @@ struct XMLPathsTests {
         }
     }
 
+    @Test("elements nested deeper than libxml2's 256 are malformed, as PHP's SimpleXML finds them")
+    func depthLimit() {
+        func nested(_ depth: Int) -> String { String(repeating: "<e>", count: depth) + String(repeating: "</e>", count: depth) }
+        #expect(!XMLPaths(nested(XMLPaths.maximumDepth)).failed)
+        #expect(XMLPaths(nested(XMLPaths.maximumDepth + 1)).failed)
+        #expect(XMLPaths(nested(100_000)).failed)
+    }
+
     struct Reference: Decodable {
         var failed: Bool
         var elements: Set<String>

@@ -50,7 +50,8 @@ struct ImageTests {
             let pid = try #require(Int32(try await container.inspect("{{.State.Pid}}")))
             let processStatus = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
             let uid = processStatus.split(separator: "\n").first { $0.hasPrefix("Uid:") } ?? ""
-            #expect(uid.split(separator: "\t").dropFirst().allSatisfy { $0 == "65532" }, "fakepbx runs as \(uid)")
+            let ids = uid.split(separator: "\t").dropFirst()
+            #expect(ids.count == 4 && ids.allSatisfy { $0 == "65532" }, "fakepbx runs as \(uid)")
         }
     }
 

@@ -6,8 +6,13 @@
 /// quoted and unique attributes, no `<` in an attribute value, character and predefined entity
 /// references only (a document with no DTD declares no other), comments, CDATA sections and
 /// processing instructions closed, nothing but white space, comments and processing instructions
-/// outside the root.
+/// outside the root. Like libxml2, which PHP's SimpleXML reads with, it refuses elements nested
+/// deeper than 256 (`xmlParserMaxDepth` without `XML_PARSE_HUGE`); that also keeps the paths, each
+/// as long as its depth, linear in the document.
 struct XMLPaths {
+    /// libxml2's default limit on element depth.
+    static let maximumDepth = 256
+
     private(set) var elements = Set<String>()
     private(set) var attributes = Set<String>()
     private(set) var failed = false
@@ -36,7 +41,7 @@ struct XMLPaths {
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         }
 
-        mutating func document(_ element: (String, [String]) -> Void) throws {
+        mutating func document(_ element: (String, Set<String>) -> Void) throws {
             var rootSeen = false
             while index < bytes.count {
                 if at("<?") {
@@ -65,12 +70,13 @@ struct XMLPaths {
             guard rootSeen, stack.isEmpty else { throw Malformed() }
         }
 
-        private mutating func startTag(_ element: (String, [String]) -> Void) throws {
+        private mutating func startTag(_ element: (String, Set<String>) -> Void) throws {
             index += 1
             let name = try self.name()
             stack.append(name)
+            guard stack.count <= XMLPaths.maximumDepth else { throw Malformed() }
             let path = "/" + stack.joined(separator: "/")
-            var names: [String] = []
+            var names = Set<String>()
             while true {
                 let spaced = skipSpace()
                 if take(UInt8(ascii: ">")) { break }
@@ -85,8 +91,7 @@ struct XMLPaths {
                 guard take(UInt8(ascii: "=")) else { throw Malformed() }
                 skipSpace()
                 try quotedValue()
-                guard !names.contains(attribute) else { throw Malformed() }
-                names.append(attribute)
+                guard names.insert(attribute).inserted else { throw Malformed() }
             }
             element(path, names)
         }
