@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FakePBXCLITests",
-            dependencies: ["FakePBXCLI", "ContractKit", "JSONSchema", "TestSupport"],
+            dependencies: ["FakePBXCLI", "FakePBX", "ContractKit", "JSONSchema", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -34,6 +34,11 @@ struct ServeCommand: AsyncParsableCommand {
     var pbxVersion: String?
     @Option(help: "An ictVoIP application's version string as NAME=VERSION (e.g. status=1.2.0-status), as on a half-upgraded server. Repeatable.")
     var appVersion: [String] = []
+    @Flag(
+        help:
+            "Read a JSON object body's members as form fields. PHP does not (it reads only urlencoded and multipart bodies), so a real FusionPBX script sees no fields in a JSON body."
+    )
+    var jsonBodies = false
     @Flag(help: "CDR numeric columns as JSON strings, as a PHP script json_encode-ing PostgreSQL rows sends them.")
     var phpTypes = false
     @Option(help: "Which credentials the API demands (default multi).") var authProfile: AuthProfile?
@@ -61,6 +66,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Require 'Authorization: Bearer TOKEN' on the control API (/__fakepbx/), from every address.") var adminToken: String?
     @Option(parsing: .upToNextOption, help: "Without --admin-token, the addresses (CIDR) that may use the control API (default 127.0.0.1 ::1).")
     var adminAllow: [String] = []
+    @Option(
+        parsing: .upToNextOption,
+        help:
+            "Without --admin-token, host names the control API answers for besides addresses, localhost, names without a dot, --host and --tls-name (a guard against DNS rebinding)."
+    )
+    var adminHost: [String] = []
     @Option(parsing: .unconditional, help: "Also serve the control API alone on this port (0 picks one), where bans do not apply.") var adminPort:
         String?
     @Option(
@@ -175,6 +186,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.authProfile = try env.value(authProfile, "FAKEPBX_AUTH_PROFILE") ?? configuration.authProfile
         if phpTypes || env.flag("FAKEPBX_PHP_TYPES") { configuration.phpTypes = true }
+        configuration.jsonBodies = jsonBodies || env.flag("FAKEPBX_JSON_BODIES")
         configuration.trustedProxies =
             try env.blocks(trustForwardedFor, "FAKEPBX_TRUST_FORWARDED_FOR", option: "--trust-forwarded-for") ?? []
         configuration.logLevel = try env.value(logLevel, "FAKEPBX_LOG_LEVEL") ?? configuration.logLevel
@@ -248,6 +260,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.ignoreIP = try env.blocks(ignoreip, "FAKEPBX_IGNOREIP", option: "--ignoreip") ?? configuration.ignoreIP
         configuration.authLogFile = env.resolve(authLog, "FAKEPBX_AUTH_LOG")
         configuration.adminToken = env.resolve(adminToken, "FAKEPBX_ADMIN_TOKEN")
+        configuration.adminHosts = env.list(adminHost, "FAKEPBX_ADMIN_HOST")
         configuration.adminAllow = try env.blocks(adminAllow, "FAKEPBX_ADMIN_ALLOW", option: "--admin-allow") ?? configuration.adminAllow
         configuration.adminPort =
             try env.parse(adminPort, "FAKEPBX_ADMIN_PORT", option: "--admin-port", expected: "a port from 0 to 65535") {

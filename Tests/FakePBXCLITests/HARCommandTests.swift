@@ -1,4 +1,5 @@
 import ContractKit
+import FakePBX
 import Foundation
 import JSONSchema
 import TestSupport
@@ -68,7 +69,8 @@ extension HARCommandTests {
         let binary = try fakepbxExecutable()
         try await withTemporaryDirectory { dir in
             let har = dir.appendingPathComponent("browser.har").path
-            try await withFakePBX { (server: TestServer) async throws in
+            // The admin tool sends one request as JSON, which PHP (and fakepbx by default) would not read.
+            try await withFakePBX({ $0.jsonBodies = true }) { (server: TestServer) async throws in
                 let recorded = try await Self.chromiumHAR(port: server.port, to: har)
                 #expect(recorded.status == 0, "\(recorded.stdout)\(recorded.stderr)")
             }

@@ -16,7 +16,8 @@ struct IntakeTests {
     static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     static var eventLoops: EventLoopGroupProvider { .shared(eventLoopGroup) }
     /// 40,000 `a[]=v` pairs: PHP's array syntax, which the form parser once handled in quadratic time.
-    static let pairs = Array(repeating: "a%5B%5D=v", count: 40_000).joined(separator: "&") + "&username=admin&password=your-password"
+    /// The credentials first: PHP reads the first 1,001 variables of an urlencoded body (max_input_vars).
+    static let pairs = "username=admin&password=your-password&" + Array(repeating: "a%5B%5D=v", count: 40_000).joined(separator: "&")
 
     static func head(length: Int, expect: Bool) -> String {
         var head = "POST \(status) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(length)\r\n"
@@ -82,6 +83,8 @@ struct IntakeTests {
         try await withFakePBX(eventLoops: Self.eventLoops) { server in
             let answer = try await RawHTTPClient.request(port: server.port, path: Self.status, body: Self.pairs, timeout: 60)
             #expect(answer.status == 200, "\(answer.text.prefix(200))")
+            let journal = try await server.control("GET", "journal?limit=1")
+            #expect(journal.text.contains("php:max_input_vars"), "\(journal.text.prefix(400))")
         }
     }
 

@@ -212,11 +212,7 @@ struct ProvisioningFlowTests {
                     #"{"username": "admin", "password": "your-password", "action": "create", "extension": "1005", "domain_name": "yourdomain.com", "call_timeout": 45.0}"#,
                 contentType: "application/json"
             )
-            #expect(jsonBody.status == 400, "form fields are text: a JSON body gives them as strings")
-            #expect(
-                try jsonBody.json()["message"] as? String
-                    == "Invalid Request: JSON parameter 'call_timeout' must be a string (as a form field is), not a number; write \"45.0\" or leave it out"
-            )
+            #expect(jsonBody.status == 401, "PHP does not read a JSON body (RequestFormTests checks what --json-bodies reads)")
 
             let badFlag = try await server.post(
                 Self.gateways, ["action": "update", "gateway": "carrier_ca", "domain_name": "yourdomain.com", "register": "maybe"])

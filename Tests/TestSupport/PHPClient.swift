@@ -9,7 +9,12 @@ import Foundation
 public enum PHPClient {
     /// One request as the script sends it.
     public struct Call: Sendable {
-        public enum Encoding: String, Sendable { case multipart, urlencoded }
+        /// How the fields are sent: an array (multipart), `http_build_query` (urlencoded), or the
+        /// `http_build_query` string with `Content-Type: text/plain` (a body PHP does not read).
+        public enum Encoding: String, Sendable {
+            case multipart, urlencoded
+            case textPlain = "text"
+        }
         public enum Auth: Sendable { case form, basic, apiKey, none }
 
         public var url: String
@@ -149,7 +154,9 @@ public enum PHPClient {
             $options[CURLOPT_POSTFIELDS] = $call['encoding'] === 'multipart' ? $call['fields'] : http_build_query($call['fields']);
             if (isset($call['cainfo'])) { $options[CURLOPT_CAINFO] = $call['cainfo']; }
             if (isset($call['userpwd'])) { $options[CURLOPT_USERPWD] = $call['userpwd']; }
-            if (isset($call['headers'])) { $options[CURLOPT_HTTPHEADER] = $call['headers']; }
+            $headers = $call['headers'] ?? [];
+            if ($call['encoding'] === 'text') { $headers[] = 'Content-Type: text/plain'; }
+            if ($headers) { $options[CURLOPT_HTTPHEADER] = $headers; }
             if (isset($call['sslcert'])) { $options[CURLOPT_SSLCERT] = $call['sslcert']; $options[CURLOPT_SSLKEY] = $call['sslkey']; }
             if ($call['tls12']) { $options[CURLOPT_SSLVERSION] = CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2; }
             curl_setopt_array($ch, $options);

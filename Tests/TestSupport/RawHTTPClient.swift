@@ -42,14 +42,22 @@ public enum RawHTTPClient {
         }
     }
 
+    /// The default Content-Type of ``request(port:host:from:method:path:headers:body:contentType:timeout:)``:
+    /// JSON for a body that starts as a JSON object or array (the control API's), else a form.
+    public static let inferredType = "(inferred from the body)"
+
     /// Sends one request with `Connection: close` and reads the whole answer.
     public static func request(
         port: Int, host: String = "127.0.0.1", from source: String? = nil, method: String = "POST",
         path: String, headers: [String: String] = [:], body: String = "",
-        contentType: String? = "application/x-www-form-urlencoded", timeout: Int = 60
+        contentType: String? = RawHTTPClient.inferredType, timeout: Int = 60
     ) async throws -> HTTPResult {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host.contains(":") ? "[\(host)]" : host):\(port)\r\nConnection: close\r\n"
         var allHeaders = headers
+        var contentType = contentType
+        if contentType == RawHTTPClient.inferredType {
+            contentType = body.first == "{" || body.first == "[" ? "application/json" : "application/x-www-form-urlencoded"
+        }
         if let contentType, !body.isEmpty, allHeaders["Content-Type"] == nil { allHeaders["Content-Type"] = contentType }
         if !body.isEmpty || method == "POST" { allHeaders["Content-Length"] = String(body.utf8.count) }
         for (name, value) in allHeaders.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }

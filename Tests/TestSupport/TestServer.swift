@@ -36,6 +36,15 @@ public struct TestServer: Sendable {
         try await RawHTTPClient.post(port: port, path: path, fields, credentials: credentials, from: source)
     }
 
+    /// A control-API call (`/__fakepbx/PATH`) with a JSON body (or `type`), through `--admin-port`
+    /// when the server has one (bans do not apply there).
+    public func control(
+        _ method: String, _ path: String, _ body: String = "", type: String = "application/json", headers: [String: String] = [:]
+    ) async throws -> HTTPResult {
+        try await RawHTTPClient.request(
+            port: adminPort ?? port, method: method, path: "/__fakepbx/\(path)", headers: headers, body: body, contentType: type)
+    }
+
     /// POSTs and returns the JSON object of the answer.
     public func json(_ path: String, _ fields: [String: String] = [:]) async throws -> [String: Any] {
         try await post(path, fields).json()

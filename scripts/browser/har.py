@@ -34,9 +34,12 @@ with sync_playwright() as playwright:
     page = context.new_page()
     page.set_default_timeout(HANG)
     # A page of the PBX's own origin, so the requests are same-origin (no CORS preflight).
-    page.goto(base + "/__fakepbx/journal/count")
-    statuses = page.evaluate(SCRIPT, base)
-    check("the four requests were answered", statuses == [200, 200, 200, 200], str(statuses))
-    context.close()
-    browser.close()
+    try:
+        page.goto(base + "/__fakepbx/journal/count")
+        statuses = page.evaluate(SCRIPT, base)
+    finally:
+        # Closed before any check exits: a browser left open with its HAR unwritten holds the exit.
+        context.close()
+        browser.close()
+check("the four requests were answered", statuses == [200, 200, 200, 200], str(statuses))
 check("the HAR was written", True, out)

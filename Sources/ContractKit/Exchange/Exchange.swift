@@ -60,8 +60,15 @@ public struct ExchangeRequest: Sendable, Hashable {
     public var headers: [String: String]
     /// The body's form fields (urlencoded or a flat JSON object), as the script reads them.
     public var form: [String: String]
+    /// Why PHP read fewer fields than the client sent (a body it does not read, `max_input_vars`):
+    /// each is a violation of the request's contract.
+    public var readingNotes: [RequestForm.Note]
 
-    public init(method: String, path: String, query: String = "", headers: [String: String] = [:], form: [String: String] = [:]) {
+    public init(
+        method: String, path: String, query: String = "", headers: [String: String] = [:], form: [String: String] = [:],
+        readingNotes: [RequestForm.Note] = []
+    ) {
+        self.readingNotes = readingNotes
         self.method = method.uppercased()
         self.path = path
         self.query = query

@@ -3,13 +3,14 @@ import MultipartKit
 import NIOCore
 
 /// The parameters a PHP script reads from a request, decoded the way PHP fills `$_GET`, `$_POST`
-/// and `$_REQUEST`, whatever encoding the client chose:
+/// and `$_REQUEST` (php-src `main/php_variables.c`, `main/rfc1867.c`, PHP 8.1–8.3):
 ///
-/// - `application/x-www-form-urlencoded` (also the default without a Content-Type, as `curl -d`
-///   sends), in UTF-8 or the `charset` the Content-Type names;
+/// - `application/x-www-form-urlencoded`, in UTF-8 or the `charset` the Content-Type names;
 /// - `multipart/form-data`, which PHP's curl sends when `CURLOPT_POSTFIELDS` is an array (parsed by
 ///   multipart-kit; file parts go to `$_FILES` in PHP and are left out here);
-/// - a flat JSON object of strings, for clients that send JSON (the values are form fields, so text).
+/// - any other Content-Type, or none, gives no fields: PHP leaves `$_POST` empty. ``Reading/lenient``
+///   (recordings, HAR imports) reads those as urlencoded and a flat JSON object's members as fields,
+///   as ``Reading/php`` does with `jsonBodies` (`serve --json-bodies`).
 ///
 /// Names follow PHP's rules: `a[]=1&a[]=2` is the array `a` (flattened here as `a[0]`, `a[1]`),
 /// `a[k]=v` the member `a[k]`, and `.` or a space in a top-level name become `_`. The body wins over
@@ -24,10 +25,17 @@ public enum RequestForm {
 
     /// PHP's `max_input_nesting_level`.
     static let maxNesting = 64
+    /// PHP's `max_input_vars` as a stock php.ini sets it.
+    public static let maxInputVars = 1000
 
     /// The fields a script sees: the query string's, with the body's winning by top-level name.
-    public static func fields(query: String, body: [UInt8], contentType: String?) throws(Failure) -> [String: String] {
-        merged(query: fields(try queryPairs(query)), body: fields(try bodyPairs(body, contentType: contentType)))
+    public static func fields(
+        query: String, body: [UInt8], contentType: String?, reading: Reading = .lenient
+    ) throws(Failure) -> [String: String] {
+        merged(
+            query: fields(try queryRead(query, reading: reading).pairs),
+            body: fields(try bodyRead(body, contentType: contentType, reading: reading).pairs)
+        )
     }
 
     /// `$_REQUEST`: `body` wins over `query` for each top-level name, arrays included.
@@ -41,24 +49,47 @@ public enum RequestForm {
 
     /// The query string's name/value pairs in order (always UTF-8, as browsers and curl send it).
     public static func queryPairs(_ query: String) throws(Failure) -> [(String, String)] {
-        try urlEncodedPairs(Array(query.utf8), charset: .utf8, what: "query string")
+        try queryRead(query, reading: .lenient).pairs
     }
 
-    /// The body's name/value pairs in order, read by its Content-Type.
+    /// The query string as PHP reads it into `$_GET`: at most `max_input_vars` variables.
+    public static func queryRead(_ query: String, reading: Reading) throws(Failure) -> Read {
+        let pairs = try urlEncodedPairs(Array(query.utf8), charset: .utf8, what: "query string")
+        return limited(pairs, to: maxInputVars, reading: reading, in: "query string")
+    }
+
+    /// The body's name/value pairs in order, read leniently by its Content-Type.
     public static func bodyPairs(_ body: [UInt8], contentType: String?) throws(Failure) -> [(String, String)] {
-        guard !body.isEmpty else { return [] }
-        if contentType == nil || contentType == "application/x-www-form-urlencoded" {
-            return try urlEncodedPairs(body, charset: .utf8, what: "request body")
-        }
+        try bodyRead(body, contentType: contentType, reading: .lenient).pairs
+    }
+
+    /// The body as `reading` reads it, and why some or all of it was not.
+    public static func bodyRead(_ body: [UInt8], contentType: String?, reading: Reading) throws(Failure) -> Read {
+        guard !body.isEmpty else { return Read(pairs: []) }
         let type = MediaType(contentType ?? "")
-        switch type.essence {
-        case "application/json":
-            return try jsonPairs(body)
+        // PHP compares the Content-Type up to the first `;`, `,` or space, ignoring case (SAPI's
+        // sapi_read_post_data); fakepbx's essence is the same for any value PHP accepts.
+        let essence = type.essence.prefix { $0 != "," && $0 != " " }
+        switch essence {
+        case "application/x-www-form-urlencoded":
+            let pairs = try urlEncodedPairs(body, charset: try Charset(type.parameters["charset"]), what: "request body")
+            // PHP's urlencoded reader registers one variable past the limit before it stops (add_post_vars).
+            return limited(pairs, to: maxInputVars + 1, reading: reading, in: "request body")
         case "multipart/form-data":
-            return try multipartPairs(body, boundary: type.parameters["boundary"])
+            return limited(try multipartPairs(body, boundary: type.parameters["boundary"]), to: maxInputVars, reading: reading, in: "request body")
+        case "application/json" where reading.jsonBodies:
+            return Read(pairs: try jsonPairs(body))
+        case _ where reading.phpContentTypes:
+            return Read(pairs: [], note: .bodyNotRead(contentType: contentType))
         default:
-            return try urlEncodedPairs(body, charset: try Charset(type.parameters["charset"]), what: "request body")
+            return Read(pairs: try urlEncodedPairs(body, charset: try Charset(type.parameters["charset"]), what: "request body"))
         }
+    }
+
+    /// The first `limit` pairs when `reading` applies PHP's limits.
+    private static func limited(_ pairs: [(String, String)], to limit: Int, reading: Reading, in place: String) -> Read {
+        guard reading.inputLimits, pairs.count > limit else { return Read(pairs: pairs) }
+        return Read(pairs: Array(pairs.prefix(limit)), note: .inputVarsExceeded(read: limit, sent: pairs.count, in: place))
     }
 
     /// PHP's variable tree built from `pairs`, flattened to one value per full name: `a[]` gets the
@@ -75,6 +106,11 @@ public enum RequestForm {
         var roots = PHPArray()
         for (name, value) in pairs {
             guard let path = path(of: name) else { continue }
+            // Past max_input_nesting_level PHP drops the variable and what it held so far (php_register_variable_ex).
+            guard path.count - 1 <= maxNesting else {
+                roots.members[path[0]] = nil
+                continue
+            }
             roots.insert(value, at: path[...])
         }
         var fields: [String: String] = [:]
@@ -103,7 +139,7 @@ public enum RequestForm {
         }
         guard !base.isEmpty else { return nil }
         var path = [base]
-        while rest.first == "[", let close = rest.firstIndex(of: "]"), path.count <= maxNesting {
+        while rest.first == "[", let close = rest.firstIndex(of: "]"), path.count <= maxNesting + 1 {
             path.append(String(rest[rest.index(after: rest.startIndex)..<close]))
             rest = rest[rest.index(after: close)...]
         }
@@ -271,68 +307,6 @@ public enum RequestForm {
             pairs.append((member.key, text))
         }
         return pairs
-    }
-}
-
-/// A Content-Type or Content-Disposition value: the lower-cased essence and its parameters (names
-/// lower-cased, quoted values unquoted).
-struct MediaType {
-    var essence: String
-    var parameters: [String: String] = [:]
-
-    init(_ text: String) {
-        var items = MediaType.split(text)
-        essence = items.isEmpty ? "" : items.removeFirst().trimmed.lowercased()
-        for item in items {
-            let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            var value = parts[1].trimmed
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = String(value.dropFirst().dropLast()).replacingBackslashEscapes()
-            }
-            parameters[parts[0].trimmed.lowercased()] = value
-        }
-    }
-
-    /// Splits on `;` outside double quotes.
-    private static func split(_ text: String) -> [Substring] {
-        var items: [Substring] = []
-        var start = text.startIndex
-        var quoted = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if character == "\"" { quoted.toggle() }
-            if character == ";" && !quoted {
-                items.append(text[start..<index])
-                start = text.index(after: index)
-            }
-            index = text.index(after: index)
-        }
-        items.append(text[start...])
-        return items
-    }
-}
-
-extension StringProtocol {
-    fileprivate var trimmed: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
-}
-
-extension String {
-    fileprivate func replacingBackslashEscapes() -> String {
-        var out = ""
-        var escaped = false
-        for character in self {
-            if escaped || character != "\\" {
-                out.append(character)
-                escaped = false
-            } else {
-                escaped = true
-            }
-        }
-        return out
     }
 }
 

@@ -53,6 +53,10 @@ extension ContractCatalog {
                 ))
         }
         violations += headerViolations(requestHeaders, headers: request.headers, hasBody: request.hasBody, subject: .request)
+        for note in request.readingNotes {
+            let rule = if case .bodyNotRead = note { "content-type" } else { "max_input_vars" }
+            violations.append(ContractViolation(subject: .request, pointer: "", rule: rule, message: note.description))
+        }
         let parameters = request.parameters
         var fields = JSONObject()
         for name in parameters.keys.sorted() { fields[name] = .string(parameters[name]!) }

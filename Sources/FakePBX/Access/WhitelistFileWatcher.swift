@@ -36,7 +36,7 @@ struct WhitelistFileWatcher: Service {
             lastSeen = data
             do {
                 let whitelist = try Whitelist(parsing: String(decoding: data, as: UTF8.self), source: path)
-                policy.replaceWhitelist(whitelist)
+                policy.reconfigureWhitelist(whitelist)
                 logger.notice(
                     "whitelist reloaded",
                     metadata: ["file": "\(path)", "entries": "\(whitelist.entries.count)"]

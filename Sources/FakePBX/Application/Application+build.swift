@@ -64,7 +64,7 @@ public func buildApplication(
                 adminPort = bound
             }
             writePortFile(configuration.portFile, port: port, logger: logger)
-            for scenario in configuration.scenarios { server.timeline.start(scenario, on: server) }
+            for scenario in server.startScenarios { server.timeline.start(scenario, on: server) }
             let listening = ListeningInfo(host: configuration.host, port: port, httpsPort: httpsPort, adminPort: adminPort)
             await onListening(listening, server.access.whitelist)
         },

@@ -30,6 +30,9 @@ public struct FakePBXConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// Check every client request against the request contracts (`--verify-client [--strict]`).
     public var verifyClient: ClientVerificationMode?
+    /// Read a JSON object body's members as form fields (`--json-bodies`). PHP does not, so a real
+    /// FusionPBX script sees no fields in a JSON body; off by default.
+    public var jsonBodies = false
     /// A contracts folder replacing the embedded contracts (`--contracts DIR`).
     public var contractsFolder: String?
 
@@ -74,6 +77,9 @@ public struct FakePBXConfiguration: Sendable {
     public var adminToken: String?
     /// Without a token, the peers that may use the control API (`--admin-allow`).
     public var adminAllow: [CIDRBlock] = ControlAccess.loopback
+    /// Host names the control API answers for besides addresses, `localhost`, names without a dot,
+    /// `host` and the TLS names (`--admin-host`): a guard against DNS rebinding.
+    public var adminHosts: [String] = []
     /// A listener of its own for the control API, which bans do not touch (`--admin-port`).
     public var adminPort: Int?
     /// The folder whose files scenarios posted at run time may name (`--scenario-dir`); the working

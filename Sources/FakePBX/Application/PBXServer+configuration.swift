@@ -26,16 +26,20 @@ extension PBXServer {
             virtualClock.set(to: frozen)
             virtualClock.freeze()
         }
+        virtualClock.markStart()
         let policies = try SecurityPolicies(configuration)
         let tls = try loadTLS(configuration)
         if let note = FusionPBXReleases.note(for: configuration.pbxVersion) { logger.warning("\(note)") }
         let server = try PBXServer(
             store: TenantStore(dataset, now: { Int(virtualClock.now) }), access: policy, clock: virtualClock,
             pbxVersion: configuration.pbxVersion, logger: logger, policies: policies, clientVerifier: verifier,
-            controlAccess: ControlAccess(token: configuration.adminToken, allow: configuration.adminAllow),
+            controlAccess: ControlAccess(
+                token: configuration.adminToken, allow: configuration.adminAllow,
+                hosts: [configuration.host] + configuration.tls.names + configuration.adminHosts),
             scenarioFolder: configuration.scenarioFolder ?? FileManager.default.currentDirectoryPath,
             replay: try loadReplay(configuration), tls: tls, upstreamTrust: configuration.upstreamTrust,
-            appVersions: try PBXApp.checked(configuration.appVersions)
+            appVersions: try PBXApp.checked(configuration.appVersions),
+            formReading: configuration.jsonBodies ? .phpWithJSON : .php, startScenarios: configuration.scenarios
         )
         return (server, whitelistContent)
     }

@@ -40,14 +40,20 @@ public final class PBXServer: Sendable {
     /// The only folder whose files a scenario posted at run time may name (`--scenario-dir`).
     let scenarioFolder: String
     let catalog: EndpointCatalog
+    /// How request bodies are read: as PHP reads them, JSON objects too with `--json-bodies`.
+    let formReading: RequestForm.Reading
+    /// The scenarios started with the server, armed again by a reset.
+    let startScenarios: [Scenario]
 
     public init(
         store: TenantStore, access: AccessPolicy, clock: VirtualClock, pbxVersion: PBXVersion, logger: Logger,
         policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, controlAccess: ControlAccess = ControlAccess(),
         scenarioFolder: String = FileManager.default.currentDirectoryPath,
         replay: ReplayStore? = nil, tls: TLSIdentities? = nil, upstreamTrust: ClientTrust = ClientTrust(),
-        appVersions: [String: String] = [:]
+        appVersions: [String: String] = [:], formReading: RequestForm.Reading = .php, startScenarios: [Scenario] = []
     ) throws(ContractError) {
+        self.formReading = formReading
+        self.startScenarios = startScenarios
         self.appVersions = appVersions
         self.tls = tls
         self.store = store

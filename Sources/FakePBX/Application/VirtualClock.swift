@@ -7,6 +7,8 @@ public final class VirtualClock: Sendable {
     private let base: PBXClock
     /// Seconds added to the base clock, and the instant it is frozen at, if frozen.
     private let state = Mutex<(offset: Double, frozenAt: Double?)>((0, nil))
+    /// Where ``restart()`` returns: set once the server's start settings are applied (``markStart()``).
+    private let start = Mutex<(instant: Double, frozen: Bool)?>(nil)
 
     public init(base: PBXClock = .system) { self.base = base }
 
@@ -53,4 +55,17 @@ public final class VirtualClock: Sendable {
 
     /// Back to real time.
     public func reset() { state.withLock { $0 = (0, nil) } }
+
+    /// Remembers how the clock stands now as the server's start: real time, or an instant it was
+    /// set to (`--bundle`'s clock), frozen or running.
+    func markStart() {
+        let (offset, frozenAt) = state.withLock { $0 }
+        start.withLock { $0 = offset == 0 && frozenAt == nil ? nil : (frozenAt ?? base.now + offset, frozenAt != nil) }
+    }
+
+    /// Back to how the server started: real time, or the start instant (running from it again, or frozen at it).
+    func restart() {
+        guard let start = start.withLock({ $0 }) else { return reset() }
+        state.withLock { $0 = start.frozen ? (0, start.instant) : (start.instant - base.now, nil) }
+    }
 }

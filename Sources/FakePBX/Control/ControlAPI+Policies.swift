@@ -6,6 +6,13 @@ extension ControlAPI {
     /// fail2ban's jails and bans, and the rate-limit counters.
     static let policyRoutes: [ControlRoute] = [
         ControlRoute(.get, "jails") { api, call in api.json(.ok, api.jailsJSON(now: call.now)) },
+        ControlRoute(.post, "jails", usage: "POST /__fakepbx/jails {\"fusionpbx\": \"20/60/3600\", \"nginx-dos\": \"off\"}") { api, call in
+            let rules = try await api.ruleChanges(call.request, names: JailName.all, form: "MAXRETRY/FINDTIME/BANTIME", example: "20/60/3600") {
+                JailRule($0)
+            }
+            for (name, rule) in rules { api.server.policies.jails.setRule(rule, for: name) }
+            return api.json(.ok, api.jailsJSON(now: call.now))
+        },
         ControlRoute(.get, "bans") { api, call in api.json(.ok, ["bans": api.bansJSON(now: call.now)]) },
         ControlRoute(.post, "bans", usage: "POST /__fakepbx/bans {address, jail, seconds}") { api, call in
             let body = try await api.document(call.request, keys: ["address", "jail", "seconds"])
@@ -15,6 +22,14 @@ extension ControlAPI {
                     message: "give the address to ban, e.g. {\"address\": \"203.0.113.5\", \"jail\": \"fusionpbx\", \"seconds\": 3600}")
             }
             let jail = api.string(body, call.request, "jail") ?? JailName.fusionpbx
+            guard api.server.policies.jails.rules[jail] != nil else {
+                let jails = api.server.policies.jails.rules.keys.sorted()
+                throw Failure(
+                    status: .badRequest,
+                    message:
+                        "there is no jail '\(jail)'; ban in one of \(jails.isEmpty ? "(none: every jail is off)" : jails.joined(separator: ", ")), or turn it on first (POST /__fakepbx/jails)"
+                )
+            }
             let seconds = try api.number(body, call.request, "seconds", in: InputLimits.seconds)
             let ban = api.controls.ban(address, jail: jail, seconds: seconds, by: .controlAPI(peer: call.peer))
             return api.json(.ok, ["ban": api.banJSON(ban)])
@@ -32,11 +47,43 @@ extension ControlAPI {
             return api.json(.ok, ["status": "every ban lifted"])
         },
         ControlRoute(.get, "ratelimits") { api, call in api.json(.ok, api.rateLimitsJSON(now: call.now)) },
+        ControlRoute(.post, "ratelimits", usage: "POST /__fakepbx/ratelimits {\"cdr\": \"5/60\", \"standard\": \"off\"}") { api, call in
+            let rules = try await api.ruleChanges(
+                call.request, names: RateLimitClass.allCases.map(\.rawValue), form: "COUNT/SECONDS", example: "10/60"
+            ) { RateLimitRule($0) }
+            for (name, rule) in rules { api.server.policies.rateLimiter.setRule(rule, for: RateLimitClass(rawValue: name)!) }
+            return api.json(.ok, api.rateLimitsJSON(now: call.now))
+        },
         ControlRoute(.delete, "ratelimits") { api, _ in
             api.server.policies.rateLimiter.reset()
             return api.json(.ok, ["status": "counters reset"])
         },
     ]
+
+    /// A JSON object of rules by name, each in the CLI's form or `off` (`nil`); 400 naming the first
+    /// unknown name or unreadable rule.
+    private func ruleChanges<Rule>(
+        _ request: Request, names: [String], form: String, example: String, parse: (String) -> Rule?
+    ) async throws -> [(String, Rule?)] {
+        guard case .object(let object) = try await document(request, keys: names), !object.isEmpty else {
+            throw Failure(
+                status: .badRequest,
+                message:
+                    "give the rules to change as {\"\(names[0])\": \"\(example)\"}, each \(form) or \"off\"; names: \(names.joined(separator: ", "))")
+        }
+        return try object.map { member in
+            guard let text = member.value.stringValue else {
+                throw Failure(status: .badRequest, message: "\(member.key): give the rule as text, \(form) or \"off\", e.g. \"\(example)\"")
+            }
+            if text == "off" { return (member.key, nil) }
+            guard let rule = parse(text) else {
+                throw Failure(
+                    status: .badRequest,
+                    message: "\(member.key) '\(text.prefix(40))' is not valid; expected \(form) in whole numbers, e.g. \"\(example)\", or \"off\"")
+            }
+            return (member.key, rule)
+        }
+    }
 
     private func jailsJSON(now: Double) -> JSONValue {
         let jails = server.policies.jails

@@ -16,10 +16,15 @@ extension ControlAPI {
         router.add(middleware: AdminCheck(access: server.controlAccess, logger: server.logger))
         let group = router.group(RouterPath(String(prefix.dropLast())))
         for route in table {
-            group.on(route.routerPath, method: route.method) { request, context in
-                let call = ControlCall(
-                    request: request, peer: context.peer, now: server.clock.now, parameter: context.parameters.get("parameter") ?? "")
-                return try await route.handle(api, call)
+            // HEAD is answered wherever GET is, as GET without the body (``ControlAnswers``).
+            for method in route.method == .get && !table.contains(where: { $0.method == .head && $0.path == route.path })
+                ? [HTTPRequest.Method.get, .head] : [route.method]
+            {
+                group.on(route.routerPath, method: method) { request, context in
+                    let call = ControlCall(
+                        request: request, peer: context.peer, now: server.clock.now, parameter: context.parameters.get("parameter") ?? "")
+                    return try await route.handle(api, call)
+                }
             }
         }
         return router.buildResponder()
@@ -43,7 +48,11 @@ struct AdminCheck: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let request = Self.tokenFromQuery(request)
         let isHealth = request.uri.path == "\(ControlAPI.prefix)health" && (request.method == .get || request.method == .head)
-        if !isHealth, let (status, message) = access.refusal(peer: context.peer, authorization: request.headers[.authorization]) {
+        if !isHealth,
+            let (status, message) = access.refusal(peer: context.peer, authorization: request.headers[.authorization])
+                ?? access.browserRefusal(
+                    request.head, isRoute: ControlAPI.methods(forPath: request.uri.path).contains(request.method.rawValue))
+        {
             logger.notice("control API refused", metadata: ["client": "\(context.peer)", "path": "\(request.uri.path)"])
             throw ControlAPI.Failure(status: HTTPResponse.Status(code: status), message: message)
         }
@@ -76,15 +85,23 @@ struct ControlAnswers: RouterMiddleware {
     let api: ControlAPI
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // HEAD is GET without the body, on every route (RFC 9110 §9.3.2).
+        let isHead = request.method == .head
+        var response: Response
         do {
-            return try await next(request, context)
+            response = try await next(request, context)
         } catch let failure as ControlAPI.Failure {
-            return answer(failure)
+            response = answer(failure)
         } catch let error as HTTPError where error.status == .notFound {
-            return answer(api.notFound(request))
+            response = answer(api.notFound(request))
         } catch {
-            return answer(ControlAPI.Failure(status: .badRequest, message: "\(error)"))
+            response = answer(ControlAPI.Failure(status: .badRequest, message: "\(error)"))
         }
+        // No other site may frame the dashboard (clickjacking); old browsers read X-Frame-Options.
+        response.headers[.contentSecurityPolicy] = "frame-ancestors 'none'"
+        response.headers[.xFrameOptions] = "DENY"
+        // The GET answer's head, Content-Length included, and no body.
+        return isHead ? response.createHeadResponse() : response
     }
 
     private func answer(_ failure: ControlAPI.Failure) -> Response {

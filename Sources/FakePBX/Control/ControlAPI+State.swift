@@ -19,8 +19,8 @@ extension ControlAPI {
 
     /// `POST /__fakepbx/reset`: listed last, after every other resource.
     static let resetRoutes: [ControlRoute] = [
-        ControlRoute(.post, "reset", usage: "POST /__fakepbx/reset?dataset=keep|initial") { api, call in
-            let body = try await api.document(call.request, keys: ["dataset"])
+        ControlRoute(.post, "reset", usage: "POST /__fakepbx/reset?dataset=keep|initial&keep=journal") { api, call in
+            let body = try await api.document(call.request, keys: ["dataset", "keep"])
             let dataset = api.string(body, call.request, "dataset") ?? "keep"
             guard ["keep", "initial"].contains(dataset) else {
                 throw Failure(
@@ -29,30 +29,26 @@ extension ControlAPI {
                         "dataset '\(dataset)' is not valid; expected keep (the default: tenant changes stay) or initial (the dataset the server started with)"
                 )
             }
-            let server = api.server
-            server.journal.clear()
-            server.timeline.reset()
-            server.faults.removeAll()
-            server.policies.rateLimiter.reset()
-            server.policies.jails.reset()
-            server.clientVerifier?.clear()
-            server.virtualClock.reset()
+            let keep = api.string(body, call.request, "keep")
+            guard keep == nil || keep == "journal" else {
+                throw Failure(
+                    status: .badRequest, message: "keep '\(keep!)' is not valid; the one thing a reset can keep is the journal (keep=journal)")
+            }
+            var reset = api.controls.restart(journal: keep == nil)
             if dataset == "initial" {
-                server.store.restoreInitial()
-                return api.json(
-                    .ok,
-                    [
-                        "status":
-                            "scenario steps, faults, counters, bans, violations, the journal and the clock reset; the dataset is the one the server started with",
-                        "dataset": "initial",
-                    ])
+                api.server.store.restoreInitial()
+                reset.append("dataset")
             }
             return api.json(
                 .ok,
                 [
-                    "status":
-                        "scenario steps, faults, counters, bans, violations, the journal and the clock reset; tenant data kept (add ?dataset=initial to return to the dataset the server started with)",
-                    "dataset": "kept",
+                    "status": .string(
+                        "back to the state the server started in: \(reset.joined(separator: ", "))"
+                            + (dataset == "initial"
+                                ? "" : "; tenant data kept (add ?dataset=initial to return to the dataset the server started with)")),
+                    "reset": .array(reset.map(JSONValue.string)),
+                    "dataset": .string(dataset == "initial" ? "initial" : "kept"),
+                    "journal": .string(keep == nil ? "cleared" : "kept"),
                 ])
         }
     ]

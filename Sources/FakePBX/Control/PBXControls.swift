@@ -112,6 +112,37 @@ struct PBXControls: Sendable {
         }
     }
 
+    /// Returns the server to the state it started in: faults, scenario steps (the start-up
+    /// scenarios' armed again, their times counted from now), rate-limit rules and counters, jail
+    /// rules, bans and failures, the whitelist, the TLS mode, the clock, violations and (with
+    /// `journal`) the journal. Returns what it reset, in that order. The tenant data is the caller's.
+    func restart(journal: Bool) -> [String] {
+        var reset = ["faults", "scenario steps", "rate limits", "rate-limit counters", "jails", "bans", "whitelist"]
+        server.faults.removeAll()
+        server.timeline.reset()
+        server.policies.rateLimiter.restoreRules()
+        server.policies.rateLimiter.reset()
+        server.policies.jails.restoreRules()
+        server.policies.jails.reset()
+        server.access.restoreWhitelist()
+        if let tls = server.tls {
+            tls.mode = tls.startMode
+            reset.append("TLS mode")
+        }
+        server.virtualClock.restart()
+        reset.append("clock")
+        if let verifier = server.clientVerifier {
+            verifier.clear()
+            reset.append("violations")
+        }
+        if journal {
+            server.journal.clear()
+            reset.append("journal")
+        }
+        for scenario in server.startScenarios { server.timeline.start(scenario, on: server) }
+        return reset
+    }
+
     /// Loads a scenario at run time: its whitelist, rate limits and jails, then its timeline.
     func start(_ scenario: Scenario) {
         if let whitelist = scenario.whitelist { server.access.replaceWhitelist(whitelist) }

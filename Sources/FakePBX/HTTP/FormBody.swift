@@ -3,19 +3,23 @@ import ContractKit
 /// The request's parameters as PHP reads them (see `RequestForm`), with a decoding failure as the
 /// `400 Invalid Request` a script would answer.
 enum FormBody {
-    /// The body's fields by its Content-Type: urlencoded (any supported charset), multipart or JSON.
-    static func decode(_ body: [UInt8], contentType: String?) throws(APIError) -> [String: String] {
+    /// The body's fields as `reading` reads them, and why PHP saw fewer than were sent.
+    static func decode(_ body: [UInt8], contentType: String?, reading: RequestForm.Reading) throws(APIError) -> (
+        fields: [String: String], note: RequestForm.Note?
+    ) {
         do {
-            return RequestForm.fields(try RequestForm.bodyPairs(body, contentType: contentType))
+            let read = try RequestForm.bodyRead(body, contentType: contentType, reading: reading)
+            return (RequestForm.fields(read.pairs), read.note)
         } catch {
             throw .invalidRequest(error.message)
         }
     }
 
-    /// The query string's fields.
-    static func query(_ text: String) throws(APIError) -> [String: String] {
+    /// The query string's fields, and why PHP saw fewer than were sent.
+    static func query(_ text: String, reading: RequestForm.Reading) throws(APIError) -> (fields: [String: String], note: RequestForm.Note?) {
         do {
-            return RequestForm.fields(try RequestForm.queryPairs(text))
+            let read = try RequestForm.queryRead(text, reading: reading)
+            return (RequestForm.fields(read.pairs), read.note)
         } catch {
             throw .invalidRequest(error.message)
         }

@@ -88,6 +88,8 @@ struct Answer: Sendable {
     /// The request's fields (credentials removed), for the journal; `nil` when the request was
     /// refused before they were checked.
     var fields: [String: String]?
+    /// What the journal says of how the request was read (``RequestForm/Note``), when anything.
+    var detail: String?
     /// How a recorded exchange ended without a whole answer, and how long the recording waited:
     /// replay ends the connection the same way (``PBXResponder/finish(_:faults:method:path:context:)``).
     var outcome: (ConnectionOutcome, waited: Double)?
@@ -103,6 +105,18 @@ struct Answer: Sendable {
     static let phpFileNotFound = Answer(
         status: .notFound, headers: [.contentType: "text/html; charset=UTF-8"], body: Array("File not found.\n".utf8)
     )
+
+    /// Adds PHP's reading notes to what applied and the journal's detail.
+    mutating func note(_ notes: [RequestForm.Note]) {
+        guard !notes.isEmpty else { return }
+        for note in notes {
+            switch note {
+            case .bodyNotRead: applied.append("php:body-not-read")
+            case .inputVarsExceeded: applied.append("php:max_input_vars")
+            }
+        }
+        detail = notes.map(\.description).joined(separator: "; ")
+    }
 
     /// Reads a streamed body whole, for the faults that rewrite bodies.
     mutating func materialize() {

@@ -19,26 +19,26 @@ struct IncomingRequest: Sendable {
     var uri: String { query.isEmpty ? path : "\(path)?\(query)" }
 
     /// What faults and call-count steps match it on; the `action` field is read only if asked for.
-    var target: RequestTarget {
+    func target(_ reading: RequestForm.Reading) -> RequestTarget {
         let request = self
-        return RequestTarget(path: path, method: method.rawValue, client: client) { request.fields["action"]?.lowercased() }
+        return RequestTarget(path: path, method: method.rawValue, client: client) { request.fields(reading)["action"]?.lowercased() }
     }
 
     /// Its fields as the script would read them, credential names left out; empty when the body could
     /// not be read. For a request refused before its fields were checked (the journal still shows them).
-    var fields: [String: String] {
+    func fields(_ reading: RequestForm.Reading) -> [String: String] {
         guard let bytes = try? body.get(),
-            var fields = try? RequestForm.fields(query: query, body: bytes, contentType: headers[.contentType])
+            var fields = try? RequestForm.fields(query: query, body: bytes, contentType: headers[.contentType], reading: reading)
         else { return [:] }
         for name in PresentedCredentials.fieldNames { fields[name] = nil }
         return fields
     }
 
     /// The request as the contracts see it: method, path, query, headers and body fields.
-    func exchange(form: [String: String]) -> ExchangeRequest {
+    func exchange(form: [String: String], notes: [RequestForm.Note] = []) -> ExchangeRequest {
         ExchangeRequest(
             method: method.rawValue, path: path, query: query,
-            headers: Exchange.headerMap(headers.map { ($0.name.canonicalName, $0.value) }), form: form
+            headers: Exchange.headerMap(headers.map { ($0.name.canonicalName, $0.value) }), form: form, readingNotes: notes
         )
     }
 }
@@ -50,6 +50,8 @@ struct AcceptedRequest: Sendable {
     var fields: [String: String]
     var applied: [String]
     var rateHeaders: HTTPFields
+    /// Why PHP read fewer fields than were sent, for the journal.
+    var notes: [RequestForm.Note] = []
 }
 
 enum CheckedRequest: Sendable {
@@ -68,20 +70,25 @@ extension RequestPipeline {
         let (refusal, applied) = prelude(client: request.client, method: request.method, envelope: endpoint.envelope)
         if let refusal { return .answered(refusal) }
         var rateHeaders = HTTPFields()
+        var notes: [RequestForm.Note] = []
         do {
             try checkWhitelist(request, endpoint: endpoint)
             try checkMethod(request, endpoint: endpoint)
-            let queryFields = try FormBody.query(request.query)
-            let bodyFields = try FormBody.decode(try request.body.get(), contentType: request.headers[.contentType])
-            var fields = RequestForm.merged(query: queryFields, body: bodyFields)
+            let query = try FormBody.query(request.query, reading: server.formReading)
+            let body = try FormBody.decode(try request.body.get(), contentType: request.headers[.contentType], reading: server.formReading)
+            notes = [query.note, body.note].compactMap { $0 }
+            var fields = RequestForm.merged(query: query.fields, body: body.fields)
             let presented = PresentedCredentials(fields: fields, headers: request.headers)
             try countRate(request, endpoint: endpoint, presented: presented, headers: &rateHeaders)
-            try verifyContract(request, form: bodyFields)
+            try verifyContract(request, form: body.fields, notes: notes)
             try checkCredentials(request, endpoint: endpoint, presented: presented)
             for name in presented.formFields { fields[name] = nil }
-            return .accepted(AcceptedRequest(request: request, endpoint: endpoint, fields: fields, applied: applied, rateHeaders: rateHeaders))
+            return .accepted(
+                AcceptedRequest(request: request, endpoint: endpoint, fields: fields, applied: applied, rateHeaders: rateHeaders, notes: notes))
         } catch {
-            return .answered(failed(error, endpoint: endpoint, applied: applied, rateHeaders: rateHeaders))
+            var answer = failed(error, endpoint: endpoint, applied: applied, rateHeaders: rateHeaders)
+            answer.note(notes)
+            return .answered(answer)
         }
     }
 
@@ -146,10 +153,10 @@ extension RequestPipeline {
 
     /// The client's contract (`--verify-client`): violations are recorded and logged; in strict mode
     /// they are the answer.
-    func verifyContract(_ request: IncomingRequest, form: [String: String]) throws(APIError) {
+    func verifyContract(_ request: IncomingRequest, form: [String: String], notes: [RequestForm.Note] = []) throws(APIError) {
         guard let verifier = server.clientVerifier else { return }
         let violations = verifier.verify(
-            request.exchange(form: form), client: request.client.description, time: Timestamp.iso8601(server.clock.epochSeconds))
+            request.exchange(form: form, notes: notes), client: request.client.description, time: Timestamp.iso8601(server.clock.epochSeconds))
         guard !violations.isEmpty else { return }
         server.logger.notice(
             "request breaks its contract",
@@ -211,6 +218,7 @@ extension RequestPipeline {
             answer = failed(failure, endpoint: endpoint, applied: accepted.applied, rateHeaders: accepted.rateHeaders)
         }
         answer.fields = accepted.fields
+        answer.note(accepted.notes)
         return answer
     }
 

@@ -33,10 +33,10 @@ extension RequestPipeline {
         // A live ban answered with 403 still applies (a reset one acts on the connection, before this).
         if server.policies.banAction == .forbidden, server.policies.jails.ban(for: request.client, now: server.clock.now) != nil { return nil }
         guard server.access.allows(request.client), case .success(let body) = request.body,
-            let queryFields = try? FormBody.query(request.query),
-            let bodyFields = try? FormBody.decode(body, contentType: request.headers[.contentType])
+            let queryFields = try? FormBody.query(request.query, reading: .lenient),
+            let bodyFields = try? FormBody.decode(body, contentType: request.headers[.contentType], reading: .lenient)
         else { return nil }
-        var fields = RequestForm.merged(query: queryFields, body: bodyFields)
+        var fields = RequestForm.merged(query: queryFields.fields, body: bodyFields.fields)
         let presented = PresentedCredentials(fields: fields, headers: request.headers)
         let access = server.access
         if endpoint.credentialProfiles.contains(access.profile), access.credentials.check(presented, profile: access.profile) != .accepted {

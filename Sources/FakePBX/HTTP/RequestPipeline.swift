@@ -67,14 +67,16 @@ struct RequestPipeline: Sendable {
         method: HTTPRequest.Method, path: String, query: String, headers: HTTPFields, peer: IPAddress,
         body: Result<[UInt8], APIError>, tls: TLSConnectionInfo?
     ) -> IncomingRequest {
-        let client = server.access.addressResolver.clientAddress(peer: peer, forwardedFor: headers[values: .xForwardedFor])
+        let (client, unreadable) = server.access.addressResolver.resolve(peer: peer, forwardedFor: headers[values: .xForwardedFor])
         server.timeline.tick(server)
-        return IncomingRequest(method: method, path: path, query: query, headers: headers, client: client, body: body, tls: tls)
+        var request = IncomingRequest(method: method, path: path, query: query, headers: headers, client: client, body: body, tls: tls)
+        if let unreadable { request.body = .failure(.invalidRequest(unreadable)) }
+        return request
     }
 
     /// The faults that fire on this request.
     func faults(for request: IncomingRequest) -> [Fault] {
-        server.faults.isEmpty ? [] : server.faults.select(request.target, now: server.clock.now)
+        server.faults.isEmpty ? [] : server.faults.select(request.target(server.formReading), now: server.clock.now)
     }
 
     /// The whole answer of a request that needs nothing asynchronous, or `nil` when a fault appeared
@@ -125,14 +127,14 @@ struct RequestPipeline: Sendable {
         _ request: IncomingRequest, answer: Answer, sent: Answer?, bytes: Int?, since started: ContinuousClock.Instant, by entryPoint: EntryPoint
     ) {
         let status = sent?.status.code ?? 0
-        server.timeline.observe(request.target, server: server)
+        server.timeline.observe(request.target(server.formReading), server: server)
         countInAccessLogJails(request, status: status)
         let elapsed = ContinuousClock.now - started
         server.journal.record(
             RequestJournal.Entry(
                 time: server.clock.now, client: request.client, method: request.method.rawValue, path: request.path, status: status,
                 applied: answer.applied, scheme: request.tls == nil ? "http" : "https", tls: request.tls,
-                fields: answer.fields ?? request.fields, query: request.query, bytes: bytes,
+                detail: answer.detail, fields: answer.fields ?? request.fields(server.formReading), query: request.query, bytes: bytes,
                 milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
                 answeredBy: entryPoint, answer: sent.map { JournalAnswer($0, sentBytes: bytes, isHead: request.method == .head) }
             ))

@@ -65,14 +65,21 @@ public final class Jails: Sendable {
 
     func observeExpiry(_ observer: @escaping @Sendable (Ban) -> Void) { expiryObserver.withLock { $0 = observer } }
 
+    /// The rules the server started with, which ``restoreRules()`` returns to.
+    public let startRules: [String: JailRule]
+
     public init(rules: [String: JailRule], ignoreIP: [CIDRBlock] = []) {
         config = Published(Config(rules: rules, ignoreIP: ignoreIP))
+        startRules = rules
     }
 
     public var rules: [String: JailRule] { config.value.rules }
     public var ignoreIP: [CIDRBlock] { config.value.ignoreIP }
 
     public func setRule(_ rule: JailRule?, for jail: String) { config.update { $0.rules[jail] = rule } }
+
+    /// Back to the rules the server started with.
+    public func restoreRules() { config.update { $0.rules = startRules } }
 
     /// Counts one match of `jail`'s filter for `address`; returns the ban it triggers, if any.
     @discardableResult

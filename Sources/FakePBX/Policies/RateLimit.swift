@@ -87,15 +87,21 @@ public final class RateLimiter: Sendable {
     /// One lock per stripe of clients, not one for all.
     private let windows = StripedDictionary<Key, Window>()
     public let keyedBy: RateLimitKey
+    /// The rules the server started with, which ``restoreRules()`` returns to.
+    public let startRules: [RateLimitClass: RateLimitRule]
 
     public init(rules: [RateLimitClass: RateLimitRule], keyedBy: RateLimitKey = .ip) {
         self.rules = Published(rules)
+        self.startRules = rules
         self.keyedBy = keyedBy
     }
 
     public var currentRules: [RateLimitClass: RateLimitRule] { rules.value }
 
     public func setRule(_ rule: RateLimitRule?, for rateClass: RateLimitClass) { rules.update { $0[rateClass] = rule } }
+
+    /// Back to the rules the server started with.
+    public func restoreRules() { rules.update { $0 = startRules } }
 
     /// Counts a request; `nil` when the class has no limit.
     public func count(_ rateClass: RateLimitClass, key: Subject, now: Double) -> Decision? {

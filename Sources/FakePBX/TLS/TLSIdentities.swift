@@ -71,7 +71,11 @@ public final class TLSIdentities: Sendable {
         self.authority = authority
         self.identities = identities
         self.current = Mutex(settings.mode)
+        self.startMode = settings.mode
     }
+
+    /// The mode the server started in, which a reset returns to.
+    public let startMode: TLSMode
 
     /// The mode in force.
     public var mode: TLSMode {
