@@ -39,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
             "Read a JSON object body's members as form fields. PHP does not (it reads only urlencoded and multipart bodies), so a real FusionPBX script sees no fields in a JSON body."
     )
     var jsonBodies = false
+    @Option(
+        help:
+            "With --https-port: on (the default) answers plain HTTP with nginx's 301 to HTTPS except for paths naming provision, xml_cdr or firmware, as stock FusionPBX does; off serves HTTP too."
+    )
+    var httpRedirect: Switch?
     @Flag(help: "CDR numeric columns as JSON strings, as a PHP script json_encode-ing PostgreSQL rows sends them.")
     var phpTypes = false
     @Option(help: "Which credentials the API demands (default multi).") var authProfile: AuthProfile?
@@ -187,6 +192,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.authProfile = try env.value(authProfile, "FAKEPBX_AUTH_PROFILE") ?? configuration.authProfile
         if phpTypes || env.flag("FAKEPBX_PHP_TYPES") { configuration.phpTypes = true }
         configuration.jsonBodies = jsonBodies || env.flag("FAKEPBX_JSON_BODIES")
+        configuration.httpRedirect = try env.value(httpRedirect, "FAKEPBX_HTTP_REDIRECT") != .off
         configuration.trustedProxies =
             try env.blocks(trustForwardedFor, "FAKEPBX_TRUST_FORWARDED_FOR", option: "--trust-forwarded-for") ?? []
         configuration.logLevel = try env.value(logLevel, "FAKEPBX_LOG_LEVEL") ?? configuration.logLevel
@@ -280,6 +286,11 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// `--on-miss`: what `serve --replay` does with a request no recorded exchange matches.
+/// A setting that is on or off (`--http-redirect off`).
+enum Switch: String, CaseIterable, ExpressibleByArgument {
+    case on, off
+}
+
 enum ReplayMissChoice: String, CaseIterable, ExpressibleByArgument {
     case emulate, error, proxy
 }

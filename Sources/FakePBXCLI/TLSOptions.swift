@@ -14,6 +14,9 @@ struct TLSOptions: ParsableArguments {
     @Option(help: "The private key (PEM) of --tls-ca-cert.") var tlsCaKey: String?
     @Option(help: "Present your own certificate chain (PEM, leaf first) in mode valid; needs --tls-key.") var tlsCert: String?
     @Option(help: "The private key (PEM) of --tls-cert.") var tlsKey: String?
+    @Option(
+        help: "The key type of the certificates fakepbx issues: rsa (2048 bits, as a FusionPBX install makes them; the default) or ecdsa (P-256).")
+    var tlsKeyType: TLSKeyType?
     @Option(help: "The lowest TLS version accepted (default 1.2).") var tlsMinVersion: TLSProtocolVersion?
     @Option(help: "The highest TLS version accepted (default 1.3).") var tlsMaxVersion: TLSProtocolVersion?
     @Option(help: "CA certificates (PEM) whose client certificates are accepted (mutual TLS).") var tlsClientCa: String?
@@ -35,13 +38,14 @@ struct TLSOptions: ParsableArguments {
         settings.caKeyFile = env.resolve(tlsCaKey, "FAKEPBX_TLS_CA_KEY") ?? settings.caKeyFile
         settings.certificateFile = env.resolve(tlsCert, "FAKEPBX_TLS_CERT") ?? settings.certificateFile
         settings.keyFile = env.resolve(tlsKey, "FAKEPBX_TLS_KEY") ?? settings.keyFile
+        settings.keyType = try env.value(tlsKeyType, "FAKEPBX_TLS_KEY_TYPE") ?? settings.keyType
         settings.minimumVersion = try env.value(tlsMinVersion, "FAKEPBX_TLS_MIN_VERSION") ?? settings.minimumVersion
         settings.maximumVersion = try env.value(tlsMaxVersion, "FAKEPBX_TLS_MAX_VERSION") ?? settings.maximumVersion
         settings.clientCAFile = env.resolve(tlsClientCa, "FAKEPBX_TLS_CLIENT_CA") ?? settings.clientCAFile
         settings.clientAuth = try env.value(tlsClientAuth, "FAKEPBX_TLS_CLIENT_AUTH") ?? settings.clientAuth
         let given =
             [httpsPortFile, tlsCaOut, tlsCaCert, tlsCert, tlsClientCa].contains { $0 != nil }
-            || tlsMode != nil || tlsMinVersion != nil || tlsMaxVersion != nil || tlsClientAuth != nil
+            || tlsMode != nil || tlsKeyType != nil || tlsMinVersion != nil || tlsMaxVersion != nil || tlsClientAuth != nil
         if settings.port == nil, given || !tlsName.isEmpty {
             throw ValidationError("the --tls-* and --https-port-file options apply with --https-port N (0 picks a free port)")
         }
@@ -51,3 +55,4 @@ struct TLSOptions: ParsableArguments {
 extension TLSMode: ExpressibleByArgument {}
 extension TLSProtocolVersion: ExpressibleByArgument {}
 extension TLSClientAuth: ExpressibleByArgument {}
+extension TLSKeyType: ExpressibleByArgument {}

@@ -6,6 +6,7 @@ import JSONSchema
 public import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// Builds the fake PBX application from a configuration, loading the whitelist and dataset files.
@@ -58,6 +59,7 @@ public func buildApplication(
             if let https {
                 guard let bound = await https.boundPort() else { return }
                 httpsPort = bound
+                server.httpsPort.store(bound, ordering: .relaxed)
             }
             if let admin {
                 guard let bound = await admin.boundPort() else { return }
@@ -117,7 +119,7 @@ private func httpsListener(
         server: HTTPServerBuilder { httpResponder in
             HTTPSChannel(
                 base: PBXHTTP1Channel(responder: httpResponder, timeouts: timeouts) {
-                    [ExpectContinueHandler(pipeline: responder.pipeline), FastPathHandler(pipeline: responder.pipeline, secure: true)]
+                    [ExpectContinueHandler(pipeline: responder.pipeline, secure: true), FastPathHandler(pipeline: responder.pipeline, secure: true)]
                 },
                 server: server, identities: tls
             )

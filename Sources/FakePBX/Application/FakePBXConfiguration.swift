@@ -33,6 +33,9 @@ public struct FakePBXConfiguration: Sendable {
     /// Read a JSON object body's members as form fields (`--json-bodies`). PHP does not, so a real
     /// FusionPBX script sees no fields in a JSON body; off by default.
     public var jsonBodies = false
+    /// With HTTPS on, answer plain HTTP with nginx's 301 to HTTPS, except paths naming provision,
+    /// xml_cdr or firmware, as stock FusionPBX does (`--http-redirect on|off`).
+    public var httpRedirect = true
     /// A contracts folder replacing the embedded contracts (`--contracts DIR`).
     public var contractsFolder: String?
 

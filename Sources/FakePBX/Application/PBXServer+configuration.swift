@@ -39,7 +39,8 @@ extension PBXServer {
             scenarioFolder: configuration.scenarioFolder ?? FileManager.default.currentDirectoryPath,
             replay: try loadReplay(configuration), tls: tls, upstreamTrust: configuration.upstreamTrust,
             appVersions: try PBXApp.checked(configuration.appVersions),
-            formReading: configuration.jsonBodies ? .phpWithJSON : .php, startScenarios: configuration.scenarios
+            formReading: configuration.jsonBodies ? .phpWithJSON : .php, startScenarios: configuration.scenarios,
+            httpsRedirect: configuration.httpRedirect
         )
         return (server, whitelistContent)
     }

@@ -1,6 +1,7 @@
 public import ContractKit
 import Foundation
 public import Logging
+import Synchronization
 
 /// Everything a request handler can reach: the tenant model, the access policy, the clock and the
 /// emulated PBX's identity.
@@ -42,6 +43,10 @@ public final class PBXServer: Sendable {
     let catalog: EndpointCatalog
     /// How request bodies are read: as PHP reads them, JSON objects too with `--json-bodies`.
     let formReading: RequestForm.Reading
+    /// Whether plain HTTP is redirected to HTTPS as stock FusionPBX's nginx does (`--http-redirect`).
+    let httpsRedirect: Bool
+    /// The HTTPS listener's bound port once it listens; 0 without HTTPS.
+    let httpsPort = Atomic<Int>(0)
     /// The scenarios started with the server, armed again by a reset.
     let startScenarios: [Scenario]
 
@@ -50,8 +55,10 @@ public final class PBXServer: Sendable {
         policies: SecurityPolicies, clientVerifier: ClientVerifier? = nil, controlAccess: ControlAccess = ControlAccess(),
         scenarioFolder: String = FileManager.default.currentDirectoryPath,
         replay: ReplayStore? = nil, tls: TLSIdentities? = nil, upstreamTrust: ClientTrust = ClientTrust(),
-        appVersions: [String: String] = [:], formReading: RequestForm.Reading = .php, startScenarios: [Scenario] = []
+        appVersions: [String: String] = [:], formReading: RequestForm.Reading = .php, startScenarios: [Scenario] = [],
+        httpsRedirect: Bool = true
     ) throws(ContractError) {
+        self.httpsRedirect = httpsRedirect
         self.formReading = formReading
         self.startScenarios = startScenarios
         self.appVersions = appVersions

@@ -16,14 +16,20 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
     typealias OutboundOut = HTTPResponsePart
 
     private let pipeline: RequestPipeline
+    private let secure: Bool
 
-    init(pipeline: RequestPipeline) { self.pipeline = pipeline }
+    init(pipeline: RequestPipeline, secure: Bool = false) {
+        self.pipeline = pipeline
+        self.secure = secure
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data),
             let expect = head.headerFields[.expect], expect.lowercased() == "100-continue",
             (head.headerFields[.contentLength].flatMap(Int.init) ?? 0) <= EndpointCatalog.maxBodySize,
-            !pipeline.decide(path: head.pathOnly, headers: head.headerFields, peer: IPAddress(peer: context.channel.remoteAddress)).refused
+            !pipeline.decide(
+                path: head.pathOnly, headers: head.headerFields, peer: IPAddress(peer: context.channel.remoteAddress), secure: secure
+            ).refused
         {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
         }

@@ -53,7 +53,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), _):
-            let decision = pipeline.decide(path: head.pathOnly, headers: head.headerFields, peer: IPAddress(peer: context.channel.remoteAddress))
+            let decision = pipeline.decide(
+                path: head.pathOnly, headers: head.headerFields, peer: IPAddress(peer: context.channel.remoteAddress), secure: secure)
             if usualInFlight == 0, decision.refused, let endpoint = decision.endpoint {
                 state = .discarding
                 answer(context, head: head, body: context.channel.allocator.buffer(capacity: 0), endpoint: endpoint, end: nil)
@@ -122,7 +123,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let request = pipeline.admit(
             method: head.method, path: endpoint.path, query: query, headers: head.headerFields,
             peer: IPAddress(peer: context.channel.remoteAddress),
-            body: .success(Array(body.readableBytesView)), tls: connectionTLS(context)
+            body: .success(Array(body.readableBytesView)), tls: connectionTLS(context), authority: head.authority
         )
         guard var answer = pipeline.answerNow(request, endpoint: endpoint) else {
             // A fault appeared meanwhile: the usual way, with the body as it comes.

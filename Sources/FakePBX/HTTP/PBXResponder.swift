@@ -38,7 +38,7 @@ public struct PBXResponder: HTTPResponder {
 
         let incoming = pipeline.admit(
             method: request.method, path: path, query: request.uri.query ?? "", headers: request.headers, peer: peer,
-            body: await readBody(request), tls: context.channel.flatMap { server.tls?.connections.info(for: $0) }
+            body: await readBody(request), tls: context.channel.flatMap { server.tls?.connections.info(for: $0) }, authority: request.head.authority
         )
         let faults = pipeline.faults(for: incoming)
         // A fault that answers with an error keeps the request from the script, unless it commits.

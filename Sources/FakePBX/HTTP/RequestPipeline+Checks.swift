@@ -14,6 +14,8 @@ struct IncomingRequest: Sendable {
     var body: Result<[UInt8], APIError>
     /// What the TLS handshake established, for a request that came over HTTPS.
     var tls: TLSConnectionInfo? = nil
+    /// The `Host` the request named (HTTP/1.1), or its `:authority`.
+    var authority: String? = nil
 
     /// The path and query, as the request line had them.
     var uri: String { query.isEmpty ? path : "\(path)?\(query)" }
@@ -69,6 +71,7 @@ extension RequestPipeline {
     func checked(_ request: IncomingRequest, endpoint: Endpoint) -> CheckedRequest {
         let (refusal, applied) = prelude(client: request.client, method: request.method, envelope: endpoint.envelope)
         if let refusal { return .answered(refusal) }
+        if let redirect = httpsRedirect(request, applied: applied) { return .answered(redirect) }
         var rateHeaders = HTTPFields()
         var notes: [RequestForm.Note] = []
         do {

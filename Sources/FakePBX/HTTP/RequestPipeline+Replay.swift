@@ -8,8 +8,9 @@ import NIOCore
 extension RequestPipeline {
     /// A path no endpoint serves: the recordings may know it, else 404.
     func unknownPath(_ request: IncomingRequest) async -> Answer {
-        let (refusal, _) = prelude(client: request.client, method: request.method, envelope: .standard)
+        let (refusal, applied) = prelude(client: request.client, method: request.method, envelope: .standard)
         if let refusal { return refusal }
+        if let redirect = httpsRedirect(request, applied: applied) { return redirect }
         if server.replay != nil {
             guard server.access.allows(request.client) else { return render(.whitelistDenied, envelope: .standard) }
             let body = (try? request.body.get()) ?? []

@@ -57,19 +57,24 @@ struct RequestPipeline: Sendable {
     }
 
     /// The endpoint, the needs and the refusal of a request, from its head.
-    func decide(path: String, headers: HTTPFields, peer: IPAddress) -> HeadDecision {
+    func decide(path: String, headers: HTTPFields, peer: IPAddress, secure: Bool) -> HeadDecision {
         let (needs, endpoint) = needs(path: path)
-        return HeadDecision(endpoint: endpoint, needs: needs, refused: refusedAtHead(needs, headers: headers, peer: peer))
+        // Redirected to HTTPS from the head, before the whitelist is asked and without reading the
+        // body (no 100 Continue), as nginx's server-level rewrite does.
+        let redirected = redirectsToHTTPS(path: path, secure: secure) && needs.isDisjoint(with: [.suspension, .proxying, .unknownPath])
+        let refused = redirected || refusedAtHead(needs, headers: headers, peer: peer)
+        return HeadDecision(endpoint: endpoint, needs: needs, refused: refused)
     }
 
     /// The first steps: the client's address, then the clock (due scenario steps fire).
     func admit(
         method: HTTPRequest.Method, path: String, query: String, headers: HTTPFields, peer: IPAddress,
-        body: Result<[UInt8], APIError>, tls: TLSConnectionInfo?
+        body: Result<[UInt8], APIError>, tls: TLSConnectionInfo?, authority: String? = nil
     ) -> IncomingRequest {
         let (client, unreadable) = server.access.addressResolver.resolve(peer: peer, forwardedFor: headers[values: .xForwardedFor])
         server.timeline.tick(server)
         var request = IncomingRequest(method: method, path: path, query: query, headers: headers, client: client, body: body, tls: tls)
+        request.authority = authority
         if let unreadable { request.body = .failure(.invalidRequest(unreadable)) }
         return request
     }

@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 import SwiftASN1
+import Synchronization
 import X509
+import _CryptoExtras
 
 /// A certificate authority that issues the HTTPS listener's certificates: fakepbx's own ("fakepbx
 /// test CA", made at start), or one the user keeps across runs (`--tls-ca-cert`/`--tls-ca-key`).
@@ -10,8 +12,9 @@ struct CertificateAuthority: Sendable {
     var privateKey: Certificate.PrivateKey
 
     /// A new CA, valid from an hour ago for ten years.
-    static func generate(commonName: String, now: Date = Date()) throws -> CertificateAuthority {
-        let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
+    static func generate(
+        commonName: String, now: Date = Date(), key: Certificate.PrivateKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+    ) throws -> CertificateAuthority {
         let name = try DistinguishedName {
             OrganizationName("fakepbx")
             CommonName(commonName)
@@ -41,10 +44,9 @@ struct CertificateAuthority: Sendable {
         return CertificateAuthority(certificate: certificate, privateKey: key)
     }
 
-    /// A server certificate with a fresh key, for `names` (DNS names or IP addresses), valid over
-    /// the given interval.
-    func issue(names: [String], notBefore: Date, notAfter: Date) throws -> (Certificate, Certificate.PrivateKey) {
-        let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
+    /// A server certificate with `key`, for `names` (DNS names or IP addresses), valid over the
+    /// given interval.
+    func issue(names: [String], notBefore: Date, notAfter: Date, key: Certificate.PrivateKey) throws -> (Certificate, Certificate.PrivateKey) {
         let subject = try DistinguishedName {
             OrganizationName("fakepbx")
             CommonName(names.first ?? "localhost")
@@ -148,6 +150,26 @@ extension Certificate {
                 if bytes.count == 16 { return IPAddress(bytes: bytes)?.description }
                 return nil
             default: return nil
+            }
+        }
+    }
+}
+
+extension TLSKeyType {
+    /// One RSA key per process, made when first asked for: RSA key generation takes tens of
+    /// milliseconds, and every mode's certificate (and every server a test starts) can share it.
+    private static let rsaKey = Mutex<Certificate.PrivateKey?>(nil)
+
+    /// A key of this type for a server certificate: the process's RSA 2048 key, or a new P-256 one.
+    func serverKey() throws -> Certificate.PrivateKey {
+        switch self {
+        case .ecdsa: return Certificate.PrivateKey(P256.Signing.PrivateKey())
+        case .rsa:
+            return try TLSKeyType.rsaKey.withLock { key in
+                if let key { return key }
+                let made = Certificate.PrivateKey(try _RSA.Signing.PrivateKey(keySize: .bits2048))
+                key = made
+                return made
             }
         }
     }

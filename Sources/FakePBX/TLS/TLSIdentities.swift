@@ -137,17 +137,18 @@ public final class TLSIdentities: Sendable {
         return try attempt {
             switch mode {
             case .selfSigned:
-                let own = try CertificateAuthority.generate(commonName: names[0], now: now)
+                let own = try CertificateAuthority.generate(commonName: names[0], now: now, key: try settings.keyType.serverKey())
                 return ([try own.selfSigned(names: names, notBefore: notBefore, notAfter: notAfter)], own.privateKey)
             case .untrustedCA:
                 let other = try CertificateAuthority.generate(commonName: "untrusted test CA", now: now)
-                let (leaf, key) = try other.issue(names: names, notBefore: notBefore, notAfter: notAfter)
+                let (leaf, key) = try other.issue(names: names, notBefore: notBefore, notAfter: notAfter, key: try settings.keyType.serverKey())
                 return ([leaf], key)
             case .wrongHost:
-                let (leaf, key) = try authority.issue(names: ["wrong-host.fakepbx.invalid"], notBefore: notBefore, notAfter: notAfter)
+                let (leaf, key) = try authority.issue(
+                    names: ["wrong-host.fakepbx.invalid"], notBefore: notBefore, notAfter: notAfter, key: try settings.keyType.serverKey())
                 return ([leaf], key)
             case .valid, .expired, .notYetValid:
-                let (leaf, key) = try authority.issue(names: names, notBefore: notBefore, notAfter: notAfter)
+                let (leaf, key) = try authority.issue(names: names, notBefore: notBefore, notAfter: notAfter, key: try settings.keyType.serverKey())
                 return ([leaf], key)
             }
         }
@@ -162,6 +163,7 @@ public final class TLSIdentities: Sendable {
                 privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(try key.serializeAsPEM().pemString.utf8), format: .pem))
             )
             configuration.minimumTLSVersion = settings.minimumVersion.map(\.nio) ?? .tlsv12
+            configuration.cipherSuites = TLSIdentities.nginxCiphers
             if let maximum = settings.maximumVersion { configuration.maximumTLSVersion = maximum.nio }
             if let clientTrust {
                 configuration.trustRoots = .certificates(try clientTrust.map { try NIOSSLCertificate(bytes: $0.der, format: .der) })
@@ -174,6 +176,13 @@ public final class TLSIdentities: Sendable {
             return try NIOSSLContext(configuration: configuration)
         }
     }
+
+    /// The TLS 1.2 suites of stock FusionPBX's nginx (`ssl_ciphers`, fusionpbx-install.sh
+    /// `debian/resources/nginx/fusionpbx`, 2023–2025). BoringSSL has no finite-field DHE, so the three
+    /// `DHE-RSA-*` suites are never offered; neither does nginx offer them without `ssl_dhparam`,
+    /// which that file does not set. TLS 1.3's suites are BoringSSL's fixed three, OpenSSL's defaults.
+    static let nginxCiphers =
+        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES256-SHA:AES256-SHA"
 
     /// Runs certificate work, reporting a failure as a configuration error.
     private static func attempt<T>(_ body: () throws -> T) throws(FakePBXError) -> T {

@@ -17,6 +17,9 @@ public struct TLSSettings: Sendable {
     /// The user's own certificate chain and key, presented in mode `valid` (`--tls-cert`, `--tls-key`).
     public var certificateFile: String?
     public var keyFile: String?
+    /// The key type of the certificates fakepbx issues (`--tls-key-type`): RSA 2048, as a FusionPBX
+    /// install makes them, or ECDSA P-256.
+    public var keyType: TLSKeyType = .rsa
     public var minimumVersion: TLSProtocolVersion?
     public var maximumVersion: TLSProtocolVersion?
     /// CAs whose client certificates are accepted (`--tls-client-ca`), and whether one is needed.
@@ -27,4 +30,11 @@ public struct TLSSettings: Sendable {
 
     /// Whether the HTTPS listener is on.
     public var isEnabled: Bool { port != nil }
+}
+
+/// The key type of the server certificates fakepbx issues. fusionpbx-install.sh's nginx presents
+/// Debian's snakeoil certificate (`ssl-cert`: RSA 2048) or a Let's Encrypt one made by dehydrated with
+/// `--algo rsa` (`debian/resources/letsencrypt.sh`), so RSA is what a FusionPBX server presents.
+public enum TLSKeyType: String, Sendable, Hashable, CaseIterable {
+    case rsa, ecdsa
 }
