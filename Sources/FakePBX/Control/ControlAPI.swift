@@ -62,13 +62,15 @@ struct ControlAPI: Sendable {
             message: "no control route \(request.method.rawValue) \(request.uri.path); routes: \(ControlAPI.routes.joined(separator: "; "))")
     }
 
-    /// The methods the listed routes take at `path`; `ADDRESS` and `ID` stand for any one segment.
+    /// The methods the listed routes take at `path`, HEAD wherever GET; `ADDRESS` and `ID` stand for
+    /// any one segment.
     static func methods(forPath path: String) -> [String] {
         guard path.hasPrefix(prefix) else { return [] }
         let route = String(path.dropFirst(prefix.count))
         var methods: [String] = []
         for entry in table where entry.usage != nil && entry.parameter(in: route) != nil && !methods.contains(entry.method.rawValue) {
             methods.append(entry.method.rawValue)
+            if entry.method == .get, !methods.contains("HEAD") { methods.append("HEAD") }
         }
         return methods
     }

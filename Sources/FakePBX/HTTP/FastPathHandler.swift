@@ -147,14 +147,21 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 }
 
-/// The `Date` header's text (RFC 9110 IMF-fixdate), as Hummingbird writes it, made once a second.
+/// The `Date` header's text (RFC 9110 IMF-fixdate), made once a second from the system clock: the one
+/// source of every answer's `Date` (``ConnectionLifecycle`` sets it on each final head), so answers
+/// never go back in time across event loops.
 enum HTTPDate {
     private static let cache = Mutex<(second: Int, text: String)>((0, ""))
 
     static func now() -> String {
-        let now = time(nil)
+        // Not time(2): on Linux it reads the coarse clock, which can still say the last second a
+        // few milliseconds into the next one.
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        let now = spec.tv_sec
         return cache.withLock { cached in
             if cached.second == now { return cached.text }
+            let older = now < cached.second
             let days = ByteText.floorDiv(now, 86_400)
             let date = ByteText.civil(days)
             let second = now - days * 86_400
@@ -162,7 +169,8 @@ enum HTTPDate {
             let month = ByteText.months[date.month - 1]
             func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
             let text = "\(weekday), \(two(date.day)) \(month) \(date.year) \(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) GMT"
-            cached = (now, text)
+            // A thread that read the clock just before another moved the cache on leaves it be.
+            if !older { cached = (now, text) }
             return text
         }
     }

@@ -80,6 +80,9 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             head.version = framing.version
+            // One clock for every answer, whichever entry point made it: Hummingbird's own date
+            // cache is refreshed on a timer and lags, so answers would go back in time.
+            if head.status.code >= 200 { head.headers.replaceOrAdd(name: "Date", value: HTTPDate.now()) }
             if let connection = framing.connection { head.headers.replaceOrAdd(name: "connection", value: connection) }
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body:
