@@ -58,7 +58,12 @@ struct DataCommandTests {
             root["extensions"] = extensions
             var gateways = try #require(root["gateways"] as? [[String: Any]])
             gateways[0]["register_transport"] = "carrier-pigeon"
+            gateways[1]["enabled"] = "maybe"
             root["gateways"] = gateways
+            // Values the decoder refuses do not hide the others, nor the rules checked after decoding.
+            var domains = try #require(root["domains"] as? [[String: Any]])
+            domains[1]["domain_enabled"] = "sometimes"
+            root["domains"] = domains
             let bad = dir.appendingPathComponent("bad.json").path
             try JSONSerialization.data(withJSONObject: root).write(to: URL(fileURLWithPath: bad))
 
@@ -67,6 +72,9 @@ struct DataCommandTests {
             #expect(check.stderr.contains("\(bad)#/bogus_key: unknown field 'bogus_key'"), "\(check.stderr)")
             #expect(check.stderr.contains("\(bad)#/extensions/0/call_timeout: expected a whole number from 1 to 3600"), "\(check.stderr)")
             #expect(check.stderr.contains("\(bad)#/gateways/0/register_transport: expected one of: tcp, tls, udp"), "\(check.stderr)")
+            #expect(check.stderr.contains("\(bad)#/gateways/1/enabled: expected true or false"), "\(check.stderr)")
+            #expect(check.stderr.contains("\(bad)#/domains/1/domain_enabled: expected true or false"), "\(check.stderr)")
+            #expect(!check.stderr.contains("no domain named"), "a record that could not be read is not reported again as missing: \(check.stderr)")
 
             // The API refuses the same values, with the same expectation.
             try await withFakePBX { server in

@@ -27,7 +27,7 @@ extension Dataset {
         do {
             dataset = try JSONDecoder().decode(Dataset.self, from: data)
         } catch let error as DecodingError {
-            throw DatasetError(file: source, problems: problems + [problem(for: error)])
+            throw DatasetError(file: source, problems: problems + everyProblem(in: root, first: error))
         }
         problems += dataset.validationProblems()
         if !problems.isEmpty { throw DatasetError(file: source, problems: problems) }
@@ -73,7 +73,7 @@ extension Dataset {
         )
     }
 
-    private static func problem(for error: DecodingError) -> DatasetError.Problem {
+    static func problem(for error: DecodingError) -> DatasetError.Problem {
         switch error {
         case .keyNotFound(let key, let context):
             return .init(
