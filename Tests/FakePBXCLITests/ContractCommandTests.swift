@@ -142,6 +142,28 @@ struct ContractCommandTests {
         }
     }
 
+    /// Against a server with Ubuntu's jails (fusionpbx: 10 failed logins in 10 minutes), a run with a
+    /// wrong password stops at its first refused login, says why, and leaves the address unbanned.
+    @Test func aWrongPasswordStopsTheRunBeforeTheTargetBansIt() async throws {
+        try await withFakePBX({ $0.jails = Fail2banProfile.ubuntu.rules }, clock: .system) { server in
+            for (arguments, hint) in [
+                (["--username", "admin", "--password", "wrong"], "check --username/--password or --api-key"),
+                ([], "this target wants credentials; give --username and --password, or --api-key"),
+            ] {
+                let result = try await runProcess(
+                    try fakepbxExecutable(), ["contract", "run", "--timeout", "60", "--target", server.httpURL()] + arguments)
+                #expect(result.status == 1)
+                #expect(
+                    result.stdout.contains("ERROR run stopped: the run could go on: stopped after the first refused login (401): \(hint)"),
+                    "\(result.stdout)")
+                let bans = try await server.control("GET", "bans")
+                #expect(bans.text == #"{"bans":[]}"# + "\n", "\(bans.text)")
+                let jails = try await server.control("GET", "jails")
+                #expect(!jails.text.contains(#""failures":10"#), "\(jails.text)")
+            }
+        }
+    }
+
     @Test func aRedirectIsReportedWithItsLocation() async throws {
         try await withFakePBX({ _ in }, clock: .system) { server in
             let fault = try await RawHTTPClient.request(

@@ -97,7 +97,7 @@ public struct ContractRunner: Sendable {
     private func run(_ cases: [ContractCase], base: String, client: HTTPClient) async throws(ContractError) -> ContractReport {
         let started = Date()
         var report = ContractReport(title: "contract run", target: base, startedAt: ContractReport.timestamp(started))
-        var reachable = false
+        var progress = Progress()
         for contractCase in cases {
             var suite = ContractReport.Suite(name: contractCase.name)
             if let reason = skipReason(contractCase) {
@@ -107,12 +107,22 @@ public struct ContractRunner: Sendable {
             }
             var variables = CaseVariables(configuration.variables, username: configuration.username)
             for step in contractCase.steps + contractCase.cleanup {
+                if let reason = progress.stopped {
+                    suite.checks.append(.init(name: step.name, operation: step.operation, outcome: .skipped(reason)))
+                    continue
+                }
                 suite.checks += try await run(
-                    step, of: contractCase.name, base: base, client: client, variables: &variables, reachable: &reachable)
+                    step, of: contractCase.name, base: base, client: client, variables: &variables, progress: &progress)
             }
             report.suites.append(suite)
         }
-        if !configuration.expectedAppVersions.isEmpty { report.suites.append(try await appVersions(base: base, client: client)) }
+        if let reason = progress.stopped {
+            // Its own check in error, so every report format (and the exit code) carries the reason.
+            report.suites.append(
+                ContractReport.Suite(name: "run stopped", checks: [.init(name: "the run could go on", operation: nil, outcome: .error(reason))]))
+        } else if !configuration.expectedAppVersions.isEmpty {
+            report.suites.append(try await appVersions(base: base, client: client))
+        }
         report.durationSeconds = Date().timeIntervalSince(started)
         return report
     }
@@ -139,7 +149,8 @@ public struct ContractRunner: Sendable {
     }
 
     private func run(
-        _ step: ContractCase.Step, of caseName: String, base: String, client: HTTPClient, variables: inout CaseVariables, reachable: inout Bool
+        _ step: ContractCase.Step, of caseName: String, base: String, client: HTTPClient, variables: inout CaseVariables,
+        progress: inout Progress
     ) async throws(ContractError) -> [ContractReport.Check] {
         let operation = catalog.operation(id: step.operation)!
         if let reason = skipReason(step, operation: operation) {
@@ -173,13 +184,15 @@ public struct ContractRunner: Sendable {
             response = try await sendWaitingForRateLimits(
                 request, body: FormEncoding.encode(form), base: base, client: client, step: step.name, notes: &notes
             )
-            reachable = true
+            progress.answered()
         } catch {
-            if !reachable {
+            if !progress.reachable {
                 throw ContractError(.unreachable, "no answer from the server: \(SystemErrorText.describe(error))", at: base)
             }
+            progress.unanswered()
             return [.init(name: step.name, operation: operation.id, outcome: .error("no answer: \(SystemErrorText.describe(error))"))]
         }
+        progress.refused(step, status: response.status, hasCredentials: configuration.hasCredentials)
         configuration.onExchange("\(caseName) › \(step.name)", Exchange(name: step.name, request: request, response: response))
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
