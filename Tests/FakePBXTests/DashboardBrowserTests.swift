@@ -31,6 +31,16 @@ struct DashboardBrowserTests {
         #expect(FileManager.default.fileExists(atPath: screenshot), "the browser wrote no screenshot")
     }
 
+    @Test("a page served from another origin (127.0.0.2) cannot change the server's state, nor frame the dashboard")
+    func anotherOriginCannotDriveIt() async throws {
+        try await withFakePBX({ _ in }, clock: .system) { (server: TestServer) async throws in
+            let result = try await runProcess(
+                try python3(), [repositoryFile("scripts/browser/cross_origin.py").path, "http://127.0.0.1:\(server.port)"])
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("ok    the dashboard did not render in another site's frame"), "\(result.stdout)")
+        }
+    }
+
     @Test("with --admin-token the page works when opened with ?token=, and is refused without it")
     func dashboardWithAdminToken() async throws {
         let token = "dashboard-token-0123456789"

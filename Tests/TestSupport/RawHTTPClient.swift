@@ -52,7 +52,8 @@ public enum RawHTTPClient {
         path: String, headers: [String: String] = [:], body: String = "",
         contentType: String? = RawHTTPClient.inferredType, timeout: Int = 60
     ) async throws -> HTTPResult {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host.contains(":") ? "[\(host)]" : host):\(port)\r\nConnection: close\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nConnection: close\r\n"
+        if headers["Host"] == nil { head += "Host: \(host.contains(":") ? "[\(host)]" : host):\(port)\r\n" }
         var allHeaders = headers
         var contentType = contentType
         if contentType == RawHTTPClient.inferredType {
