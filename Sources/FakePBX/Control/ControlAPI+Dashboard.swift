@@ -15,8 +15,8 @@ extension ControlAPI {
 
     /// Made once: the page does not change while the server runs.
     private static let page = (
-        http: DashboardPage.html(faultTypes: Fault.Kind.Name.allCases.map(\.rawValue), https: false),
-        https: DashboardPage.html(faultTypes: Fault.Kind.Name.allCases.map(\.rawValue), https: true)
+        http: DashboardPage.html(faultKinds: Fault.Kind.Name.formTable, https: false),
+        https: DashboardPage.html(faultKinds: Fault.Kind.Name.formTable, https: true)
     )
     /// The page loads nothing from elsewhere and talks only to this server.
     private static let dashboardPolicy =

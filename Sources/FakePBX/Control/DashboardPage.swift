@@ -1,14 +1,18 @@
 import Foundation
+import JSONSchema
 
 /// The dashboard at `GET /__fakepbx/`: one self-contained page (no CDN, no build step) that follows
 /// `GET /__fakepbx/events` and drives the control API. With `--admin-token`, open it as
 /// `/__fakepbx/?token=TOKEN`: the page sends the token on every call.
 enum DashboardPage {
-    /// The page, with the fault types filled in, and whether the server has an HTTPS listener (the
-    /// page asks for its certificates only then).
-    static func html(faultTypes: [String], https: Bool) -> String {
-        let options = faultTypes.map { "<option>\($0)</option>" }.joined()
+    /// The page, with the fault kinds and their parameters (``Fault/Kind/Name/formTable``) filled in,
+    /// and whether the server has an HTTPS listener (the page asks for its certificates only then).
+    static func html(faultKinds: JSONValue, https: Bool) -> String {
+        let options = (faultKinds.objectValue?.map(\.key) ?? []).map { "<option>\($0)</option>" }.joined()
+        // Inside <script>: a "</" in the JSON could end it; JSON allows "<\/".
+        let table = faultKinds.serialized().replacingOccurrences(of: "</", with: "<\\/")
         return template.replacingOccurrences(of: "<!--FAULT-TYPES-->", with: options)
+            .replacingOccurrences(of: "/*FAULT-KINDS*/", with: table)
             .replacingOccurrences(of: "data-https=\"\"", with: "data-https=\"\(https)\"")
     }
 
@@ -76,26 +80,26 @@ enum DashboardPage {
           </section>
           <section aria-labelledby="bans-title">
             <h2 id="bans-title">Bans</h2>
-            <table><tbody id="bans"><tr><td class="muted">none</td></tr></tbody></table>
+            <table><tbody id="bans"><tr><td class="muted">loading…</td></tr></tbody></table>
             <h2>Jails</h2>
-            <table><tbody id="jails"></tbody></table>
+            <table><tbody id="jails"><tr><td class="muted">loading…</td></tr></tbody></table>
             <h2>Rate-limit windows</h2>
-            <table><tbody id="ratelimits"><tr><td class="muted">none open</td></tr></tbody></table>
+            <table><tbody id="ratelimits"><tr><td class="muted">loading…</td></tr></tbody></table>
           </section>
           <section aria-labelledby="faults-title">
             <h2 id="faults-title">Faults</h2>
             <form id="fault-form">
               <select id="fault-type" aria-label="fault type"><!--FAULT-TYPES--></select>
-              <input id="fault-status" size="4" placeholder="status" aria-label="status code">
+              <span id="fault-parameters"></span>
               <input id="fault-path" size="22" placeholder="endpoint (optional)" aria-label="endpoint to match">
               <button type="submit">Add</button>
             </form>
-            <table><tbody id="faults"><tr><td class="muted">none</td></tr></tbody></table>
+            <table><tbody id="faults"><tr><td class="muted">loading…</td></tr></tbody></table>
             <div id="fault-error" class="s4" role="alert"></div>
           </section>
           <section aria-labelledby="tls-title">
             <h2 id="tls-title">TLS</h2>
-            <div id="tls">HTTPS is off</div>
+            <div id="tls" class="muted">loading…</div>
           </section>
           <section aria-labelledby="tenants-title">
             <h2 id="tenants-title">Tenants</h2>
@@ -257,11 +261,28 @@ enum DashboardPage {
             return [fault.id, fault.type + (fault.status ? " " + fault.status : ""), "matched " + fault.matched + ", fired " + fault.fired, cell];
           }), "none");
         }
+        // Each kind's own parameters, from the server's table of fault kinds.
+        const faultKinds = /*FAULT-KINDS*/;
+        function showFaultParameters() {
+          $("fault-parameters").replaceChildren(...faultKinds[$("fault-type").value].map((parameter) => {
+            const input = document.createElement("input");
+            input.name = parameter.key; input.size = parameter.number ? 6 : 14;
+            input.placeholder = parameter.hint + (parameter.required ? "" : " (optional)");
+            input.setAttribute("aria-label", parameter.key);
+            if (parameter.number) input.inputMode = "decimal";
+            return input;
+          }));
+        }
+        $("fault-type").addEventListener("change", showFaultParameters);
+        showFaultParameters();
         $("fault-form").addEventListener("submit", async (event) => {
           event.preventDefault();
-          const fault = { type: $("fault-type").value };
-          const status = $("fault-status").value.trim(), path = $("fault-path").value.trim();
-          if (status) fault.status = Number(status);
+          const kind = $("fault-type").value, fault = { type: kind };
+          for (const parameter of faultKinds[kind]) {
+            const value = $("fault-parameters").querySelector("[name='" + parameter.key + "']").value.trim();
+            if (value) fault[parameter.key] = parameter.number && !isNaN(Number(value)) ? Number(value) : value;
+          }
+          const path = $("fault-path").value.trim();
           if (path) fault.match = { endpoint: path };
           try { await api("faults", { method: "POST", body: JSON.stringify(fault) }); $("fault-error").textContent = ""; }
           catch (error) { $("fault-error").textContent = error.message; }
@@ -269,7 +290,7 @@ enum DashboardPage {
         });
 
         async function refreshTLS() {
-          if (document.body.dataset.https !== "true") return;
+          if (document.body.dataset.https !== "true") { $("tls").textContent = "HTTPS is off (serve --https-port)"; return; }
           const tls = await api("tls");
           const select = document.createElement("select");
           select.setAttribute("aria-label", "certificate mode");

@@ -167,3 +167,45 @@ extension Fault.Kind {
         }
     }
 }
+
+extension Fault.Kind.Name {
+    /// One parameter a kind reads, as the dashboard's form asks for it.
+    struct Parameter: Sendable {
+        var key: String
+        var required: Bool
+        /// A number, or text.
+        var number: Bool
+        var hint: String
+    }
+
+    /// The parameters this kind reads (``Fault/Kind/init(_:parameters:)`` reads the same keys).
+    var parameters: [Parameter] {
+        switch self {
+        case .latency:
+            [.init(key: "ms", required: true, number: true, hint: "ms"), .init(key: "jitter", required: false, number: true, hint: "jitter ms")]
+        case .status:
+            [
+                .init(key: "status", required: true, number: true, hint: "status"),
+                .init(key: "body", required: false, number: false, hint: "raw body"),
+            ]
+        case .truncate: [.init(key: "bytes", required: true, number: true, hint: "bytes sent")]
+        case .hang, .tlsHang: [.init(key: "seconds", required: false, number: true, hint: "seconds ≤ 60")]
+        case .slowDrip: [.init(key: "rate", required: true, number: true, hint: "bytes/s")]
+        case .contentType: [.init(key: "content_type", required: true, number: false, hint: "content type")]
+        case .version: [.init(key: "version", required: true, number: false, hint: "version")]
+        case .malformedJSON, .emptyReply, .reset, .loginPage, .loginRedirect, .tlsReset, .tlsClose, .tlsGarbage: []
+        }
+    }
+
+    /// Every kind with its parameters, as the dashboard's form reads them.
+    static var formTable: JSONValue {
+        var table = JSONObject()
+        for name in allCases {
+            table[name.rawValue] = .array(
+                name.parameters.map {
+                    ["key": .string($0.key), "required": .bool($0.required), "number": .bool($0.number), "hint": .string($0.hint)]
+                })
+        }
+        return .object(table)
+    }
+}
