@@ -20,7 +20,7 @@ struct OpenAPITests {
         let document = OpenAPIDocument(catalog: catalog).json
         #expect(document["openapi"] == "3.1.0")
         let paths = try #require(document["paths"]?.objectValue)
-        #expect(Set(paths.keys) == Set(catalog.operations.map(\.path)))
+        #expect(Set(paths.keys) == Set(catalog.operations.flatMap(\.paths)))
         #expect(document["paths"]?["/app/status/index.php"]?["get"] != nil)
         #expect(
             document["paths"]?["/app/domains/manage_domain.php"]?["post"]?["requestBody"]?["content"]?["application/x-www-form-urlencoded"]?[
