@@ -100,6 +100,8 @@ struct ControlAnswers: RouterMiddleware {
         // No other site may frame the dashboard (clickjacking); old browsers read X-Frame-Options.
         response.headers[.contentSecurityPolicy] = "frame-ancestors 'none'"
         response.headers[.xFrameOptions] = "DENY"
+        // State that changes with every request: no cache may keep or reuse it.
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         // The GET answer's head, Content-Length included, and no body.
         return isHead ? response.createHeadResponse() : response
     }
