@@ -9,8 +9,12 @@ import Testing
 @Suite("A customer's night run, reproduced")
 struct NightRunTests {
     /// The billing module's nightly CDR import, day by day. `naive` retries a 429 at once (the
-    /// customer's bug); `fixed` waits for `Retry-After`, at most 3 times a day. Prints each answer's
-    /// status, `curl N` when the connection failed, and `done` or `gave up`.
+    /// customer's bug); `fixed` waits for `Retry-After`, at most 3 times a day, on the fake's clock
+    /// (it advances the clock instead of sleeping, as a test double for `sleep`). Prints each
+    /// answer's status, `curl N` when the connection failed, and `done` or `gave up`.
+    ///
+    /// The tests run on a frozen clock: the rate window and the jail's find time then do not depend
+    /// on how fast the machine sends the requests, so every run sends the same ones.
     static let nightRun = #"""
         <?php
         [$script, $base, $mode] = $argv;
@@ -40,7 +44,12 @@ struct NightRunTests {
                 $tries++;
                 if ($mode === 'fixed') {
                     if ($tries > 3) { echo "gave up\n"; exit(0); }
-                    sleep(max(1, (int)($headers['retry-after'] ?? 1)));
+                    $wait = curl_init("$base/__fakepbx/clock/advance");
+                    curl_setopt_array($wait, [
+                        CURLOPT_RETURNTRANSFER => true, CURLOPT_POST => true, CURLOPT_HTTPHEADER => ['Content-Type: application/json'],
+                        CURLOPT_POSTFIELDS => json_encode(['seconds' => max(1, (int)($headers['retry-after'] ?? 1))]),
+                    ]);
+                    curl_exec($wait);
                 }
                 continue;
             }
@@ -64,6 +73,10 @@ struct NightRunTests {
         let banner =
             try await waitFor(timeout: .seconds(60), { process.output }, until: { $0.contains { $0.hasPrefix(last) } || !process.isRunning }) ?? []
         let port = try #require(banner.first.flatMap(bannerPort), "\(banner) \(process.standardError)")
+        if !arguments.contains("--bundle") {
+            let frozen = try await RawHTTPClient.request(port: port, path: "/__fakepbx/clock/freeze", body: "")
+            #expect(frozen.status == 200, "\(frozen.text)")
+        }
         return (process, port, banner)
     }
 
@@ -139,14 +152,14 @@ struct NightRunTests {
                 #expect(reproduced == recordedNight)
 
                 // The fixed module against the recording as it was: it still sees the recorded 429s and fails.
-                let (answersAgain, againPort, _) = try await Self.serve(["--bundle", moved])
+                let (answersAgain, againPort, _) = try await Self.serve(["--bundle", moved, "--bundle-clock", "frozen"])
                 defer { answersAgain.signal(SIGTERM) }
                 let fixedOnRecording = try await Self.run("fixed", against: "http://127.0.0.1:\(againPort)", script: script)
                 #expect(fixedOnRecording.last == "gave up", "\(fixedOnRecording)")
 
                 // With the bundle's policies deciding: it waits as told, is never banned, and finishes.
                 let (policies, policiesPort, policiesBanner) = try await Self.serve(
-                    ["--bundle", moved, "--replay-mode", "policies"], last: "  clock:")
+                    ["--bundle", moved, "--replay-mode", "policies", "--bundle-clock", "frozen"], last: "  clock:")
                 defer { policies.signal(SIGTERM) }
                 #expect(policiesBanner.joined(separator: "\n").contains("mode policies"))
                 let fixed = try await Self.run("fixed", against: "http://127.0.0.1:\(policiesPort)", script: script)
