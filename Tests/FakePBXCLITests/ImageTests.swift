@@ -24,8 +24,11 @@ struct ImageTests {
 
             let health = try await RawHTTPClient.request(port: http, method: "GET", path: "/__fakepbx/health")
             #expect(health.status == 200, "\(health.text)")
+            // As stock FusionPBX: plain HTTP is redirected to HTTPS, except the xml_cdr scripts.
             let status = try await PHPClient.send(PHPClient.Call(url: "http://127.0.0.1:\(http)/app/status/index.php"))
-            #expect(status.status == 200 && status.body.contains("\"status\""), "\(status.error) \(status.body.prefix(300))")
+            #expect(status.status == 301 && status.body.contains("301 Moved Permanently"), "\(status.error) \(status.body.prefix(300))")
+            let chkcon = try await PHPClient.send(PHPClient.Call(url: "http://127.0.0.1:\(http)/app/xml_cdr/chkcon.php"))
+            #expect(chkcon.status == 200, "\(chkcon.error) \(chkcon.body.prefix(300))")
 
             // The host is not 127.0.0.1 inside the container: the image's whitelist and control API
             // admit the private ranges it comes from, so the CA is one request away.
@@ -64,7 +67,7 @@ struct ImageTests {
             let http = try await container.hostPort(8080)
             let health = try await RawHTTPClient.request(port: http, method: "GET", path: "/__fakepbx/health")
             #expect(health.status == 200, "\(health.text)")
-            let status = try await PHPClient.send(PHPClient.Call(url: "http://127.0.0.1:\(http)/app/status/index.php"))
+            let status = try await PHPClient.send(PHPClient.Call(url: "http://127.0.0.1:\(http)/app/xml_cdr/chkcon.php"))
             #expect(status.status == 403, "\(status.status) \(status.body.prefix(300))")
         }
     }

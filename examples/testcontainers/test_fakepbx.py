@@ -1,5 +1,6 @@
 """fakepbx in a Python test with Testcontainers: the image, started for the test, ready when its
-banner line is printed and its health route answers.
+banner line is printed and its health route answers. The billing calls go over HTTPS, trusting the
+fake's CA, as a module calls a real FusionPBX, whose port 80 answers them with a 301.
 
     pip install testcontainers==4.15.0
     python3 -m pytest examples/testcontainers/test_fakepbx.py      # or: python3 test_fakepbx.py
@@ -12,6 +13,8 @@ TESTCONTAINERS_CONNECTION_MODE=docker_host and TC_HOST=127.0.0.1.
 
 import json
 import os
+import ssl
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -26,22 +29,32 @@ def fakepbx():
         LogMessageWaitStrategy("listening on"),
         HttpWaitStrategy(8080, "/__fakepbx/health").for_status_code(200),
     )
-    return DockerContainer(IMAGE).with_exposed_ports(8080).with_env("FAKEPBX_PBX_VERSION", "5.4.9").waiting_for(ready)
+    return DockerContainer(IMAGE).with_exposed_ports(8080, 8443).with_env("FAKEPBX_PBX_VERSION", "5.4.9").waiting_for(ready)
 
 
-def post(base, path, fields):
+def post(base, path, fields, context=None):
     data = urllib.parse.urlencode({"username": "admin", "password": "your-password", **fields}).encode()
-    with urllib.request.urlopen(base + path, data=data, timeout=30) as answer:
+    with urllib.request.urlopen(base + path, data=data, timeout=30, context=context) as answer:
         return answer.status, json.loads(answer.read())
 
 
 def test_the_billing_calls_work():
     with fakepbx() as pbx:
-        base = f"http://{pbx.get_container_host_ip()}:{pbx.get_exposed_port(8080)}"
-        status, body = post(base, "/app/status/index.php", {})
+        host = pbx.get_container_host_ip()
+        http = f"http://{host}:{pbx.get_exposed_port(8080)}"
+        with urllib.request.urlopen(http + "/__fakepbx/tls/ca.pem", timeout=30) as answer:
+            trust = ssl.create_default_context(cadata=answer.read().decode())
+        base = f"https://{host}:{pbx.get_exposed_port(8443)}"
+        status, body = post(base, "/app/status/index.php", {}, trust)
         assert status == 200 and "status" in body, body
-        status, body = post(base, "/app/domains/manage_domain.php", {"action": "list"})
+        status, body = post(base, "/app/domains/manage_domain.php", {"action": "list"}, trust)
         assert status == 200 and body["count"] > 0, body
+        # Plain HTTP is redirected, as stock FusionPBX's nginx does (urllib does not follow a POST's 301).
+        try:
+            post(http, "/app/status/index.php", {})
+            assert False, "HTTP was answered"
+        except urllib.error.HTTPError as error:
+            assert error.code == 301 and error.headers["Location"].startswith("https://"), error
 
 
 if __name__ == "__main__":
