@@ -136,6 +136,24 @@ with sync_playwright() as playwright:
     control("DELETE", "faults")
     expect(page.locator("#faults button")).to_have_count(0, timeout=HANG)
 
+    # Rate limits and jails are read and set from the page, as --rate-limit and --jail write them.
+    expect(page.locator("#ratelimit-rules")).to_contain_text("10/60 s", timeout=HANG)
+    page.select_option("#ratelimit-class", "cdr")
+    page.fill("#ratelimit-rule", "3/60")
+    page.click("#ratelimit-form button[type=submit]")
+    expect(page.locator("#ratelimit-rules")).to_contain_text("3/60 s", timeout=HANG)
+    check("a rate limit set from the page is in force", control("GET", "ratelimits")["rules"]["cdr"] == {"limit": 3, "window": 60})
+    page.select_option("#jail-name", "nginx-404")
+    page.fill("#jail-rule", "off")
+    page.click("#jail-form button[type=submit]")
+    expect(page.locator("#jails")).not_to_contain_text("nginx-404", timeout=HANG)
+    check("a jail turned off from the page is off", all(j["name"] != "nginx-404" for j in control("GET", "jails")["jails"]))
+    page.fill("#jail-rule", "twenty")
+    page.click("#jail-form button[type=submit]")
+    expect(page.locator("#policy-error")).to_contain_text("MAXRETRY/FINDTIME/BANTIME", timeout=HANG)
+    errors[:] = [error for error in errors if "status of 400" not in error]
+    check("a rule the server refuses shows its reason", True, page.text_content("#policy-error"))
+
     control("POST", "bans", {"address": "203.0.113.7", "jail": "fusionpbx", "seconds": 1800})
     expect(page.locator("#bans")).to_contain_text("203.0.113.7", timeout=HANG)
     shown = page.text_content("#bans")

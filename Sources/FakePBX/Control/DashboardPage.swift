@@ -83,6 +83,19 @@ enum DashboardPage {
             <table><tbody id="bans"><tr><td class="muted">loading…</td></tr></tbody></table>
             <h2>Jails</h2>
             <table><tbody id="jails"><tr><td class="muted">loading…</td></tr></tbody></table>
+            <form id="jail-form">
+              <select id="jail-name" aria-label="jail"><option>fusionpbx</option><option>nginx-dos</option><option>nginx-404</option></select>
+              <input id="jail-rule" size="14" placeholder="20/60/3600 or off" aria-label="jail rule: maxretry/findtime/bantime">
+              <button type="submit">Set</button>
+            </form>
+            <h2>Rate limits</h2>
+            <table><tbody id="ratelimit-rules"><tr><td class="muted">loading…</td></tr></tbody></table>
+            <form id="ratelimit-form">
+              <select id="ratelimit-class" aria-label="rate-limit class"><option>standard</option><option>cdr</option><option>gateway</option></select>
+              <input id="ratelimit-rule" size="10" placeholder="10/60 or off" aria-label="rate limit: count/seconds">
+              <button type="submit">Set</button>
+            </form>
+            <div id="policy-error" class="s4" role="alert"></div>
             <h2>Rate-limit windows</h2>
             <table><tbody id="ratelimits"><tr><td class="muted">loading…</td></tr></tbody></table>
           </section>
@@ -243,11 +256,24 @@ enum DashboardPage {
           const counted = [];
           for (const jail of jails.jails) {
             const failures = jail.failures || [];
-            counted.push([jail.name, failures.length ? failures.map((f) => f.address + ": " + f.failures + "/" + jail.maxretry).join(", ") : "0/" + jail.maxretry]);
+            counted.push([jail.name, jail.maxretry + "/" + jail.findtime + "/" + jail.bantime,
+              failures.length ? failures.map((f) => f.address + ": " + f.failures + "/" + jail.maxretry).join(", ") : "0/" + jail.maxretry]);
           }
           fill($("jails"), counted, "no jails");
+          fill($("ratelimit-rules"), Object.entries(limits.rules || {}).map(([name, rule]) =>
+            [name, rule && rule.limit > 0 ? rule.limit + "/" + rule.window + " s" : "off"]), "none");
           fill($("ratelimits"), (limits.counters || []).map((c) => [c.class, c.key, c.count + "/" + c.limit,
             "resets in " + Math.max(0, Math.round(c.reset - now())) + " s"]), "none open");
+        }
+
+        // Jails and rate limits, set as --jail and --rate-limit write them.
+        for (const [form, route, name, rule] of [["jail-form", "jails", "jail-name", "jail-rule"], ["ratelimit-form", "ratelimits", "ratelimit-class", "ratelimit-rule"]]) {
+          $(form).addEventListener("submit", async (event) => {
+            event.preventDefault();
+            try { await api(route, { method: "POST", body: JSON.stringify({ [$(name).value]: $(rule).value.trim() }) }); $("policy-error").textContent = ""; }
+            catch (error) { $("policy-error").textContent = error.message; }
+            refreshPolicies();
+          });
         }
 
         async function refreshFaults() {

@@ -271,10 +271,11 @@ public struct Scenario: Sendable {
                 let text = try addressReader.string()
                 guard let address = IPAddress(text) else { throw addressReader.error("'\(text)' is not an IP address") }
                 if key == "ban" {
-                    actions.append(
-                        .ban(
-                            address, jail: try value.member("jail")?.string() ?? JailName.fusionpbx,
-                            seconds: try value.member("seconds")?.double(in: InputLimits.seconds)))
+                    let jail = try value.member("jail")?.string() ?? JailName.fusionpbx
+                    guard JailName.all.contains(jail) else {
+                        throw try value.required("jail").error("there is no jail '\(jail)'; expected one of: \(JailName.all.joined(separator: ", "))")
+                    }
+                    actions.append(.ban(address, jail: jail, seconds: try value.member("seconds")?.double(in: InputLimits.seconds)))
                 } else {
                     actions.append(.unban(address))
                 }
