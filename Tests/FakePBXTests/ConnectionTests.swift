@@ -23,12 +23,16 @@ struct ConnectionTests {
         return .send(text + "\r\n" + body)
     }
 
-    /// Runs `body` against a server with HTTPS on, with the port and CA of the scheme asked for.
+    /// Runs `body` against a server with HTTPS on, with the port and CA of the scheme asked for. Its
+    /// HTTP port serves the API too (`--http-redirect off`): these tests are about connections.
     static func withServer(
         https: Bool, _ configure: @escaping (inout FakePBXConfiguration) -> Void = { _ in },
         _ body: (_ port: Int, _ ca: String?, _ server: TestServer) async throws -> Void
     ) async throws {
-        try await withHTTPSFakePBX(configure) { server, ca in
+        try await withHTTPSFakePBX({ configuration in
+            configuration.httpRedirect = false
+            configure(&configuration)
+        }) { server, ca in
             try await body(https ? try #require(server.httpsPort) : server.port, https ? ca : nil, server)
         }
     }
@@ -119,7 +123,7 @@ struct ConnectionTests {
             let steps = try await RawConnection.run(
                 port: port, tls: ca, [.send(requests.joined()), .response, .response, .response, .response, .eof(30)])
             let answers = steps.filter { $0.status != nil }
-            #expect(answers.map(\.status) == [200, 200, 200, 404], "\(steps.compactMap(\.error))")
+            try #require(answers.map(\.status) == [200, 200, 200, 404], "\(steps.compactMap(\.error))")
             #expect(answers[0].body?.contains("\"status\":\"success\"") == true)
             #expect(answers[1].body?.contains("\"count\"") == true)
             #expect(answers[2].body?.contains("\"success\"") == true)

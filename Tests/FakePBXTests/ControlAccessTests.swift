@@ -120,8 +120,8 @@ struct ControlAccessTests {
         try await withFakePBX { server in
             let clock = try await RawHTTPClient.request(port: server.port, method: "DELETE", path: "/__fakepbx/clock", contentType: nil)
             #expect(clock.status == 405, "\(clock.text)")
-            #expect(clock.text.contains("/__fakepbx/clock does not take DELETE; it takes GET"), "\(clock.text)")
-            #expect(clock.header("Allow") == "GET", "\(clock.headers)")
+            #expect(clock.text.contains("/__fakepbx/clock does not take DELETE; it takes GET, HEAD"), "\(clock.text)")
+            #expect(clock.header("Allow") == "GET, HEAD", "\(clock.headers)")
             let fault = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/faults/f1", contentType: nil)
             #expect(fault.status == 405 && fault.header("Allow") == "DELETE", "\(fault.text)")
             let unknown = try await RawHTTPClient.request(port: server.port, method: "GET", path: "/__fakepbx/nothing", contentType: nil)

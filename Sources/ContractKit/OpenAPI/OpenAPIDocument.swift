@@ -158,6 +158,12 @@ public struct OpenAPIDocument: Sendable {
             object["requestBody"] = ["required": .bool(actionBased || !isEmptyForm(first)), "content": .object(content)]
         }
 
+        object["responses"] = .object(responses(of: operations))
+        return .object(object)
+    }
+
+    /// The answers of a path's operations by status, and the `default` for any other.
+    private func responses(of operations: [ContractOperation]) -> JSONObject {
         var responses = JSONObject()
         var statuses: [Int] = []
         for operation in operations { for status in catalog.statuses(of: operation) where !statuses.contains(status) { statuses.append(status) } }
@@ -204,8 +210,7 @@ public struct OpenAPIDocument: Sendable {
                 ],
             ]
         }
-        object["responses"] = .object(responses)
-        return .object(object)
+        return responses
     }
 
     private func isEmptyForm(_ operation: ContractOperation) -> Bool {
