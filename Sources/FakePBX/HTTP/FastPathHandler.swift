@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
@@ -155,10 +156,8 @@ enum HTTPDate {
 
     static func now() -> String {
         // Not time(2): on Linux it reads the coarse clock, which can still say the last second a
-        // few milliseconds into the next one.
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        let now = spec.tv_sec
+        // few milliseconds into the next one. Date reads CLOCK_REALTIME.
+        let now = Int(Date().timeIntervalSince1970.rounded(.down))
         return cache.withLock { cached in
             if cached.second == now { return cached.text }
             let older = now < cached.second
