@@ -249,7 +249,8 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration.jails[parts[0]] = rule
             } else {
                 throw ValidationError(
-                    "--jail: '\(item)' is not valid; expected whole numbers above 0 as MAXRETRY/FINDTIME/BANTIME, e.g. fusionpbx=20/60/3600")
+                    "--jail: '\(item)' is not valid; expected whole numbers above 0 as MAXRETRY/FINDTIME/BANTIME (FINDTIME at most 86400), e.g. fusionpbx=20/60/3600"
+                )
             }
         }
         for item in env.list(rateLimit, "FAKEPBX_RATE_LIMIT") {

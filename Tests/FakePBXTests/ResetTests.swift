@@ -87,6 +87,9 @@ import Testing
             #expect(refused.text.contains("there is no jail 'recidive'"), "\(refused.text)")
             let badRule = try await server.control("POST", "ratelimits", #"{"cdr": "ten per minute"}"#)
             #expect(badRule.status == 400 && badRule.text.contains("COUNT/SECONDS"), "\(badRule.text)")
+            // A find time of 10^12 seconds would be a counter per second per address: refused.
+            let huge = try await server.control("POST", "jails", #"{"fusionpbx": "1/1000000000000/1"}"#)
+            #expect(huge.status == 400 && huge.text.contains("FINDTIME at most 86400"), "\(huge.text)")
             let unknown = try await server.control("POST", "jails", #"{"sshd": "1/1/1"}"#)
             #expect(unknown.status == 400 && unknown.text.contains("unknown key 'sshd'"), "\(unknown.text)")
         }

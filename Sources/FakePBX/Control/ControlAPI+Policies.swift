@@ -7,7 +7,9 @@ extension ControlAPI {
     static let policyRoutes: [ControlRoute] = [
         ControlRoute(.get, "jails") { api, call in api.json(.ok, api.jailsJSON(now: call.now)) },
         ControlRoute(.post, "jails", usage: "POST /__fakepbx/jails {\"fusionpbx\": \"20/60/3600\", \"nginx-dos\": \"off\"}") { api, call in
-            let rules = try await api.ruleChanges(call.request, names: JailName.all, form: "MAXRETRY/FINDTIME/BANTIME", example: "20/60/3600") {
+            let rules = try await api.ruleChanges(
+                call.request, names: JailName.all, form: "MAXRETRY/FINDTIME/BANTIME (FINDTIME at most 86400)", example: "20/60/3600"
+            ) {
                 JailRule($0)
             }
             for (name, rule) in rules { api.server.policies.jails.setRule(rule, for: name) }

@@ -11,11 +11,14 @@ public struct JailRule: Sendable, Hashable, CustomStringConvertible {
         self.banTime = banTime
     }
 
-    /// Parses `MAXRETRY/FINDTIME/BANTIME` (`20/60/3600`).
+    /// The longest find time: a jail keeps one counter per second of it for each address it counts.
+    public static let maxFindTime = 86_400
+
+    /// Parses `MAXRETRY/FINDTIME/BANTIME` (`20/60/3600`); FINDTIME at most a day (``maxFindTime``).
     public init?(_ text: String) {
         let parts = text.split(separator: "/").map { Int($0) }
         guard parts.count == 3, let maxRetry = parts[0], let findTime = parts[1], let banTime = parts[2],
-            maxRetry > 0, findTime > 0, banTime > 0
+            maxRetry > 0, (1...JailRule.maxFindTime).contains(findTime), banTime > 0
         else { return nil }
         self.init(maxRetry: maxRetry, findTime: findTime, banTime: banTime)
     }

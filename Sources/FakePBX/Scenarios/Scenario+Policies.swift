@@ -40,7 +40,7 @@ extension Scenario {
                     continue
                 }
                 guard let rule = JailRule(text) else {
-                    throw item.error("'\(text)' is not valid; expected MAXRETRY/FINDTIME/BANTIME such as 20/60/3600, or off")
+                    throw item.error("'\(text)' is not valid; expected MAXRETRY/FINDTIME/BANTIME such as 20/60/3600 (FINDTIME at most 86400), or off")
                 }
                 jails[key] = rule
             }
