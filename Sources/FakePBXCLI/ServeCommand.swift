@@ -79,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
     var adminHost: [String] = []
     @Option(parsing: .unconditional, help: "Also serve the control API alone on this port (0 picks one), where bans do not apply.") var adminPort:
         String?
+    @Option(help: "Write the bound --admin-port to this file once listening.") var adminPortFile: String?
     @Option(
         parsing: .unconditional,
         help: "Seconds a connection may take to send a complete request head, after connecting or its previous answer (default 30).")
@@ -273,6 +274,10 @@ struct ServeCommand: AsyncParsableCommand {
             try env.parse(adminPort, "FAKEPBX_ADMIN_PORT", option: "--admin-port", expected: "a port from 0 to 65535") {
                 Int($0).flatMap { (0...65535).contains($0) ? $0 : nil }
             } ?? configuration.adminPort
+        configuration.adminPortFile = env.resolve(adminPortFile, "FAKEPBX_ADMIN_PORT_FILE")
+        if configuration.adminPortFile != nil, configuration.adminPort == nil {
+            throw ValidationError("--admin-port-file applies with --admin-port N (0 picks a free port)")
+        }
         configuration.scenarioFolder = env.resolve(scenarioDir, "FAKEPBX_SCENARIO_DIR") ?? configuration.scenarioFolder
         func seconds(_ text: String) -> Double? { Double(text).flatMap { $0.isFinite && (0.1...86_400).contains($0) ? $0 : nil } }
         configuration.headerTimeout =

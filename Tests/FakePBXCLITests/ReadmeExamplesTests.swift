@@ -21,9 +21,9 @@ import Testing
 /// - `<!-- example: excerpt PATH -->` before a block checks that the file PATH holds it as shown.
 @Suite("README and docs examples", .serialized)
 struct ReadmeExamplesTests {
-    /// The README and every page in docs/.
+    /// The README, every page in docs/, and the READMEs of the PHP client and the example module.
     static let documents: [String] =
-        ["README.md", "CHANGELOG.md"]
+        ["README.md", "CHANGELOG.md", "clients/php/README.md", "examples/billing-module/README.md"]
         + ((try? FileManager.default.contentsOfDirectory(atPath: repositoryFile("docs").path)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
         .map { "docs/\($0)" }
 

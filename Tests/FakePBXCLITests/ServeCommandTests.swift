@@ -32,6 +32,26 @@ struct ServeCommandTests {
         }
     }
 
+    @Test("--admin-port 0 writes the control listener's port to --admin-port-file, which goes with the server; the file alone is refused")
+    func adminPortFile() async throws {
+        try await withTemporaryDirectory { dir in
+            let portFile = dir.appendingPathComponent("admin-port").path
+            let server = try await LaunchedProcess(
+                try fakepbxExecutable(), ["serve", "--port", "0", "--admin-port", "0", "--admin-port-file", portFile])
+            let banner = try await server.waitForLine(containing: "control API")
+            let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8).dropLast()), "\(banner)")
+            #expect(banner.contains("127.0.0.1:\(port)"), "\(banner)")
+            let health = try await RawHTTPClient.request(port: port, method: "GET", path: "/__fakepbx/health")
+            #expect(health.status == 200, "\(health.text)")
+            server.signal(SIGTERM)
+            _ = try await server.waitForExit(timeout: .seconds(30))
+            #expect(!FileManager.default.fileExists(atPath: portFile))
+
+            let refused = try await runProcess(try fakepbxExecutable(), ["serve", "--port", "0", "--admin-port-file", portFile])
+            #expect(refused.status != 0 && refused.stderr.contains("--admin-port-file applies with --admin-port N"), "\(refused.stderr)")
+        }
+    }
+
     @Test func stopsOnSIGINT() async throws {
         let server = try await LaunchedProcess(try fakepbxExecutable(), ["serve", "--port", "0"])
         _ = try await server.waitForLines(1)

@@ -284,6 +284,15 @@ struct PoliciesTests {
             let clock = try await Self.control(server, "POST", "clock/advance?seconds=90", token: token).json()
             #expect(clock["now"] as? String == "2027-01-01T00:01:30Z" && clock["frozen"] as? Bool == true)
             #expect(try await server.json(Self.status)["timestamp"] as? String == "2027-01-01T00:01:30Z")
+            // RFC 3339 offsets, as PHP's DATE_ATOM writes them; a time that is not one names itself.
+            for (time, now) in [("2027-01-01T01:00:00+01:00", "2027-01-01T00:00:00Z"), ("2026-12-31T19:30:00-04:30", "2027-01-01T00:00:00Z")] {
+                let set = try await Self.control(server, "POST", "clock/set", #"{"time": "\#(time)"}"#, token: token).json()
+                #expect(set["now"] as? String == now, "\(time)")
+            }
+            for time in ["2027-01-01T01:00:00+25:00", "2027-01-01T01:00:00+0100", "2027-01-01T01:00:00.5Z"] {
+                let refused = try await Self.control(server, "POST", "clock/set", #"{"time": "\#(time)"}"#, token: token)
+                #expect(refused.status == 400 && refused.text.contains("time '\(time)' is not a time such as"), "\(time): \(refused.text)")
+            }
 
             let unknown = try await Self.control(server, "GET", "nope", token: token)
             #expect(unknown.status == 404)

@@ -145,7 +145,11 @@ private func adminListener(
     let application = Application(
         responder: responder.control,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: adminPort), serverName: nil),
-        onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? adminPort) },
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? adminPort
+            writePortFile(configuration.adminPortFile, port: port, logger: logger)
+            continuation.yield(port)
+        },
         eventLoopGroupProvider: eventLoops,
         logger: logger
     )

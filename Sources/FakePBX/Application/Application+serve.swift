@@ -28,7 +28,7 @@ public func runUntilSignalled(_ application: some ApplicationProtocol, logger: L
 /// - Throws: ``FakePBXError`` or ``DatasetError`` before listening when an input file is bad; the
 ///   server's error when it cannot listen.
 ///
-/// The port files (`--port-file`, `--https-port-file`) exist exactly while the server listens: a stale
+/// The port files (`--port-file`, `--https-port-file`, `--admin-port-file`) exist exactly while the server listens: a stale
 /// one is removed before binding and the written one when the server stops, so a script waiting for
 /// the file never reads the port of an earlier run.
 public func serve(
@@ -36,7 +36,7 @@ public func serve(
     logger: Logger,
     onListening: @escaping @Sendable (ListeningInfo, Whitelist) async -> Void
 ) async throws {
-    let portFiles = [configuration.portFile, configuration.tls.portFile].compactMap { $0 }
+    let portFiles = [configuration.portFile, configuration.tls.portFile, configuration.adminPortFile].compactMap { $0 }
     for file in portFiles { unlink(file) }
     defer { for file in portFiles { unlink(file) } }
     let watchdog = await ShutdownWatchdog(signals: [SIGTERM, SIGINT], bound: stopBound) { reason in

@@ -85,6 +85,8 @@ public struct FakePBXConfiguration: Sendable {
     public var adminHosts: [String] = []
     /// A listener of its own for the control API, which bans do not touch (`--admin-port`).
     public var adminPort: Int?
+    /// Where to write the control listener's bound port once listening (`--admin-port-file`).
+    public var adminPortFile: String?
     /// The folder whose files scenarios posted at run time may name (`--scenario-dir`); the working
     /// directory when `nil`.
     public var scenarioFolder: String?

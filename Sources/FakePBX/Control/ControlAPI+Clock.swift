@@ -24,7 +24,12 @@ extension ControlAPI {
             let body = try await api.document(call.request, keys: clockKeys)
             if let epoch = try api.number(body, call.request, "epoch", in: InputLimits.epoch) {
                 return api.clockChanged(.set(epoch), call)
-            } else if let text = api.string(body, call.request, "time"), let epoch = Timestamp.parseISO8601(text) {
+            } else if let text = api.string(body, call.request, "time") {
+                guard let epoch = Timestamp.parseISO8601(text) else {
+                    throw Failure(
+                        status: .badRequest,
+                        message: "time '\(text)' is not a time such as 2026-11-23T12:00:00Z or 2026-11-23T13:00:00+01:00 (whole seconds)")
+                }
                 return api.clockChanged(.set(epoch), call)
             }
             throw Failure(status: .badRequest, message: "give {\"time\": \"2026-11-23T12:00:00Z\"} or {\"epoch\": 1795435200}")

@@ -22,6 +22,10 @@ struct ControlRoute: Sendable {
         self.handle = handle
     }
 
+    /// `DELETE /__fakepbx/bans/ADDRESS`: the method and the path with its wildcard, as clients
+    /// (the PHP package's `FAKEPBX_CONTROL_LOG`) name the route.
+    var label: String { "\(method.rawValue) \(ControlAPI.prefix)\(path)" }
+
     /// The wildcard segment's value when `route` (below the prefix) matches this path, `""` when it
     /// matches without one, nil when it does not.
     func parameter(in route: String) -> String? {

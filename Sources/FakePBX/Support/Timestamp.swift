@@ -88,10 +88,23 @@ enum Timestamp {
         return epoch
     }
 
-    /// Seconds since the epoch for a UTC `YYYY-MM-DDTHH:MM:SSZ` (or any form ``parseDay(_:)`` reads).
+    /// Seconds since the epoch for `YYYY-MM-DDTHH:MM:SS` in UTC (`Z`) or at an RFC 3339 offset
+    /// (`+01:00`, as PHP's `DateTimeInterface::ATOM` writes it), or any form ``parseDay(_:)`` reads.
     static func parseISO8601(_ text: String) -> Double? {
-        var text = text
-        if text.hasSuffix("Z") { text.removeLast() }
-        return parseDay(text).map(Double.init)
+        var text = Substring(text)
+        var offset = 0
+        if text.hasSuffix("Z") {
+            text.removeLast()
+        } else if text.count > 6, text.contains("T") {
+            let zone = text.suffix(6)
+            let digits = zone.dropFirst()
+            if let sign = zone.first, sign == "+" || sign == "-", digits.count == 5, digits.dropFirst(2).first == ":",
+                let hours = Int(digits.prefix(2)), let minutes = Int(digits.suffix(2)), hours < 24, minutes < 60
+            {
+                offset = (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60)
+                text.removeLast(6)
+            }
+        }
+        return parseDay(String(text)).map { Double($0 - offset) }
     }
 }
