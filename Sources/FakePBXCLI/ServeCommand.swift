@@ -39,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
             "Read a JSON object body's members as form fields. PHP does not (it reads only urlencoded and multipart bodies), so a real FusionPBX script sees no fields in a JSON body."
     )
     var jsonBodies = false
+    @Flag(
+        help:
+            "Stop, as on SIGTERM, when standard input reaches its end: started with a pipe as its input, the server ends with the program that started it."
+    )
+    var stopWhenStdinCloses = false
     @Option(
         help:
             "With --https-port: on (the default) answers plain HTTP with nginx's 301 to HTTPS except for paths naming provision, xml_cdr or firmware, as stock FusionPBX does; off serves HTTP too."
@@ -193,6 +198,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.authProfile = try env.value(authProfile, "FAKEPBX_AUTH_PROFILE") ?? configuration.authProfile
         if phpTypes || env.flag("FAKEPBX_PHP_TYPES") { configuration.phpTypes = true }
         configuration.jsonBodies = jsonBodies || env.flag("FAKEPBX_JSON_BODIES")
+        configuration.stopWhenInputCloses = stopWhenStdinCloses || env.flag("FAKEPBX_STOP_WHEN_STDIN_CLOSES")
         configuration.httpRedirect = try env.value(httpRedirect, "FAKEPBX_HTTP_REDIRECT") != .off
         configuration.trustedProxies =
             try env.blocks(trustForwardedFor, "FAKEPBX_TRUST_FORWARDED_FOR", option: "--trust-forwarded-for") ?? []

@@ -4,6 +4,10 @@ import Testing
 
 @testable import FakePBX
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The PHP client (`clients/php`, Composer package `fakepbx/fakepbx-php`) and the example billing
 /// module (`examples/billing-module`), run as their users run them: Debian's `php -l` and
 /// `phpunit`, the example installed with `composer install` from the path repository with the
@@ -39,6 +43,23 @@ struct PHPClientTests {
                 called.isSubset(of: PHPSuites.controlRoutes),
                 "Admin called routes the server does not have: \(called.subtracting(PHPSuites.controlRoutes).sorted())")
         }
+    }
+
+    @Test("a server the client started stops when the PHP process that started it is killed")
+    func aKilledTestRunLeavesNoServer() async throws {
+        let script =
+            "require '\(repositoryFile("clients/php/autoload.php").path)'; "
+            + "$server = FakePbx\\Server::start(https: false); echo $server->pid, PHP_EOL; sleep(600);"
+        var environment = ProcessInfo.processInfo.environment
+        environment["FAKEPBX_BINARY"] = try fakepbxExecutable()
+        let php = try await LaunchedProcess(try PHPSuites.tool("php"), ["-r", script], environment: environment)
+        defer { php.signal(SIGKILL) }
+        let pid = try #require(Int32(try await php.waitForLines(1)[0]), "\(php.output) \(php.standardError)")
+        #expect(PHPSuites.isRunning(pid), "fakepbx \(pid) is not running")
+        php.signal(SIGKILL)
+        // No shutdown function runs in a killed PHP: the pipe it held as the server's input closes.
+        let stopped = try await eventually(timeout: .seconds(30)) { !PHPSuites.isRunning(pid) }
+        #expect(stopped, "fakepbx \(pid) outlived the PHP process that started it")
     }
 
     @Test("Fault has a named constructor for every fault kind the server knows")
@@ -172,6 +193,13 @@ enum PHPSuites {
     /// (opened in a browser; a test fetches its address) and the aliases without a usage (HEAD).
     static let controlRoutes: Set<String> = Set(
         ControlAPI.table.filter { $0.usage != nil && !$0.path.isEmpty }.map(\.label))
+
+    /// Whether process `pid` runs (exists and is not a zombie, which an init that does not reap
+    /// would leave).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
+    }
 
     /// Composer with an empty home: no cache to install from.
     static func composerEnvironment(home: URL) -> [String: String] {

@@ -43,6 +43,7 @@ public func serve(
         ShutdownWatchdog.exitNow(reason, bound: stopBound, portFiles: portFiles)
     }
     defer { withExtendedLifetime(watchdog) {} }
+    if configuration.stopWhenInputCloses { InputCloseWatch.start() }
     let application = try buildApplication(configuration: configuration, logger: logger, onListening: onListening)
     try await runUntilSignalled(application, logger: logger)
 }

@@ -87,6 +87,8 @@ public struct FakePBXConfiguration: Sendable {
     public var adminPort: Int?
     /// Where to write the control listener's bound port once listening (`--admin-port-file`).
     public var adminPortFile: String?
+    /// Stop as on SIGTERM when standard input reaches its end (`--stop-when-stdin-closes`).
+    public var stopWhenInputCloses = false
     /// The folder whose files scenarios posted at run time may name (`--scenario-dir`); the working
     /// directory when `nil`.
     public var scenarioFolder: String?

@@ -17,6 +17,9 @@ final class Server
 {
     private ?Admin $admin = null;
 
+    /** The server's process id, when this object started it from the binary. */
+    public ?int $pid = null;
+
     /**
      * @param \Closure(): void|null $stopper stops what was started; null when attached
      */
@@ -55,7 +58,12 @@ final class Server
     ): self {
         $binary = self::executable($binary);
         $folder = self::temporaryFolder();
-        $command = [$binary, 'serve', '--port', '0', '--port-file', "{$folder}/port", '--admin-port', '0', '--admin-port-file', "{$folder}/admin-port"];
+        // The server's standard input is a pipe this process holds: when the process ends, however
+        // it ends, the pipe closes and the server stops with it (--stop-when-stdin-closes).
+        $command = [
+            $binary, 'serve', '--stop-when-stdin-closes',
+            '--port', '0', '--port-file', "{$folder}/port", '--admin-port', '0', '--admin-port-file', "{$folder}/admin-port",
+        ];
         if ($https) {
             array_push($command, '--https-port', '0', '--https-port-file', "{$folder}/https-port", '--tls-ca-out', "{$folder}/ca.pem");
         }
@@ -68,12 +76,13 @@ final class Server
         // (FAKEPBX_ADMIN_TOKEN, FAKEPBX_PORT…) are not passed on.
         $inherited = array_filter(getenv(), static fn (string $name) => !str_starts_with($name, 'FAKEPBX_'), ARRAY_FILTER_USE_KEY);
         $variables = array_merge($inherited, $environment);
-        $process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $log, 'a'], 2 => ['file', $log, 'a']], $pipes, null, $variables);
+        $process = proc_open($command, [0 => ['pipe', 'r'], 1 => ['file', $log, 'a'], 2 => ['file', $log, 'a']], $pipes, null, $variables);
         if ($process === false) {
             self::removeFolder($folder);
             throw new FakePbxException('server-start', "cannot run {$binary}: check that it is an executable file");
         }
-        $stop = static function () use ($process, $folder): void {
+        $input = $pipes[0]; // held by the closure below; proc_close() closes it
+        $stop = static function () use ($process, $folder, $input): void {
             self::terminate($process);
             self::removeFolder($folder);
         };
@@ -91,7 +100,9 @@ final class Server
             usleep(2000);
         }
         $https = isset($ports['https-port']) ? "https://127.0.0.1:{$ports['https-port']}" : null;
-        return new self("http://127.0.0.1:{$ports['port']}", "http://127.0.0.1:{$ports['admin-port']}", $https, $https !== null ? "{$folder}/ca.pem" : null, $adminToken, \Closure::fromCallable($stop), $log);
+        $server = new self("http://127.0.0.1:{$ports['port']}", "http://127.0.0.1:{$ports['admin-port']}", $https, $https !== null ? "{$folder}/ca.pem" : null, $adminToken, \Closure::fromCallable($stop), $log);
+        $server->pid = proc_get_status($process)['pid'];
+        return $server;
     }
 
     /**
@@ -113,7 +124,9 @@ final class Server
     ): self {
         $engine ??= (getenv('FAKEPBX_CONTAINER_ENGINE') ?: null) ?? (self::onPath('podman') !== null ? 'podman' : 'docker');
         $environment += ['FAKEPBX_ADMIN_PORT' => '8081'];
-        $command = [$engine, 'run', '--detach', '--rm', '--publish', '127.0.0.1::8080', '--publish', '127.0.0.1::8443', '--publish', "127.0.0.1::{$environment['FAKEPBX_ADMIN_PORT']}"];
+        // Labelled, so that containers a killed test run left behind can be found:
+        // podman rm --force $(podman ps --quiet --filter label=fakepbx-php)
+        $command = [$engine, 'run', '--detach', '--rm', '--label', 'fakepbx-php', '--publish', '127.0.0.1::8080', '--publish', '127.0.0.1::8443', '--publish', "127.0.0.1::{$environment['FAKEPBX_ADMIN_PORT']}"];
         foreach ($environment as $name => $value) {
             array_push($command, '--env', "{$name}={$value}");
         }
