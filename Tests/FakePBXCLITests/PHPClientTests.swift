@@ -14,7 +14,7 @@ import Glibc
 /// network switched off, both suites against the built `fakepbx`.
 @Suite("The PHP client and the example module", .serialized)
 struct PHPClientTests {
-    @Test("php -l finds no syntax error in any PHP file of the repository")
+    @Test("php -l finds no syntax error in any PHP file of the repository, and composer validate none in its composer.json files")
     func everyFileLints() async throws {
         let files = PHPSuites.phpFiles()
         try #require(files.count >= 20, "found only \(files.count) PHP files under clients/ and examples/")
@@ -22,6 +22,14 @@ struct PHPClientTests {
         for file in files {
             let lint = try await runProcess(php, ["-l", file])
             #expect(lint.status == 0, "\(file): \(lint.stdout)\(lint.stderr)")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["COMPOSER_ALLOW_SUPERUSER"] = "1"
+        for folder in ["clients/php", "examples/billing-module"] {
+            let validate = try await runProcess(
+                try PHPSuites.tool("composer"), ["validate", "--no-check-lock", "--working-dir", repositoryFile(folder).path],
+                environment: environment)
+            #expect(validate.status == 0, "\(folder)/composer.json: \(validate.stdout)\(validate.stderr)")
         }
     }
 
