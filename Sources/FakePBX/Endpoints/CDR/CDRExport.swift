@@ -100,6 +100,9 @@ public struct CDRExport: BodyProducer {
             var exhausted = false
             var inFlight = 0
             while true {
+                // A stopping server cancels this task; the batches in flight are short, but the
+                // rest of a million-record export is not, and a client gone mid-export wants none.
+                try Task.checkCancellation()
                 while !exhausted && inFlight < lanes + 1 {
                     let batch = nextBatch(Self.batchSize)
                     if batch.isEmpty {
